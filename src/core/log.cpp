@@ -1,0 +1,26 @@
+#include "core/log.hpp"
+
+#include <atomic>
+#include <cstdio>
+
+namespace simvx::log {
+namespace {
+std::atomic<Level> g_level{Level::normal};
+
+void emit(const char* prefix, const std::string& message) {
+    std::fprintf(stderr, "simvxplay: %s%s\n", prefix, message.c_str());
+}
+}  // namespace
+
+void set_level(Level level) { g_level.store(level); }
+Level level() { return g_level.load(); }
+
+void warn(const std::string& message) {
+    if (g_level.load() >= Level::normal) emit("warning: ", message);
+}
+void info(const std::string& message) {
+    if (g_level.load() >= Level::verbose) emit("", message);
+}
+void error(const std::string& message) { emit("error: ", message); }
+
+}  // namespace simvx::log

@@ -1,0 +1,17 @@
+// Messages to the user on stderr. Control and decoder threads only: never call
+// these from render code (the audio thread reports through counters instead).
+#pragma once
+#include <string>
+
+namespace simvx::log {
+
+enum class Level { quiet = 0, normal = 1, verbose = 2 };
+
+void set_level(Level level);
+Level level();
+
+void warn(const std::string& message);   // "simvxplay: warning: ..." unless quiet
+void info(const std::string& message);   // only with -v
+void error(const std::string& message);  // always
+
+}  // namespace simvx::log

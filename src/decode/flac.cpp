@@ -1,0 +1,9 @@
+// Placeholder until the decoder lands: probes nothing.
+#include "core/error.hpp"
+#include "decode/formats.hpp"
+namespace simvx::formats {
+bool probe_flac(std::span<const uint8_t>) { return false; }
+std::unique_ptr<Decoder> open_flac(std::unique_ptr<ByteSource> src) { throw DecodeError(src->name() + ": not implemented"); }
+bool probe_ogg_flac(std::span<const uint8_t>) { return false; }
+std::unique_ptr<Decoder> open_ogg_flac(std::unique_ptr<ByteSource> src) { throw DecodeError(src->name() + ": not implemented"); }
+}

@@ -1,0 +1,33 @@
+// The formats simvxplay decodes: one .cpp each, registered in registry.cpp.
+// probe() looks at the first bytes of the input (up to kProbeBytes) and says
+// whether the format's decoder should take it; open() builds the decoder.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "decode/decoder.hpp"
+
+namespace simvx::formats {
+
+inline constexpr size_t kProbeBytes = 64 * 1024;
+
+bool probe_wav(std::span<const uint8_t> head);        // RIFF/RF64 .. WAVE
+std::unique_ptr<Decoder> open_wav(std::unique_ptr<ByteSource> src);
+
+bool probe_flac(std::span<const uint8_t> head);       // native FLAC ("fLaC", or an ID3v2 tag then "fLaC")
+std::unique_ptr<Decoder> open_flac(std::unique_ptr<ByteSource> src);
+
+bool probe_ogg_flac(std::span<const uint8_t> head);   // Ogg page whose first packet is "\x7FFLAC"
+std::unique_ptr<Decoder> open_ogg_flac(std::unique_ptr<ByteSource> src);
+
+bool probe_vorbis(std::span<const uint8_t> head);     // Ogg page whose first packet is "\x01vorbis"
+std::unique_ptr<Decoder> open_vorbis(std::unique_ptr<ByteSource> src);
+
+bool probe_opus(std::span<const uint8_t> head);       // Ogg page whose first packet is "OpusHead"
+std::unique_ptr<Decoder> open_opus(std::unique_ptr<ByteSource> src);
+
+bool probe_mpeg(std::span<const uint8_t> head);       // MPEG audio layer 1-3, optionally after ID3v2
+std::unique_ptr<Decoder> open_mpeg(std::unique_ptr<ByteSource> src);
+
+}  // namespace simvx::formats

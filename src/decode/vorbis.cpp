@@ -1,0 +1,7 @@
+// Placeholder until the decoder lands: probes nothing.
+#include "core/error.hpp"
+#include "decode/formats.hpp"
+namespace simvx::formats {
+bool probe_vorbis(std::span<const uint8_t>) { return false; }
+std::unique_ptr<Decoder> open_vorbis(std::unique_ptr<ByteSource> src) { throw DecodeError(src->name() + ": not implemented"); }
+}

@@ -1,0 +1,42 @@
+// TOML → validated Scene. Every problem is reported with file:line:col, the
+// key, what is allowed and a "did you mean" where a near name exists; all the
+// problems of a file are collected, not just the first.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "scene/scene.hpp"
+
+namespace simvx {
+
+struct SceneDiagnostic {
+    SourceLocation where;
+    std::string message;  // one sentence, without the location
+    std::string str() const { return where.str() + ": " + message; }
+};
+
+// Thrown with every diagnostic of the file; what() joins them one per line.
+class SceneError : public InputError {
+public:
+    explicit SceneError(std::vector<SceneDiagnostic> diags);
+    const std::vector<SceneDiagnostic>& diagnostics() const { return diags_; }
+
+private:
+    std::vector<SceneDiagnostic> diags_;
+};
+
+// Reads and validates a scene file. Relative `file` paths are resolved against
+// the scene's folder; missing files are reported at their `file` key.
+Scene load_scene_file(const std::string& path);
+
+// The same from text already in memory; `path` names it in messages and sets
+// the folder that relative sound paths are resolved against.
+Scene load_scene_text(std::string_view text, const std::string& path);
+
+// True when the file's content is a scene (a TOML document with version = 1),
+// whatever its name: lets `simvxplay thing` tell scenes from audio files.
+bool looks_like_scene(const std::string& path);
+
+}  // namespace simvx

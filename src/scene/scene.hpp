@@ -1,0 +1,61 @@
+// A validated scene: what the TOML file (or the command line) asks to play.
+// The loader (scene/loader.hpp) guarantees every value here is in range and
+// every name resolves; the engine trusts it.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace simvx {
+
+struct SourceLocation {
+    std::string file;  // the scene file as the user named it
+    uint32_t line = 0;    // 1-based; 0 = not from a file (command line)
+    uint32_t column = 0;  // 1-based
+    std::string str() const;  // "file:line:col" (or "file" / "command line")
+};
+
+enum class PanLaw { balance, constant_power };
+
+struct EngineSettings {
+    uint32_t sample_rate = 48000;
+    uint32_t channels = 2;
+    uint32_t latency_ms = 20;
+    std::optional<double> duration;  // seconds; overrides the length rule
+    PanLaw pan_law = PanLaw::balance;
+};
+
+struct BusDesc {
+    std::string name;  // "Master" for now; more buses arrive with the bus graph
+    double volume_db = 0.0;
+    bool mute = false;
+    SourceLocation where;
+};
+
+struct SoundDesc {
+    std::string name;      // unique when given; defaults to the file name
+    std::string file;      // path as it should be opened (resolved against the scene folder)
+    std::string bus = "Master";
+    double volume_db = 0.0;
+    double pitch = 1.0;
+    bool loop = false;
+    double loop_start = 0.0;     // seconds into the file
+    double loop_end = 0.0;       // 0 = end of file
+    double start = 0.0;          // scene time
+    double from_position = 0.0;  // seconds into the file
+    double fade_in = 0.0;
+    double fade_out = 0.0;
+    double pan = 0.0;
+    SourceLocation where;        // the [[sound]] table
+    SourceLocation file_where;   // the `file` key, for decode errors
+};
+
+struct Scene {
+    std::string path;  // empty for scenes built from the command line
+    EngineSettings engine;
+    std::vector<BusDesc> buses;  // always contains "Master"
+    std::vector<SoundDesc> sounds;
+};
+
+}  // namespace simvx

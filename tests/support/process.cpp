@@ -1,0 +1,100 @@
+#include "support/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace simvx::test {
+
+RunResult run(const std::vector<std::string>& argv, const std::string& input, double timeout_s) {
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+    const auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork");
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    signal(SIGPIPE, SIG_IGN);
+    RunResult r;
+    size_t written = 0;
+    int infd = in[1];
+    if (input.empty()) {
+        close(infd);
+        infd = -1;
+    } else {
+        fcntl(infd, F_SETFL, O_NONBLOCK);
+    }
+    bool out_open = true, err_open = true;
+    bool killed = false;
+    char buf[65536];
+    while (out_open || err_open) {
+        pollfd fds[3];
+        int n = 0;
+        if (out_open) fds[n++] = {out[0], POLLIN, 0};
+        if (err_open) fds[n++] = {err[0], POLLIN, 0};
+        if (infd >= 0) fds[n++] = {infd, POLLOUT, 0};
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!killed && elapsed > timeout_s) {
+            kill(pid, SIGKILL);
+            killed = true;
+        }
+        poll(fds, static_cast<nfds_t>(n), 100);
+        for (int i = 0; i < n; ++i) {
+            if (!fds[i].revents) continue;
+            if (fds[i].fd == infd) {
+                ssize_t w = write(infd, input.data() + written, input.size() - written);
+                if (w > 0) written += static_cast<size_t>(w);
+                if (w < 0 || written == input.size()) {
+                    close(infd);
+                    infd = -1;
+                }
+                continue;
+            }
+            ssize_t got = read(fds[i].fd, buf, sizeof buf);
+            if (got <= 0) {
+                if (fds[i].fd == out[0]) out_open = false; else err_open = false;
+                continue;
+            }
+            (fds[i].fd == out[0] ? r.out : r.err).append(buf, static_cast<size_t>(got));
+        }
+    }
+    if (infd >= 0) close(infd);
+    close(out[0]);
+    close(err[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.status = killed ? 124 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return r;
+}
+
+void sh(const std::string& command) {
+    RunResult r = run({"/bin/sh", "-c", command});
+    if (r.status != 0)
+        throw std::runtime_error("command failed (" + std::to_string(r.status) + "): " + command + "\n" + r.err);
+}
+
+bool have_tool(const std::string& name) {
+    return run({"/bin/sh", "-c", "command -v " + name}).status == 0;
+}
+
+std::string bin() { return SIMVX_BIN; }
+
+}  // namespace simvx::test
