@@ -1,1 +1,124 @@
-int main() { return 0; }
+// simvxplay's front end: command-line options → Options → run_session.
+// Everything else lives in src/.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+#include "app/options.hpp"
+#include "app/session.hpp"
+#include "app/versions.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "decode/registry.hpp"
+#include "scene/suggest.hpp"
+
+namespace {
+
+const char* kFooter = R"(Exit status: 0 success, 2 usage error, 3 bad input (scene or audio file),
+4 no audio server or device, 5 output I/O error, 130 interrupted (143 by SIGTERM).
+See simvxplay(1) for the scene format and examples.)";
+
+// Every long option name of the app and its groups, for "did you mean".
+std::vector<std::string> long_options(const CLI::App& app) {
+    std::vector<std::string> names;
+    for (const CLI::Option* opt : app.get_options())
+        for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+    for (const CLI::App* group : app.get_subcommands({}))
+        for (const auto& n : long_options(*group)) names.push_back(n);
+    return names;
+}
+
+// Prints each line of a (possibly multi-line) error with the program's prefix.
+void report(const std::string& what) {
+    std::istringstream lines(what);
+    for (std::string line; std::getline(lines, line);) simvx::log::error(line);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    simvx::Options o;
+    CLI::App app{"simvxplay: play, mix and render audio scenes and files.\n"
+                 "Inputs: a scene (.toml with version = 1) or audio files (" + simvx::supported_formats() + ")."};
+    app.footer(kFooter);
+    app.get_formatter()->column_width(34);
+
+    bool null_out = false, quiet = false, verbose = false, version = false;
+    app.add_option("input", o.inputs, "Scene file, or audio files to play in sequence (or layered with --mix)");
+
+    auto* out_group = app.add_option_group("Output", "Where the sound goes (default: PulseAudio)");
+    auto* render = out_group->add_option("--render", o.render_path,
+                                         "Render offline into a WAV file as fast as possible ('-' = stdout)")
+                       ->type_name("FILE");
+    auto* null = out_group->add_flag("--null", null_out, "Mix in real time through the engine, discard the samples");
+    render->excludes(null);
+    out_group->add_option("--render-format", o.render_format, "Sample format of the rendered WAV (default s16)")
+        ->check(CLI::IsMember({"s16", "s24", "f32"}))
+        ->type_name("s16|s24|f32");
+    out_group->add_option("--latency-ms", o.latency_ms, "Playback target latency, and the --null period (default 20)")
+        ->check(CLI::Range(1u, 2000u))
+        ->type_name("MS");
+
+    auto* fmt = app.add_option_group("Format and timing");
+    fmt->add_option("--sample-rate", o.sample_rate, "Engine and output sample rate (8000..192000)")
+        ->check(CLI::Range(8000u, 192000u))
+        ->type_name("HZ");
+    fmt->add_option("--channels", o.channels, "Output channels, 1 or 2")->check(CLI::Range(1u, 2u))->type_name("N");
+    fmt->add_option("--duration", o.duration, "Stop after SEC seconds of scene time")
+        ->check(CLI::PositiveNumber)
+        ->type_name("SEC");
+    fmt->add_option("--volume-db", o.volume_db, "Master gain in dB")->check(CLI::Range(-120.0, 24.0))->type_name("DB");
+
+    auto* files = app.add_option_group("Audio-file inputs");
+    files->add_flag("--loop", o.loop, "Loop the file (with several files, needs --mix)");
+    files->add_flag("--mix", o.mix, "Layer the files instead of playing them one after another");
+    files->add_option("--start-at", o.start_at, "Begin SEC seconds into the playlist or mix")
+        ->check(CLI::NonNegativeNumber)
+        ->type_name("SEC");
+
+    app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
+    app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");
+    app.add_flag("-v,--verbose", verbose, "Say what is being done (formats, output, latency)");
+    app.add_flag("--version", version, "Print the version of simvxplay and of its libraries");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ExtrasError& e) {
+        // CLI11 names the unexpected arguments; add the option they were probably meant to be.
+        std::string hint;
+        const auto names = long_options(app);
+        for (int i = 1; i < argc; ++i) {
+            const std::string arg = argv[i];
+            if (arg.rfind("--", 0) != 0) continue;
+            const std::string name = arg.substr(0, arg.find('='));
+            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+            if (auto near = simvx::closest(name, names)) hint += "; for " + name + ", did you mean " + *near + "?";
+        }
+        simvx::log::error(std::string(e.what()) + hint + " (see --help)");
+        return static_cast<int>(simvx::ExitCode::usage);
+    } catch (const CLI::ParseError& e) {
+        // --help prints and exits 0; real errors exit with the usage code.
+        const int code = app.exit(e);
+        return code == 0 ? 0 : static_cast<int>(simvx::ExitCode::usage);
+    }
+    if (version) {
+        std::fputs(simvx::version_text().c_str(), stdout);
+        return 0;
+    }
+    if (!o.render_path.empty()) o.output = simvx::OutputKind::render;
+    else if (null_out) o.output = simvx::OutputKind::null;
+    o.verbosity = quiet ? simvx::log::Level::quiet : verbose ? simvx::log::Level::verbose : simvx::log::Level::normal;
+
+    try {
+        return simvx::run_session(o);
+    } catch (const simvx::Error& e) {
+        report(e.what());
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        report(std::string("internal error: ") + e.what());
+        return static_cast<int>(simvx::ExitCode::internal);
+    }
+}

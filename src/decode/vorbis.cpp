@@ -1,7 +1,195 @@
-// Placeholder until the decoder lands: probes nothing.
+// Ogg Vorbis through libvorbisfile, which handles paging, chained links,
+// multiplexed streams (Skeleton, Theora) and sample-accurate seeking.
+#include <vorbis/vorbisfile.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <string>
+
 #include "core/error.hpp"
 #include "decode/formats.hpp"
+#include "decode/ogg_probe.hpp"
+
 namespace simvx::formats {
-bool probe_vorbis(std::span<const uint8_t>) { return false; }
-std::unique_ptr<Decoder> open_vorbis(std::unique_ptr<ByteSource> src) { throw DecodeError(src->name() + ": not implemented"); }
+namespace {
+
+constexpr const char* kFormat = "Ogg Vorbis";
+
+std::string describe(int code) {
+    switch (code) {
+        case OV_HOLE: return "a gap in the data (OV_HOLE)";
+        // Real I/O errors surface from the ByteSource itself; this one means
+        // the library could not find the pages it needed.
+        case OV_EREAD: return "pages missing or out of order (OV_EREAD)";
+        case OV_EFAULT: return "an internal decoder error (OV_EFAULT)";
+        case OV_EIMPL: return "a feature the decoder does not implement (OV_EIMPL)";
+        case OV_EINVAL: return "an invalid request (OV_EINVAL)";
+        case OV_ENOTVORBIS: return "no Vorbis data (OV_ENOTVORBIS)";
+        case OV_EBADHEADER: return "damaged or incomplete Vorbis headers (OV_EBADHEADER)";
+        case OV_EVERSION: return "an unsupported Vorbis version (OV_EVERSION)";
+        case OV_ENOTAUDIO: return "a packet that is not audio (OV_ENOTAUDIO)";
+        case OV_EBADPACKET: return "a damaged packet (OV_EBADPACKET)";
+        case OV_EBADLINK: return "a damaged link between chained streams (OV_EBADLINK)";
+        case OV_ENOSEEK: return "an input that cannot seek (OV_ENOSEEK)";
+        default: return "error " + std::to_string(code);
+    }
 }
+
+// The probe saw a Vorbis identification header, so "not Vorbis" at open means
+// the headers are cut short or broken.
+std::string describe_open_error(int code) {
+    if (code == OV_ENOTVORBIS) return "incomplete or damaged Vorbis headers, no audio (OV_ENOTVORBIS)";
+    return describe(code);
+}
+
+// libvorbisfile callbacks over ogg::CallbackSource. A failed read is 0 bytes
+// with errno set: that is how vorbisfile tells an error from the end.
+size_t read_cb(void* dst, size_t size, size_t count, void* source) {
+    const long long got = static_cast<ogg::CallbackSource*>(source)->read(dst, size * count);
+    if (got < 0) {
+        errno = EIO;
+        return 0;
+    }
+    return size ? static_cast<size_t>(got) / size : 0;
+}
+int seek_cb(void* source, ogg_int64_t offset, int whence) {
+    return static_cast<ogg::CallbackSource*>(source)->seek(offset, whence);
+}
+long tell_cb(void* source) { return static_cast<long>(static_cast<ogg::CallbackSource*>(source)->tell()); }
+
+// What must stay the same across chained links for one stream to play on.
+struct LinkFormat {
+    long rate = 0;
+    int channels = 0;
+    LinkFormat() = default;
+    explicit LinkFormat(const vorbis_info& vi) : rate(vi.rate), channels(vi.channels) {}
+    friend bool operator==(const LinkFormat&, const LinkFormat&) = default;
+    std::string describe() const { return std::to_string(channels) + " channels at " + std::to_string(rate) + " Hz"; }
+};
+
+// Owns an opened OggVorbis_File (ov_open_callbacks clears it itself on failure).
+struct VorbisFile {
+    OggVorbis_File vf{};
+    bool open = false;
+    VorbisFile() = default;
+    VorbisFile(const VorbisFile&) = delete;
+    VorbisFile& operator=(const VorbisFile&) = delete;
+    ~VorbisFile() {
+        if (open) ov_clear(&vf);
+    }
+};
+
+class VorbisDecoder final : public Decoder {
+public:
+    explicit VorbisDecoder(std::unique_ptr<ByteSource> src)
+        : src_(std::move(src)), io_(*src_), policy_(src_->name(), kFormat) {
+        const ov_callbacks callbacks{read_cb, src_->seekable() ? seek_cb : nullptr, nullptr,
+                                     src_->seekable() ? tell_cb : nullptr};
+        const int r = ov_open_callbacks(&io_, &file_.vf, nullptr, 0, callbacks);
+        io_.rethrow_if_failed();
+        if (r < 0) throw DecodeError(src_->name() + ": cannot open the Ogg Vorbis stream: " + describe_open_error(r));
+        file_.open = true;
+
+        first_ = LinkFormat(*ov_info(&file_.vf, -1));
+        info_.format = kFormat;
+        info_.spec = {static_cast<uint32_t>(first_.rate), static_cast<uint32_t>(first_.channels)};
+        layout_ = ogg::vorbis_channel_layout(info_.spec.channels);
+        info_.channel_mask = layout_.mask;
+        if (ov_seekable(&file_.vf)) info_.frames = playable_frames();
+    }
+
+    const DecoderInfo& info() const override { return info_; }
+
+    size_t read(std::span<float> out) override {
+        const size_t channels = info_.spec.channels;
+        const size_t want = out.size() / channels;
+        size_t done = 0;
+        while (done < want && !ended_) {
+            const long n = decode_into(out.data() + done * channels, want - done);
+            if (n <= 0) continue;  // end, gap or damage: decode_into has set the state
+            done += static_cast<size_t>(n);
+        }
+        delivered_ += done;
+        if (want > 0 && done == 0 && delivered_ == 0 && !seeked_) throw policy_.no_audio();
+        return done;
+    }
+
+    void seek(uint64_t frame) override {
+        if (!ov_seekable(&file_.vf)) throw policy_.not_seekable();
+        seeked_ = true;
+        ended_ = info_.frames && frame >= *info_.frames;
+        if (ended_) return;
+        const int r = ov_pcm_seek(&file_.vf, static_cast<ogg_int64_t>(frame));
+        io_.rethrow_if_failed();
+        if (r < 0)
+            throw DecodeError(src_->name() + ": cannot seek to frame " + std::to_string(frame) + ": " +
+                              describe(r));
+    }
+
+private:
+    // Frames in the leading links that share the first link's format: the
+    // stream ends where the format changes.
+    std::optional<uint64_t> playable_frames() {
+        uint64_t total = 0;
+        for (long link = 0; link < ov_streams(&file_.vf); ++link) {
+            if (LinkFormat(*ov_info(&file_.vf, static_cast<int>(link))) != first_) break;
+            const ogg_int64_t n = ov_pcm_total(&file_.vf, static_cast<int>(link));
+            if (n < 0) return std::nullopt;
+            total += static_cast<uint64_t>(n);
+        }
+        // Zero is what a stream whose last page lacks a granule position
+        // reports, yet it may decode fine: then the length is unknown, and
+        // read() tells a stream with no audio at all.
+        if (total == 0) return std::nullopt;
+        return total;
+    }
+
+    // One ov_read_float call into `out` (interleaved, WAV order). Returns the
+    // frames written; 0 or less when nothing was (and sets ended_ at the end).
+    long decode_into(float* out, size_t max_frames) {
+        float** planes = nullptr;
+        int link = 0;
+        const int ask = static_cast<int>(std::min<size_t>(max_frames, INT_MAX));
+        const long n = ov_read_float(&file_.vf, &planes, ask, &link);
+        io_.rethrow_if_failed();
+        if (n == 0) {
+            ended_ = true;
+        } else if (n == OV_HOLE) {
+            policy_.hole();
+        } else if (n < 0) {
+            policy_.broken(describe(static_cast<int>(n)), delivered_ > 0 || seeked_);
+            ended_ = true;
+        } else if (const LinkFormat now(*ov_info(&file_.vf, link)); now != first_) {
+            policy_.format_change(now.describe());
+            ended_ = true;
+            return 0;
+        } else {
+            ogg::interleave(planes, static_cast<size_t>(n), layout_, out);
+        }
+        return n;
+    }
+
+    std::unique_ptr<ByteSource> src_;
+    ogg::CallbackSource io_;
+    ogg::DamagePolicy policy_;
+    VorbisFile file_;  // after io_: closed before the source it reads goes away
+    LinkFormat first_;
+    ogg::ChannelLayout layout_;
+    DecoderInfo info_;
+    uint64_t delivered_ = 0;
+    bool ended_ = false;
+    bool seeked_ = false;
+};
+
+}  // namespace
+
+bool probe_vorbis(std::span<const uint8_t> head) {
+    return ogg::first_packet_starts_with(head, std::string_view("\x01vorbis", 7));
+}
+
+std::unique_ptr<Decoder> open_vorbis(std::unique_ptr<ByteSource> src) {
+    return std::make_unique<VorbisDecoder>(std::move(src));
+}
+
+}  // namespace simvx::formats

@@ -49,6 +49,9 @@ struct SoundDesc {
     double pan = 0.0;
     SourceLocation where;        // the [[sound]] table
     SourceLocation file_where;   // the `file` key, for decode errors
+    // Command-line playlists only (not a scene key): starts on the frame where
+    // the previous sound ends, so tracks join without a gap.
+    bool follows_previous = false;
 };
 
 struct Scene {
@@ -56,6 +59,8 @@ struct Scene {
     EngineSettings engine;
     std::vector<BusDesc> buses;  // always contains "Master"
     std::vector<SoundDesc> sounds;
+    // Command line only (--start-at): begin this many seconds into the scene.
+    double skip = 0.0;
 };
 
 }  // namespace simvx

@@ -24,6 +24,15 @@ Pcm interleave(const std::vector<std::vector<float>>& channels, uint32_t rate);
 enum class WavFormat { s16, s24, s32, f32 };
 void write_wav(const std::string& path, const Pcm& pcm, WavFormat format);
 
+// The fmt fields and the raw data chunk of a RIFF WAV, read byte by byte (for
+// bit-exact comparisons: sox converts float through 32-bit integers).
+struct WavData {
+    uint16_t tag = 0, channels = 0, bits = 0;
+    uint32_t rate = 0;
+    std::string data;
+};
+WavData read_wav_data(const std::string& path);
+
 // Reads any file sox can read as f32 (rate/channels from soxi).
 Pcm sox_read(const std::string& path);
 // Interprets raw little-endian bytes.
@@ -34,7 +43,7 @@ std::vector<int16_t> from_s16le(const std::string& bytes);
 double peak_db(std::span<const float> x);
 double rms_db(std::span<const float> x);
 
-// Spectrum of a mono signal (Blackman-Harris window, zero-padded power-of-two FFT).
+// Spectrum of a mono signal (Kaiser window, beta 20; zero-padded power-of-two FFT).
 struct Spectrum {
     double bin_hz = 0;
     std::vector<double> mag_db;  // dB relative to a full-scale sine

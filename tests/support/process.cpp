@@ -98,3 +98,57 @@ bool have_tool(const std::string& name) {
 std::string bin() { return SIMVX_BIN; }
 
 }  // namespace simvx::test
+
+namespace simvx::test {
+
+Child::Child(const std::vector<std::string>& argv, const std::string& log_path) {
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork");
+    if (pid_ == 0) {
+        const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        setpgid(0, 0);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+}
+
+bool Child::running() {
+    if (pid_ < 0) return false;
+    int st = 0;
+    const pid_t r = waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        pid_ = -1;
+        return false;
+    }
+    return true;
+}
+
+int Child::stop(int sig, double timeout_s) {
+    if (!running()) return status_;
+    kill(pid_, sig);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    while (running()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid_, SIGKILL);
+            int st = 0;
+            waitpid(pid_, &st, 0);
+            pid_ = -1;
+            status_ = 124;
+            break;
+        }
+        usleep(10000);
+    }
+    return status_;
+}
+
+Child::~Child() { stop(SIGKILL, 1); }
+
+}  // namespace simvx::test

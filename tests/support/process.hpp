@@ -24,3 +24,24 @@ bool have_tool(const std::string& name);
 std::string bin();
 
 }  // namespace simvx::test
+
+namespace simvx::test {
+
+// A background process (a server, a recorder) that outlives one call.
+class Child {
+public:
+    // stdout and stderr go to `log_path` (or /dev/null).
+    explicit Child(const std::vector<std::string>& argv, const std::string& log_path = "/dev/null");
+    ~Child();
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+    // Sends `sig`, waits up to `timeout_s`, then SIGKILL; returns the status as run() does.
+    int stop(int sig = 15, double timeout_s = 5);
+    bool running();
+
+private:
+    int pid_ = -1;
+    int status_ = -1;
+};
+
+}  // namespace simvx::test

@@ -1,0 +1,26 @@
+# bash completion for simvxplay
+_simvxplay() {
+    local cur prev
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    case "$prev" in
+        --render)
+            COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
+            return ;;
+        --render-format)
+            COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
+        --channels)
+            COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
+        --sample-rate)
+            COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
+        --latency-ms|--duration|--volume-db|--start-at)
+            return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
+            --duration --volume-db --loop --mix --start-at --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
+        return
+    fi
+    COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -o filenames -F _simvxplay simvxplay

@@ -1,0 +1,75 @@
+#include "app/input_scene.hpp"
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "decode/registry.hpp"
+#include "scene/loader.hpp"
+
+namespace simvx {
+namespace {
+
+Scene scene_from_files(const Options& o) {
+    if (o.loop && o.inputs.size() > 1 && !o.mix)
+        throw UsageError("--loop with several files needs --mix (a playlist cannot loop one of its tracks)");
+    Scene scene;
+    scene.buses.push_back(BusDesc{.name = "Master"});
+    // A plain file plays at its own rate and, if mono, stays mono, so that
+    // `simvxplay in.wav --render out.wav` reproduces it exactly.
+    const auto first = open_decoder_file(o.inputs.front());
+    scene.engine.sample_rate = first->info().spec.rate;
+    scene.engine.channels = first->info().spec.channels == 1 ? 1 : 2;
+    if (scene.engine.sample_rate < 8000 || scene.engine.sample_rate > 192000) {
+        scene.engine.sample_rate = 48000;  // play odd rates at a rate every device takes
+    }
+    for (const auto& path : o.inputs) {
+        SoundDesc s;
+        s.name = std::filesystem::path(path).filename().string();
+        s.file = path;
+        s.loop = o.loop;
+        s.follows_previous = !o.mix && !scene.sounds.empty();
+        s.where.file = path;
+        s.file_where.file = path;
+        scene.sounds.push_back(std::move(s));
+    }
+    if (o.start_at) scene.skip = *o.start_at;
+    return scene;
+}
+
+void reject_file_options_for_scene(const Options& o) {
+    const char* opt = o.loop ? "--loop" : o.mix ? "--mix" : o.start_at ? "--start-at" : nullptr;
+    if (opt)
+        throw UsageError(std::string(opt) + " applies to audio-file inputs; in a scene set it per sound (loop, start, from_position)");
+}
+
+}  // namespace
+
+Scene scene_from_options(const Options& o) {
+    if (o.inputs.empty()) throw UsageError("nothing to play: give a scene or audio files (see --help)");
+    Scene scene;
+    bool is_scene = false;
+    for (const auto& in : o.inputs) {
+        if (!looks_like_scene(in)) continue;
+        if (o.inputs.size() > 1)
+            throw UsageError(in + " is a scene; give one scene alone, or audio files without a scene");
+        is_scene = true;
+    }
+    if (is_scene) {
+        reject_file_options_for_scene(o);
+        scene = load_scene_file(o.inputs.front());
+    } else {
+        scene = scene_from_files(o);
+    }
+
+    if (o.sample_rate) scene.engine.sample_rate = *o.sample_rate;
+    if (o.channels) scene.engine.channels = *o.channels;
+    if (o.latency_ms) scene.engine.latency_ms = *o.latency_ms;
+    if (o.duration) scene.engine.duration = *o.duration;
+    if (o.volume_db) {
+        for (auto& b : scene.buses)
+            if (b.name == "Master") b.volume_db += *o.volume_db;
+    }
+    return scene;
+}
+
+}  // namespace simvx

@@ -1,0 +1,33 @@
+// What the command line asked for, independent of the parser (CLI11 lives in
+// cmd/simvxplay/main.cpp only).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.hpp"
+
+namespace simvx {
+
+enum class OutputKind { pulse, null, render };
+
+struct Options {
+    std::vector<std::string> inputs;   // a scene, or audio files
+    OutputKind output = OutputKind::pulse;
+    std::string render_path;           // with OutputKind::render; "-" = stdout
+    std::string render_format = "s16";
+    std::optional<double> duration;
+    std::optional<double> volume_db;
+    std::optional<uint32_t> sample_rate;
+    std::optional<uint32_t> channels;
+    std::optional<uint32_t> latency_ms;
+    // Plain audio-file inputs only.
+    bool loop = false;
+    bool mix = false;
+    std::optional<double> start_at;
+    bool check = false;
+    log::Level verbosity = log::Level::normal;
+};
+
+}  // namespace simvx

@@ -1,0 +1,38 @@
+#include "app/progress.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace simvx {
+
+std::string format_time(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) seconds = 0;
+    const auto tenths = static_cast<long long>(seconds * 10);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lld:%02lld.%lld", tenths / 600, (tenths / 10) % 60, tenths % 10);
+    return buf;
+}
+
+void ProgressLine::update(double position_s, std::optional<double> length_s) {
+    if (!enabled_) return;
+    std::string line = label_ + " " + format_time(position_s);
+    if (length_s && *length_s > 0) {
+        const double f = std::clamp(position_s / *length_s, 0.0, 1.0);
+        const int width = 30, filled = static_cast<int>(f * width);
+        line += " / " + format_time(*length_s) + " [" + std::string(filled, '#') + std::string(width - filled, ' ') +
+                "] " + std::to_string(static_cast<int>(f * 100)) + "%";
+    }
+    std::fprintf(stderr, "\r%s\033[K", line.c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+}
+
+void ProgressLine::clear() {
+    if (!drawn_) return;
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+    drawn_ = false;
+}
+
+}  // namespace simvx

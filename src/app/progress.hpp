@@ -1,0 +1,26 @@
+// The one-line progress display on stderr (a terminal only, never with -q).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace simvx {
+
+// "1:02.5" style time.
+std::string format_time(double seconds);
+
+class ProgressLine {
+public:
+    // enabled: stderr is a terminal and output is not quiet.
+    ProgressLine(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)) {}
+    ~ProgressLine() { clear(); }
+    void update(double position_s, std::optional<double> length_s);
+    void clear();
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    std::string label_;
+};
+
+}  // namespace simvx

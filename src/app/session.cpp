@@ -1,0 +1,100 @@
+#include "app/session.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "app/input_scene.hpp"
+#include "app/prepare.hpp"
+#include "app/progress.hpp"
+#include "app/signals.hpp"
+#include "app/summary.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "sink/null_sink.hpp"
+#include "sink/pulse_sink.hpp"
+#include "sink/wav_file_sink.hpp"
+
+namespace simvx {
+namespace {
+
+// A scene that loops with no duration can be played (until interrupted) but
+// not rendered: say so before spending time decoding.
+void check_renderable(const Scene& scene) {
+    if (scene.engine.duration) return;
+    for (const auto& s : scene.sounds)
+        if (s.loop)
+            throw UsageError((s.where.line ? s.where.str() + ": " : std::string()) + "sound '" + s.name +
+                             "' loops forever, so the render would never end: give --duration SEC or engine.duration");
+}
+
+std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const PreparedScene& p) {
+    switch (o.output) {
+        case OutputKind::render: {
+            std::optional<uint64_t> frames = scene_length(p.config, p.voices);
+            if (frames) *frames -= std::min(*frames, p.config.start_frame);
+            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames);
+        }
+        case OutputKind::null:
+            return std::make_unique<NullSink>(scene.engine.latency_ms / 1000.0);
+        case OutputKind::pulse:
+            return std::make_unique<PulseSink>(PulseSink::Config{.latency_ms = scene.engine.latency_ms});
+    }
+    throw Error(ExitCode::internal, "unknown output");
+}
+
+std::string milliseconds_since(std::chrono::steady_clock::time_point t) {
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+    return std::to_string(static_cast<long>(ms + 0.5)) + " ms";
+}
+
+}  // namespace
+
+int run_session(const Options& o) {
+    log::set_level(o.verbosity);
+    signals::install();
+
+    Scene scene = scene_from_options(o);
+    if (o.output == OutputKind::render && !o.check) check_renderable(scene);
+    const auto t0 = std::chrono::steady_clock::now();
+    PreparedScene prepared = prepare_scene(scene);
+    log::info("decoded " + std::to_string(prepared.buffers.size()) + " file(s) in " + milliseconds_since(t0));
+    if (o.check) {
+        std::fputs(describe_scene(scene, prepared).c_str(), stdout);
+        return 0;
+    }
+
+    auto sink = make_sink(o, scene, prepared);
+    Engine engine(prepared.config, std::move(prepared.voices));
+    sink->open(engine.spec());
+    log::info("output: " + sink->describe());
+    const auto t1 = std::chrono::steady_clock::now();
+    sink->start([&engine](std::span<float> out) { return engine.render(out); });
+
+    const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
+                      !(o.output == OutputKind::render && o.render_path == "-" && isatty(STDOUT_FILENO));
+    ProgressLine progress(show, o.output == OutputKind::render ? "rendering" : "playing");
+    const double rate = engine.spec().rate;
+    std::optional<double> length_s;
+    if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
+    int sig = 0;
+    while (!sink->done()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains
+        progress.update(static_cast<double>(engine.position()) / rate, length_s);
+    }
+    progress.clear();
+    sink->finish();
+
+    if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")
+        log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
+                  " output; lower --volume-db or render f32");
+    log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
+              milliseconds_since(t1));
+    return sig ? signals::exit_code(sig) : 0;
+}
+
+}  // namespace simvx

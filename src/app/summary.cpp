@@ -1,0 +1,33 @@
+#include "app/summary.hpp"
+
+#include <sstream>
+
+#include "app/progress.hpp"
+
+namespace simvx {
+
+std::string describe_scene(const Scene& scene, const PreparedScene& p) {
+    std::ostringstream o;
+    const double rate = scene.engine.sample_rate;
+    o << (scene.path.empty() ? std::string("command line") : scene.path) << ": OK\n";
+    o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
+      << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
+      << (scene.engine.pan_law == PanLaw::balance ? "balance" : "constant_power") << "\n";
+    for (const auto& b : scene.buses)
+        o << "bus " << b.name << ": " << b.volume_db << " dB" << (b.mute ? ", muted" : "") << "\n";
+    for (const auto& v : p.voices) {
+        o << "sound " << v.name << ": starts " << format_time(v.start_frame / rate) << ", ";
+        if (v.end_frame) o << "ends " << format_time(static_cast<double>(*v.end_frame) / rate);
+        else o << "loops until stopped";
+        o << "\n";
+    }
+    for (const auto& [path, buf] : p.buffers)
+        o << "file " << path << ": " << buf->format << ", " << buf->source_rate << " Hz, " << buf->source_channels
+          << " ch, " << format_time(buf->seconds()) << "\n";
+    const auto length = scene_length(p.config, p.voices);
+    o << "length: " << (length ? format_time(static_cast<double>(*length) / rate) : std::string("until interrupted"))
+      << "\n";
+    return o.str();
+}
+
+}  // namespace simvx

@@ -1,0 +1,24 @@
+// Pan laws of the scene format ("Pan law" in scene-format.md).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "scene/scene.hpp"
+
+namespace simvx {
+
+struct StereoGain {
+    float left = 1.0f, right = 1.0f;
+};
+
+// pan in [-1, 1]. balance: centre is (1, 1) exactly, so an unpanned sound is
+// untouched; constant_power: cos/sin of (pan + 1)·π/4.
+inline StereoGain pan_gains(PanLaw law, double pan) {
+    if (law == PanLaw::balance)
+        return {static_cast<float>(std::min(1.0, 1.0 - pan)), static_cast<float>(std::min(1.0, 1.0 + pan))};
+    const double a = (pan + 1.0) * std::numbers::pi / 4.0;
+    return {static_cast<float>(std::cos(a)), static_cast<float>(std::sin(a))};
+}
+
+}  // namespace simvx

@@ -1,0 +1,46 @@
+// A gain that moves linearly to its target over a fixed number of frames, so
+// changes never step (no zipper noise, no clicks). Real-time safe. Once it
+// arrives, value() is exactly the target (unity stays bit-exact).
+#pragma once
+#include <cstdint>
+
+namespace simvx {
+
+class GainRamp {
+public:
+    explicit GainRamp(float initial = 1.0f, uint32_t ramp_frames = 480) noexcept
+        : value_(initial), target_(initial), ramp_frames_(ramp_frames ? ramp_frames : 1) {}
+
+    void set_ramp_frames(uint32_t frames) noexcept { ramp_frames_ = frames ? frames : 1; }
+    // Starts moving towards `target`; reaching it takes ramp_frames.
+    void set_target(float target) noexcept {
+        target_ = target;
+        remaining_ = value_ == target ? 0 : ramp_frames_;
+        step_ = remaining_ ? (target_ - value_) / static_cast<float>(remaining_) : 0.0f;
+    }
+    // Jumps without a ramp (before playback starts).
+    void reset(float value) noexcept {
+        value_ = target_ = value;
+        remaining_ = 0;
+        step_ = 0;
+    }
+    bool ramping() const noexcept { return remaining_ != 0; }
+    float value() const noexcept { return value_; }
+    float target() const noexcept { return target_; }
+
+    // The gain for the next frame.
+    float next() noexcept {
+        if (remaining_ == 0) return value_;
+        if (--remaining_ == 0) value_ = target_;
+        else value_ += step_;
+        return value_;
+    }
+
+private:
+    float value_, target_;
+    float step_ = 0.0f;
+    uint32_t remaining_ = 0;
+    uint32_t ramp_frames_;
+};
+
+}  // namespace simvx

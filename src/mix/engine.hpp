@@ -1,0 +1,70 @@
+// The mixing engine: voices → Master bus → output frames, pulled in any block
+// size by whichever sink is running (file, null clock, PulseAudio). The same
+// render() serves offline renders and live playback.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/audio_spec.hpp"
+#include "dsp/ramp.hpp"
+#include "mix/voice.hpp"
+
+namespace simvx {
+
+struct EngineConfig {
+    AudioSpec output;                          // channels 1 or 2
+    uint32_t max_block = 1024;                 // internal block size (frames)
+    std::optional<uint64_t> duration_frames;   // overrides the length rule
+    uint64_t start_frame = 0;                  // scene time of the first rendered frame (--start-at)
+    float master_gain = 1.0f;
+    bool master_mute = false;
+    double stop_fade_seconds = 0.015;          // request_stop(): fade to silence, then end
+};
+
+// The length rule of the scene format: a duration wins; otherwise the end of
+// the last sound; nothing (plays until stopped) if any sound never ends.
+std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices);
+
+class Engine {
+public:
+    Engine(EngineConfig config, std::vector<VoiceSetup> voices);
+
+    // Renders up to out.size() / channels frames into `out` (interleaved).
+    // Returns the frames written: fewer than asked only when the scene has
+    // ended. Real-time safe: no allocation, lock, log or I/O.
+    size_t render(std::span<float> out) noexcept;
+
+    // From any thread: fade out over stop_fade_seconds, then end.
+    void request_stop() noexcept { stop_requested_.store(true, std::memory_order_relaxed); }
+
+    bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+    // Frames rendered so far (scene time).
+    uint64_t position() const noexcept { return position_.load(std::memory_order_relaxed); }
+    // Total length by the scene-format length rule; none = plays until stopped.
+    std::optional<uint64_t> length() const noexcept { return length_; }
+    const AudioSpec& spec() const noexcept { return config_.output; }
+    // Output samples whose magnitude reached or passed full scale (counted before any quantization).
+    uint64_t over_full_scale() const noexcept { return over_.load(std::memory_order_relaxed); }
+
+private:
+    size_t render_block(float* out, size_t frames) noexcept;
+
+    EngineConfig config_;
+    std::vector<Voice> voices_;
+    std::vector<float> bus_;       // Master, stereo interleaved, max_block frames
+    std::vector<float> scratch_;   // one voice's block
+    GainRamp master_;
+    GainRamp stop_fade_;
+    std::optional<uint64_t> length_;
+    std::optional<uint64_t> end_;  // where rendering stops (length, or the end of a stop fade)
+    bool stopping_ = false;
+    std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> finished_{false};
+    std::atomic<uint64_t> position_{0};
+    std::atomic<uint64_t> over_{0};
+};
+
+}  // namespace simvx

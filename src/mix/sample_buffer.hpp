@@ -1,0 +1,27 @@
+// A sound decoded into memory at the engine rate, ready for voices to play.
+// Immutable once built, so any number of voices can share it across threads.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace simvx {
+
+struct SampleBuffer {
+    uint32_t rate = 48000;
+    uint32_t channels = 2;       // 1 or 2: more are downmixed when loading
+    std::vector<float> samples;  // interleaved, finite
+    // Where it came from, for messages and --check.
+    std::string path;
+    std::string format;          // the decoder's description
+    uint32_t source_rate = 0;
+    uint32_t source_channels = 0;
+
+    uint64_t frames() const { return samples.size() / channels; }
+    double seconds() const { return static_cast<double>(frames()) / rate; }
+};
+
+using SharedBuffer = std::shared_ptr<const SampleBuffer>;
+
+}  // namespace simvx

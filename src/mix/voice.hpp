@@ -1,0 +1,47 @@
+// One playing sound: its place on the scene timeline, gain, fades and pan.
+// Pending → Playing → Stopped; the engine calls mix() on the render thread.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dsp/pan.hpp"
+#include "dsp/ramp.hpp"
+#include "mix/voice_source.hpp"
+
+namespace simvx {
+
+struct VoiceSetup {
+    std::string name;
+    std::unique_ptr<VoiceSource> source;
+    uint64_t start_frame = 0;               // scene frame of its first sample
+    std::optional<uint64_t> end_frame;      // scene frame after its last sample; none = until stopped
+    float gain = 1.0f;                      // volume_db as a linear gain
+    StereoGain pan;                         // from the pan law
+    uint64_t fade_in_frames = 0;
+    uint64_t fade_out_frames = 0;           // ends at end_frame
+};
+
+class Voice {
+public:
+    enum class State { pending, playing, stopped };
+
+    explicit Voice(VoiceSetup setup);
+
+    // Adds this voice's part of the block [block_start, block_start + frames)
+    // into `bus` (stereo interleaved). `scratch` holds at least 2 × frames floats.
+    void mix(float* bus, uint64_t block_start, size_t frames, float* scratch) noexcept;
+
+    State state() const noexcept { return state_; }
+    const VoiceSetup& setup() const noexcept { return setup_; }
+
+private:
+    float envelope(uint64_t t) const noexcept;  // fades at frame t after the start
+
+    VoiceSetup setup_;
+    State state_ = State::pending;
+    GainRamp gain_;
+};
+
+}  // namespace simvx

@@ -1,0 +1,37 @@
+// Where a voice's samples come from. The in-memory BufferSource is the only
+// one for now; a ring-buffer source fed by a decoder or stream thread plugs in
+// behind the same interface.
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "mix/sample_buffer.hpp"
+
+namespace simvx {
+
+class VoiceSource {
+public:
+    virtual ~VoiceSource() = default;
+    virtual uint32_t channels() const noexcept = 0;  // 1 or 2
+    // Writes up to `frames` interleaved frames; fewer means the source ended.
+    // Called on the render thread: never allocates, locks, logs or blocks.
+    virtual size_t pull(float* out, size_t frames) noexcept = 0;
+};
+
+// Plays a SampleBuffer from `from` to its end, or, when looping, from `from`
+// to loop_end and then round loop_start..loop_end forever. The wrap is sample
+// exact, so a loop cut at zero crossings or a whole number of periods is seamless.
+class BufferSource final : public VoiceSource {
+public:
+    BufferSource(SharedBuffer buffer, uint64_t from, bool loop, uint64_t loop_start, uint64_t loop_end);
+    uint32_t channels() const noexcept override { return buffer_->channels; }
+    size_t pull(float* out, size_t frames) noexcept override;
+
+private:
+    SharedBuffer buffer_;
+    uint64_t pos_;
+    bool loop_;
+    uint64_t loop_start_, loop_end_;
+};
+
+}  // namespace simvx

@@ -1,0 +1,743 @@
+// TOML → validated Scene.
+//
+// Each table of the format is described by a list of Fields: the key, how its
+// value is read (one reader per value kind: number in range, integer in range,
+// bool, string, choice) or nothing when the key is part of the format but not
+// supported by this version yet. read_table() walks a TOML table against such
+// a list and reports unknown keys with a suggestion; the few rules that span
+// several keys (required keys, names, loop region, buses) run afterwards.
+// Every problem becomes a diagnostic; all of them are thrown at the end,
+// sorted by position in the file.
+#include "scene/loader.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <toml++/toml.h>
+
+#include "scene/suggest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace simvx {
+namespace {
+
+std::string join_diagnostics(const std::vector<SceneDiagnostic>& diags) {
+    std::string s;
+    for (const auto& d : diags) {
+        if (!s.empty()) s += '\n';
+        s += d.str();
+    }
+    return s;
+}
+
+// "simvxplay 0.1": the version named in "not supported yet" messages.
+std::string product() {
+    const std::string_view v = SIMVX_VERSION;
+    const size_t minor_end = v.find('.', v.find('.') + 1);
+    return "simvxplay " + std::string(v.substr(0, minor_end));
+}
+
+std::string not_supported_yet(const std::string& what) {
+    return what + " is part of the scene format but not supported by " + product() + " yet";
+}
+
+// ---- describing values ---------------------------------------------------
+
+std::string format_number(double x) {
+    if (std::isnan(x)) return "nan";
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+}
+
+std::string quote(std::string_view s) {
+    constexpr size_t max_shown = 60;
+    if (s.size() > max_shown) return "\"" + std::string(s.substr(0, max_shown)) + "...\"";
+    return "\"" + std::string(s) + "\"";
+}
+
+// The value as it would be written in TOML (scalars only).
+std::string literal(const toml::node& n) {
+    if (auto* s = n.as_string()) return quote(s->get());
+    if (auto* i = n.as_integer()) return std::to_string(i->get());
+    if (auto* f = n.as_floating_point()) {
+        std::string text = format_number(f->get());
+        const bool looks_integral = text.find_first_of(".en") == std::string::npos;  // "17" from 17.0
+        return looks_integral ? text + ".0" : text;
+    }
+    if (auto* b = n.as_boolean()) return b->get() ? "true" : "false";
+    return {};
+}
+
+std::string kind_of(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a floating-point number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::array: return n.is_array_of_tables() ? "an array of tables" : "an array";
+        case toml::node_type::table: return "a table";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        case toml::node_type::none: break;
+    }
+    return "nothing";
+}
+
+// "a string (\"loud\")", "an array".
+std::string describe(const toml::node& n) {
+    const std::string lit = literal(n);
+    return lit.empty() ? kind_of(n) : kind_of(n) + " (" + lit + ")";
+}
+
+std::string join_names(std::span<const std::string> names) {
+    std::string s;
+    for (const auto& name : names) {
+        if (!s.empty()) s += ", ";
+        s += name;
+    }
+    return s;
+}
+
+// ---- collecting diagnostics ------------------------------------------------
+
+class Checker {
+public:
+    explicit Checker(std::string path) : path_(std::move(path)), dir_(fs::path(path_).parent_path()) {}
+
+    const std::string& path() const { return path_; }
+    const fs::path& dir() const { return dir_; }
+
+    SourceLocation at(const toml::source_region& r) const {
+        return SourceLocation{path_, r.begin.line, r.begin.column};
+    }
+    void error(const SourceLocation& where, std::string message) {
+        diags_.push_back(SceneDiagnostic{where, std::move(message)});
+    }
+    void error(const toml::source_region& r, std::string message) { error(at(r), std::move(message)); }
+
+    // Sorted by position in the file (stable: same position keeps the order found).
+    std::vector<SceneDiagnostic> take() {
+        std::stable_sort(diags_.begin(), diags_.end(), [](const auto& a, const auto& b) {
+            return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+        });
+        return std::move(diags_);
+    }
+
+private:
+    std::string path_;
+    fs::path dir_;
+    std::vector<SceneDiagnostic> diags_;
+};
+
+// One key's value being read: its name and table for messages, and the node.
+struct Item {
+    std::string_view key;
+    const toml::node& node;
+    const std::string& in;  // "in [[sound]]"
+
+    std::string subject() const { return "'" + std::string(key) + "' " + in; }
+};
+
+void type_error(Checker& c, const Item& it, std::string_view expected) {
+    c.error(it.node.source(), it.subject() + " must be " + std::string(expected) + ", found " + describe(it.node));
+}
+
+// ---- value readers: one per kind of value ------------------------------------
+
+struct Range {
+    double lo = -std::numeric_limits<double>::infinity();
+    double hi = std::numeric_limits<double>::infinity();
+    bool lo_open = false;  // lo itself excluded
+    std::string_view unit;
+
+    bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && v <= hi; }
+    std::string str() const {
+        const std::string u = unit.empty() ? "" : " " + std::string(unit);
+        if (std::isinf(hi)) return (lo_open ? "greater than " : "at least ") + format_number(lo) + u;
+        if (lo_open) return "greater than " + format_number(lo) + " and at most " + format_number(hi) + u;
+        return "between " + format_number(lo) + " and " + format_number(hi) + u;
+    }
+};
+
+constexpr Range at_least_zero(std::string_view unit) { return Range{0, std::numeric_limits<double>::infinity(), false, unit}; }
+
+// A number (TOML integer or float), finite and in range.
+std::optional<double> read_number(Checker& c, const Item& it, const Range& range) {
+    double v = 0;
+    if (auto* i = it.node.as_integer())
+        v = static_cast<double>(i->get());
+    else if (auto* f = it.node.as_floating_point())
+        v = f->get();
+    else {
+        type_error(c, it, "a number");
+        return std::nullopt;
+    }
+    if (!std::isfinite(v) || !range.contains(v)) {
+        c.error(it.node.source(), it.subject() + " must be " + range.str() + ", found " + literal(it.node));
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<int64_t> read_integer(Checker& c, const Item& it, int64_t lo, int64_t hi, std::string_view unit) {
+    auto* i = it.node.as_integer();
+    if (!i) {
+        type_error(c, it, "an integer");
+        return std::nullopt;
+    }
+    const int64_t v = i->get();
+    if (v < lo || v > hi) {
+        const std::string u = unit.empty() ? "" : " " + std::string(unit);
+        const std::string allowed = hi == lo + 1 ? std::to_string(lo) + " or " + std::to_string(hi)
+                                                 : "an integer between " + std::to_string(lo) + " and " +
+                                                       std::to_string(hi);
+        c.error(it.node.source(), it.subject() + " must be " + allowed + u + ", found " + std::to_string(v));
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<bool> read_bool(Checker& c, const Item& it) {
+    if (auto* b = it.node.as_boolean()) return b->get();
+    type_error(c, it, "true or false");
+    return std::nullopt;
+}
+
+std::optional<std::string> read_string(Checker& c, const Item& it) {
+    auto* s = it.node.as_string();
+    if (!s) {
+        type_error(c, it, "a string");
+        return std::nullopt;
+    }
+    if (s->get().empty()) {
+        c.error(it.node.source(), it.subject() + " must not be empty");
+        return std::nullopt;
+    }
+    return s->get();
+}
+
+template <class E>
+struct Choice {
+    std::string_view name;
+    E value;
+};
+
+template <class E>
+std::optional<E> read_choice(Checker& c, const Item& it, std::span<const Choice<E>> choices) {
+    std::vector<std::string_view> names;
+    std::string allowed;
+    for (const auto& ch : choices) {
+        names.push_back(ch.name);
+        allowed += (allowed.empty() ? "" : ", ") + quote(ch.name);
+    }
+    auto* s = it.node.as_string();
+    if (!s) {
+        type_error(c, it, "one of " + allowed);
+        return std::nullopt;
+    }
+    for (const auto& ch : choices)
+        if (ch.name == s->get()) return ch.value;
+    std::string message = it.subject() + " must be one of " + allowed + ", found " + quote(s->get());
+    if (auto near = closest(s->get(), names)) message += "; did you mean " + quote(*near) + "?";
+    c.error(it.node.source(), message);
+    return std::nullopt;
+}
+
+// ---- tables described by field lists -------------------------------------------
+
+template <class T>
+using Reader = std::function<void(Checker&, const Item&, T&)>;
+
+enum class Shape { value, table, table_array };
+
+template <class T>
+struct Field {
+    std::string_view key;
+    Reader<T> read;  // empty: part of the format, not supported by this version yet
+    Shape shape = Shape::value;
+};
+
+template <class T, class M>
+Reader<T> number_field(M T::*member, Range range) {
+    return [member, range](Checker& c, const Item& it, T& out) {
+        if (auto v = read_number(c, it, range)) out.*member = *v;
+    };
+}
+
+template <class T, class M>
+Reader<T> integer_field(M T::*member, int64_t lo, int64_t hi, std::string_view unit = {}) {
+    return [member, lo, hi, unit](Checker& c, const Item& it, T& out) {
+        if (auto v = read_integer(c, it, lo, hi, unit)) out.*member = static_cast<M>(*v);
+    };
+}
+
+template <class T>
+Reader<T> bool_field(bool T::*member) {
+    return [member](Checker& c, const Item& it, T& out) {
+        if (auto v = read_bool(c, it)) out.*member = *v;
+    };
+}
+
+template <class T>
+Reader<T> string_field(std::string T::*member) {
+    return [member](Checker& c, const Item& it, T& out) {
+        if (auto v = read_string(c, it)) out.*member = std::move(*v);
+    };
+}
+
+template <class T, class E>
+Reader<T> choice_field(E T::*member, std::span<const Choice<E>> choices) {
+    return [member, choices](Checker& c, const Item& it, T& out) {
+        if (auto v = read_choice(c, it, choices)) out.*member = *v;
+    };
+}
+
+// Where a table sits in the document: "sound" / "[[sound]]"; the root has neither.
+struct TableKind {
+    std::string_view dotted;
+    std::string_view header;
+
+    std::string in() const { return header.empty() ? "at the top level" : "in " + std::string(header); }
+    // How a key of this table is written: name, [table.name] or [[table.name]].
+    std::string spelling(std::string_view key, Shape shape) const {
+        const std::string full = dotted.empty() ? std::string(key) : std::string(dotted) + "." + std::string(key);
+        switch (shape) {
+            case Shape::table: return "[" + full + "]";
+            case Shape::table_array: return "[[" + full + "]]";
+            case Shape::value: break;
+        }
+        return std::string(key);
+    }
+};
+
+// The keys present in a table, with their nodes (for rules across keys).
+class Seen {
+public:
+    void add(std::string_view key, const toml::node& node) { nodes_.emplace(key, &node); }
+    const toml::node* find(std::string_view key) const {
+        auto it = nodes_.find(key);
+        return it == nodes_.end() ? nullptr : it->second;
+    }
+
+private:
+    std::map<std::string_view, const toml::node*, std::less<>> nodes_;
+};
+
+Shape shape_of(const toml::node& n) {
+    if (n.is_table()) return Shape::table;
+    if (n.is_array_of_tables()) return Shape::table_array;
+    return Shape::value;
+}
+
+template <class T>
+void report_unknown(Checker& c, const TableKind& kind, const toml::key& key, const toml::node& node,
+                    std::span<const Field<T>> fields) {
+    std::vector<std::string_view> known;
+    std::vector<std::string> supported;
+    for (const auto& f : fields) {
+        known.push_back(f.key);
+        if (f.read) supported.push_back(kind.spelling(f.key, f.shape));
+    }
+    const Shape shape = shape_of(node);
+    std::string message = shape == Shape::value
+                              ? "unknown key '" + std::string(key.str()) + "' " + kind.in()
+                              : "unknown table '" + kind.spelling(key.str(), shape) + "'";
+    if (auto near = closest(key.str(), known)) {
+        const auto f = std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.key == *near; });
+        message += "; did you mean '" + kind.spelling(f->key, f->shape) + "'?";
+    } else {
+        message += "; allowed keys: " + join_names(supported);
+    }
+    c.error(key.source(), message);
+}
+
+template <class T>
+Seen read_table(Checker& c, const toml::table& table, const TableKind& kind, std::span<const Field<T>> fields,
+                T& out) {
+    Seen seen;
+    const std::string in = kind.in();
+    for (auto&& [key, node] : table) {
+        const auto f = std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.key == key.str(); });
+        if (f == fields.end()) {
+            report_unknown(c, kind, key, node, fields);
+            continue;
+        }
+        seen.add(f->key, node);
+        if (!f->read) {
+            const std::string what = f->shape == Shape::value ? "'" + std::string(f->key) + "' " + in
+                                                              : "'" + kind.spelling(f->key, f->shape) + "'";
+            c.error(key.source(), not_supported_yet(what));
+            continue;
+        }
+        f->read(c, Item{f->key, node, in}, out);
+    }
+    return seen;
+}
+
+// Calls fn for each table of an array of tables ([[sound]]), reporting anything else.
+void for_each_table(Checker& c, const Item& it, std::string_view header,
+                    const std::function<void(const toml::table&)>& fn) {
+    auto* array = it.node.as_array();
+    if (!array) {
+        type_error(c, it, "an array of tables (" + std::string(header) + ")");
+        return;
+    }
+    for (const auto& element : *array) {
+        if (auto* t = element.as_table())
+            fn(*t);
+        else
+            c.error(element.source(), "each entry of '" + std::string(it.key) + "' must be a table (" +
+                                          std::string(header) + "), found " + describe(element));
+    }
+}
+
+// ---- the scene format ------------------------------------------------------------
+
+constexpr TableKind kRoot{"", ""};
+constexpr TableKind kEngine{"engine", "[engine]"};
+constexpr TableKind kBus{"bus", "[[bus]]"};
+constexpr TableKind kSound{"sound", "[[sound]]"};
+
+constexpr Range kVolumeDb{-120, 24, false, "dB"};
+const std::string kMaster = "Master";
+
+constexpr std::array<Choice<PanLaw>, 2> kPanLaws{{{"balance", PanLaw::balance},
+                                                  {"constant_power", PanLaw::constant_power}}};
+
+// A [[sound]] while the scene is read: the description and the nodes the
+// cross-sound rules need.
+struct SoundEntry {
+    SoundDesc desc;
+    const toml::node* name = nullptr;  // only when given
+    const toml::node* bus = nullptr;
+};
+
+struct Draft {
+    Scene scene;
+    bool has_version = false;
+    std::optional<SourceLocation> master_at;  // where Master was declared
+    std::vector<std::string> declared_buses;  // every [[bus]] name, supported or not
+    std::vector<SoundEntry> sounds;
+};
+
+std::span<const Field<EngineSettings>> engine_fields() {
+    static const Field<EngineSettings> fields[] = {
+        {"sample_rate", integer_field(&EngineSettings::sample_rate, 8000, 192000, "Hz")},
+        {"channels", integer_field(&EngineSettings::channels, 1, 2)},
+        {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
+        {"duration", number_field(&EngineSettings::duration, Range{0, 86400, true, "s"})},
+        {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLaws))},
+        {"speed_of_sound", {}},
+        {"doppler_factor", {}},
+    };
+    return fields;
+}
+
+std::span<const Field<BusDesc>> bus_fields() {
+    static const Field<BusDesc> fields[] = {
+        {"name", string_field(&BusDesc::name)},
+        {"volume_db", number_field(&BusDesc::volume_db, kVolumeDb)},
+        {"mute", bool_field(&BusDesc::mute)},
+        {"solo", {}},
+        {"bypass_effects", {}},
+        {"send_to", {}},
+        {"sends", {}},
+        {"effect", {}, Shape::table_array},
+    };
+    return fields;
+}
+
+// Problems with a sound file, or nothing when it can be opened for reading.
+std::optional<std::string> unreadable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::strerror(errno);
+    if (S_ISDIR(st.st_mode)) return "it is a directory, not a file";
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return std::strerror(errno);
+    std::fclose(f);
+    return std::nullopt;
+}
+
+void read_file_key(Checker& c, const Item& it, SoundEntry& s) {
+    auto given = read_string(c, it);
+    if (!given) return;
+    fs::path p(*given);
+    if (p.is_relative()) p = c.dir() / p;
+    s.desc.file = p.string();
+    s.desc.file_where = c.at(it.node.source());
+    if (auto why = unreadable(s.desc.file)) {
+        const std::string resolved = s.desc.file == *given ? "" : " (resolved to " + quote(s.desc.file) + ")";
+        c.error(it.node.source(), it.subject() + ": cannot open " + quote(*given) + resolved + ": " + *why);
+    }
+}
+
+void read_pitch(Checker& c, const Item& it, SoundEntry& s) {
+    auto v = read_number(c, it, Range{0.01, 16, false, ""});
+    if (!v) return;
+    if (*v != 1.0)
+        c.error(it.node.source(), not_supported_yet("pitch = " + literal(it.node) + " (varispeed)") +
+                                      "; only pitch = 1.0 plays now");
+    else
+        s.desc.pitch = *v;
+}
+
+void read_stream_mode(Checker& c, const Item& it, SoundEntry&) {
+    if (auto* b = it.node.as_boolean()) {
+        if (b->get())
+            c.error(it.node.source(), not_supported_yet("stream = true (decoding from disk while playing)") +
+                                          "; use \"auto\" or false");
+        return;
+    }
+    if (auto* s = it.node.as_string(); s && s->get() == "auto") return;
+    c.error(it.node.source(), it.subject() + " must be \"auto\", true or false, found " + describe(it.node));
+}
+
+// Adapts a SoundDesc reader to the SoundEntry the sound fields fill.
+Reader<SoundEntry> on_desc(Reader<SoundDesc> read) {
+    return [read = std::move(read)](Checker& c, const Item& it, SoundEntry& s) { read(c, it, s.desc); };
+}
+
+std::span<const Field<SoundEntry>> sound_fields() {
+    static const Field<SoundEntry> fields[] = {
+        {"name",
+         [](Checker& c, const Item& it, SoundEntry& s) {
+             if (auto v = read_string(c, it)) {
+                 s.desc.name = std::move(*v);
+                 s.name = &it.node;
+             }
+         }},
+        {"file", read_file_key},
+        {"bus",
+         [](Checker& c, const Item& it, SoundEntry& s) {
+             if (auto v = read_string(c, it)) {
+                 s.desc.bus = std::move(*v);
+                 s.bus = &it.node;
+             }
+         }},
+        {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
+        {"pitch", read_pitch},
+        {"loop", on_desc(bool_field(&SoundDesc::loop))},
+        {"loop_start", on_desc(number_field(&SoundDesc::loop_start, at_least_zero("s")))},
+        {"loop_end", on_desc(number_field(&SoundDesc::loop_end, at_least_zero("s")))},
+        {"start", on_desc(number_field(&SoundDesc::start, at_least_zero("s")))},
+        {"from_position", on_desc(number_field(&SoundDesc::from_position, at_least_zero("s")))},
+        {"fade_in", on_desc(number_field(&SoundDesc::fade_in, at_least_zero("s")))},
+        {"fade_out", on_desc(number_field(&SoundDesc::fade_out, at_least_zero("s")))},
+        {"pan", on_desc(number_field(&SoundDesc::pan, Range{-1, 1, false, ""}))},
+        {"stream", read_stream_mode},
+        {"sends", {}},
+        {"spatial", {}, Shape::table},
+    };
+    return fields;
+}
+
+void read_bus(Checker& c, const toml::table& table, Draft& d) {
+    BusDesc bus;
+    bus.where = c.at(table.source());
+    const Seen seen = read_table(c, table, kBus, bus_fields(), bus);
+    const toml::node* name = seen.find("name");
+    if (!name) {
+        c.error(table.source(), "missing required key 'name' in [[bus]]");
+        return;
+    }
+    if (bus.name.empty()) return;  // already reported
+    d.declared_buses.push_back(bus.name);
+    if (bus.name != kMaster) {
+        std::string message = not_supported_yet("bus " + quote(bus.name) + ": a bus other than \"Master\"");
+        if (auto near = closest(bus.name, {std::string_view(kMaster)}))
+            message += "; did you mean " + quote(*near) + "? (bus names are case-sensitive)";
+        c.error(name->source(), message);
+        return;
+    }
+    if (d.master_at) {
+        c.error(name->source(), "bus \"Master\" is declared twice (first at " + d.master_at->str() + ")");
+        return;
+    }
+    d.master_at = bus.where;
+    d.scene.buses.front() = std::move(bus);
+}
+
+void read_sound(Checker& c, const toml::table& table, Draft& d) {
+    SoundEntry s;
+    s.desc.where = c.at(table.source());
+    const Seen seen = read_table(c, table, kSound, sound_fields(), s);
+    if (!seen.find("file")) c.error(table.source(), "missing required key 'file' in [[sound]]");
+    if (!seen.find("name") && !s.desc.file.empty()) s.desc.name = fs::path(s.desc.file).filename().string();
+    const auto& desc = s.desc;
+    if (const toml::node* end = seen.find("loop_end"); end && desc.loop_end != 0 && desc.loop_end <= desc.loop_start)
+        c.error(end->source(), "'loop_end' in [[sound]] must be greater than loop_start (" +
+                                   format_number(desc.loop_start) + " s), or 0 for the end of the file, found " +
+                                   literal(*end));
+    d.sounds.push_back(std::move(s));
+}
+
+void read_version(Checker& c, const Item& it, Draft& d) {
+    d.has_version = true;
+    auto* v = it.node.as_integer();
+    if (!v)
+        type_error(c, it, "the integer 1");
+    else if (v->get() != 1)
+        c.error(it.node.source(), "unsupported scene format version " + std::to_string(v->get()) + "; " +
+                                      product() + " reads version = 1");
+}
+
+std::span<const Field<Draft>> root_fields() {
+    static const Field<Draft> fields[] = {
+        {"version", read_version},
+        {"engine",
+         [](Checker& c, const Item& it, Draft& d) {
+             if (auto* t = it.node.as_table())
+                 read_table(c, *t, kEngine, engine_fields(), d.scene.engine);
+             else
+                 type_error(c, it, "a table ([engine])");
+         },
+         Shape::table},
+        {"listener", {}, Shape::table},
+        {"bus",
+         [](Checker& c, const Item& it, Draft& d) {
+             for_each_table(c, it, kBus.header, [&](const toml::table& t) { read_bus(c, t, d); });
+         },
+         Shape::table_array},
+        {"sound",
+         [](Checker& c, const Item& it, Draft& d) {
+             for_each_table(c, it, kSound.header, [&](const toml::table& t) { read_sound(c, t, d); });
+         },
+         Shape::table_array},
+        {"stream", {}, Shape::table_array},
+    };
+    return fields;
+}
+
+// The rules across sounds, once every bus is known.
+void check_sounds(Checker& c, Draft& d) {
+    std::map<std::string, SourceLocation, std::less<>> names;
+    for (auto& s : d.sounds) {
+        if (s.name) {
+            const auto [first, inserted] = names.emplace(s.desc.name, c.at(s.name->source()));
+            if (!inserted)
+                c.error(s.name->source(), "duplicate sound name " + quote(s.desc.name) + " (first used at " +
+                                              first->second.str() + "); sound names must be unique");
+        }
+        const auto& buses = d.declared_buses;
+        if (s.bus && s.desc.bus != kMaster && std::find(buses.begin(), buses.end(), s.desc.bus) == buses.end()) {
+            std::vector<std::string> known{kMaster};
+            for (const auto& b : buses)
+                if (b != kMaster) known.push_back(b);
+            std::string message = "unknown bus " + quote(s.desc.bus) + " in [[sound]]";
+            if (auto near = closest(s.desc.bus, std::span<const std::string>(known)))
+                message += "; did you mean " + quote(*near) + "?";
+            message += " (buses: " + join_names(known) + ")";
+            c.error(s.bus->source(), message);
+        }
+    }
+}
+
+Scene validate(const toml::table& root, const std::string& path) {
+    Checker c(path);
+    Draft d;
+    d.scene.path = path;
+    d.scene.buses.push_back(BusDesc{kMaster, 0.0, false, SourceLocation{path, 0, 0}});
+    read_table(c, root, kRoot, root_fields(), d);
+    if (!d.has_version)
+        c.error(SourceLocation{path, 1, 1}, "missing required key 'version' at the top level; a scene starts "
+                                            "with version = 1");
+    check_sounds(c, d);
+    auto diags = c.take();
+    if (!diags.empty()) throw SceneError(std::move(diags));
+    for (auto& s : d.sounds) d.scene.sounds.push_back(std::move(s.desc));
+    return std::move(d.scene);
+}
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+// Reads at most `limit` bytes (nullopt when the file is longer, or on a read error).
+std::optional<std::string> read_all(std::FILE* f, size_t limit) {
+    std::string text;
+    char buf[65536];
+    while (true) {
+        const size_t got = std::fread(buf, 1, sizeof buf, f);
+        text.append(buf, got);
+        if (text.size() > limit) return std::nullopt;
+        if (got < sizeof buf) break;
+    }
+    if (std::ferror(f)) return std::nullopt;
+    return text;
+}
+
+}  // namespace
+
+SceneError::SceneError(std::vector<SceneDiagnostic> diags)
+    : InputError(join_diagnostics(diags)), diags_(std::move(diags)) {}
+
+Scene load_scene_text(std::string_view text, const std::string& path) {
+    toml::table root;
+    try {
+        root = toml::parse(text, std::string_view(path));
+    } catch (const toml::parse_error& e) {
+        const auto& begin = e.source().begin;
+        throw SceneError({SceneDiagnostic{SourceLocation{path, begin.line, begin.column},
+                                          "TOML syntax error: " + std::string(e.description())}});
+    }
+    return validate(root, path);
+}
+
+Scene load_scene_file(const std::string& path) {
+    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
+    if (!f) throw InputError(path + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fileno(f.get()), &st) == 0 && S_ISDIR(st.st_mode))
+        throw InputError(path + ": cannot open: " + std::strerror(EISDIR));
+    std::string text;
+    char buf[65536];
+    size_t got = 0;
+    while ((got = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, got);
+    if (std::ferror(f.get())) throw InputError(path + ": read error: " + std::strerror(errno));
+    return load_scene_text(text, path);
+}
+
+bool looks_like_scene(const std::string& path) {
+    constexpr size_t limit = 1 << 20;
+    try {
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec)) return false;
+        std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
+        if (!f) return false;
+        // Binary files show a NUL byte almost at once; check the start before reading on.
+        char head[4096];
+        const size_t got = std::fread(head, 1, sizeof head, f.get());
+        if (std::memchr(head, '\0', got)) return false;
+        std::string text(head, got);
+        if (got == sizeof head) {
+            auto rest = read_all(f.get(), limit - text.size());
+            if (!rest || rest->find('\0') != std::string::npos) return false;
+            text += *rest;
+        }
+        const toml::table root = toml::parse(text, std::string_view(path));
+        const auto* version = root.get_as<int64_t>("version");
+        return version && version->get() == 1;
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace simvx

@@ -1,0 +1,36 @@
+// Where rendered audio goes. Every sink pulls from the same engine render
+// function: a WAV file as fast as possible, the null device at the pace of a
+// clock, PulseAudio at the pace of the server.
+#pragma once
+#include <functional>
+#include <span>
+#include <string>
+
+#include "core/audio_spec.hpp"
+
+namespace simvx {
+
+// Fills the span (interleaved); returns the frames written, fewer = the end.
+using PullFn = std::function<size_t(std::span<float>)>;
+
+class Sink {
+public:
+    virtual ~Sink() = default;
+    // Prepares the output for this format; throws Error (output or device) on failure.
+    virtual void open(const AudioSpec& spec) = 0;
+    // Starts pulling on the sink's own thread (or the server's).
+    virtual void start(PullFn pull) = 0;
+    // True once the pull function has reported the end and everything it gave
+    // has been delivered, or the sink has failed.
+    virtual bool done() const = 0;
+    // Waits for done() and completes the output (drain, file finalized and in
+    // place). Throws OutputError when anything went wrong while writing.
+    virtual void finish() = 0;
+    // Stops at once and discards what is unfinished (a failed run).
+    virtual void abort() noexcept = 0;
+    // Frames delivered so far.
+    virtual uint64_t frames_written() const = 0;
+    virtual std::string describe() const = 0;  // for -v
+};
+
+}  // namespace simvx

@@ -1,0 +1,99 @@
+#include "sink/wav_file_sink.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/error.hpp"
+
+namespace simvx {
+
+WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames)
+    : target_(std::move(target)), format_(format), expected_frames_(expected_frames) {}
+
+WavFileSink::~WavFileSink() { abort(); }
+
+void WavFileSink::open(const AudioSpec& spec) {
+    configure(spec, 4096);
+    namespace fs = std::filesystem;
+    const fs::path target(target_);
+    std::error_code ec;
+    const auto status = fs::status(target, ec);
+    if (fs::is_directory(status)) throw OutputError(target_ + ": is a directory; give a file name to render to");
+    if (target_ == "-" || (fs::exists(status) && !fs::is_regular_file(status))) {
+        // Standard output, a FIFO or a device: written in place, never replaced.
+        file_ = target_ == "-" ? stdout : std::fopen(target_.c_str(), "wb");
+        if (!file_) throw OutputError(target_ + ": cannot open the output: " + std::strerror(errno));
+    } else {
+        const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+        std::string tmpl = (dir / ("." + target.filename().string() + ".partial-XXXXXX")).string();
+        const int fd = mkstemp(tmpl.data());
+        if (fd < 0) throw OutputError(target_ + ": cannot create the output in " + dir.string() + ": " + std::strerror(errno));
+        temp_ = tmpl;
+        file_ = fdopen(fd, "wb");
+        if (!file_) {
+            ::close(fd);
+            discard_temp();
+            throw OutputError(target_ + ": cannot open the output: " + std::strerror(errno));
+        }
+        std::setvbuf(file_, nullptr, _IOFBF, 1 << 18);
+    }
+    // Only a regular file can have its header patched at the end.
+    struct stat st {};
+    const bool seekable = fstat(fileno(file_), &st) == 0 && S_ISREG(st.st_mode) && ftello(file_) == 0;
+    writer_ = std::make_unique<WavWriter>(file_, target_ == "-" ? "standard output" : target_, seekable, spec, format_,
+                                          expected_frames_);
+}
+
+void WavFileSink::deliver(std::span<const float> frames) { writer_->write(frames); }
+
+void WavFileSink::finish() {
+    try {
+        join();
+        writer_->finalize();
+    } catch (...) {
+        abort();
+        throw;
+    }
+    if (temp_.empty()) {
+        if (file_ != stdout && std::fclose(file_) != 0) {
+            file_ = nullptr;
+            throw OutputError(target_ + ": write failed: " + std::strerror(errno));
+        }
+        file_ = nullptr;
+        return;
+    }
+    // mkstemp made the file private; give it the permissions a new file gets.
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fileno(file_), 0666 & ~mask);
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!closed || std::rename(temp_.c_str(), target_.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        discard_temp();
+        throw OutputError(target_ + ": cannot complete the output: " + why);
+    }
+    temp_.clear();
+}
+
+void WavFileSink::abort() noexcept {
+    stop_thread();
+    discard_temp();
+}
+
+void WavFileSink::discard_temp() noexcept {
+    if (file_ && file_ != stdout) std::fclose(file_);
+    file_ = nullptr;
+    if (!temp_.empty()) ::unlink(temp_.c_str());
+    temp_.clear();
+}
+
+std::string WavFileSink::describe() const {
+    return std::string("WAV ") + sample_format_name(format_) + " to " + (target_ == "-" ? "standard output" : target_);
+}
+
+}  // namespace simvx

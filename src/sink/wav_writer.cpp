@@ -1,0 +1,153 @@
+#include "sink/wav_writer.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace simvx {
+namespace {
+
+constexpr uint32_t kUnknown = 0xFFFFFFFFu;
+// RIFF header + JUNK(28, later ds64) + fmt (18) + fact (4) + data header.
+constexpr uint32_t kJunkBytes = 28;
+
+void le(std::vector<uint8_t>& b, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+void tag(std::vector<uint8_t>& b, const char* t) { b.insert(b.end(), t, t + 4); }
+
+// Round to nearest and clamp; counts the samples that had to be clamped.
+// lrintf compiles to one conversion instruction (nearbyint would be a libm
+// call per sample on baseline x86-64).
+template <int Bits>
+int32_t quantize(float x, uint64_t& clipped) {
+    constexpr float scale = static_cast<float>(1 << (Bits - 1));
+    constexpr float hi = scale - 1.0f;
+    const float v = x * scale;
+    if (v >= hi + 0.5f) {
+        clipped += 1;
+        return static_cast<int32_t>(hi);
+    }
+    if (v < -scale - 0.5f) {
+        clipped += 1;
+        return static_cast<int32_t>(-scale);
+    }
+    if (v != v) {  // NaN: the engine never lets one through
+        clipped += 1;
+        return 0;
+    }
+    return static_cast<int32_t>(std::lrintf(v));
+}
+
+}  // namespace
+
+SampleFormat parse_sample_format(const std::string& name) {
+    if (name == "s16") return SampleFormat::s16;
+    if (name == "s24") return SampleFormat::s24;
+    if (name == "f32") return SampleFormat::f32;
+    throw UsageError("unknown render format '" + name + "': use s16, s24 or f32");
+}
+
+const char* sample_format_name(SampleFormat f) {
+    switch (f) {
+        case SampleFormat::s16: return "s16";
+        case SampleFormat::s24: return "s24";
+        case SampleFormat::f32: return "f32";
+    }
+    return "?";
+}
+
+WavWriter::WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
+                     std::optional<uint64_t> expected_frames)
+    : file_(file), name_(std::move(name)), seekable_(seekable), spec_(spec), format_(format),
+      bytes_per_sample_(format == SampleFormat::s16 ? 2 : format == SampleFormat::s24 ? 3 : 4) {
+    write_header(expected_frames.value_or(kUnknown), false);
+}
+
+void WavWriter::put(const void* data, size_t bytes) {
+    if (std::fwrite(data, 1, bytes, file_) != bytes)
+        throw OutputError(name_ + ": write failed: " + std::strerror(errno));
+}
+
+// `frames` = kUnknown writes the "length unknown" sizes used for pipes.
+void WavWriter::write_header(uint64_t frames, bool final) {
+    const uint64_t data_bytes = frames == kUnknown ? kUnknown : frames * spec_.channels * bytes_per_sample_;
+    const bool is_float = format_ == SampleFormat::f32;
+    const uint32_t header_bytes = 12 + (8 + kJunkBytes) + (8 + 18) + (is_float ? 12 : 0) + 8;
+    // An odd-sized data chunk is followed by a pad byte (finalize writes it).
+    const uint64_t riff_bytes = frames == kUnknown ? kUnknown : header_bytes - 8 + data_bytes + (data_bytes & 1);
+    const bool rf64 = frames != kUnknown && riff_bytes > 0xFFFFFFFFull;
+    std::vector<uint8_t> h;
+    tag(h, rf64 ? "RF64" : "RIFF");
+    le(h, rf64 ? kUnknown : riff_bytes, 4);
+    tag(h, "WAVE");
+    if (rf64) {
+        tag(h, "ds64");
+        le(h, kJunkBytes, 4);
+        le(h, riff_bytes, 8);
+        le(h, data_bytes, 8);
+        le(h, frames, 8);
+        le(h, 0, 4);  // no table
+    } else {
+        // Reserved so a render that grows past 4 GiB can become RF64 in place.
+        tag(h, "JUNK");
+        le(h, kJunkBytes, 4);
+        h.insert(h.end(), kJunkBytes, 0);
+    }
+    tag(h, "fmt ");
+    le(h, 18, 4);
+    le(h, is_float ? 3 : 1, 2);
+    le(h, spec_.channels, 2);
+    le(h, spec_.rate, 4);
+    le(h, uint64_t{spec_.rate} * spec_.channels * bytes_per_sample_, 4);
+    le(h, spec_.channels * bytes_per_sample_, 2);
+    le(h, bytes_per_sample_ * 8, 2);
+    le(h, 0, 2);  // cbSize
+    if (is_float) {
+        tag(h, "fact");
+        le(h, 4, 4);
+        le(h, frames > 0xFFFFFFFFull ? kUnknown : frames, 4);
+    }
+    tag(h, "data");
+    le(h, rf64 ? kUnknown : data_bytes, 4);
+    if (final && std::fseek(file_, 0, SEEK_SET) != 0)
+        throw OutputError(name_ + ": cannot seek to rewrite the header: " + std::strerror(errno));
+    put(h.data(), h.size());
+}
+
+void WavWriter::write(std::span<const float> samples) {
+    bytes_.resize(samples.size() * bytes_per_sample_);
+    uint8_t* p = bytes_.data();
+    switch (format_) {
+        case SampleFormat::f32:
+            std::memcpy(p, samples.data(), samples.size() * 4);  // x86/ARM: little-endian
+            break;
+        case SampleFormat::s16:
+            for (float x : samples) {
+                const int32_t v = quantize<16>(x, clipped_);
+                *p++ = static_cast<uint8_t>(v);
+                *p++ = static_cast<uint8_t>(v >> 8);
+            }
+            break;
+        case SampleFormat::s24:
+            for (float x : samples) {
+                const int32_t v = quantize<24>(x, clipped_);
+                *p++ = static_cast<uint8_t>(v);
+                *p++ = static_cast<uint8_t>(v >> 8);
+                *p++ = static_cast<uint8_t>(v >> 16);
+            }
+            break;
+    }
+    put(bytes_.data(), bytes_.size());
+    frames_ += samples.size() / spec_.channels;
+}
+
+void WavWriter::finalize() {
+    if ((frames_ * spec_.channels * bytes_per_sample_) & 1) put("", 1);
+    if (seekable_) write_header(frames_, true);
+    if (std::fflush(file_) != 0) throw OutputError(name_ + ": write failed: " + std::strerror(errno));
+}
+
+}  // namespace simvx

@@ -1,0 +1,193 @@
+// --render end to end: the binary, real files made with sox, and the output
+// read back by sox (an independent reader).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "cli_support.hpp"
+
+namespace simvx::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Render : public ::testing::Test {
+protected:
+    TempDir dir;
+    std::string at(const std::string& name) const { return dir / name; }
+    // Uniform noise from sox: every bit of every sample is exercised.
+    std::string noise(const std::string& name, const std::string& fmt_args, double seconds = 1.0) {
+        sh("sox -R -n " + fmt_args + " " + at(name) + " synth " + std::to_string(seconds) + " whitenoise vol 0.7");
+        return at(name);
+    }
+    size_t files_in_dir() const {
+        return static_cast<size_t>(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()));
+    }
+};
+
+TEST_F(Render, IdentityS16IsBitExact) {
+    const auto in = noise("in.wav", "-r 48000 -c 2 -b 16 -e signed-integer");
+    RunResult r = simvx({in, "--render", at("out.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-r", at("out.wav")), 48000);
+    EXPECT_EQ(soxi("-c", at("out.wav")), 2);
+    EXPECT_EQ(raw_samples(at("out.wav"), "s16"), raw_samples(in, "s16"));
+}
+
+TEST_F(Render, IdentityF32IsBitExact) {
+    Pcm p = interleave({sine(997, 44100, 44100, 0.9), sine(3001, 44100, 44100, 0.3)}, 44100);
+    for (size_t i = 0; i < p.samples.size(); i += 7) p.samples[i] *= 0.123456789f;  // irregular values
+    write_wav(at("in.wav"), p, WavFormat::f32);
+    RunResult r = simvx({at("in.wav"), "--render", at("out.wav"), "--render-format", "f32"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const WavData in = read_wav_data(at("in.wav")), out = read_wav_data(at("out.wav"));
+    EXPECT_EQ(out.tag, 3);
+    EXPECT_EQ(out.rate, 44100u);
+    EXPECT_EQ(out.data, in.data);  // byte for byte
+}
+
+TEST_F(Render, IdentityS24AndMonoStaysMono) {
+    const auto in = noise("in.wav", "-r 96000 -c 1 -b 24 -e signed-integer");
+    RunResult r = simvx({in, "--render", at("out.wav"), "--render-format", "s24"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-c", at("out.wav")), 1);
+    EXPECT_EQ(soxi("-r", at("out.wav")), 96000);
+    EXPECT_EQ(raw_samples(at("out.wav"), "s32"), raw_samples(in, "s32"));
+}
+
+TEST_F(Render, SameCommandSameBytes) {
+    const auto a = noise("a.wav", "-r 44100 -c 2 -b 16");
+    const auto b = noise("b.wav", "-r 22050 -c 1 -b 16");
+    for (const char* out : {"1.wav", "2.wav"}) {
+        RunResult r = simvx({a, b, "--mix", "--sample-rate", "48000", "--volume-db", "-3", "--render", at(out)});
+        ASSERT_EQ(r.status, 0) << r.err;
+    }
+    EXPECT_EQ(read_file(at("1.wav")), read_file(at("2.wav")));
+}
+
+TEST_F(Render, ResampledToneStaysPure) {
+    write_wav(at("tone.wav"), interleave({sine(1000, 44100, 3 * 44100, 0.5)}, 44100), WavFormat::s24);
+    RunResult r = simvx({at("tone.wav"), "--sample-rate", "48000", "--render-format", "f32", "--render", at("out.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Pcm out = sox_read(at("out.wav"));
+    ASSERT_EQ(out.rate, 48000u);
+    ASSERT_EQ(out.frames(), 144000u);
+    std::span<const float> mid(out.samples.data() + 9600, 124800);
+    EXPECT_NEAR(peak_frequency(mid, 48000), 1000.0, 0.1);
+    // s24 input carries its own quantization noise at about -144 dBFS per bin; the converter must add
+    // nothing above -110 dBFS.
+    EXPECT_LT(worst_spurious_db(mid, 48000, {1000.0}, 60.0), -110.0);
+}
+
+TEST_F(Render, PlaylistIsGapless) {
+    sh("sox -R -n -r 48000 -c 2 -b 16 " + at("whole.wav") + " synth 2 sine 440 sine 660 vol 0.5");
+    sh("sox " + at("whole.wav") + " " + at("p1.wav") + " trim 0 0.7317");
+    sh("sox " + at("whole.wav") + " " + at("p2.wav") + " trim 0.7317");
+    RunResult r = simvx({at("p1.wav"), at("p2.wav"), "--render", at("out.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(raw_samples(at("out.wav"), "s16"), raw_samples(at("whole.wav"), "s16"));
+}
+
+TEST_F(Render, MixLayersAndStartAtSkips) {
+    write_wav(at("a.wav"), interleave({std::vector<float>(48000, 0.25f)}, 48000), WavFormat::f32);
+    write_wav(at("b.wav"), interleave({std::vector<float>(24000, 0.125f)}, 48000), WavFormat::f32);
+    RunResult r = simvx({at("a.wav"), at("b.wav"), "--mix", "--render-format", "f32", "--render", at("mix.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Pcm m = sox_read(at("mix.wav"));
+    ASSERT_EQ(m.frames(), 48000u);
+    EXPECT_FLOAT_EQ(m.samples[100], 0.375f);
+    EXPECT_FLOAT_EQ(m.samples[30000], 0.25f);
+    r = simvx({at("a.wav"), at("b.wav"), "--start-at", "0.25", "--render-format", "f32", "--render", at("skip.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Pcm s = sox_read(at("skip.wav"));
+    EXPECT_EQ(s.frames(), 72000u - 12000u);  // playlist of 1.5 s, skipping 0.25 s
+    EXPECT_FLOAT_EQ(s.samples[0], 0.25f);
+    EXPECT_FLOAT_EQ(s.samples[36000 + 10], 0.125f);
+}
+
+TEST_F(Render, VolumeAndDuration) {
+    write_wav(at("a.wav"), interleave({std::vector<float>(48000, 0.5f)}, 48000), WavFormat::f32);
+    RunResult r = simvx({at("a.wav"), "--volume-db", "-6.0206", "--duration", "0.5", "--render-format", "f32",
+                         "--render", at("out.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Pcm p = sox_read(at("out.wav"));
+    EXPECT_EQ(p.frames(), 24000u);
+    EXPECT_NEAR(p.samples[20000], 0.25, 1e-5);
+    r = simvx({at("a.wav"), "--loop", "--duration", "2.5", "--render", at("loop.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-s", at("loop.wav")), 120000);
+}
+
+TEST_F(Render, ToStandardOutputMatchesTheFile) {
+    const auto in = noise("in.wav", "-r 48000 -c 2 -b 16", 0.5);
+    RunResult f = simvx({in, "--render", at("out.wav")});
+    RunResult p = simvx({in, "--render", "-"});
+    ASSERT_EQ(f.status, 0) << f.err;
+    ASSERT_EQ(p.status, 0) << p.err;
+    EXPECT_EQ(p.out, read_file(at("out.wav")));  // the length is known up front, so the header is exact
+}
+
+TEST_F(Render, FailedRenderLeavesNoFileAndKeepsTheOldOne) {
+    const auto good = noise("good.wav", "-r 48000 -c 2 -b 16", 0.2);
+    write_file(at("bad.wav"), "RIFF\x10\0\0\0WAVEjunkjunk");
+    write_file(at("out.wav"), "precious");
+    const size_t before = files_in_dir();
+    RunResult r = simvx({good, at("bad.wav"), "--render", at("out.wav")});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("bad.wav"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(at("out.wav")), "precious");
+    EXPECT_EQ(files_in_dir(), before);  // no temporary left behind
+    r = simvx({good, "--render", at("new.wav"), "--sample-rate", "7"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_FALSE(fs::exists(at("new.wav")));
+}
+
+TEST_F(Render, UnwritableOutputIsAnOutputError) {
+    const auto good = noise("good.wav", "-r 48000 -c 2 -b 16", 0.2);
+    RunResult r = simvx({good, "--render", at("no/such/dir/out.wav")});
+    EXPECT_EQ(r.status, 5);
+    EXPECT_NE(r.err.find("no/such/dir"), std::string::npos) << r.err;
+    r = simvx({good, "--render", "/dev/full"});
+    EXPECT_EQ(r.status, 5) << r.err;
+}
+
+TEST_F(Render, InterruptFinalizesAValidFadedWav) {
+    sh("sox -n -r 8000 -c 1 -b 16 " + at("tone.wav") + " synth 1 sine 500 vol 0.5");  // small: the render runs flat out
+    // A loop rendered for ten hours is stopped by SIGINT after a moment.
+    RunResult r = run({"timeout", "--preserve-status", "-s", "INT", "0.3", bin(), at("tone.wav"), "--loop",
+                       "--duration", "36000", "--render-format", "f32", "--render", at("out.wav")});
+    EXPECT_EQ(r.status, 130) << r.err;
+    ASSERT_TRUE(fs::exists(at("out.wav")));
+    const long frames = soxi("-s", at("out.wav"));
+    EXPECT_GT(frames, 800);
+    EXPECT_LT(frames, 8000L * 36000);
+    // The header is complete and the end is a fade, not a cut: the last
+    // samples fall to silence.
+    RunResult tail = run({"sox", at("out.wav"), "-e", "floating-point", "-t", "f32", "-", "trim", "-200s"});
+    ASSERT_EQ(tail.status, 0) << tail.err;
+    const Pcm last = from_f32le(tail.out, 8000, 1);
+    ASSERT_EQ(last.frames(), 200u);
+    EXPECT_LT(std::fabs(last.samples.back()), 0.01);
+    EXPECT_LT(max_step(last.samples), 0.5 * 2 * 3.1416 * 500 / 8000 * 1.01);  // no step beyond the sine's own
+    EXPECT_EQ(fs::file_size(at("out.wav")) % 2, 0u);
+}
+
+TEST_F(Render, LoopWithoutDurationCannotBeRendered) {
+    const auto in = noise("in.wav", "-r 48000 -c 2 -b 16", 0.1);
+    RunResult r = simvx({in, "--loop", "--render", at("out.wav")});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--duration"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(at("out.wav")));
+}
+
+TEST_F(Render, NullOutputRunsInRealTime) {
+    const auto in = noise("in.wav", "-r 48000 -c 2 -b 16", 0.6);
+    RunResult r = simvx({in, "--null"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_GT(r.seconds, 0.55);
+    EXPECT_LT(r.seconds, 3.0);
+}
+
+}  // namespace
+}  // namespace simvx::test

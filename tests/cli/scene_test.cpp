@@ -1,0 +1,162 @@
+// Scenes end to end: timing, gains, loops and fades measured in the render;
+// validation errors with their positions; --check.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "cli_support.hpp"
+
+namespace simvx::test {
+namespace {
+
+class SceneCli : public ::testing::Test {
+protected:
+    TempDir dir;
+    std::string at(const std::string& n) const { return dir / n; }
+    void SetUp() override {
+        // 1 s of DC at 0.5 (levels are easy to read), and a 480 Hz sine.
+        write_wav(at("dc.wav"), interleave({std::vector<float>(48000, 0.5f)}, 48000), WavFormat::f32);
+        write_wav(at("sine.wav"), interleave({sine(480, 48000, 48000, 0.8)}, 48000), WavFormat::f32);
+    }
+    Pcm render(const std::string& scene_text, std::vector<std::string> extra = {}) {
+        write_file(at("scene.toml"), scene_text);
+        std::vector<std::string> args = {at("scene.toml"), "--render-format", "f32", "--render", at("out.wav")};
+        args.insert(args.end(), extra.begin(), extra.end());
+        RunResult r = simvx(args);
+        EXPECT_EQ(r.status, 0) << r.err;
+        return sox_read(at("out.wav"));
+    }
+};
+
+TEST_F(SceneCli, SoundsPlayAtTheirTimesWithTheirGainsAndPans) {
+    const Pcm p = render(R"(version = 1
+[engine]
+sample_rate = 48000
+[[sound]]
+file = "dc.wav"
+volume_db = -6.0206
+[[sound]]
+file = "dc.wav"
+start = 0.5
+pan = 1.0
+[[bus]]
+name = "Master"
+volume_db = 0.0
+)");
+    ASSERT_EQ(p.channels, 2u);
+    ASSERT_EQ(p.frames(), 72000u);  // the second sound ends at 1.5 s
+    EXPECT_NEAR(p.samples[2 * 1000], 0.25, 1e-5);
+    EXPECT_NEAR(p.samples[2 * 1000 + 1], 0.25, 1e-5);
+    EXPECT_NEAR(p.samples[2 * 30000], 0.25, 1e-5);        // pan 1: nothing on the left
+    EXPECT_NEAR(p.samples[2 * 30000 + 1], 0.75, 1e-5);    // 0.25 + 0.5
+    EXPECT_NEAR(p.samples[2 * 60000 + 1], 0.5, 1e-5);
+    EXPECT_EQ(p.samples[2 * 23999 + 1], 0.25f);           // sample-exact start at 24000
+    EXPECT_NEAR(p.samples[2 * 24000 + 1], 0.75, 1e-5);
+}
+
+TEST_F(SceneCli, LoopRegionIsSeamless) {
+    // loop 0.25..0.75 s: 240 whole periods of 480 Hz, repeated for 3 s.
+    const Pcm p = render(R"(version = 1
+[engine]
+duration = 3.0
+channels = 1
+[[sound]]
+file = "sine.wav"
+loop = true
+loop_start = 0.25
+loop_end = 0.75
+)");
+    ASSERT_EQ(p.frames(), 144000u);
+    const auto ref = sine(480, 48000, 144000, 0.8);
+    double worst = 0;
+    for (size_t i = 0; i < p.frames(); ++i) worst = std::max(worst, std::fabs(double(p.samples[i]) - ref[i]));
+    EXPECT_LT(worst, 1e-5);
+    EXPECT_LT(max_step(p.samples), 0.8 * 2 * M_PI * 480 / 48000 * 1.001);
+}
+
+TEST_F(SceneCli, FadesAndFromPosition) {
+    const Pcm p = render(R"(version = 1
+[engine]
+channels = 1
+[[sound]]
+file = "dc.wav"
+from_position = 0.25
+fade_in = 0.1
+fade_out = 0.2
+)");
+    ASSERT_EQ(p.frames(), 36000u);
+    EXPECT_EQ(p.samples[0], 0.0f);
+    EXPECT_NEAR(p.samples[2400], 0.25, 1e-4);   // halfway through the fade-in
+    EXPECT_EQ(p.samples[4800], 0.5f);
+    EXPECT_EQ(p.samples[26399], 0.5f);          // the fade-out covers the last 9600 frames
+    EXPECT_NEAR(p.samples[36000 - 4801], 0.25, 1e-4);
+    EXPECT_EQ(p.samples[35999], 0.0f);
+}
+
+TEST_F(SceneCli, ASceneIsRecognisedByContentNotName) {
+    write_file(at("mix.txt"), "version = 1\n[[sound]]\nfile = \"dc.wav\"\n");
+    RunResult r = simvx({at("mix.txt"), "--render", at("o.wav")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-s", at("o.wav")), 48000);
+    EXPECT_EQ(soxi("-r", at("o.wav")), 48000);
+}
+
+TEST_F(SceneCli, AllErrorsAreReportedWithPositionsAndNothingIsWritten) {
+    write_file(at("bad.toml"), R"(version = 1
+[engine]
+sample_rate = 4000
+[[sound]]
+file = "dc.wav"
+volme_db = -3
+[[sound]]
+file = "nope.wav"
+pan = 2
+)");
+    RunResult r = simvx({at("bad.toml"), "--render", at("out.wav")});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("bad.toml:3:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("bad.toml:6:1: unknown key 'volme_db'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("did you mean 'volume_db'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("bad.toml:8:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("bad.toml:9:"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(at("out.wav")));
+}
+
+TEST_F(SceneCli, TimingBeyondTheFileIsReportedAtTheSound) {
+    write_file(at("s.toml"), "version = 1\n[[sound]]\nfile = \"dc.wav\"\nfrom_position = 2.0\n");
+    RunResult r = simvx({at("s.toml"), "--render", at("out.wav")});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("s.toml:2:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("from_position"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(at("out.wav")));
+}
+
+TEST_F(SceneCli, CheckPrintsASummary) {
+    write_file(at("s.toml"), "version = 1\n[engine]\nduration = 2.5\n[[sound]]\nname = \"drone\"\nfile = \"sine.wav\"\nloop = true\n");
+    RunResult r = simvx({at("s.toml"), "--check"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("OK"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("sound drone"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("WAV"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("length: 0:02.5"), std::string::npos) << r.out;
+}
+
+TEST_F(SceneCli, FileOptionsAreRejectedForScenesAndBadOptionsAreUsageErrors) {
+    write_file(at("s.toml"), "version = 1\n[[sound]]\nfile = \"dc.wav\"\n");
+    EXPECT_EQ(simvx({at("s.toml"), "--loop", "--null"}).status, 2);
+    EXPECT_EQ(simvx({at("s.toml"), at("dc.wav"), "--null"}).status, 2);
+    EXPECT_EQ(simvx({at("dc.wav"), "--render", at("o.wav"), "--null"}).status, 2);
+    EXPECT_EQ(simvx({at("dc.wav"), "--bogus"}).status, 2);
+    RunResult typo = simvx({at("dc.wav"), "--nul"});
+    EXPECT_EQ(typo.status, 2);
+    EXPECT_NE(typo.err.find("did you mean --null?"), std::string::npos) << typo.err;
+    EXPECT_EQ(simvx({at("dc.wav"), "--channels", "3", "--null"}).status, 2);
+    EXPECT_EQ(simvx({"--null"}).status, 2);
+    RunResult r = simvx({at("missing.flac"), "--null"});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("missing.flac"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace simvx::test

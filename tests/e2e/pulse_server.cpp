@@ -1,0 +1,72 @@
+#include "pulse_server.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+namespace simvx::test {
+
+bool PulseServer::available() { return have_tool("pulseaudio") && have_tool("pactl") && have_tool("parec"); }
+
+PulseServer::PulseServer() {
+    const std::string runtime = dir_ / "runtime";
+    mkdir(runtime.c_str(), 0700);
+    setenv("XDG_RUNTIME_DIR", runtime.c_str(), 1);
+    setenv("HOME", dir_.path().c_str(), 1);  // the daemon writes its cookie under HOME
+    setenv("PULSE_SERVER", ("unix:" + runtime + "/pulse/native").c_str(), 1);
+    unsetenv("PULSE_RUNTIME_PATH");
+    daemon_ = std::make_unique<Child>(
+        std::vector<std::string>{"pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
+                                 "--use-pid-file=no", "--disable-shm",
+                                 // norewinds: a rewind would rewrite what the monitor already
+                                 // delivered, losing the start of each new stream from the recording.
+                                 std::string("--load=module-null-sink sink_name=") + kSink + " rate=48000 channels=2 norewinds=1",
+                                 "--load=module-native-protocol-unix"},
+        dir_ / "pulseaudio.log");
+    for (int i = 0; i < 100; ++i) {
+        if (run({"pactl", "info"}, {}, 5).status == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (run({"pactl", "info"}, {}, 5).status != 0)
+        throw std::runtime_error("private PulseAudio did not start:\n" + read_file(dir_ / "pulseaudio.log"));
+    // The null sink renders in blocks of its current latency (up to 2 s): a
+    // low-latency silent stream keeps those blocks short.
+    keepalive_ = std::make_unique<Child>(std::vector<std::string>{
+        "pacat", "--playback", "--device", kSink, "--latency-msec=10", "--format=s16le", "--rate=48000",
+        "--channels=2", "--raw", "/dev/zero"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
+PulseServer::~PulseServer() {
+    if (recorder_) recorder_->stop(SIGINT);
+    if (keepalive_) keepalive_->stop();
+    kill_daemon();
+    unsetenv("PULSE_SERVER");
+}
+
+void PulseServer::kill_daemon() {
+    if (daemon_) daemon_->stop(SIGKILL);
+}
+
+void PulseServer::start_recorder(const std::string& path) {
+    recorder_ = std::make_unique<Child>(std::vector<std::string>{
+        "sh", "-c",
+        std::string("exec parec --device=") + kSink + ".monitor --latency-msec=10 --format=float32le --rate=48000 "
+        "--channels=2 --raw > '" + path + "'"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+}
+
+Pcm PulseServer::stop_recorder(const std::string& path) {
+    // Let the last blocks reach the monitor before stopping.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    recorder_->stop(SIGINT);
+    recorder_.reset();
+    return from_f32le(read_file(path), 48000, 2);
+}
+
+}  // namespace simvx::test

@@ -1,0 +1,193 @@
+// Ogg Vorbis decoding checked against oggdec (libvorbisfile's own CLI) on
+// synthesized fixtures: length, samples, WAV channel order, seeking, chains,
+// damaged and unseekable inputs, and the corpus rows.
+#include <gtest/gtest.h>
+
+#include "decode/formats.hpp"
+#include "ogg_test_util.hpp"
+
+namespace simvx::test {
+namespace {
+
+using namespace simvx::test::ogg;
+
+// oggdec writes only 8- or 16-bit PCM (rounded to nearest), so the reference
+// is 16-bit: samples must agree within one 16-bit LSB.
+constexpr double kOneLsb16 = 1.0 / 32768;
+
+class VorbisTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        for (const char* tool : {"sox", "oggenc", "oggdec"})
+            if (!have_tool(tool)) GTEST_SKIP() << tool << " not installed";
+    }
+
+    // Encodes a fresh source of this shape; returns the .ogg path.
+    std::string encode(uint32_t rate, uint32_t channels, int serial = 1) {
+        const std::string wav = make_source_wav(dir_, rate, channels);
+        const std::string ogg = dir_ / ("v-" + std::to_string(rate) + "-" + std::to_string(channels) + "-" +
+                                        std::to_string(serial) + ".ogg");
+        sh("oggenc -Q -q 5 --serial " + std::to_string(serial) + " -o '" + ogg + "' '" + wav + "'");
+        return ogg;
+    }
+
+    // oggdec's raw output: libvorbisfile's samples in the codec's channel
+    // order. (Its WAV writer reorders 5.1 wrongly and garbles 7.1 in 1.4.2.)
+    Pcm reference(const std::string& ogg, uint32_t rate, uint32_t channels) {
+        const std::string raw = ogg + ".ref.raw";
+        sh("oggdec -Q -R -o '" + raw + "' '" + ogg + "'");
+        Pcm ref;
+        ref.rate = rate;
+        ref.channels = channels;
+        for (int16_t v : from_s16le(read_file(raw))) ref.samples.push_back(static_cast<float>(v) / 32768.0f);
+        return ref;
+    }
+
+    TempDir dir_;
+};
+
+class VorbisMatchesOggdec : public VorbisTest, public ::testing::WithParamInterface<Shape> {};
+
+TEST_P(VorbisMatchesOggdec, SameLengthSamplesAndChannelOrder) {
+    const auto [rate, channels] = GetParam();
+    const std::string ogg = encode(rate, channels);
+    const Decoded got = decode_file(ogg);
+    const Pcm ref = reference(ogg, rate, channels);
+
+    EXPECT_EQ(got.info.format, "Ogg Vorbis");
+    EXPECT_EQ(got.info.spec.rate, rate);
+    EXPECT_EQ(got.info.spec.channels, channels);
+    EXPECT_EQ(got.info.channel_mask, speaker::default_mask(channels));
+    EXPECT_FALSE(got.info.lossless);
+    ASSERT_TRUE(got.info.frames);
+    EXPECT_EQ(*got.info.frames, ref.frames());
+    ASSERT_EQ(got.pcm.frames(), ref.frames());
+    EXPECT_LE(max_abs_diff_by_tone(got.pcm, ref), kOneLsb16 * 1.001);
+    expect_channel_tones(got.pcm);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, VorbisMatchesOggdec,
+                         ::testing::Values(Shape{44100, 1}, Shape{44100, 2}, Shape{48000, 2}, Shape{44100, 3},
+                                           Shape{48000, 6}, Shape{44100, 6}, Shape{48000, 8}),
+                         shape_name);
+
+TEST_F(VorbisTest, SeekMatchesTheTailOfAFullDecode) {
+    const std::string ogg = encode(48000, 6);
+    const Pcm full = decode_file(ogg).pcm;
+    for (uint64_t at : {uint64_t{0}, uint64_t{1}, uint64_t{12345}, uint64_t{50000}, full.frames() - 100}) {
+        SCOPED_TRACE(at);
+        const Pcm tail = decode_file(ogg, at).pcm;
+        ASSERT_EQ(tail.frames(), full.frames() - at);
+        const std::span<const float> want(full.samples.data() + at * full.channels, tail.samples.size());
+        EXPECT_LT(to_db(max_abs_diff(tail.samples, want)), -90);
+    }
+    // Seeking to the end or beyond leaves nothing to read.
+    EXPECT_EQ(decode_file(ogg, full.frames()).pcm.frames(), 0u);
+    EXPECT_EQ(decode_file(ogg, full.frames() + 5000).pcm.frames(), 0u);
+}
+
+TEST_F(VorbisTest, SeekBackAfterReading) {
+    const std::string ogg = encode(44100, 2);
+    const Pcm full = decode_file(ogg).pcm;
+    auto dec = open_decoder_file(ogg);
+    std::vector<float> buf(10000 * 2);
+    ASSERT_GT(dec->read(buf), 0u);
+    dec->seek(300);
+    const Pcm rest = read_all(*dec);
+    ASSERT_EQ(rest.frames(), full.frames() - 300);
+    EXPECT_LT(to_db(max_abs_diff(rest.samples, std::span<const float>(full.samples).subspan(600))), -90);
+}
+
+TEST_F(VorbisTest, TruncatedFileDecodesWhatIsThere) {
+    const std::string ogg = encode(44100, 2);
+    const size_t full_frames = decode_file(ogg).pcm.frames();
+    const std::string bytes = read_file(ogg);
+    const std::string cut = dir_ / "cut.ogg";
+    write_file(cut, bytes.substr(0, bytes.size() * 6 / 10));
+    try {
+        const size_t frames = decode_file(cut).pcm.frames();
+        EXPECT_GT(frames, full_frames * 4 / 10);
+        EXPECT_LT(frames, full_frames);
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(cut), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(VorbisTest, HeadersOnlyIsACleanError) {
+    const std::string ogg = encode(44100, 2);
+    const std::string path = dir_ / "headers.ogg";
+    write_file(path, headers_only(read_file(ogg)));
+    try {
+        const size_t frames = decode_file(path).pcm.frames();
+        ADD_FAILURE() << "decoded " << frames << " frames from headers alone";
+    } catch (const DecodeError& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no audio"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(VorbisTest, ChainedLinksOfOneFormatPlayThrough) {
+    const std::string a = encode(44100, 2, 1), b = encode(44100, 2, 2);
+    const std::string chain = dir_ / "chain.ogg";
+    write_file(chain, read_file(a) + read_file(b));
+    const Decoded got = decode_file(chain);
+    const size_t one = decode_file(a).pcm.frames();
+    EXPECT_EQ(got.pcm.frames(), 2 * one);
+    EXPECT_EQ(got.info.frames, 2 * one);
+}
+
+TEST_F(VorbisTest, ChainStopsWhereTheFormatChanges) {
+    const std::string a = encode(44100, 2, 1), b = encode(44100, 1, 2);
+    const std::string chain = dir_ / "chain.ogg";
+    write_file(chain, read_file(a) + read_file(b));
+    const Decoded first = decode_file(a), got = decode_file(chain);
+    EXPECT_EQ(got.info.spec.channels, 2u);
+    EXPECT_EQ(got.info.frames, first.pcm.frames());
+    ASSERT_EQ(got.pcm.frames(), first.pcm.frames());
+    EXPECT_EQ(max_abs_diff(got.pcm.samples, first.pcm.samples), 0.0);
+}
+
+TEST_F(VorbisTest, UnseekableInputDecodesTheSame) {
+    const std::string ogg = encode(48000, 6);
+    const Pcm full = decode_file(ogg).pcm;
+    auto dec = formats::open_vorbis(std::make_unique<TestSource>(read_file(ogg), false));
+    EXPECT_FALSE(dec->info().frames);
+    const Pcm got = read_all(*dec);
+    ASSERT_EQ(got.frames(), full.frames());
+    EXPECT_EQ(max_abs_diff(got.samples, full.samples), 0.0);
+    EXPECT_THROW(dec->seek(0), DecodeError);
+}
+
+TEST_F(VorbisTest, ReadErrorsReachTheCaller) {
+    const std::string bytes = read_file(encode(44100, 2));
+    auto dec = formats::open_vorbis(std::make_unique<TestSource>(bytes, false, bytes.size() / 2));
+    EXPECT_THROW(read_all(*dec), InputError);
+}
+
+TEST(VorbisProbe, FindsTheVorbisHeadAmongTheFirstPages) {
+    // A page with one packet: 27-byte header, one lacing value, the body.
+    auto page = [](std::string body, bool bos) {
+        std::string p = "OggS";
+        p += '\0';
+        p += static_cast<char>(bos ? 2 : 0);
+        p += std::string(20, '\0');
+        p += '\1';
+        p += static_cast<char>(body.size());
+        return p + body;
+    };
+    const std::string vorbis("\x01vorbis\0\0\0\0", 11), skeleton("fishead\0", 8);
+    auto probe = [](const std::string& s) {
+        return formats::probe_vorbis({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+    };
+    EXPECT_TRUE(probe(page(vorbis, true)));
+    EXPECT_TRUE(probe(page(skeleton, true) + page(vorbis, true)));  // Skeleton first, as in many web files
+    EXPECT_FALSE(probe(page(skeleton, true) + page(vorbis, false)));  // not a stream head
+    EXPECT_FALSE(probe(page("OpusHead", true)));
+    const std::string whole = page(vorbis, true);
+    for (size_t n = 0; n < whole.size(); ++n) EXPECT_EQ(probe(whole.substr(0, n)), n >= 27 + 1 + 7) << n;
+}
+
+TEST(VorbisCorpus, ExpectedRows) { check_corpus("ogg-vorbis", 4096); }
+
+}  // namespace
+}  // namespace simvx::test

@@ -1,0 +1,550 @@
+#include "scene/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support/audio.hpp"
+#include "support/tempdir.hpp"
+
+namespace simvx {
+namespace {
+
+namespace fs = std::filesystem;
+using test::write_file;
+
+class SceneLoader : public ::testing::Test {
+protected:
+    void SetUp() override {
+        touch("a.wav");
+        touch("b.wav");
+    }
+    // The loader only checks that sound files can be opened; content does not matter here.
+    void touch(const std::string& name) { write_file(dir / name, "RIFF"); }
+    std::string scene_path() const { return dir / "mix.toml"; }
+
+    Scene load(const std::string& text) {
+        write_file(scene_path(), text);
+        return load_scene_file(scene_path());
+    }
+
+    // Every diagnostic of the scene as "line:col: message".
+    std::vector<std::string> errors(const std::string& text) {
+        try {
+            load(text);
+        } catch (const SceneError& e) {
+            std::vector<std::string> out;
+            for (const auto& d : e.diagnostics()) {
+                EXPECT_EQ(d.where.file, scene_path());
+                out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
+                              d.message);
+            }
+            return out;
+        }
+        ADD_FAILURE() << "the scene loaded without error:\n" << text;
+        return {};
+    }
+
+    // The one diagnostic of a scene expected to have exactly one.
+    std::string error(const std::string& text) {
+        const auto all = errors(text);
+        EXPECT_EQ(all.size(), 1u) << ::testing::PrintToString(all);
+        return all.empty() ? std::string() : all.front();
+    }
+
+    test::TempDir dir;
+};
+
+TEST_F(SceneLoader, FullSceneRoundTripsIntoTheStruct) {
+    const Scene scene = load(R"(version = 1
+
+[engine]
+sample_rate = 44100
+channels = 1
+latency_ms = 50
+duration = 12.5
+pan_law = "constant_power"
+
+[[bus]]
+name = "Master"
+volume_db = -3
+mute = true
+
+[[sound]]
+name = "rain"
+file = "a.wav"
+bus = "Master"
+volume_db = -6.5
+pitch = 1.0
+loop = true
+loop_start = 0.5
+loop_end = 2.25
+start = 1
+from_position = 0.25
+fade_in = 0.1
+fade_out = 0.2
+pan = -0.5
+stream = "auto"
+
+[[sound]]
+file = "b.wav"
+stream = false
+)");
+    EXPECT_EQ(scene.path, scene_path());
+    EXPECT_EQ(scene.engine.sample_rate, 44100u);
+    EXPECT_EQ(scene.engine.channels, 1u);
+    EXPECT_EQ(scene.engine.latency_ms, 50u);
+    EXPECT_EQ(scene.engine.duration, 12.5);
+    EXPECT_EQ(scene.engine.pan_law, PanLaw::constant_power);
+
+    ASSERT_EQ(scene.buses.size(), 1u);
+    EXPECT_EQ(scene.buses[0].name, "Master");
+    EXPECT_EQ(scene.buses[0].volume_db, -3.0);
+    EXPECT_TRUE(scene.buses[0].mute);
+    EXPECT_EQ(scene.buses[0].where.str(), scene_path() + ":10:1");
+
+    ASSERT_EQ(scene.sounds.size(), 2u);
+    const SoundDesc& rain = scene.sounds[0];
+    EXPECT_EQ(rain.name, "rain");
+    EXPECT_EQ(rain.file, dir / "a.wav");
+    EXPECT_EQ(rain.bus, "Master");
+    EXPECT_EQ(rain.volume_db, -6.5);
+    EXPECT_EQ(rain.pitch, 1.0);
+    EXPECT_TRUE(rain.loop);
+    EXPECT_EQ(rain.loop_start, 0.5);
+    EXPECT_EQ(rain.loop_end, 2.25);
+    EXPECT_EQ(rain.start, 1.0);
+    EXPECT_EQ(rain.from_position, 0.25);
+    EXPECT_EQ(rain.fade_in, 0.1);
+    EXPECT_EQ(rain.fade_out, 0.2);
+    EXPECT_EQ(rain.pan, -0.5);
+    EXPECT_EQ(rain.where.str(), scene_path() + ":15:1");
+    EXPECT_EQ(rain.file_where.str(), scene_path() + ":17:8");
+
+    const SoundDesc& second = scene.sounds[1];
+    EXPECT_EQ(second.name, "b.wav");
+    EXPECT_EQ(second.file, dir / "b.wav");
+    EXPECT_EQ(second.where.line, 31u);
+}
+
+TEST_F(SceneLoader, DefaultsFillWhatIsNotGiven) {
+    const Scene scene = load("version = 1\n[[sound]]\nfile = \"a.wav\"\n");
+    const EngineSettings engine;
+    EXPECT_EQ(scene.engine.sample_rate, engine.sample_rate);
+    EXPECT_EQ(scene.engine.channels, engine.channels);
+    EXPECT_EQ(scene.engine.latency_ms, engine.latency_ms);
+    EXPECT_FALSE(scene.engine.duration.has_value());
+    EXPECT_EQ(scene.engine.pan_law, PanLaw::balance);
+
+    ASSERT_EQ(scene.buses.size(), 1u);
+    EXPECT_EQ(scene.buses[0].name, "Master");
+    EXPECT_EQ(scene.buses[0].volume_db, 0.0);
+    EXPECT_FALSE(scene.buses[0].mute);
+    EXPECT_EQ(scene.buses[0].where.line, 0u);  // not declared
+
+    ASSERT_EQ(scene.sounds.size(), 1u);
+    const SoundDesc& s = scene.sounds[0];
+    EXPECT_EQ(s.name, "a.wav");  // the file name without its folder
+    EXPECT_EQ(s.bus, "Master");
+    EXPECT_EQ(s.volume_db, 0.0);
+    EXPECT_EQ(s.pitch, 1.0);
+    EXPECT_FALSE(s.loop);
+    EXPECT_EQ(s.loop_start, 0.0);
+    EXPECT_EQ(s.loop_end, 0.0);
+    EXPECT_EQ(s.start, 0.0);
+    EXPECT_EQ(s.from_position, 0.0);
+    EXPECT_EQ(s.fade_in, 0.0);
+    EXPECT_EQ(s.fade_out, 0.0);
+    EXPECT_EQ(s.pan, 0.0);
+    EXPECT_EQ(s.where.str(), scene_path() + ":2:1");
+    EXPECT_EQ(s.file_where.str(), scene_path() + ":3:8");
+}
+
+TEST_F(SceneLoader, SceneWithoutSoundsHasMaster) {
+    const Scene scene = load("version = 1\n");
+    EXPECT_TRUE(scene.sounds.empty());
+    ASSERT_EQ(scene.buses.size(), 1u);
+    EXPECT_EQ(scene.buses[0].name, "Master");
+}
+
+TEST_F(SceneLoader, IntegersAreAcceptedForNumbers) {
+    const Scene scene = load("version = 1\n[engine]\nduration = 30\n[[sound]]\nfile = \"a.wav\"\npan = 1\n");
+    EXPECT_EQ(scene.engine.duration, 30.0);
+    EXPECT_EQ(scene.sounds[0].pan, 1.0);
+}
+
+TEST_F(SceneLoader, BoundsThemselvesAreAccepted) {
+    const Scene scene = load(R"(version = 1
+[engine]
+sample_rate = 192000
+channels = 2
+latency_ms = 2000
+duration = 86400
+[[sound]]
+file = "a.wav"
+volume_db = 24
+pan = -1
+[[sound]]
+file = "b.wav"
+volume_db = -120
+)");
+    EXPECT_EQ(scene.engine.sample_rate, 192000u);
+    EXPECT_EQ(scene.sounds[0].volume_db, 24.0);
+    EXPECT_EQ(scene.sounds[1].volume_db, -120.0);
+}
+
+// ---- range checks ------------------------------------------------------------
+
+struct RangeCase {
+    const char* table;     // line 2
+    const char* key_line;  // line 4
+    const char* expected;  // "line:col: message"
+};
+
+void PrintTo(const RangeCase& c, std::ostream* os) { *os << c.table << " " << c.key_line; }
+
+class SceneLoaderRange : public SceneLoader, public ::testing::WithParamInterface<RangeCase> {};
+
+TEST_P(SceneLoaderRange, ReportsTheKeyValueAndAllowedRangeAtTheValue) {
+    const RangeCase& c = GetParam();
+    const std::string table = c.table;
+    // Line 3 names the sound's file, the Master bus, or is a comment in [engine].
+    const std::string line3 = table == "[[sound]]" ? "file = \"a.wav\"" : table == "[[bus]]" ? "name = \"Master\"" : "#";
+    EXPECT_EQ(error("version = 1\n" + table + "\n" + line3 + "\n" + c.key_line + "\n"), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Keys, SceneLoaderRange,
+    ::testing::Values(
+        RangeCase{"[[sound]]", "volume_db = 30", "4:13: 'volume_db' in [[sound]] must be between -120 and 24 dB, found 30"},
+        RangeCase{"[[sound]]", "volume_db = -120.5", "4:13: 'volume_db' in [[sound]] must be between -120 and 24 dB, found -120.5"},
+        RangeCase{"[[sound]]", "volume_db = nan", "4:13: 'volume_db' in [[sound]] must be between -120 and 24 dB, found nan"},
+        RangeCase{"[[sound]]", "pitch = 0", "4:9: 'pitch' in [[sound]] must be between 0.01 and 16, found 0"},
+        RangeCase{"[[sound]]", "pitch = 17.0", "4:9: 'pitch' in [[sound]] must be between 0.01 and 16, found 17.0"},
+        RangeCase{"[[sound]]", "loop_start = -1", "4:14: 'loop_start' in [[sound]] must be at least 0 s, found -1"},
+        RangeCase{"[[sound]]", "loop_end = -0.5", "4:12: 'loop_end' in [[sound]] must be at least 0 s, found -0.5"},
+        RangeCase{"[[sound]]", "start = -2", "4:9: 'start' in [[sound]] must be at least 0 s, found -2"},
+        RangeCase{"[[sound]]", "start = inf", "4:9: 'start' in [[sound]] must be at least 0 s, found inf"},
+        RangeCase{"[[sound]]", "from_position = -1", "4:17: 'from_position' in [[sound]] must be at least 0 s, found -1"},
+        RangeCase{"[[sound]]", "fade_in = -1", "4:11: 'fade_in' in [[sound]] must be at least 0 s, found -1"},
+        RangeCase{"[[sound]]", "fade_out = -0.1", "4:12: 'fade_out' in [[sound]] must be at least 0 s, found -0.1"},
+        RangeCase{"[[sound]]", "pan = 1.5", "4:7: 'pan' in [[sound]] must be between -1 and 1, found 1.5"},
+        RangeCase{"[[sound]]", "pan = -2", "4:7: 'pan' in [[sound]] must be between -1 and 1, found -2"},
+        RangeCase{"[engine]", "sample_rate = 4000", "4:15: 'sample_rate' in [engine] must be an integer between 8000 and 192000 Hz, found 4000"},
+        RangeCase{"[engine]", "sample_rate = 200000", "4:15: 'sample_rate' in [engine] must be an integer between 8000 and 192000 Hz, found 200000"},
+        RangeCase{"[engine]", "channels = 3", "4:12: 'channels' in [engine] must be 1 or 2, found 3"},
+        RangeCase{"[engine]", "channels = 0", "4:12: 'channels' in [engine] must be 1 or 2, found 0"},
+        RangeCase{"[engine]", "latency_ms = 0", "4:14: 'latency_ms' in [engine] must be an integer between 1 and 2000 ms, found 0"},
+        RangeCase{"[engine]", "latency_ms = 2001", "4:14: 'latency_ms' in [engine] must be an integer between 1 and 2000 ms, found 2001"},
+        RangeCase{"[engine]", "duration = 0", "4:12: 'duration' in [engine] must be greater than 0 and at most 86400 s, found 0"},
+        RangeCase{"[engine]", "duration = 90000.0", "4:12: 'duration' in [engine] must be greater than 0 and at most 86400 s, found 90000.0"},
+        RangeCase{"[[bus]]", "volume_db = 25", "4:13: 'volume_db' in [[bus]] must be between -120 and 24 dB, found 25"}));
+
+TEST_F(SceneLoader, LoopEndMustFollowLoopStart) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nloop_start = 2\nloop_end = 1.5\n"),
+              "5:12: 'loop_end' in [[sound]] must be greater than loop_start (2 s), or 0 for the end of the file, "
+              "found 1.5");
+    // 0 means "the end of the file", whatever loop_start is.
+    EXPECT_EQ(load("version = 1\n[[sound]]\nfile = \"a.wav\"\nloop_start = 2\nloop_end = 0\n").sounds[0].loop_end, 0.0);
+}
+
+TEST_F(SceneLoader, BadEnumNamesTheChoicesAndSuggests) {
+    EXPECT_EQ(error("version = 1\n[engine]\npan_law = \"balanse\"\n"),
+              "3:11: 'pan_law' in [engine] must be one of \"balance\", \"constant_power\", found \"balanse\"; "
+              "did you mean \"balance\"?");
+    EXPECT_EQ(error("version = 1\n[engine]\npan_law = \"linear\"\n"),
+              "3:11: 'pan_law' in [engine] must be one of \"balance\", \"constant_power\", found \"linear\"");
+}
+
+// ---- unknown keys --------------------------------------------------------------
+
+TEST_F(SceneLoader, UnknownKeySuggestsTheClosest) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nvolme_db = -6\n"),
+              "4:1: unknown key 'volme_db' in [[sound]]; did you mean 'volume_db'?");
+    EXPECT_EQ(error("version = 1\n[engine]\n  smaple_rate = 44100\n"),
+              "3:3: unknown key 'smaple_rate' in [engine]; did you mean 'sample_rate'?");
+    EXPECT_EQ(error("verison = 1\nversion = 1\n"), "1:1: unknown key 'verison' at the top level; did you mean 'version'?");
+}
+
+TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nreverb_mix = 0.5\n"),
+              "4:1: unknown key 'reverb_mix' in [[sound]]; allowed keys: name, file, bus, volume_db, pitch, loop, "
+              "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stream");
+    EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
+              "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law");
+}
+
+TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {
+    EXPECT_EQ(error("version = 1\n[engin]\nchannels = 2\n"), "2:2: unknown table '[engin]'; did you mean '[engine]'?");
+    EXPECT_EQ(error("version = 1\n[[sonud]]\nfile = \"a.wav\"\n"),
+              "2:3: unknown table '[[sonud]]'; did you mean '[[sound]]'?");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatail]\nposition = [1, 0, 0]\n"),
+              "4:8: unknown table '[sound.spatail]'; did you mean '[sound.spatial]'?");
+    EXPECT_EQ(error("version = 1\n[mixer]\n"),
+              "2:2: unknown table '[mixer]'; allowed keys: version, [engine], [[bus]], [[sound]]");
+}
+
+// ---- types -----------------------------------------------------------------------
+
+TEST_F(SceneLoader, WrongTypeNamesWhatWasExpectedAndFound) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nvolume_db = \"loud\"\n"),
+              "4:13: 'volume_db' in [[sound]] must be a number, found a string (\"loud\")");
+    EXPECT_EQ(error("version = 1\n[engine]\nsample_rate = 48000.0\n"),
+              "3:15: 'sample_rate' in [engine] must be an integer, found a floating-point number (48000.0)");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nloop = 1\n"),
+              "4:8: 'loop' in [[sound]] must be true or false, found an integer (1)");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = 3\n"), "3:8: 'file' in [[sound]] must be a string, found an integer (3)");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nname = [\"x\"]\n"),
+              "4:8: 'name' in [[sound]] must be a string, found an array");
+    EXPECT_EQ(error("version = 1\n[engine]\npan_law = 1\n"),
+              "3:11: 'pan_law' in [engine] must be one of \"balance\", \"constant_power\", found an integer (1)");
+    EXPECT_EQ(error("version = 1\nengine = 3\n"), "2:10: 'engine' at the top level must be a table ([engine]), found an integer (3)");
+    EXPECT_EQ(error("version = 1\n[sound]\nfile = \"a.wav\"\n"),
+              "2:1: 'sound' at the top level must be an array of tables ([[sound]]), found a table");
+    EXPECT_EQ(error("version = 1\nsound = [1]\n"), "2:10: each entry of 'sound' must be a table ([[sound]]), found an integer (1)");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nstream = \"yes\"\n"),
+              "4:10: 'stream' in [[sound]] must be \"auto\", true or false, found a string (\"yes\")");
+}
+
+TEST_F(SceneLoader, EmptyStringsAreRejected) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"\"\n"), "3:8: 'file' in [[sound]] must not be empty");
+}
+
+// ---- known but not supported yet ----------------------------------------------------
+
+TEST_F(SceneLoader, FormatKeysNotSupportedYetSaySo) {
+    const std::string later = " is part of the scene format but not supported by simvxplay 0.1 yet";
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatial]\nposition = [1, 0, 0]\n"),
+              "4:8: '[sound.spatial]'" + later);
+    EXPECT_EQ(error("version = 1\n[listener]\nposition = [0, 0, 0]\n"), "2:2: '[listener]'" + later);
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\n"), "2:3: '[[stream]]'" + later);
+    EXPECT_EQ(error("version = 1\n[engine]\nspeed_of_sound = 340\n"), "3:1: 'speed_of_sound' in [engine]" + later);
+    EXPECT_EQ(error("version = 1\n[engine]\ndoppler_factor = 0\n"), "3:1: 'doppler_factor' in [engine]" + later);
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\nsolo = true\n"), "4:1: 'solo' in [[bus]]" + later);
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\nbypass_effects = true\n"),
+              "4:1: 'bypass_effects' in [[bus]]" + later);
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\nsend_to = \"Master\"\n"), "4:1: 'send_to' in [[bus]]" + later);
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\n[[bus.effect]]\ntype = \"lowpass\"\n"),
+              "4:7: '[[bus.effect]]'" + later);
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nsends = [{ bus = \"Master\", volume_db = -6 }]\n"),
+              "4:1: 'sends' in [[sound]]" + later);
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n"),
+              "4:9: pitch = 1.5 (varispeed)" + later + "; only pitch = 1.0 plays now");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nstream = true\n"),
+              "4:10: stream = true (decoding from disk while playing)" + later + "; use \"auto\" or false");
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Music\"\n"),
+              "3:8: bus \"Music\": a bus other than \"Master\"" + later);
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"master\"\n"),
+              "3:8: bus \"master\": a bus other than \"Master\"" + later +
+                  "; did you mean \"Master\"? (bus names are case-sensitive)");
+}
+
+TEST_F(SceneLoader, SoundOnAnUnsupportedBusIsReportedOnce) {
+    // The [[bus]] is the problem; the sound naming it is not reported again.
+    const auto all = errors("version = 1\n[[bus]]\nname = \"Music\"\n[[sound]]\nfile = \"a.wav\"\nbus = \"Music\"\n");
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].substr(0, 4), "3:8:");
+}
+
+// ---- version ------------------------------------------------------------------------
+
+TEST_F(SceneLoader, VersionIsRequired) {
+    EXPECT_EQ(error("[[sound]]\nfile = \"a.wav\"\n"),
+              "1:1: missing required key 'version' at the top level; a scene starts with version = 1");
+    EXPECT_EQ(error(""), "1:1: missing required key 'version' at the top level; a scene starts with version = 1");
+}
+
+TEST_F(SceneLoader, OnlyVersionOneIsRead) {
+    EXPECT_EQ(error("version = 2\n"), "1:11: unsupported scene format version 2; simvxplay 0.1 reads version = 1");
+    EXPECT_EQ(error("version = \"1\"\n"),
+              "1:11: 'version' at the top level must be the integer 1, found a string (\"1\")");
+}
+
+// ---- names, buses and files ---------------------------------------------------------------
+
+TEST_F(SceneLoader, SoundNamesMustBeUnique) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nname = \"rain\"\nfile = \"a.wav\"\n[[sound]]\nname = \"rain\"\nfile = "
+                    "\"b.wav\"\n"),
+              "6:8: duplicate sound name \"rain\" (first used at " + scene_path() +
+                  ":3:8); sound names must be unique");
+}
+
+TEST_F(SceneLoader, DefaultNamesMayRepeat) {
+    // The same file played twice without names is fine: only given names must be unique.
+    const Scene scene = load("version = 1\n[[sound]]\nfile = \"a.wav\"\n[[sound]]\nfile = \"a.wav\"\nstart = 2\n");
+    ASSERT_EQ(scene.sounds.size(), 2u);
+    EXPECT_EQ(scene.sounds[0].name, "a.wav");
+    EXPECT_EQ(scene.sounds[1].name, "a.wav");
+}
+
+TEST_F(SceneLoader, FileIsRequired) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nname = \"x\"\n"), "2:1: missing required key 'file' in [[sound]]");
+}
+
+TEST_F(SceneLoader, BusNeedsAName) {
+    EXPECT_EQ(error("version = 1\n[[bus]]\nvolume_db = -3\n"), "2:1: missing required key 'name' in [[bus]]");
+}
+
+TEST_F(SceneLoader, MasterDeclaredTwice) {
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\n[[bus]]\nname = \"Master\"\n"),
+              "5:8: bus \"Master\" is declared twice (first at " + scene_path() + ":2:1)");
+}
+
+TEST_F(SceneLoader, UnknownBusListsTheBusesAndSuggests) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nbus = \"master\"\n"),
+              "4:7: unknown bus \"master\" in [[sound]]; did you mean \"Master\"? (buses: Master)");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nbus = \"Drums\"\n"),
+              "4:7: unknown bus \"Drums\" in [[sound]] (buses: Master)");
+}
+
+TEST_F(SceneLoader, MissingFileIsReportedAtItsKey) {
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"nope.wav\"\n"),
+              "3:8: 'file' in [[sound]]: cannot open \"nope.wav\" (resolved to \"" + (dir / "nope.wav") +
+                  "\"): No such file or directory");
+    fs::create_directory(dir / "folder");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"folder\"\n"),
+              "3:8: 'file' in [[sound]]: cannot open \"folder\" (resolved to \"" + (dir / "folder") +
+                  "\"): it is a directory, not a file");
+}
+
+TEST_F(SceneLoader, RelativePathsResolveAgainstTheSceneFolder) {
+    fs::create_directories(dir.path() / "scenes" / "assets");
+    write_file(dir / "scenes/assets/rain.wav", "RIFF");
+    const std::string scene_file = dir / "scenes/mix.toml";
+    write_file(scene_file, "version = 1\n[[sound]]\nfile = \"assets/rain.wav\"\n[[sound]]\nfile = \"../a.wav\"\n"
+                           "[[sound]]\nfile = \"" + (dir / "b.wav") + "\"\n");
+    const Scene scene = load_scene_file(scene_file);
+    ASSERT_EQ(scene.sounds.size(), 3u);
+    EXPECT_EQ(scene.sounds[0].file, dir / "scenes/assets/rain.wav");
+    EXPECT_EQ(scene.sounds[0].name, "rain.wav");
+    EXPECT_TRUE(fs::equivalent(scene.sounds[1].file, dir / "a.wav"));
+    EXPECT_EQ(scene.sounds[2].file, dir / "b.wav");  // absolute: unchanged
+}
+
+TEST_F(SceneLoader, TextIsResolvedAgainstTheFolderOfItsPath) {
+    // load_scene_text: the path names the scene in messages and sets the folder.
+    const Scene scene = load_scene_text("version = 1\n[[sound]]\nfile = \"a.wav\"\n", dir / "virtual.toml");
+    EXPECT_EQ(scene.path, dir / "virtual.toml");
+    EXPECT_EQ(scene.sounds[0].file, dir / "a.wav");
+    EXPECT_EQ(scene.sounds[0].where.file, dir / "virtual.toml");
+}
+
+// ---- collecting, ordering, syntax -----------------------------------------------------------
+
+TEST_F(SceneLoader, CollectsEveryErrorInFileOrder) {
+    const auto all = errors(R"(version = 1
+[[sound]]
+file = "a.wav"
+pitch = 0
+volme_db = 3
+[engine]
+channels = 3
+[[sound]]
+file = "missing.wav"
+bus = "master"
+)");
+    ASSERT_EQ(all.size(), 5u) << ::testing::PrintToString(all);
+    EXPECT_EQ(all[0].substr(0, 4), "4:9:");
+    EXPECT_EQ(all[1], "5:1: unknown key 'volme_db' in [[sound]]; did you mean 'volume_db'?");
+    EXPECT_EQ(all[2].substr(0, 5), "7:12:");
+    EXPECT_EQ(all[3].substr(0, 4), "9:8:");
+    EXPECT_EQ(all[4].substr(0, 5), "10:7:");
+}
+
+TEST_F(SceneLoader, ErrorTextJoinsTheDiagnosticsOnePerLine) {
+    write_file(scene_path(), "version = 2\n[[sound]]\nfile = \"a.wav\"\npan = 9\n");
+    try {
+        load_scene_file(scene_path());
+        FAIL() << "expected a SceneError";
+    } catch (const SceneError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  scene_path() + ":1:11: unsupported scene format version 2; simvxplay 0.1 reads version = 1\n" +
+                      scene_path() + ":4:7: 'pan' in [[sound]] must be between -1 and 1, found 9");
+        EXPECT_EQ(e.code(), ExitCode::bad_input);
+    }
+}
+
+TEST_F(SceneLoader, SyntaxErrorHasTomlsPosition) {
+    const auto all = errors("version = 1\n[[sound]]\nvolume_db = = 3\n");
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].substr(0, 6), "3:13: ");
+    EXPECT_NE(all[0].find("TOML syntax error: "), std::string::npos) << all[0];
+    EXPECT_NE(all[0].find("could not determine value type"), std::string::npos) << all[0];
+
+    const auto duplicate = errors("version = 1\n[[sound]]\nfile = \"a.wav\"\nfile = \"b.wav\"\n");
+    ASSERT_EQ(duplicate.size(), 1u);
+    EXPECT_EQ(duplicate[0].substr(0, 5), "4:8: ");
+    EXPECT_NE(duplicate[0].find("file"), std::string::npos);
+}
+
+TEST_F(SceneLoader, MissingSceneFileIsAnInputError) {
+    const std::string missing = dir / "nope.toml";
+    try {
+        load_scene_file(missing);
+        FAIL() << "expected an InputError";
+    } catch (const SceneError&) {
+        FAIL() << "a missing file is not a scene diagnostic";
+    } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()), missing + ": cannot open: No such file or directory");
+    }
+    EXPECT_THROW(load_scene_file(dir.path().string()), InputError);
+}
+
+// ---- looks_like_scene ------------------------------------------------------------------------
+
+TEST_F(SceneLoader, LooksLikeSceneRecognisesScenesByContent) {
+    write_file(dir / "scene.txt", "# no extension needed\nversion = 1\n[[sound]]\nfile = \"x.wav\"\n");
+    EXPECT_TRUE(looks_like_scene(dir / "scene.txt"));
+    // Content that is wrong for the loader is still a scene: the loader reports it.
+    write_file(dir / "bad.toml", "version = 1\n[[sound]]\nvolme_db = 3\n");
+    EXPECT_TRUE(looks_like_scene(dir / "bad.toml"));
+}
+
+TEST_F(SceneLoader, LooksLikeSceneRejectsOtherFiles) {
+    write_file(dir / "other.toml", "[package]\nname = \"x\"\n");
+    EXPECT_FALSE(looks_like_scene(dir / "other.toml"));
+    write_file(dir / "v2.toml", "version = 2\n");
+    EXPECT_FALSE(looks_like_scene(dir / "v2.toml"));
+    write_file(dir / "float.toml", "version = 1.0\n");
+    EXPECT_FALSE(looks_like_scene(dir / "float.toml"));
+    write_file(dir / "notes.txt", "version = 1 is what I wrote {\n");
+    EXPECT_FALSE(looks_like_scene(dir / "notes.txt"));
+    EXPECT_FALSE(looks_like_scene(dir / "missing.toml"));
+    EXPECT_FALSE(looks_like_scene(dir.path().string()));
+
+    test::Pcm pcm;
+    pcm.rate = 48000;
+    pcm.channels = 1;
+    pcm.samples = test::sine(440, 48000, 4800);
+    test::write_wav(dir / "tone.wav", pcm, test::WavFormat::s16);
+    EXPECT_FALSE(looks_like_scene(dir / "tone.wav"));
+
+    // Binary data after a scene-like start.
+    write_file(dir / "mixed", std::string("version = 1\n") + std::string(8, '\0'));
+    EXPECT_FALSE(looks_like_scene(dir / "mixed"));
+}
+
+TEST_F(SceneLoader, LooksLikeSceneReadsAtMostAMebibyte) {
+    std::string big = "version = 1\n";
+    big += std::string(size_t{1} << 20, '#');  // one long comment
+    big += "\n";
+    write_file(dir / "big.toml", big);
+    EXPECT_FALSE(looks_like_scene(dir / "big.toml"));
+    write_file(dir / "small.toml", "version = 1\n" + std::string(10000, '#') + "\n");
+    EXPECT_TRUE(looks_like_scene(dir / "small.toml"));
+}
+
+// ---- SourceLocation --------------------------------------------------------------------------
+
+TEST(SceneLocation, FormatsFileLineAndColumn) {
+    EXPECT_EQ((SourceLocation{"mix.toml", 3, 7}).str(), "mix.toml:3:7");
+    EXPECT_EQ((SourceLocation{"mix.toml", 3, 0}).str(), "mix.toml:3");
+    EXPECT_EQ((SourceLocation{"mix.toml", 0, 0}).str(), "mix.toml");
+    EXPECT_EQ(SourceLocation{}.str(), "command line");
+    EXPECT_EQ((SceneDiagnostic{{"a/mix.toml", 1, 2}, "bad"}).str(), "a/mix.toml:1:2: bad");
+}
+
+}  // namespace
+}  // namespace simvx
