@@ -9,41 +9,70 @@
 #include "core/error.hpp"
 #include "core/gain.hpp"
 #include "dsp/pan.hpp"
+#include "decode/registry.hpp"
 #include "mix/sound_loader.hpp"
+#include "mix/stream_source.hpp"
 
 namespace simvx {
 namespace {
 
-// Decodes every distinct file once, on all cores. Errors are kept per file.
-std::map<std::string, SharedBuffer> load_all(const Scene& scene, std::map<std::string, std::string>& errors) {
-    std::vector<std::string> paths;
-    for (const auto& s : scene.sounds)
-        if (std::find(paths.begin(), paths.end(), s.file) == paths.end()) paths.push_back(s.file);
-    std::vector<SharedBuffer> loaded(paths.size());
-    std::vector<std::string> failed(paths.size());
+// One input file: opened once on the control thread to learn its format.
+struct OpenedFile {
+    std::unique_ptr<Decoder> decoder;  // handed to the first user, then reopened
+    DecoderInfo info;
+    std::string error;
+    bool needs_memory = false;
+    SharedBuffer buffer;
+};
+
+std::map<std::string, OpenedFile> open_all(const Scene& scene) {
+    std::map<std::string, OpenedFile> files;
+    for (const auto& s : scene.sounds) {
+        if (files.count(s.file)) continue;
+        OpenedFile& f = files[s.file];
+        try {
+            f.decoder = open_decoder_file(s.file);
+            f.info = f.decoder->info();
+            check_playable(s.file, f.info);
+        } catch (const Error& e) {
+            f.decoder.reset();
+            f.error = e.what();
+        }
+    }
+    return files;
+}
+
+bool should_stream(const SoundDesc& s, const DecoderInfo& info) {
+    // Streaming needs the length up front (the length rule, fades that end at the end).
+    if (!info.frames || s.stream == StreamMode::never) return false;
+    if (s.stream == StreamMode::always) return true;
+    const double seconds = static_cast<double>(*info.frames) / info.spec.rate;
+    return seconds > (s.loop ? kStreamAutoLoopSeconds : kStreamAutoSeconds);
+}
+
+// Decodes the files that sounds play from memory, each once, on all cores.
+void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
+    std::vector<std::pair<const std::string*, OpenedFile*>> todo;
+    for (auto& [path, f] : files)
+        if (f.needs_memory && f.error.empty()) todo.emplace_back(&path, &f);
     std::atomic<size_t> next{0};
     auto worker = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < paths.size();) {
+        for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
+            auto& [path, f] = todo[i];
             try {
-                loaded[i] = load_sound(paths[i], scene.engine.sample_rate);
+                f->buffer = load_sound(f->decoder ? std::move(f->decoder) : open_decoder_file(*path), *path, rate);
             } catch (const Error& e) {
-                failed[i] = e.what();
+                f->error = e.what();
             } catch (const std::exception& e) {
-                failed[i] = paths[i] + ": " + e.what();
+                f->error = *path + ": " + e.what();
             }
         }
     };
-    const size_t n_threads = std::min<size_t>(paths.size(), std::max(1u, std::thread::hardware_concurrency()));
+    const size_t n_threads = std::min<size_t>(todo.size(), std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> threads;
     for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
-    std::map<std::string, SharedBuffer> out;
-    for (size_t i = 0; i < paths.size(); ++i) {
-        if (loaded[i]) out[paths[i]] = loaded[i];
-        else errors[paths[i]] = failed[i];
-    }
-    return out;
 }
 
 std::string prefix(const SourceLocation& where) {
@@ -73,17 +102,35 @@ PreparedScene prepare_scene(const Scene& scene) {
         p.config.master_mute = b.mute;
     }
 
-    std::map<std::string, std::string> load_errors;
-    p.buffers = load_all(scene, load_errors);
+    auto files = open_all(scene);
+    std::vector<bool> streamed(scene.sounds.size());
+    for (size_t i = 0; i < scene.sounds.size(); ++i) {
+        OpenedFile& f = files.at(scene.sounds[i].file);
+        if (!f.error.empty()) continue;
+        streamed[i] = should_stream(scene.sounds[i], f.info);
+        if (!streamed[i]) f.needs_memory = true;
+    }
+    load_buffers(files, rate);
+
     std::vector<std::string> problems;
     uint64_t previous_end = 0;
-    for (const auto& s : scene.sounds) {
-        if (auto e = load_errors.find(s.file); e != load_errors.end()) {
-            problems.push_back(prefix(s.file_where) + e->second);
+    for (size_t i = 0; i < scene.sounds.size(); ++i) {
+        const SoundDesc& s = scene.sounds[i];
+        OpenedFile& f = files.at(s.file);
+        if (!f.error.empty()) {
+            problems.push_back(prefix(s.file_where) + f.error);
             continue;
         }
-        const SharedBuffer& buf = p.buffers.at(s.file);
-        const uint64_t len = buf->frames();
+        FileSummary& summary = p.files[s.file];
+        summary.format = f.info.format;
+        summary.rate = f.info.spec.rate;
+        summary.channels = f.info.spec.channels;
+        summary.streamed = summary.streamed || streamed[i];
+        // Length in engine frames: exact for decoded buffers, by the rate ratio for streams.
+        const uint64_t len = streamed[i] ? static_cast<uint64_t>(std::llround(static_cast<double>(*f.info.frames) * rate /
+                                                                             f.info.spec.rate))
+                                         : f.buffer->frames();
+        summary.seconds = static_cast<double>(len) / rate;
         const uint64_t from = frames(s.from_position);
         const uint64_t loop_start = frames(s.loop_start);
         const uint64_t loop_end = s.loop_end > 0 ? frames(s.loop_end) : len;
@@ -94,12 +141,12 @@ PreparedScene prepare_scene(const Scene& scene) {
         }
         if (from >= len) {
             problems.push_back(where + "from_position " + secs(s.from_position) + " is at or past the end of " + s.file +
-                               " (" + secs(buf->seconds()) + ")");
+                               " (" + secs(static_cast<double>(len) / rate) + ")");
             continue;
         }
         if (s.loop && loop_end > len) {
             problems.push_back(where + "loop_end " + secs(s.loop_end) + " is past the end of " + s.file + " (" +
-                               secs(buf->seconds()) + ")");
+                               secs(static_cast<double>(len) / rate) + ")");
             continue;
         }
         if (s.loop && loop_start >= loop_end) {
@@ -126,7 +173,20 @@ PreparedScene prepare_scene(const Scene& scene) {
             position += p.config.start_frame - v.start_frame;
             if (s.loop && position >= loop_end) position = loop_start + (position - loop_end) % (loop_end - loop_start);
         }
-        v.source = std::make_unique<BufferSource>(buf, position, s.loop, loop_start, loop_end);
+        if (streamed[i]) {
+            try {
+                auto decoder = f.decoder ? std::move(f.decoder) : open_decoder_file(s.file);
+                v.source = std::make_unique<StreamSource>(
+                    std::move(decoder), s.file,
+                    StreamSetup{.engine_rate = rate, .from = position, .loop = s.loop, .loop_start = loop_start,
+                                .loop_end = s.loop_end > 0 ? loop_end : 0});
+            } catch (const Error& e) {
+                problems.push_back(prefix(s.file_where) + e.what());
+                continue;
+            }
+        } else {
+            v.source = std::make_unique<BufferSource>(f.buffer, position, s.loop, loop_start, loop_end);
+        }
         p.voices.push_back(std::move(v));
     }
     if (!problems.empty()) {

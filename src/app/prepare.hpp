@@ -1,21 +1,37 @@
-// Scene → everything the engine needs: sounds decoded (in parallel, each file
-// once), timing checked against the real lengths, voices set up in frames.
+// Scene → everything the engine needs: each file opened once to learn its
+// format, short or looping sounds decoded into memory (in parallel, each file
+// once), long ones streamed from disk, timing checked against the real
+// lengths, voices set up in frames.
 #pragma once
 #include <map>
 #include <string>
 #include <vector>
 
+#include "decode/decoder.hpp"
 #include "mix/engine.hpp"
 #include "mix/sample_buffer.hpp"
 #include "scene/scene.hpp"
 
 namespace simvx {
 
+// What --check and -v say about a file.
+struct FileSummary {
+    std::string format;
+    uint32_t rate = 0, channels = 0;
+    std::optional<double> seconds;
+    bool streamed = false;
+};
+
 struct PreparedScene {
     EngineConfig config;
     std::vector<VoiceSetup> voices;
-    std::map<std::string, SharedBuffer> buffers;  // by path, for summaries
+    std::map<std::string, FileSummary> files;  // by path
 };
+
+// `stream = "auto"` streams sounds longer than this (looping ones only when
+// much longer: a short loop is decoded once and looped from memory).
+inline constexpr double kStreamAutoSeconds = 20.0;
+inline constexpr double kStreamAutoLoopSeconds = 120.0;
 
 // Throws InputError listing every sound that cannot be used (file:line:col first).
 PreparedScene prepare_scene(const Scene& scene);

@@ -61,7 +61,7 @@ int run_session(const Options& o) {
     if (o.output == OutputKind::render && !o.check) check_renderable(scene);
     const auto t0 = std::chrono::steady_clock::now();
     PreparedScene prepared = prepare_scene(scene);
-    log::info("decoded " + std::to_string(prepared.buffers.size()) + " file(s) in " + milliseconds_since(t0));
+    log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
         std::fputs(describe_scene(scene, prepared).c_str(), stdout);
         return 0;
@@ -72,7 +72,19 @@ int run_session(const Options& o) {
     sink->open(engine.spec());
     log::info("output: " + sink->describe());
     const auto t1 = std::chrono::steady_clock::now();
-    sink->start([&engine](std::span<float> out) { return engine.render(out); });
+    const uint32_t channels = engine.spec().channels;
+    if (o.output == OutputKind::render) {
+        // Offline: wait for streamed sources before each block, so the output
+        // never depends on how fast the disk or the decoders were.
+        sink->start([&engine, channels](std::span<float> out) {
+            engine.wait_for_sources(out.size() / channels);
+            if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
+            return engine.render(out);
+        });
+    } else {
+        engine.wait_for_sources(engine.spec().rate / 2, 2.0);  // pre-fill streams before the clock starts
+        sink->start([&engine](std::span<float> out) { return engine.render(out); });
+    }
 
     const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
                       !(o.output == OutputKind::render && o.render_path == "-" && isatty(STDOUT_FILENO));
@@ -81,13 +93,15 @@ int run_session(const Options& o) {
     std::optional<double> length_s;
     if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
     int sig = 0;
-    while (!sink->done()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!sink->wait_done(std::chrono::milliseconds(20))) {
         if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains
         progress.update(static_cast<double>(engine.position()) / rate, length_s);
     }
     progress.clear();
     sink->finish();
+    for (const auto& e : engine.source_errors()) log::warn(e);
+    if (const uint64_t gaps = engine.underruns())
+        log::warn(std::to_string(gaps) + " underruns: streamed files could not be decoded fast enough; the gaps played as silence");
 
     if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")
         log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +

@@ -21,9 +21,11 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
         else o << "loops until stopped";
         o << "\n";
     }
-    for (const auto& [path, buf] : p.buffers)
-        o << "file " << path << ": " << buf->format << ", " << buf->source_rate << " Hz, " << buf->source_channels
-          << " ch, " << format_time(buf->seconds()) << "\n";
+    for (const auto& [path, f] : p.files) {
+        o << "file " << path << ": " << f.format << ", " << f.rate << " Hz, " << f.channels << " ch";
+        if (f.seconds) o << ", " << format_time(*f.seconds);
+        o << (f.streamed ? ", streamed from disk" : ", decoded into memory") << "\n";
+    }
     const auto length = scene_length(p.config, p.voices);
     o << "length: " << (length ? format_time(static_cast<double>(*length) / rate) : std::string("until interrupted"))
       << "\n";

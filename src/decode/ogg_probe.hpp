@@ -3,9 +3,11 @@
 // C library read a ByteSource.
 #pragma once
 #include <cstdint>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <string>
@@ -112,9 +114,13 @@ public:
 
     ByteSource& source() const { return src_; }
 
+    // Makes the input look as if it ended at `end` (a byte offset).
+    void set_end(uint64_t end) { end_ = end; }
+
     // Bytes read (0 at the end), or -1 after an I/O error.
     long long read(void* dst, size_t n) noexcept {
         if (error_) return -1;
+        if (end_) n = static_cast<size_t>(std::min<uint64_t>(n, *end_ - std::min(*end_, src_.tell())));
         try {
             return static_cast<long long>(src_.read(dst, n));
         } catch (...) {
@@ -129,7 +135,7 @@ public:
         if (whence == SEEK_CUR) {
             base = static_cast<int64_t>(src_.tell());
         } else if (whence == SEEK_END) {
-            const auto size = src_.size();
+            const auto size = end_ ? end_ : src_.size();
             if (!size) return -1;
             base = static_cast<int64_t>(*size);
         } else if (whence != SEEK_SET) {
@@ -153,6 +159,7 @@ public:
 
 private:
     ByteSource& src_;
+    std::optional<uint64_t> end_;
     std::exception_ptr error_;
 };
 
@@ -185,7 +192,9 @@ public:
         log::warn(name_ + ": " + format_ + " stream changes to " + what + " part-way; stopping there");
     }
 
-    DecodeError no_audio() const { return DecodeError(name_ + ": " + format_ + " stream has headers only, no audio"); }
+    DecodeError no_audio() const {
+        return DecodeError(name_ + ": " + format_ + " stream has headers only, no audio");
+    }
 
     DecodeError not_seekable() const {
         return DecodeError(name_ + ": cannot seek: the " + format_ + " input is not seekable");

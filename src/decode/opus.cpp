@@ -43,13 +43,15 @@ std::string describe_open_error(int code) {
     if (code == OP_EBADTIMESTAMP) return "no audio after the headers, or damaged timestamps (OP_EBADTIMESTAMP)";
     // libopusfile refuses mapping family 255 ("general purpose players
     // should not attempt to play" channels without a layout).
-    if (code == OP_EIMPL) return "channel mapping family 255 (channels with no speaker layout) is not supported (OP_EIMPL)";
+    if (code == OP_EIMPL)
+        return "channel mapping family 255 (channels with no speaker layout) is not supported (OP_EIMPL)";
     return describe(code);
 }
 
 // libopusfile callbacks over ogg::CallbackSource (a negative read is an error).
 int read_cb(void* source, unsigned char* dst, int n) {
-    return static_cast<int>(static_cast<ogg::CallbackSource*>(source)->read(dst, static_cast<size_t>(std::max(n, 0))));
+    const long long got = static_cast<ogg::CallbackSource*>(source)->read(dst, static_cast<size_t>(std::max(n, 0)));
+    return static_cast<int>(got);
 }
 int seek_cb(void* source, opus_int64 offset, int whence) {
     return static_cast<ogg::CallbackSource*>(source)->seek(offset, whence);

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstring>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "core/error.hpp"
@@ -68,6 +71,108 @@ struct LinkFormat {
     std::string describe() const { return std::to_string(channels) + " channels at " + std::to_string(rate) + " Hz"; }
 };
 
+// Ogg page headers in order from the current position of a source.
+class PageWalker {
+public:
+    struct Page {
+        uint64_t offset = 0;
+        bool bos = false;  // begins a logical stream
+        uint32_t serial = 0;
+        bool vorbis_head = false;  // first packet is a Vorbis identification header
+    };
+
+    explicit PageWalker(ByteSource& src) : src_(src) {}
+
+    // The next page, or nothing at the end or where the data stops being pages.
+    std::optional<Page> next() {
+        if (!want(27) || std::memcmp(&buf_[pos_], "OggS", 4) != 0 || !want(27 + buf_[pos_ + 26])) return {};
+        const uint8_t* h = &buf_[pos_];
+        size_t size = 27u + h[26];
+        for (size_t i = 0; i < h[26]; ++i) size += h[27 + i];
+        if (!want(size)) return {};
+        h = &buf_[pos_];
+        Page page{offset_, (h[5] & 0x02) != 0, load_le32(h + 14), false};
+        const size_t body = 27u + h[26];
+        page.vorbis_head = size >= body + 7 && std::memcmp(h + body, "\x01vorbis", 7) == 0;
+        pos_ += size;
+        offset_ += size;
+        return page;
+    }
+
+    static uint32_t load_le32(const uint8_t* p) {
+        return p[0] | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+    }
+
+private:
+    // At least n bytes buffered from pos_.
+    bool want(size_t n) {
+        if (buf_.size() - pos_ >= n) return true;
+        buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
+        pos_ = 0;
+        while (buf_.size() < n) {
+            const size_t had = buf_.size();
+            buf_.resize(had + 65536);
+            buf_.resize(had + src_.read(&buf_[had], 65536));
+            if (buf_.size() == had) return false;
+        }
+        return true;
+    }
+
+    ByteSource& src_;
+    std::vector<uint8_t> buf_;
+    size_t pos_ = 0;
+    uint64_t offset_ = 0;
+};
+
+// The serial number of the last page in the input.
+std::optional<uint32_t> last_page_serial(ByteSource& src) {
+    const auto size = src.size();
+    const uint64_t tail = 65536;
+    if (!size || !src.seek(*size > tail ? *size - tail : 0)) return {};
+    std::vector<uint8_t> buf(tail);
+    buf.resize(src.read(buf.data(), buf.size()));
+    for (size_t i = buf.size() >= 27 ? buf.size() - 27 + 1 : 0; i-- > 0;)
+        if (std::memcmp(&buf[i], "OggS", 4) == 0) return PageWalker::load_le32(&buf[i + 14]);
+    return {};
+}
+
+// Where a chained input should end for libvorbisfile, if it should end early.
+// libvorbisfile 1.3.7 leaks the headers of a chain's earlier links when a
+// later link cannot be opened, e.g. a video-only link (xiph/vorbis issue
+// #125), so a chain is cut before its first link with no Vorbis stream. Only
+// chains pay for the scan: a file whose last page belongs to one of its first
+// streams is not one.
+std::optional<uint64_t> chain_cut(ByteSource& src) {
+    const auto last = last_page_serial(src);
+    if (!last || !src.seek(0)) return {};
+    PageWalker pages(src);
+    std::vector<uint32_t> first_link;  // serials of the first link's streams
+    auto in_first_link = [&](uint32_t serial) {
+        return std::find(first_link.begin(), first_link.end(), serial) != first_link.end();
+    };
+    bool in_heads = true;  // among the BOS pages that open a link
+    bool has_vorbis = false;
+    uint64_t link_start = 0;
+    for (auto page = pages.next(); page; page = pages.next()) {
+        if (page->bos && !in_heads) {  // the next link of a chain
+            in_heads = true;
+            has_vorbis = false;
+            link_start = page->offset;
+        }
+        if (page->bos) {
+            if (link_start == 0) first_link.push_back(page->serial);
+            has_vorbis = has_vorbis || page->vorbis_head;
+            continue;
+        }
+        if (!in_heads) continue;
+        in_heads = false;
+        if (link_start == 0 && in_first_link(*last)) return {};  // not a chain
+        if (!has_vorbis && link_start > 0) return link_start;
+    }
+    if (in_heads && !has_vorbis && link_start > 0) return link_start;
+    return {};
+}
+
 // Owns an opened OggVorbis_File (ov_open_callbacks clears it itself on failure).
 struct VorbisFile {
     OggVorbis_File vf{};
@@ -84,11 +189,16 @@ class VorbisDecoder final : public Decoder {
 public:
     explicit VorbisDecoder(std::unique_ptr<ByteSource> src)
         : src_(std::move(src)), io_(*src_), policy_(src_->name(), kFormat) {
+        if (src_->seekable()) {
+            if (const auto end = chain_cut(*src_)) io_.set_end(*end);
+            if (!src_->seek(0)) throw DecodeError(src_->name() + ": cannot rewind the input");
+        }
         const ov_callbacks callbacks{read_cb, src_->seekable() ? seek_cb : nullptr, nullptr,
                                      src_->seekable() ? tell_cb : nullptr};
         const int r = ov_open_callbacks(&io_, &file_.vf, nullptr, 0, callbacks);
         io_.rethrow_if_failed();
-        if (r < 0) throw DecodeError(src_->name() + ": cannot open the Ogg Vorbis stream: " + describe_open_error(r));
+        if (r < 0)
+            throw DecodeError(src_->name() + ": cannot open the Ogg Vorbis stream: " + describe_open_error(r));
         file_.open = true;
 
         first_ = LinkFormat(*ov_info(&file_.vf, -1));

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/denormal_guard.hpp"
 
@@ -30,6 +32,32 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices)
     end_ = length_;
     position_.store(config_.start_frame);
     if (end_ && *end_ <= config_.start_frame) finished_.store(true);
+}
+
+bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    const uint64_t until = position() + frames;
+    for (const Voice& v : voices_) {
+        if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) continue;
+        while (!v.setup().source->ready(frames)) {
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
+    }
+    return true;
+}
+
+std::vector<std::string> Engine::source_errors() const {
+    std::vector<std::string> errors;
+    for (const Voice& v : voices_)
+        if (auto e = v.setup().source->error(); !e.empty()) errors.push_back(std::move(e));
+    return errors;
+}
+
+uint64_t Engine::underruns() const noexcept {
+    uint64_t n = 0;
+    for (const Voice& v : voices_) n += v.setup().source->underruns();
+    return n;
 }
 
 size_t Engine::render(std::span<float> out) noexcept {

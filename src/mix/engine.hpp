@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/audio_spec.hpp"
@@ -36,6 +37,14 @@ public:
     // Returns the frames written: fewer than asked only when the scene has
     // ended. Real-time safe: no allocation, lock, log or I/O.
     size_t render(std::span<float> out) noexcept;
+
+    // Streamed sources. Not for the render thread: an offline render calls
+    // this before each render() so that streams never leave a gap, and live
+    // playback calls it once before starting, to pre-fill. Returns false on timeout.
+    bool wait_for_sources(size_t frames, double timeout_s = 1e9) const;
+    // Decode errors that ended streamed sources early, and the gaps live playback filled with silence.
+    std::vector<std::string> source_errors() const;
+    uint64_t underruns() const noexcept;
 
     // From any thread: fade out over stop_fade_seconds, then end.
     void request_stop() noexcept { stop_requested_.store(true, std::memory_order_relaxed); }

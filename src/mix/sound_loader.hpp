@@ -3,13 +3,20 @@
 // downmixed to stereo (BS.775), then converted to the engine rate (libsoxr HQ).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "decode/decoder.hpp"
 #include "mix/sample_buffer.hpp"
 
 namespace simvx {
 
 // Throws InputError (naming the file) when it cannot be decoded.
 SharedBuffer load_sound(const std::string& path, uint32_t engine_rate);
+// The same from a decoder already opened on `path`.
+SharedBuffer load_sound(std::unique_ptr<Decoder> decoder, const std::string& path, uint32_t engine_rate);
+
+// Throws InputError when a decoder's format is outside what the engine plays.
+void check_playable(const std::string& path, const DecoderInfo& info);
 
 }  // namespace simvx

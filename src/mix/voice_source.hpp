@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "mix/sample_buffer.hpp"
 
@@ -16,6 +17,13 @@ public:
     // Writes up to `frames` interleaved frames; fewer means the source ended.
     // Called on the render thread: never allocates, locks, logs or blocks.
     virtual size_t pull(float* out, size_t frames) noexcept = 0;
+    // Streamed sources: whether `frames` are buffered (or the end is), for an
+    // offline render that waits instead of letting a gap through; and the gaps
+    // that live playback had to fill with silence.
+    virtual bool ready(size_t /*frames*/) const noexcept { return true; }
+    virtual uint64_t underruns() const noexcept { return 0; }
+    // Why a streamed source ended early (a decode error), once it has ended.
+    virtual std::string error() const { return {}; }
 };
 
 // Plays a SampleBuffer from `from` to its end, or, when looping, from `from`

@@ -499,14 +499,15 @@ void read_pitch(Checker& c, const Item& it, SoundEntry& s) {
         s.desc.pitch = *v;
 }
 
-void read_stream_mode(Checker& c, const Item& it, SoundEntry&) {
+void read_stream_mode(Checker& c, const Item& it, SoundEntry& s) {
     if (auto* b = it.node.as_boolean()) {
-        if (b->get())
-            c.error(it.node.source(), not_supported_yet("stream = true (decoding from disk while playing)") +
-                                          "; use \"auto\" or false");
+        s.desc.stream = b->get() ? StreamMode::always : StreamMode::never;
         return;
     }
-    if (auto* s = it.node.as_string(); s && s->get() == "auto") return;
+    if (auto* str = it.node.as_string(); str && str->get() == "auto") {
+        s.desc.stream = StreamMode::automatic;
+        return;
+    }
     c.error(it.node.source(), it.subject() + " must be \"auto\", true or false, found " + describe(it.node));
 }
 

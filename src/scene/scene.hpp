@@ -18,6 +18,9 @@ struct SourceLocation {
 
 enum class PanLaw { balance, constant_power };
 
+// `stream` of a sound: decode from disk while playing, or into memory first.
+enum class StreamMode { automatic, always, never };
+
 struct EngineSettings {
     uint32_t sample_rate = 48000;
     uint32_t channels = 2;
@@ -47,6 +50,7 @@ struct SoundDesc {
     double fade_in = 0.0;
     double fade_out = 0.0;
     double pan = 0.0;
+    StreamMode stream = StreamMode::automatic;
     SourceLocation where;        // the [[sound]] table
     SourceLocation file_where;   // the `file` key, for decode errors
     // Command-line playlists only (not a scene key): starts on the frame where

@@ -27,7 +27,7 @@ void PullThreadSink::loop() {
     } catch (...) {
         failure_ = std::current_exception();
     }
-    done_.store(true, std::memory_order_release);
+    done_.set();
 }
 
 void PullThreadSink::join() {

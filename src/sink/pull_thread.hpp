@@ -16,7 +16,6 @@ class PullThreadSink : public Sink {
 public:
     ~PullThreadSink() override;
     void start(PullFn pull) override;
-    bool done() const override { return done_.load(std::memory_order_acquire); }
     uint64_t frames_written() const override { return written_.load(std::memory_order_relaxed); }
 
 protected:
@@ -42,7 +41,6 @@ private:
     std::thread thread_;
     std::exception_ptr failure_;
     std::atomic<bool> stop_{false};
-    std::atomic<bool> done_{false};
     std::atomic<uint64_t> written_{0};
 };
 

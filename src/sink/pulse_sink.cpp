@@ -33,7 +33,7 @@ PulseSink::~PulseSink() { teardown(); }
 
 void PulseSink::fail(const std::string& why) {
     if (error_.empty()) error_ = why;
-    done_.store(true, std::memory_order_release);
+    done_.set();
     pa_threaded_mainloop_signal(loop_, 0);
 }
 
@@ -86,7 +86,7 @@ void PulseSink::on_write(pa_stream* s, size_t nbytes, void* p) {
 
 void PulseSink::on_drained(pa_stream*, int, void* p) {
     auto* self = static_cast<PulseSink*>(p);
-    self->done_.store(true, std::memory_order_release);
+    self->done_.set();
     pa_threaded_mainloop_signal(self->loop_, 0);
 }
 
@@ -167,7 +167,7 @@ void PulseSink::start(PullFn pull) {
 void PulseSink::finish() {
     {
         LoopLock lock(loop_);
-        while (!done_.load(std::memory_order_acquire)) pa_threaded_mainloop_wait(loop_);
+        while (!done_.is_set()) pa_threaded_mainloop_wait(loop_);
     }
     std::string error;
     {
@@ -200,7 +200,7 @@ void PulseSink::teardown() noexcept {
     pa_threaded_mainloop_stop(loop_);
     pa_threaded_mainloop_free(loop_);
     loop_ = nullptr;
-    done_.store(true, std::memory_order_release);
+    done_.set();
 }
 
 }  // namespace simvx

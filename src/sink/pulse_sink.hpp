@@ -29,7 +29,6 @@ public:
     // Connects and creates the stream; throws Error(no_device) when no server answers.
     void open(const AudioSpec& spec) override;
     void start(PullFn pull) override;
-    bool done() const override { return done_.load(std::memory_order_acquire); }
     void finish() override;
     void abort() noexcept override;
     uint64_t frames_written() const override { return written_.load(std::memory_order_relaxed); }
@@ -53,7 +52,6 @@ private:
     bool ended_ = false;   // mainloop thread only: the engine reported its end
     std::string error_;    // guarded by the mainloop lock
     std::string description_;
-    std::atomic<bool> done_{false};
     std::atomic<uint64_t> written_{0};
 };
 

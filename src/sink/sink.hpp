@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/audio_spec.hpp"
+#include "core/done_flag.hpp"
 
 namespace simvx {
 
@@ -22,7 +23,9 @@ public:
     virtual void start(PullFn pull) = 0;
     // True once the pull function has reported the end and everything it gave
     // has been delivered, or the sink has failed.
-    virtual bool done() const = 0;
+    bool done() const { return done_.is_set(); }
+    // Waits up to `timeout` for done(); returns done().
+    bool wait_done(std::chrono::milliseconds timeout) { return done_.wait_for(timeout); }
     // Waits for done() and completes the output (drain, file finalized and in
     // place). Throws OutputError when anything went wrong while writing.
     virtual void finish() = 0;
@@ -31,6 +34,9 @@ public:
     // Frames delivered so far.
     virtual uint64_t frames_written() const = 0;
     virtual std::string describe() const = 0;  // for -v
+
+protected:
+    DoneFlag done_;
 };
 
 }  // namespace simvx

@@ -17,7 +17,7 @@ WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<
 WavFileSink::~WavFileSink() { abort(); }
 
 void WavFileSink::open(const AudioSpec& spec) {
-    configure(spec, 4096);
+    configure(spec, 16384);  // large blocks: one write(2) of 64 KiB or more each
     namespace fs = std::filesystem;
     const fs::path target(target_);
     std::error_code ec;
@@ -39,7 +39,6 @@ void WavFileSink::open(const AudioSpec& spec) {
             discard_temp();
             throw OutputError(target_ + ": cannot open the output: " + std::strerror(errno));
         }
-        std::setvbuf(file_, nullptr, _IOFBF, 1 << 18);
     }
     // Only a regular file can have its header patched at the end.
     struct stat st {};

@@ -1,10 +1,12 @@
 #include "sink/wav_writer.hpp"
 
 #include <cerrno>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "core/error.hpp"
+#include "sink/quantize.hpp"
 
 namespace simvx {
 namespace {
@@ -17,29 +19,6 @@ void le(std::vector<uint8_t>& b, uint64_t v, int n) {
     for (int i = 0; i < n; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
 void tag(std::vector<uint8_t>& b, const char* t) { b.insert(b.end(), t, t + 4); }
-
-// Round to nearest and clamp; counts the samples that had to be clamped.
-// lrintf compiles to one conversion instruction (nearbyint would be a libm
-// call per sample on baseline x86-64).
-template <int Bits>
-int32_t quantize(float x, uint64_t& clipped) {
-    constexpr float scale = static_cast<float>(1 << (Bits - 1));
-    constexpr float hi = scale - 1.0f;
-    const float v = x * scale;
-    if (v >= hi + 0.5f) {
-        clipped += 1;
-        return static_cast<int32_t>(hi);
-    }
-    if (v < -scale - 0.5f) {
-        clipped += 1;
-        return static_cast<int32_t>(-scale);
-    }
-    if (v != v) {  // NaN: the engine never lets one through
-        clipped += 1;
-        return 0;
-    }
-    return static_cast<int32_t>(std::lrintf(v));
-}
 
 }  // namespace
 
@@ -118,30 +97,22 @@ void WavWriter::write_header(uint64_t frames, bool final) {
 }
 
 void WavWriter::write(std::span<const float> samples) {
-    bytes_.resize(samples.size() * bytes_per_sample_);
+    const size_t n = samples.size();
+    bytes_.resize(n * bytes_per_sample_);
     uint8_t* p = bytes_.data();
     switch (format_) {
         case SampleFormat::f32:
-            std::memcpy(p, samples.data(), samples.size() * 4);  // x86/ARM: little-endian
+            std::memcpy(p, samples.data(), n * 4);  // x86/ARM: little-endian
             break;
         case SampleFormat::s16:
-            for (float x : samples) {
-                const int32_t v = quantize<16>(x, clipped_);
-                *p++ = static_cast<uint8_t>(v);
-                *p++ = static_cast<uint8_t>(v >> 8);
-            }
+            clipped_ += quantize_s16(samples.data(), p, n);
             break;
         case SampleFormat::s24:
-            for (float x : samples) {
-                const int32_t v = quantize<24>(x, clipped_);
-                *p++ = static_cast<uint8_t>(v);
-                *p++ = static_cast<uint8_t>(v >> 8);
-                *p++ = static_cast<uint8_t>(v >> 16);
-            }
+            clipped_ += quantize_s24(samples.data(), p, n);
             break;
     }
     put(bytes_.data(), bytes_.size());
-    frames_ += samples.size() / spec_.channels;
+    frames_ += n / spec_.channels;
 }
 
 void WavWriter::finalize() {

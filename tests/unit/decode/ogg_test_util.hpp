@@ -67,7 +67,8 @@ inline Pcm read_all(Decoder& dec) {
     pcm.rate = dec.info().spec.rate;
     pcm.channels = dec.info().spec.channels;
     std::vector<float> buf(4096 * pcm.channels);
-    while (size_t n = dec.read(buf)) pcm.samples.insert(pcm.samples.end(), buf.begin(), buf.begin() + n * pcm.channels);
+    while (size_t n = dec.read(buf))
+        pcm.samples.insert(pcm.samples.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n * pcm.channels));
     return pcm;
 }
 
@@ -109,7 +110,7 @@ inline double max_abs_diff_by_tone(const Pcm& got, const Pcm& ref) {
         uint32_t match = ref.channels;
         for (uint32_t r = 0; r < ref.channels; ++r)
             if (std::fabs(ref_tone[r] - f) < 3.0) match = r;
-        if (match == ref.channels) return std::numeric_limits<double>::infinity();  // no reference channel has this tone
+        if (match == ref.channels) return std::numeric_limits<double>::infinity();  // no channel has this tone
         worst = std::max(worst, max_abs_diff(mine, ref.channel(match)));
     }
     return worst;

@@ -147,6 +147,27 @@ TEST_F(VorbisTest, ChainStopsWhereTheFormatChanges) {
     EXPECT_EQ(max_abs_diff(got.pcm.samples, first.pcm.samples), 0.0);
 }
 
+// A chain whose last link is not Vorbis (here a lone Theora head page): the
+// Vorbis links play, and opening it leaks nothing (the ASan build checks).
+TEST_F(VorbisTest, ChainEndsBeforeALinkWithoutVorbis) {
+    const std::string a = encode(44100, 2, 1), b = encode(44100, 2, 2);
+    std::string video = "OggS";
+    video += '\0';
+    video += '\x06';  // beginning and end of stream
+    video += std::string(8, '\0');  // granule
+    video += std::string("\x07\x00\x00\x00", 4) + std::string(8, '\0');  // serial 7, sequence 0, checksum
+    video += '\1';
+    video += static_cast<char>(42);
+    video += std::string("\x80theora\x03\x02\x01", 10) + std::string(32, '\0');
+    reseal_page(video, pages_of(video).at(0));
+    const std::string chain = dir_ / "chain.ogg";
+    write_file(chain, read_file(a) + read_file(b) + video);
+    const size_t one = decode_file(a).pcm.frames();
+    const Decoded got = decode_file(chain);
+    EXPECT_EQ(got.pcm.frames(), 2 * one);
+    EXPECT_EQ(got.info.frames, 2 * one);
+}
+
 TEST_F(VorbisTest, UnseekableInputDecodesTheSame) {
     const std::string ogg = encode(48000, 6);
     const Pcm full = decode_file(ogg).pcm;

@@ -120,6 +120,7 @@ stream = false
     EXPECT_EQ(rain.fade_in, 0.1);
     EXPECT_EQ(rain.fade_out, 0.2);
     EXPECT_EQ(rain.pan, -0.5);
+    EXPECT_EQ(rain.stream, StreamMode::automatic);
     EXPECT_EQ(rain.where.str(), scene_path() + ":15:1");
     EXPECT_EQ(rain.file_where.str(), scene_path() + ":17:8");
 
@@ -127,6 +128,7 @@ stream = false
     EXPECT_EQ(second.name, "b.wav");
     EXPECT_EQ(second.file, dir / "b.wav");
     EXPECT_EQ(second.where.line, 31u);
+    EXPECT_EQ(second.stream, StreamMode::never);
 }
 
 TEST_F(SceneLoader, DefaultsFillWhatIsNotGiven) {
@@ -332,8 +334,6 @@ TEST_F(SceneLoader, FormatKeysNotSupportedYetSaySo) {
               "4:1: 'sends' in [[sound]]" + later);
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n"),
               "4:9: pitch = 1.5 (varispeed)" + later + "; only pitch = 1.0 plays now");
-    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nstream = true\n"),
-              "4:10: stream = true (decoding from disk while playing)" + later + "; use \"auto\" or false");
     EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Music\"\n"),
               "3:8: bus \"Music\": a bus other than \"Master\"" + later);
     EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"master\"\n"),

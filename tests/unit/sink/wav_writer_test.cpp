@@ -1,6 +1,8 @@
 // The WAV writer: quantization, clip counting and headers that other tools read.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -79,6 +81,39 @@ TEST(WavWriter, HeadersDescribeTheData) {
 TEST(WavWriter, FormatNames) {
     EXPECT_EQ(parse_sample_format("s24"), SampleFormat::s24);
     EXPECT_THROW(parse_sample_format("s8"), UsageError);
+}
+
+}  // namespace
+}  // namespace simvx
+
+#include "sink/quantize.hpp"
+
+namespace simvx {
+namespace {
+
+// The SIMD path and the scalar tail must agree with plain rounding and clamping.
+TEST(Quantize, S16MatchesRoundAndClampOnEveryPath) {
+    std::vector<float> in;
+    uint32_t seed = 7;
+    for (int i = 0; i < 10000; ++i) {
+        seed = seed * 1664525u + 1013904223u;
+        in.push_back((static_cast<float>(seed >> 8) / 16777216.0f - 0.5f) * 3.0f);
+    }
+    for (float edge : {1.0f, -1.0f, 32767.49f / 32768, 32767.5f / 32768, -32768.5f / 32768, -32768.51f / 32768, 0.0f,
+                       0.5f / 32768, 1.5f / 32768, -0.5f / 32768})
+        in.push_back(edge);
+    std::vector<uint8_t> out(in.size() * 2);
+    const uint64_t clipped = quantize_s16(in.data(), out.data(), in.size());
+    uint64_t want_clipped = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+        const double v = static_cast<double>(in[i] * 32768.0f);
+        want_clipped += v >= 32767.5 || v < -32768.5;
+        const auto want = static_cast<int16_t>(std::clamp(std::nearbyint(v), -32768.0, 32767.0));
+        int16_t got;
+        std::memcpy(&got, &out[2 * i], 2);
+        ASSERT_EQ(got, want) << "sample " << i << " = " << in[i];
+    }
+    EXPECT_EQ(clipped, want_clipped);
 }
 
 }  // namespace

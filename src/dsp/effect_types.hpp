@@ -1,0 +1,59 @@
+// The effects a bus can run: for each type its parameters (names, defaults,
+// ranges: the scene loader validates against these), and how to build it.
+// Adding an effect is one file in dsp/effects/ and one row in effect_types.cpp.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsp/processor.hpp"
+
+namespace simvx {
+
+struct ParamSpec {
+    enum class Kind { number, boolean };
+    std::string_view key;
+    double default_value = 0.0;
+    double min = 0.0, max = 0.0;  // inclusive range of a number
+    bool min_open = false;        // min itself excluded (a Q of 0, a time of 0)
+    std::string_view unit;        // "Hz", "dB", "s", "ms", "" — for messages
+    Kind kind = Kind::number;
+};
+
+struct EqBand {
+    enum class Type { peaking, lowshelf, highshelf };
+    Type type = Type::peaking;
+    double freq = 1000.0;
+    double q = 1.0;
+    double gain_db = 0.0;
+};
+
+// One [[bus.effect]] as validated by the loader.
+struct EffectConfig {
+    std::string type;
+    bool enabled = true;
+    std::vector<double> values;  // one per ParamSpec of the type, in its order (booleans 0/1)
+    std::vector<EqBand> bands;   // eq only
+    std::string sidechain;       // compressor only: the bus whose signal keys the detector
+
+    double value(std::span<const ParamSpec> specs, std::string_view key) const;
+};
+
+struct EffectType {
+    std::string_view name;
+    std::span<const ParamSpec> params;
+    bool has_bands = false;      // eq: `bands = [...]`
+    bool has_sidechain = false;  // compressor: `sidechain = "Bus"`
+    // Checks that need the engine rate (a cutoff above Nyquist); returns the
+    // problem in one sentence, or an empty string.
+    std::string (*check)(const EffectConfig& config, uint32_t sample_rate) = nullptr;
+    std::unique_ptr<Processor> (*make)(const EffectConfig& config) = nullptr;
+};
+
+std::span<const EffectType> effect_types();
+const EffectType* find_effect_type(std::string_view name);
+
+}  // namespace simvx

@@ -1,0 +1,45 @@
+// One interface for every bus effect. Life cycle (SoX's effect handlers,
+// JUCE's ProcessSpec): prepare() off the audio thread may allocate; process()
+// runs on the audio thread and never allocates, locks, logs or does I/O.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace simvx {
+
+struct EffectConfig;
+
+struct ProcessSpec {
+    uint32_t sample_rate = 48000;
+    uint32_t max_block = 1024;  // process() is never called with more frames
+};
+
+class Processor {
+public:
+    virtual ~Processor() = default;
+
+    // Sizes buffers and computes coefficients for this rate. Called before the
+    // first process() and again whenever the rate changes.
+    virtual void prepare(const ProcessSpec& spec) = 0;
+
+    // Clears the state (delay lines, filter memories, envelopes): the next
+    // block starts from silence.
+    virtual void reset() noexcept = 0;
+
+    // Processes `frames` stereo frames in place (interleaved L R). `key` is
+    // the sidechain signal for effects that take one (stereo interleaved, the
+    // same length), else nullptr. Real-time safe; NaN never latches: an effect
+    // whose state went non-finite resets itself.
+    virtual void process(float* audio, size_t frames, const float* key) noexcept = 0;
+
+    // New parameter values while playing (live control, scene reload), called
+    // on the audio thread with a config that outlives the effect's use of it.
+    // Values are approached with a ramp (tens of milliseconds), never a jump.
+    virtual void update(const EffectConfig& config) noexcept = 0;
+
+    // How many frames of output can follow the end of the input (delay and
+    // reverb tails), so a render lets them ring out. 0 for memoryless effects.
+    virtual uint64_t tail_frames() const noexcept { return 0; }
+};
+
+}  // namespace simvx

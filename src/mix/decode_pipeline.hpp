@@ -1,0 +1,43 @@
+// Decoded frames → the engine's format: NaN/inf replaced by silence, more than
+// two channels downmixed (BS.775), the rate converted (libsoxr HQ). Shared by
+// whole-file loading and streaming, so both sound the same.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "decode/decoder.hpp"
+#include "dsp/downmix.hpp"
+#include "dsp/resampler.hpp"
+
+namespace simvx {
+
+class DecodePipeline {
+public:
+    DecodePipeline(Decoder& decoder, uint32_t engine_rate);
+
+    uint32_t channels() const { return out_channels_; }  // 1 or 2
+    // Decodes up to max_frames native frames and appends the converted frames
+    // to `out`. Returns the native frames decoded; 0 = end of the input.
+    size_t step(std::vector<float>& out, size_t max_frames);
+    // At the very end: flushes the rate converter into `out` (the same vector
+    // the output went to, since its last frames may be trimmed).
+    void finish(std::vector<float>& out);
+    // How many NaN/inf samples were replaced so far.
+    uint64_t non_finite() const { return non_finite_; }
+
+private:
+    Decoder& decoder_;
+    uint32_t in_channels_, out_channels_;
+    bool may_be_non_finite_;
+    std::optional<DownmixMatrix> downmix_;
+    std::optional<Resampler> resampler_;
+    std::vector<float> chunk_, stereo_;
+    uint64_t non_finite_ = 0;
+};
+
+// Replaces NaN and infinity by 0; returns how many. (They must never reach
+// the mixer: a filter or a sum would carry them on forever.)
+size_t replace_non_finite(std::span<float> samples);
+
+}  // namespace simvx

@@ -1,0 +1,107 @@
+#include "mix/stream_source.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "mix/decode_pipeline.hpp"
+
+namespace simvx {
+namespace {
+
+constexpr size_t kChunkFrames = 4096;  // native frames decoded per step
+
+uint64_t to_native(uint64_t engine_frames, uint32_t native_rate, uint32_t engine_rate) {
+    return static_cast<uint64_t>(std::llround(static_cast<double>(engine_frames) * native_rate / engine_rate));
+}
+
+}  // namespace
+
+StreamSource::StreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup)
+    : decoder_(std::move(decoder)),
+      name_(std::move(name)),
+      setup_(setup),
+      channels_(decoder_->info().spec.channels == 1 ? 1 : 2),
+      ring_(setup.ring_frames * channels_) {
+    thread_ = std::thread([this] { decode_loop(); });
+}
+
+StreamSource::~StreamSource() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+}
+
+// Pushes converted frames into the ring, waiting (on this decoder thread,
+// never the render thread) while it is full.
+void StreamSource::produce(std::span<const float> frames) {
+    while (!frames.empty() && !stop_.load(std::memory_order_relaxed)) {
+        const size_t n = ring_.push(frames);
+        frames = frames.subspan(n);
+        if (!frames.empty()) std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+}
+
+void StreamSource::decode_loop() noexcept {
+    try {
+        const uint32_t native = decoder_->info().spec.rate;
+        const uint64_t from = to_native(setup_.from, native, setup_.engine_rate);
+        const uint64_t loop_start = to_native(setup_.loop_start, native, setup_.engine_rate);
+        const uint64_t loop_end = setup_.loop_end ? to_native(setup_.loop_end, native, setup_.engine_rate) : 0;
+        if (from) decoder_->seek(from);
+        uint64_t pos = from;
+        DecodePipeline pipe(*decoder_, setup_.engine_rate);
+        std::vector<float> out;
+        bool decoded_this_pass = false;
+        while (!stop_.load(std::memory_order_relaxed)) {
+            size_t want = kChunkFrames;
+            if (setup_.loop && loop_end) want = static_cast<size_t>(std::min<uint64_t>(want, loop_end > pos ? loop_end - pos : 0));
+            out.clear();
+            const size_t n = want ? pipe.step(out, want) : 0;
+            if (n == 0) {
+                if (!setup_.loop) break;
+                if (!decoded_this_pass) break;  // an empty loop region would spin forever
+                // The loop seam goes through the same converter, so it stays continuous.
+                decoder_->seek(loop_start);
+                pos = loop_start;
+                decoded_this_pass = false;
+                continue;
+            }
+            decoded_this_pass = true;
+            pos += n;
+            produce(out);
+        }
+        out.clear();
+        pipe.finish(out);
+        produce(out);
+        if (pipe.non_finite())
+            log::warn(name_ + ": " + std::to_string(pipe.non_finite()) + " NaN or infinite samples replaced by silence");
+    } catch (const std::exception& e) {
+        error_ = e.what();
+    }
+    finished_.store(true, std::memory_order_release);
+}
+
+size_t StreamSource::pull(float* out, size_t frames) noexcept {
+    const bool finished = finished_.load(std::memory_order_acquire);  // read before popping: no frame can be missed
+    const size_t got = ring_.pop(std::span<float>(out, frames * channels_)) / channels_;
+    if (got == frames || finished) return got;
+    // Live playback and the decoder is late: silence for the gap, counted.
+    std::memset(out + got * channels_, 0, (frames - got) * channels_ * sizeof(float));
+    underruns_.fetch_add(1, std::memory_order_relaxed);
+    return frames;
+}
+
+bool StreamSource::ready(size_t frames) const noexcept {
+    const size_t want = std::min(frames, ring_.capacity() / channels_ / 2) * channels_;
+    return finished_.load(std::memory_order_acquire) || ring_.readable() >= want;
+}
+
+std::string StreamSource::error() const {
+    return finished_.load(std::memory_order_acquire) ? error_ : std::string();
+}
+
+}  // namespace simvx

@@ -1,0 +1,64 @@
+// A voice source decoded from disk while it plays: a decoder thread reads the
+// file, removes NaN/inf, downmixes, converts to the engine rate and fills a
+// lock-free ring; the render thread only pops. Memory stays flat whatever the
+// file's length, and decoding runs on another core than the mixing.
+//
+// When the ring runs dry during live playback the voice plays silence for the
+// gap and counts an underrun (the render thread never waits). An offline
+// render instead waits before rendering (Engine::wait_for_sources), so its
+// output does not depend on timing.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/spsc_ring.hpp"
+#include "decode/decoder.hpp"
+#include "mix/voice_source.hpp"
+
+namespace simvx {
+
+struct StreamSetup {
+    uint32_t engine_rate = 48000;
+    uint64_t from = 0;          // first frame, in engine frames
+    bool loop = false;
+    uint64_t loop_start = 0;    // engine frames
+    uint64_t loop_end = 0;      // engine frames; 0 = end of file
+    size_t ring_frames = 1 << 16;
+};
+
+class StreamSource final : public VoiceSource {
+public:
+    // Takes an opened decoder; starts the decoder thread at once.
+    StreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup);
+    ~StreamSource() override;
+
+    uint32_t channels() const noexcept override { return channels_; }
+    size_t pull(float* out, size_t frames) noexcept override;
+    // True when `frames` can be pulled without a gap (or the stream has ended).
+    bool ready(size_t frames) const noexcept override;
+    uint64_t underruns() const noexcept override { return underruns_.load(std::memory_order_relaxed); }
+
+    // The error that stopped the decoder thread, if any (control thread, after the end).
+    std::string error() const override;
+
+private:
+    void decode_loop() noexcept;
+    void produce(std::span<const float> frames);
+
+    std::unique_ptr<Decoder> decoder_;
+    std::string name_;
+    StreamSetup setup_;
+    uint32_t channels_ = 2;
+    SpscRing<float> ring_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> finished_{false};   // the producer has pushed everything
+    std::atomic<uint64_t> underruns_{0};
+    std::string error_;                   // written by the decoder thread before finished_
+};
+
+}  // namespace simvx
