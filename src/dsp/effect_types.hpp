@@ -39,7 +39,9 @@ struct EffectConfig {
     std::vector<EqBand> bands;   // eq only
     std::string sidechain;       // compressor only: the bus whose signal keys the detector
 
+    // The value of `key` (which must be one of the type's ParamSpecs).
     double value(std::span<const ParamSpec> specs, std::string_view key) const;
+    void set(std::span<const ParamSpec> specs, std::string_view key, double v);
 };
 
 struct EffectType {
@@ -52,6 +54,9 @@ struct EffectType {
     std::string (*check)(const EffectConfig& config, uint32_t sample_rate) = nullptr;
     std::unique_ptr<Processor> (*make)(const EffectConfig& config) = nullptr;
 };
+
+// A config of `type` with every parameter at its default (tests, and the loader's starting point).
+EffectConfig default_config(const EffectType& type);
 
 std::span<const EffectType> effect_types();
 const EffectType* find_effect_type(std::string_view name);
