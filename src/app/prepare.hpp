@@ -4,6 +4,7 @@
 // lengths, voices set up in frames.
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct FileSummary {
 struct PreparedScene {
     EngineConfig config;
     std::vector<VoiceSetup> voices;
+    std::unique_ptr<RenderPlan> plan;          // the bus graph, compiled
     std::map<std::string, FileSummary> files;  // by path
 };
 

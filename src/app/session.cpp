@@ -31,11 +31,11 @@ void check_renderable(const Scene& scene) {
                              "' loops forever, so the render would never end: give --duration SEC or engine.duration");
 }
 
-std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const PreparedScene& p) {
+std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engine& engine, uint64_t start_frame) {
     switch (o.output) {
         case OutputKind::render: {
-            std::optional<uint64_t> frames = scene_length(p.config, p.voices);
-            if (frames) *frames -= std::min(*frames, p.config.start_frame);
+            std::optional<uint64_t> frames = engine.exact_end();
+            if (frames) *frames -= std::min(*frames, start_frame);
             return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames);
         }
         case OutputKind::null:
@@ -67,8 +67,9 @@ int run_session(const Options& o) {
         return 0;
     }
 
-    auto sink = make_sink(o, scene, prepared);
-    Engine engine(prepared.config, std::move(prepared.voices));
+    const uint64_t start_frame = prepared.config.start_frame;
+    Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
+    auto sink = make_sink(o, scene, engine, start_frame);
     sink->open(engine.spec());
     log::info("output: " + sink->describe());
     const auto t1 = std::chrono::steady_clock::now();

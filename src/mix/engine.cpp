@@ -1,14 +1,27 @@
 #include "mix/engine.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <thread>
 
 #include "core/denormal_guard.hpp"
 
 namespace simvx {
+namespace {
+
+constexpr float kSilence = 3.1622776e-5f;  // -90 dBFS
+
+void add(float* dst, const float* src, size_t samples) noexcept {
+    for (size_t i = 0; i < samples; ++i) dst[i] += src[i];
+}
+void add_scaled(float* dst, const float* src, size_t samples, float gain) noexcept {
+    for (size_t i = 0; i < samples; ++i) dst[i] += src[i] * gain;
+}
+
+}  // namespace
+
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices) {
     if (config.duration_frames) return config.duration_frames;
     uint64_t end = 0;
@@ -19,19 +32,47 @@ std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vect
     return end;
 }
 
-Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices)
+Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_ptr<RenderPlan> plan)
     : config_(config),
-      master_(config.master_mute ? 0.0f : config.master_gain,
-              static_cast<uint32_t>(config.output.rate / 100)),  // 10 ms gain ramps
       stop_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))) {
+    const ProcessSpec spec{config_.output.rate, config_.max_block};
+    plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
     length_ = scene_length(config_, voices);
     voices_.reserve(voices.size());
     for (auto& v : voices) voices_.emplace_back(std::move(v));
-    bus_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
+    voice_out_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
     scratch_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
-    end_ = length_;
+    // Effects with tails ring out after the sounds end, unless a duration says otherwise.
+    tail_mode_ = plan_->has_tail && !config_.duration_frames && length_.has_value();
+    end_ = tail_mode_ ? std::nullopt : length_;
     position_.store(config_.start_frame);
     if (end_ && *end_ <= config_.start_frame) finished_.store(true);
+}
+
+Engine::~Engine() {
+    collect_retired();
+    delete pending_.exchange(nullptr);
+    delete plan_;
+}
+
+void Engine::replace_plan(std::unique_ptr<RenderPlan> plan) {
+    collect_retired();
+    delete pending_.exchange(plan.release(), std::memory_order_acq_rel);  // a plan never adopted is simply dropped
+}
+
+void Engine::collect_retired() {
+    RenderPlan* old = nullptr;
+    while (retired_.pop(old)) delete old;
+}
+
+void Engine::adopt_pending_plan() noexcept {
+    RenderPlan* next = pending_.exchange(nullptr, std::memory_order_acq_rel);
+    if (!next) return;
+    if (!retired_.push(plan_)) {  // no room to retire: keep the current plan, try again next block
+        pending_.store(next, std::memory_order_release);
+        return;
+    }
+    plan_ = next;
 }
 
 bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
@@ -66,54 +107,117 @@ size_t Engine::render(std::span<float> out) noexcept {
     const size_t want = out.size() / ch;
     size_t done = 0;
     while (done < want && !finished_.load(std::memory_order_relaxed)) {
+        adopt_pending_plan();
+        const uint64_t pos = position_.load(std::memory_order_relaxed);
         if (!stopping_ && stop_requested_.load(std::memory_order_relaxed)) {
             stopping_ = true;
             stop_fade_.set_target(0.0f);
-            const uint64_t fade_end = position_.load(std::memory_order_relaxed) +
-                                     static_cast<uint64_t>(config_.stop_fade_seconds * config_.output.rate) + 1;
+            const uint64_t fade_end = pos + static_cast<uint64_t>(config_.stop_fade_seconds * config_.output.rate) + 1;
             end_ = end_ ? std::min(*end_, fade_end) : fade_end;
+            tail_mode_ = false;
         }
         size_t n = std::min<size_t>(want - done, config_.max_block);
-        const uint64_t pos = position_.load(std::memory_order_relaxed);
         if (end_) n = static_cast<size_t>(std::min<uint64_t>(n, *end_ - pos));
-        n = render_block(out.data() + done * ch, n);
+        float* block = out.data() + done * ch;
+        render_block(block, n);
+        bool ended = end_ && pos + n >= *end_;
+        if (tail_mode_ && pos + n > *length_) {
+            const size_t from = pos < *length_ ? static_cast<size_t>(*length_ - pos) : 0;
+            if (const auto k = tail_end(block, from, n)) {
+                n = *k;  // the frames after the tail's end are not part of the output
+                ended = true;
+            }
+        }
         done += n;
         position_.store(pos + n, std::memory_order_relaxed);
-        if (end_ && pos + n >= *end_) finished_.store(true, std::memory_order_release);
+        if (ended) finished_.store(true, std::memory_order_release);
     }
     return done;
 }
 
-size_t Engine::render_block(float* out, size_t frames) noexcept {
-    const uint64_t pos = position_.load(std::memory_order_relaxed);
-    std::fill_n(bus_.begin(), frames * 2, 0.0f);
-    for (Voice& v : voices_) v.mix(bus_.data(), pos, frames, scratch_.data());
+uint64_t Engine::tail_quiet_target() const noexcept {
+    return static_cast<uint64_t>(config_.tail_silence_seconds * config_.output.rate);
+}
 
-    // Master: volume (ramped), then the stop fade. Unity gain multiplies by
-    // exactly 1, which keeps the identity render bit-exact.
-    float* b = bus_.data();
-    if (master_.ramping() || master_.value() != 1.0f || stop_fade_.ramping() || stop_fade_.value() != 1.0f) {
+// Tails end once the output has stayed below -90 dBFS for tail_silence_seconds,
+// or after tail_max_seconds. Scans frames [from, frames) of the block just
+// rendered; when the tail ends there, returns how many frames of the block
+// belong to the output.
+std::optional<size_t> Engine::tail_end(const float* out, size_t from, size_t frames) noexcept {
+    const uint32_t ch = config_.output.channels;
+    const uint64_t start = position_.load(std::memory_order_relaxed);
+    const auto max_tail = static_cast<uint64_t>(config_.tail_max_seconds * config_.output.rate);
+    for (size_t i = from; i < frames; ++i) {
+        bool quiet = true;
+        for (uint32_t c = 0; c < ch; ++c) quiet = quiet && std::fabs(out[i * ch + c]) < kSilence;
+        quiet_frames_ = quiet ? quiet_frames_ + 1 : 0;
+        if (quiet_frames_ >= tail_quiet_target() || start + i + 1 - *length_ >= max_tail) return i + 1;
+    }
+    return std::nullopt;
+}
+
+void Engine::render_block(float* out, size_t frames) noexcept {
+    RenderPlan& plan = *plan_;
+    const uint64_t pos = position_.load(std::memory_order_relaxed);
+    const size_t samples = frames * 2;
+    for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
+
+    // Voices into their buses (and their sends).
+    for (Voice& v : voices_) {
+        const VoiceSpan span = v.render(voice_out_.data(), pos, frames, scratch_.data());
+        if (!span.count) continue;
+        const float* src = voice_out_.data() + span.offset * 2;
+        const size_t n = span.count * 2;
+        RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
+        if (!bus.input_open) continue;  // another bus is soloed
+        add(bus.buffer.data() + span.offset * 2, src, n);
+        for (const auto& send : v.setup().sends)
+            add_scaled(plan.buses[plan.slot_of[send.bus]].buffer.data() + span.offset * 2, src, n, send.gain);
+    }
+
+    // Buses in render order: effects, volume, then into the parent and sends.
+    for (size_t slot = 0; slot < plan.buses.size(); ++slot) {
+        RenderPlan::Bus& bus = plan.buses[slot];
+        float* b = bus.buffer.data();
+        if (!bus.bypass_effects)
+            for (auto& e : bus.effects)
+                if (e.enabled) e.processor->process(b, frames, e.key ? plan.buses[*e.key].buffer.data() : nullptr);
+        // Unity gain multiplies by nothing, which keeps the identity render bit-exact.
+        if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
+            for (size_t i = 0; i < frames; ++i) {
+                const float g = bus.gain.next();
+                b[2 * i] *= g;
+                b[2 * i + 1] *= g;
+            }
+        }
+        if (slot == plan.output || !bus.output_open) continue;
+        if (bus.parent) add(plan.buses[*bus.parent].buffer.data(), b, samples);
+        for (const auto& send : bus.sends) add_scaled(plan.buses[send.bus].buffer.data(), b, samples, send.gain);
+    }
+
+    // Master → output, through the stop fade.
+    float* m = plan.buses[plan.output].buffer.data();
+    if (stop_fade_.ramping() || stop_fade_.value() != 1.0f) {
         for (size_t i = 0; i < frames; ++i) {
-            const float g = master_.next() * stop_fade_.next();
-            b[2 * i] *= g;
-            b[2 * i + 1] *= g;
+            const float g = stop_fade_.next();
+            m[2 * i] *= g;
+            m[2 * i + 1] *= g;
         }
     }
     uint64_t over = 0;
     if (config_.output.channels == 2) {
-        for (size_t i = 0; i < frames * 2; ++i) {
-            out[i] = b[i];
-            over += std::fabs(b[i]) > 1.0f;
+        for (size_t i = 0; i < samples; ++i) {
+            out[i] = m[i];
+            over += std::fabs(m[i]) > 1.0f;
         }
     } else {
         // A mono output averages the two sides (a centred mono sound stays unchanged).
         for (size_t i = 0; i < frames; ++i) {
-            out[i] = (b[2 * i] + b[2 * i + 1]) * 0.5f;
+            out[i] = (m[2 * i] + m[2 * i + 1]) * 0.5f;
             over += std::fabs(out[i]) > 1.0f;
         }
     }
     if (over) over_.fetch_add(over, std::memory_order_relaxed);
-    return frames;
 }
 
 }  // namespace simvx

@@ -1,16 +1,20 @@
-// The mixing engine: voices → Master bus → output frames, pulled in any block
-// size by whichever sink is running (file, null clock, PulseAudio). The same
-// render() serves offline renders and live playback.
+// The mixing engine: voices → buses (effects, volume, routing) → Master →
+// output frames, pulled in any block size by whichever sink is running (file,
+// null clock, PulseAudio). The same render() serves offline renders and live
+// playback.
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/audio_spec.hpp"
+#include "core/spsc_ring.hpp"
 #include "dsp/ramp.hpp"
+#include "mix/render_plan.hpp"
 #include "mix/voice.hpp"
 
 namespace simvx {
@@ -20,18 +24,23 @@ struct EngineConfig {
     uint32_t max_block = 1024;                 // internal block size (frames)
     std::optional<uint64_t> duration_frames;   // overrides the length rule
     uint64_t start_frame = 0;                  // scene time of the first rendered frame (--start-at)
-    float master_gain = 1.0f;
+    float master_gain = 1.0f;                  // used when no plan is given
     bool master_mute = false;
     double stop_fade_seconds = 0.015;          // request_stop(): fade to silence, then end
+    double tail_silence_seconds = 0.1;         // tails end after this long below -90 dBFS
+    double tail_max_seconds = 60.0;
 };
 
-// The length rule of the scene format: a duration wins; otherwise the end of
-// the last sound; nothing (plays until stopped) if any sound never ends.
+// The length rule of the scene format without tails: a duration wins;
+// otherwise the end of the last sound; nothing (plays until stopped) if any
+// sound never ends.
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices);
 
 class Engine {
 public:
-    Engine(EngineConfig config, std::vector<VoiceSetup> voices);
+    // Without a plan, a Master-only one is built from config.master_gain/mute.
+    Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_ptr<RenderPlan> plan = nullptr);
+    ~Engine();
 
     // Renders up to out.size() / channels frames into `out` (interleaved).
     // Returns the frames written: fewer than asked only when the scene has
@@ -46,29 +55,44 @@ public:
     std::vector<std::string> source_errors() const;
     uint64_t underruns() const noexcept;
 
+    // Control thread: a new plan (same buses, in the same setup order) takes
+    // over at the next block; the old one is freed by collect_retired().
+    void replace_plan(std::unique_ptr<RenderPlan> plan);
+    void collect_retired();
+
     // From any thread: fade out over stop_fade_seconds, then end.
     void request_stop() noexcept { stop_requested_.store(true, std::memory_order_relaxed); }
 
     bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
     // Frames rendered so far (scene time).
     uint64_t position() const noexcept { return position_.load(std::memory_order_relaxed); }
-    // Total length by the scene-format length rule; none = plays until stopped.
+    // Where the sounds end by the length rule; none = plays until stopped.
     std::optional<uint64_t> length() const noexcept { return length_; }
+    // The exact frame where rendering ends, when known before rendering (not
+    // with effect tails, which end when the output falls silent).
+    std::optional<uint64_t> exact_end() const noexcept { return tail_mode_ ? std::nullopt : end_; }
     const AudioSpec& spec() const noexcept { return config_.output; }
-    // Output samples whose magnitude reached or passed full scale (counted before any quantization).
+    // Output samples whose magnitude passed full scale.
     uint64_t over_full_scale() const noexcept { return over_.load(std::memory_order_relaxed); }
 
 private:
-    size_t render_block(float* out, size_t frames) noexcept;
+    void adopt_pending_plan() noexcept;
+    void render_block(float* out, size_t frames) noexcept;
+    std::optional<size_t> tail_end(const float* out, size_t from, size_t frames) noexcept;
+    uint64_t tail_quiet_target() const noexcept;
 
     EngineConfig config_;
     std::vector<Voice> voices_;
-    std::vector<float> bus_;       // Master, stereo interleaved, max_block frames
-    std::vector<float> scratch_;   // one voice's block
-    GainRamp master_;
+    RenderPlan* plan_;                          // owned; the render thread's current plan
+    std::atomic<RenderPlan*> pending_{nullptr}; // published by replace_plan
+    SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
+    std::vector<float> voice_out_;              // one voice's block, stereo
+    std::vector<float> scratch_;                // one voice's source frames
     GainRamp stop_fade_;
     std::optional<uint64_t> length_;
-    std::optional<uint64_t> end_;  // where rendering stops (length, or the end of a stop fade)
+    std::optional<uint64_t> end_;               // where rendering stops, when known
+    bool tail_mode_ = false;                    // after length_, render until the output is silent
+    uint64_t quiet_frames_ = 0;
     bool stopping_ = false;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> finished_{false};

@@ -21,24 +21,24 @@ float Voice::envelope(uint64_t t) const noexcept {
     return env;
 }
 
-void Voice::mix(float* bus, uint64_t block_start, size_t frames, float* scratch) noexcept {
-    if (state_ == State::stopped) return;
+VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, float* scratch) noexcept {
+    if (state_ == State::stopped) return {};
     const uint64_t block_end = block_start + frames;
-    if (setup_.start_frame >= block_end) return;  // still pending
+    if (setup_.start_frame >= block_end) return {};  // still pending
     const size_t offset = setup_.start_frame > block_start ? static_cast<size_t>(setup_.start_frame - block_start) : 0;
     uint64_t stop = block_end;
     if (setup_.end_frame) stop = std::min(stop, *setup_.end_frame);
     const uint64_t first = block_start + offset;
     if (stop <= first) {
         state_ = State::stopped;
-        return;
+        return {};
     }
     state_ = State::playing;
     const size_t want = static_cast<size_t>(stop - first);
     const size_t got = setup_.source->pull(scratch, want);
     if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
 
-    float* out = bus + offset * 2;
+    float* out = out_block + offset * 2;
     const uint64_t t0 = first - setup_.start_frame;
     const bool fading = t0 < setup_.fade_in_frames ||
                         (setup_.fade_out_frames && setup_.end_frame &&
@@ -50,24 +50,25 @@ void Voice::mix(float* bus, uint64_t block_start, size_t frames, float* scratch)
         const float gl = gain_.value() * pl, gr = gain_.value() * pr;
         if (mono) {
             for (size_t i = 0; i < got; ++i) {
-                out[2 * i] += scratch[i] * gl;
-                out[2 * i + 1] += scratch[i] * gr;
+                out[2 * i] = scratch[i] * gl;
+                out[2 * i + 1] = scratch[i] * gr;
             }
         } else {
             for (size_t i = 0; i < got; ++i) {
-                out[2 * i] += scratch[2 * i] * gl;
-                out[2 * i + 1] += scratch[2 * i + 1] * gr;
+                out[2 * i] = scratch[2 * i] * gl;
+                out[2 * i + 1] = scratch[2 * i + 1] * gr;
             }
         }
-        return;
+        return {offset, got};
     }
     for (size_t i = 0; i < got; ++i) {
         const float g = gain_.next() * envelope(t0 + i);
         const float l = mono ? scratch[i] : scratch[2 * i];
         const float r = mono ? scratch[i] : scratch[2 * i + 1];
-        out[2 * i] += l * g * pl;
-        out[2 * i + 1] += r * g * pr;
+        out[2 * i] = l * g * pl;
+        out[2 * i + 1] = r * g * pr;
     }
+    return {offset, got};
 }
 
 }  // namespace simvx

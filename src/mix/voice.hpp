@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
@@ -21,6 +22,17 @@ struct VoiceSetup {
     StereoGain pan;                         // from the pan law
     uint64_t fade_in_frames = 0;
     uint64_t fade_out_frames = 0;           // ends at end_frame
+    size_t bus = 0;                         // index in the bus setups (0 = the first, Master for plain files)
+    struct Send {
+        size_t bus;
+        float gain;
+    };
+    std::vector<Send> sends;                // extra post-fader sends
+};
+
+// The frames of a block a voice wrote: [offset, offset + count).
+struct VoiceSpan {
+    size_t offset = 0, count = 0;
 };
 
 class Voice {
@@ -29,9 +41,10 @@ public:
 
     explicit Voice(VoiceSetup setup);
 
-    // Adds this voice's part of the block [block_start, block_start + frames)
-    // into `bus` (stereo interleaved). `scratch` holds at least 2 × frames floats.
-    void mix(float* bus, uint64_t block_start, size_t frames, float* scratch) noexcept;
+    // Renders this voice's part of the block [block_start, block_start + frames)
+    // into `out` (stereo interleaved, after gain, fades and pan), writing only
+    // the frames it returns. `scratch` holds at least 2 × frames floats.
+    VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept;
 
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }

@@ -655,7 +655,7 @@ Scene validate(const toml::table& root, const std::string& path) {
     Checker c(path);
     Draft d;
     d.scene.path = path;
-    d.scene.buses.push_back(BusDesc{kMaster, 0.0, false, SourceLocation{path, 0, 0}});
+    d.scene.buses.push_back(BusDesc{.name = kMaster, .send_to = "", .where = SourceLocation{path, 0, 0}});
     read_table(c, root, kRoot, root_fields(), d);
     if (!d.has_version)
         c.error(SourceLocation{path, 1, 1}, "missing required key 'version' at the top level; a scene starts "

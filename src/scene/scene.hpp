@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "dsp/effect_types.hpp"
+
 namespace simvx {
 
 struct SourceLocation {
@@ -29,11 +31,30 @@ struct EngineSettings {
     PanLaw pan_law = PanLaw::balance;
 };
 
+// An extra post-fader send from a bus or a sound into another bus.
+struct SendDesc {
+    std::string bus;
+    double volume_db = 0.0;
+    SourceLocation where;
+};
+
+struct EffectDesc {
+    EffectConfig config;
+    SourceLocation where;          // the [[bus.effect]] table
+    SourceLocation sidechain_where;  // its `sidechain` key, when present
+};
+
 struct BusDesc {
-    std::string name;  // "Master" for now; more buses arrive with the bus graph
+    std::string name;              // case-sensitive, unique; "Master" always exists
     double volume_db = 0.0;
     bool mute = false;
+    bool solo = false;
+    bool bypass_effects = false;
+    std::string send_to = "Master";  // the parent; empty for Master itself
+    std::vector<SendDesc> sends;
+    std::vector<EffectDesc> effects;  // in processing order
     SourceLocation where;
+    SourceLocation send_to_where;
 };
 
 struct SoundDesc {
@@ -51,7 +72,9 @@ struct SoundDesc {
     double fade_out = 0.0;
     double pan = 0.0;
     StreamMode stream = StreamMode::automatic;
+    std::vector<SendDesc> sends;
     SourceLocation where;        // the [[sound]] table
+    SourceLocation bus_where;    // its `bus` key
     SourceLocation file_where;   // the `file` key, for decode errors
     // Command-line playlists only (not a scene key): starts on the frame where
     // the previous sound ends, so tracks join without a gap.

@@ -1,0 +1,122 @@
+#include "mix/render_plan.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "core/error.hpp"
+
+namespace simvx {
+namespace {
+
+// Edges "a must render before b": a child before its parent, a sender before
+// the bus it sends to, a sidechain key before the bus whose effect it drives.
+std::vector<std::vector<size_t>> dependencies(const std::vector<BusSetup>& buses) {
+    std::vector<std::vector<size_t>> before(buses.size());  // before[b] = buses that must precede b
+    for (size_t i = 0; i < buses.size(); ++i) {
+        if (buses[i].parent) before[*buses[i].parent].push_back(i);
+        for (const auto& s : buses[i].sends) before[s.bus].push_back(i);
+        for (const auto& e : buses[i].effects)
+            if (e.key) before[i].push_back(*e.key);
+    }
+    return before;
+}
+
+// Depth-first topological sort; a back edge is a cycle, reported by name.
+std::vector<size_t> render_order(const std::vector<BusSetup>& buses) {
+    const auto before = dependencies(buses);
+    enum class Mark { none, active, done };
+    std::vector<Mark> mark(buses.size(), Mark::none);
+    std::vector<size_t> order, path;
+    std::function<void(size_t)> visit = [&](size_t b) {
+        if (mark[b] == Mark::done) return;
+        if (mark[b] == Mark::active) {
+            std::string cycle;
+            auto from = std::find(path.begin(), path.end(), b);
+            for (auto it = from; it != path.end(); ++it) cycle += buses[*it].name + " → ";
+            throw InputError("bus cycle: " + cycle + buses[b].name +
+                             " (through send_to, sends or a compressor sidechain); a bus cannot feed itself");
+        }
+        mark[b] = Mark::active;
+        path.push_back(b);
+        for (size_t a : before[b]) visit(a);
+        path.pop_back();
+        mark[b] = Mark::done;
+        order.push_back(b);
+    };
+    for (size_t b = 0; b < buses.size(); ++b) visit(b);
+    return order;
+}
+
+// Solo: a bus is "active" when it is soloed or its path to the output passes
+// through a soloed bus (the children of a soloed group); sounds on a bus are
+// heard only when it is active. A bus's output is heard when it is active or
+// is fed by a soloed bus (the returns and parents that a soloed bus feeds).
+void apply_solo(const std::vector<BusSetup>& buses, RenderPlan& plan) {
+    const bool any = std::any_of(buses.begin(), buses.end(), [](const BusSetup& b) { return b.solo; });
+    if (!any) return;
+    std::vector<bool> active(buses.size()), downstream(buses.size());
+    for (size_t i = 0; i < buses.size(); ++i)
+        for (std::optional<size_t> b = i; b; b = buses[*b].parent)
+            if (buses[*b].solo) active[i] = true;
+    std::function<void(size_t)> feed = [&](size_t b) {
+        auto next = [&](size_t t) {
+            if (!downstream[t]) {
+                downstream[t] = true;
+                feed(t);
+            }
+        };
+        if (buses[b].parent) next(*buses[b].parent);
+        for (const auto& s : buses[b].sends) next(s.bus);
+    };
+    for (size_t i = 0; i < buses.size(); ++i)
+        if (buses[i].solo) feed(i);
+    for (size_t i = 0; i < buses.size(); ++i) {
+        RenderPlan::Bus& bus = plan.buses[plan.slot_of[i]];
+        bus.input_open = active[i];
+        bus.output_open = active[i] || downstream[i];
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const ProcessSpec& spec) {
+    const auto outputs = std::count_if(setups.begin(), setups.end(), [](const BusSetup& b) { return !b.parent; });
+    if (outputs != 1) throw InputError("the bus graph needs exactly one output bus (Master)");
+    const std::vector<size_t> order = render_order(setups);
+
+    auto plan = std::make_unique<RenderPlan>();
+    plan->max_block = spec.max_block;
+    plan->slot_of.resize(setups.size());
+    for (size_t pos = 0; pos < order.size(); ++pos) plan->slot_of[order[pos]] = pos;
+    plan->buses.resize(setups.size());
+    const uint32_t ramp = std::max<uint32_t>(1, spec.sample_rate / 100);  // 10 ms
+    for (size_t i = 0; i < setups.size(); ++i) {
+        BusSetup& s = setups[i];
+        RenderPlan::Bus& b = plan->buses[plan->slot_of[i]];
+        b.name = s.name;
+        b.gain = GainRamp(s.mute ? 0.0f : s.gain, ramp);
+        b.bypass_effects = s.bypass_effects;
+        if (s.parent) b.parent = plan->slot_of[*s.parent];
+        else plan->output = plan->slot_of[i];
+        for (auto send : s.sends) b.sends.push_back({plan->slot_of[send.bus], send.gain});
+        for (auto& e : s.effects) {
+            if (e.key) e.key = plan->slot_of[*e.key];
+            e.processor->prepare(spec);
+            if (e.enabled && !s.bypass_effects && e.processor->tail_frames() > 0) plan->has_tail = true;
+            b.effects.push_back(std::move(e));
+        }
+        b.buffer.assign(static_cast<size_t>(spec.max_block) * 2, 0.0f);
+    }
+    apply_solo(setups, *plan);
+    return plan;
+}
+
+std::unique_ptr<RenderPlan> master_only_plan(float gain, bool mute, const ProcessSpec& spec) {
+    std::vector<BusSetup> buses(1);
+    buses[0].name = "Master";
+    buses[0].gain = gain;
+    buses[0].mute = mute;
+    return compile_plan(std::move(buses), spec);
+}
+
+}  // namespace simvx

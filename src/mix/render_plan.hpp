@@ -1,0 +1,66 @@
+// The bus graph compiled for the render thread: every bus with its effect
+// chain, volume and routing, in an order where each bus comes after all that
+// feed it (children, sends, sidechain keys). Built and prepared off the audio
+// thread; the engine swaps a new plan in atomically between blocks.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsp/processor.hpp"
+#include "dsp/ramp.hpp"
+
+namespace simvx {
+
+// One bus as described (indices refer to the list given to compile_plan).
+struct BusSetup {
+    std::string name;
+    float gain = 1.0f;
+    bool mute = false;
+    bool solo = false;
+    bool bypass_effects = false;
+    std::optional<size_t> parent;  // none: this is the output (Master)
+    struct Send {
+        size_t bus;
+        float gain;
+    };
+    std::vector<Send> sends;
+    struct Effect {
+        std::unique_ptr<Processor> processor;
+        bool enabled = true;
+        std::optional<size_t> key;  // sidechain: the bus whose output drives the detector
+    };
+    std::vector<Effect> effects;
+};
+
+class RenderPlan {
+public:
+    struct Bus {
+        std::string name;
+        GainRamp gain;           // volume × mute, ramped
+        bool bypass_effects = false;
+        bool input_open = true;   // solo: sounds on this bus are heard
+        bool output_open = true;  // solo: what this bus outputs is heard
+        std::optional<size_t> parent;  // plan slots, not setup indices
+        std::vector<BusSetup::Send> sends;
+        std::vector<BusSetup::Effect> effects;
+        std::vector<float> buffer;  // stereo interleaved, max_block frames
+    };
+
+    std::vector<Bus> buses;          // in render order; the output bus is last
+    std::vector<size_t> slot_of;     // setup index → position in `buses`
+    size_t output = 0;               // slot of Master
+    bool has_tail = false;           // an enabled effect rings after its input stops
+    uint32_t max_block = 1024;
+};
+
+// Sorts, checks and prepares. Throws InputError naming the buses of a cycle
+// ("bus cycle: A → B → A") or when there is not exactly one output bus.
+std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> buses, const ProcessSpec& spec);
+
+// A plan with only Master (for plain files and tests).
+std::unique_ptr<RenderPlan> master_only_plan(float gain, bool mute, const ProcessSpec& spec);
+
+}  // namespace simvx
