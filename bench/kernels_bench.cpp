@@ -115,5 +115,3 @@ void BM_MixVoices(benchmark::State& state) {
 BENCHMARK(BM_MixVoices)->Arg(1)->Arg(16)->Arg(64);
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -15,10 +15,20 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
         --latency-ms|--duration|--volume-db|--start-at)
             return ;;
+        --mute|--solo)
+            # bus names from the scene on the command line, if any
+            local f
+            for f in "${COMP_WORDS[@]}"; do
+                if [[ "$f" == *.toml && -f "$f" ]]; then
+                    COMPREPLY=($(compgen -W "Master $(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*\"\([^\"]*\)\".*/\1/p' "$f")" -- "$cur"))
+                    return
+                fi
+            done
+            return ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
-            --duration --volume-db --loop --mix --start-at --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --duration --volume-db --mute --solo --loop --mix --start-at --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -1,6 +1,6 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --latency-ms --sample-rate --channels --duration --volume-db
+# --render --null --render-format --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --check --quiet --verbose --version --help
 complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
@@ -10,6 +10,8 @@ complete -c simvxplay -l sample-rate -x -a '8000 16000 22050 32000 44100 48000 8
 complete -c simvxplay -l channels -x -a '1 2' -d 'Output channels'
 complete -c simvxplay -l duration -x -d 'Stop after SEC seconds of scene time'
 complete -c simvxplay -l volume-db -x -d 'Master gain in dB'
+complete -c simvxplay -l mute -x -d 'Mute a bus (repeatable)'
+complete -c simvxplay -l solo -x -d 'Solo a bus (repeatable)'
 complete -c simvxplay -l loop -d 'Loop the file'
 complete -c simvxplay -l mix -d 'Layer the files instead of playing them in sequence'
 complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist or mix'

@@ -72,6 +72,19 @@ int main(int argc, char** argv) {
         ->type_name("SEC");
     fmt->add_option("--volume-db", o.volume_db, "Master gain in dB")->check(CLI::Range(-120.0, 24.0))->type_name("DB");
 
+    auto* buses = app.add_option_group("Buses");
+    // Repeatable, one bus per occurrence (so `--mute Music scene.toml` keeps the scene an input).
+    buses->add_option("--mute", o.mute_buses, "Mute a bus (repeatable)")
+        ->type_name("BUS")
+        ->type_size(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    buses->add_option("--solo", o.solo_buses, "Solo a bus: only soloed buses and what they feed are heard (repeatable)")
+        ->type_name("BUS")
+        ->type_size(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
     auto* files = app.add_option_group("Audio-file inputs");
     files->add_flag("--loop", o.loop, "Loop the file (with several files, needs --mix)");
     files->add_flag("--mix", o.mix, "Layer the files instead of playing them one after another");

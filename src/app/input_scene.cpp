@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
+#include "scene/suggest.hpp"
 
 namespace simvx {
 namespace {
@@ -13,7 +14,7 @@ Scene scene_from_files(const Options& o) {
     if (o.loop && o.inputs.size() > 1 && !o.mix)
         throw UsageError("--loop with several files needs --mix (a playlist cannot loop one of its tracks)");
     Scene scene;
-    scene.buses.push_back(BusDesc{.name = "Master"});
+    scene.buses.push_back(BusDesc{.name = "Master", .send_to = ""});
     // A plain file plays at its own rate and, if mono, stays mono, so that
     // `simvxplay in.wav --render out.wav` reproduces it exactly.
     const auto first = open_decoder_file(o.inputs.front());
@@ -42,6 +43,20 @@ void reject_file_options_for_scene(const Options& o) {
         throw UsageError(std::string(opt) + " applies to audio-file inputs; in a scene set it per sound (loop, start, from_position)");
 }
 
+// A bus named on the command line; a usage error with the closest name if none is.
+BusDesc& find_bus(Scene& scene, const std::string& name, const char* option) {
+    std::vector<std::string> names;
+    for (auto& b : scene.buses) {
+        if (b.name == name) return b;
+        names.push_back(b.name);
+    }
+    std::string message = std::string(option) + " " + name + ": no such bus";
+    if (auto near = closest(name, std::span<const std::string>(names))) message += "; did you mean " + *near + "?";
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw UsageError(message + " (buses: " + list + "; names are case-sensitive)");
+}
+
 }  // namespace
 
 Scene scene_from_options(const Options& o) {
@@ -65,10 +80,9 @@ Scene scene_from_options(const Options& o) {
     if (o.channels) scene.engine.channels = *o.channels;
     if (o.latency_ms) scene.engine.latency_ms = *o.latency_ms;
     if (o.duration) scene.engine.duration = *o.duration;
-    if (o.volume_db) {
-        for (auto& b : scene.buses)
-            if (b.name == "Master") b.volume_db += *o.volume_db;
-    }
+    if (o.volume_db) find_bus(scene, "Master", "--volume-db").volume_db += *o.volume_db;
+    for (const auto& name : o.mute_buses) find_bus(scene, name, "--mute").mute = true;
+    for (const auto& name : o.solo_buses) find_bus(scene, name, "--solo").solo = true;
     return scene;
 }
 

@@ -22,6 +22,8 @@ struct Options {
     std::optional<uint32_t> sample_rate;
     std::optional<uint32_t> channels;
     std::optional<uint32_t> latency_ms;
+    std::vector<std::string> mute_buses;  // --mute BUS (repeatable)
+    std::vector<std::string> solo_buses;  // --solo BUS (repeatable)
     // Plain audio-file inputs only.
     bool loop = false;
     bool mix = false;

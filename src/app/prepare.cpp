@@ -10,6 +10,7 @@
 #include "core/gain.hpp"
 #include "dsp/pan.hpp"
 #include "decode/registry.hpp"
+#include "dsp/effect_types.hpp"
 #include "mix/sound_loader.hpp"
 #include "mix/stream_source.hpp"
 
@@ -79,6 +80,47 @@ std::string prefix(const SourceLocation& where) {
     return where.line ? where.str() + ": " : std::string();
 }
 
+// The loader has checked that every name resolves.
+size_t bus_index(const Scene& scene, const std::string& name) {
+    const auto it = std::find_if(scene.buses.begin(), scene.buses.end(), [&](const BusDesc& b) { return b.name == name; });
+    return static_cast<size_t>(it - scene.buses.begin());
+}
+
+// The scene's buses → a compiled render plan, effects built and prepared.
+// Effect checks that depend on the final rate (--sample-rate) are repeated here.
+std::unique_ptr<RenderPlan> build_plan(const Scene& scene, std::vector<std::string>& problems) {
+    const uint32_t rate = scene.engine.sample_rate;
+    std::vector<BusSetup> setups;
+    for (const BusDesc& b : scene.buses) {
+        BusSetup s;
+        s.name = b.name;
+        s.gain = db_to_gain(b.volume_db);
+        s.mute = b.mute;
+        s.solo = b.solo;
+        s.bypass_effects = b.bypass_effects;
+        if (!b.send_to.empty()) s.parent = bus_index(scene, b.send_to);
+        for (const auto& send : b.sends) s.sends.push_back({bus_index(scene, send.bus), db_to_gain(send.volume_db)});
+        for (const EffectDesc& e : b.effects) {
+            const EffectType* type = find_effect_type(e.config.type);
+            if (type->check)
+                if (auto problem = type->check(e.config, rate); !problem.empty()) {
+                    problems.push_back(prefix(e.where) + "effect '" + e.config.type + "' of bus '" + b.name + "': " + problem);
+                    continue;
+                }
+            BusSetup::Effect fx{type->make(e.config), e.config.enabled, std::nullopt};
+            if (!e.config.sidechain.empty()) fx.key = bus_index(scene, e.config.sidechain);
+            s.effects.push_back(std::move(fx));
+        }
+        setups.push_back(std::move(s));
+    }
+    try {
+        return compile_plan(std::move(setups), ProcessSpec{rate, EngineConfig{}.max_block});
+    } catch (const Error& e) {
+        problems.push_back(e.what());
+        return nullptr;
+    }
+}
+
 std::string secs(double s) {
     std::ostringstream o;
     o.precision(3);
@@ -96,11 +138,8 @@ PreparedScene prepare_scene(const Scene& scene) {
     p.config.output = AudioSpec{rate, scene.engine.channels};
     if (scene.engine.duration) p.config.duration_frames = frames(*scene.engine.duration);
     p.config.start_frame = frames(scene.skip);
-    for (const auto& b : scene.buses) {
-        if (b.name != "Master") continue;
-        p.config.master_gain = db_to_gain(b.volume_db);
-        p.config.master_mute = b.mute;
-    }
+    std::vector<std::string> problems;
+    p.plan = build_plan(scene, problems);
 
     auto files = open_all(scene);
     std::vector<bool> streamed(scene.sounds.size());
@@ -112,7 +151,6 @@ PreparedScene prepare_scene(const Scene& scene) {
     }
     load_buffers(files, rate);
 
-    std::vector<std::string> problems;
     uint64_t previous_end = 0;
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         const SoundDesc& s = scene.sounds[i];
@@ -165,6 +203,8 @@ PreparedScene prepare_scene(const Scene& scene) {
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
         v.fade_in_frames = frames(s.fade_in);
         v.fade_out_frames = frames(s.fade_out);
+        v.bus = bus_index(scene, s.bus);
+        for (const auto& send : s.sends) v.sends.push_back({bus_index(scene, send.bus), db_to_gain(send.volume_db)});
 
         // --start-at: a sound already under way starts that far into its file.
         uint64_t position = from;

@@ -13,8 +13,22 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
       << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
       << (scene.engine.pan_law == PanLaw::balance ? "balance" : "constant_power") << "\n";
-    for (const auto& b : scene.buses)
-        o << "bus " << b.name << ": " << b.volume_db << " dB" << (b.mute ? ", muted" : "") << "\n";
+    for (const auto& b : scene.buses) {
+        o << "bus " << b.name << ": " << b.volume_db << " dB";
+        if (!b.send_to.empty()) o << " -> " << b.send_to;
+        for (const auto& send : b.sends) o << ", send " << send.volume_db << " dB -> " << send.bus;
+        if (b.mute) o << ", muted";
+        if (b.solo) o << ", solo";
+        if (!b.effects.empty()) {
+            o << "; effects" << (b.bypass_effects ? " (bypassed)" : "") << ":";
+            for (const auto& e : b.effects) {
+                o << " " << e.config.type;
+                if (!e.config.sidechain.empty()) o << " (keyed by " << e.config.sidechain << ")";
+                if (!e.config.enabled) o << " (off)";
+            }
+        }
+        o << "\n";
+    }
     for (const auto& v : p.voices) {
         o << "sound " << v.name << ": starts " << format_time(v.start_frame / rate) << ", ";
         if (v.end_frame) o << "ends " << format_time(static_cast<double>(*v.end_frame) / rate);

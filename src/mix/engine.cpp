@@ -139,8 +139,9 @@ uint64_t Engine::tail_quiet_target() const noexcept {
     return static_cast<uint64_t>(config_.tail_silence_seconds * config_.output.rate);
 }
 
-// Tails end once the output has stayed below -90 dBFS for tail_silence_seconds,
-// or after tail_max_seconds. Scans frames [from, frames) of the block just
+// Tails end once the output has stayed below -90 dBFS for tail_silence_seconds
+// and the longest tail the effects announce has passed (a delay's echoes have
+// silent gaps longer than that window), or after tail_max_seconds. Scans frames [from, frames) of the block just
 // rendered; when the tail ends there, returns how many frames of the block
 // belong to the output.
 std::optional<size_t> Engine::tail_end(const float* out, size_t from, size_t frames) noexcept {
@@ -151,7 +152,10 @@ std::optional<size_t> Engine::tail_end(const float* out, size_t from, size_t fra
         bool quiet = true;
         for (uint32_t c = 0; c < ch; ++c) quiet = quiet && std::fabs(out[i * ch + c]) < kSilence;
         quiet_frames_ = quiet ? quiet_frames_ + 1 : 0;
-        if (quiet_frames_ >= tail_quiet_target() || start + i + 1 - *length_ >= max_tail) return i + 1;
+        const uint64_t elapsed = start + i + 1 - *length_;
+        if ((quiet_frames_ >= tail_quiet_target() && elapsed >= std::min(plan_->tail_hint, max_tail)) ||
+            elapsed >= max_tail)
+            return i + 1;
     }
     return std::nullopt;
 }

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <string>
 
 #include "core/error.hpp"
+#include "core/topo_sort.hpp"
 
 namespace simvx {
 namespace {
@@ -21,30 +23,18 @@ std::vector<std::vector<size_t>> dependencies(const std::vector<BusSetup>& buses
     return before;
 }
 
-// Depth-first topological sort; a back edge is a cycle, reported by name.
+// The order to render in; a cycle is an error naming its buses.
 std::vector<size_t> render_order(const std::vector<BusSetup>& buses) {
-    const auto before = dependencies(buses);
-    enum class Mark { none, active, done };
-    std::vector<Mark> mark(buses.size(), Mark::none);
-    std::vector<size_t> order, path;
-    std::function<void(size_t)> visit = [&](size_t b) {
-        if (mark[b] == Mark::done) return;
-        if (mark[b] == Mark::active) {
-            std::string cycle;
-            auto from = std::find(path.begin(), path.end(), b);
-            for (auto it = from; it != path.end(); ++it) cycle += buses[*it].name + " → ";
-            throw InputError("bus cycle: " + cycle + buses[b].name +
-                             " (through send_to, sends or a compressor sidechain); a bus cannot feed itself");
-        }
-        mark[b] = Mark::active;
-        path.push_back(b);
-        for (size_t a : before[b]) visit(a);
-        path.pop_back();
-        mark[b] = Mark::done;
-        order.push_back(b);
-    };
-    for (size_t b = 0; b < buses.size(); ++b) visit(b);
-    return order;
+    TopoResult r = topological_order(dependencies(buses));
+    if (!r.cycle.empty()) {
+        // The search follows "must come before" edges; print the cycle in signal-flow order.
+        std::reverse(r.cycle.begin(), r.cycle.end());
+        std::string names;
+        for (size_t b : r.cycle) names += buses[b].name + " → ";
+        throw InputError("bus cycle: " + names + buses[r.cycle.front()].name +
+                         " (through send_to, sends or a compressor sidechain); a bus cannot feed itself");
+    }
+    return r.order;
 }
 
 // Solo: a bus is "active" when it is soloed or its path to the output passes
@@ -102,7 +92,10 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
         for (auto& e : s.effects) {
             if (e.key) e.key = plan->slot_of[*e.key];
             e.processor->prepare(spec);
-            if (e.enabled && !s.bypass_effects && e.processor->tail_frames() > 0) plan->has_tail = true;
+            if (e.enabled && !s.bypass_effects && e.processor->tail_frames() > 0) {
+                plan->has_tail = true;
+                plan->tail_hint = std::max(plan->tail_hint, e.processor->tail_frames());
+            }
             b.effects.push_back(std::move(e));
         }
         b.buffer.assign(static_cast<size_t>(spec.max_block) * 2, 0.0f);

@@ -53,6 +53,7 @@ public:
     std::vector<size_t> slot_of;     // setup index → position in `buses`
     size_t output = 0;               // slot of Master
     bool has_tail = false;           // an enabled effect rings after its input stops
+    uint64_t tail_hint = 0;          // the longest tail the effects announce (frames)
     uint32_t max_block = 1024;
 };
 

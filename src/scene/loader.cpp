@@ -28,6 +28,8 @@
 #include <span>
 #include <toml++/toml.h>
 
+#include "core/topo_sort.hpp"
+#include "dsp/effect_types.hpp"
 #include "scene/suggest.hpp"
 
 namespace fs = std::filesystem;
@@ -133,6 +135,8 @@ public:
     void error(const toml::source_region& r, std::string message) { error(at(r), std::move(message)); }
 
     // Sorted by position in the file (stable: same position keeps the order found).
+    size_t count() const { return diags_.size(); }
+
     std::vector<SceneDiagnostic> take() {
         std::stable_sort(diags_.begin(), diags_.end(), [](const auto& a, const auto& b) {
             return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
@@ -426,14 +430,11 @@ constexpr std::array<Choice<PanLaw>, 2> kPanLaws{{{"balance", PanLaw::balance},
 struct SoundEntry {
     SoundDesc desc;
     const toml::node* name = nullptr;  // only when given
-    const toml::node* bus = nullptr;
 };
 
 struct Draft {
     Scene scene;
     bool has_version = false;
-    std::optional<SourceLocation> master_at;  // where Master was declared
-    std::vector<std::string> declared_buses;  // every [[bus]] name, supported or not
     std::vector<SoundEntry> sounds;
 };
 
@@ -450,16 +451,167 @@ std::span<const Field<EngineSettings>> engine_fields() {
     return fields;
 }
 
+// ---- sends and effects ---------------------------------------------------------------
+
+constexpr TableKind kSend{"sends", "a send"};
+constexpr TableKind kBand{"bands", "an eq band"};
+
+std::span<const Field<SendDesc>> send_fields() {
+    static const Field<SendDesc> fields[] = {
+        {"bus", string_field(&SendDesc::bus)},
+        {"volume_db", number_field(&SendDesc::volume_db, kVolumeDb)},
+    };
+    return fields;
+}
+
+constexpr std::array<Choice<EqBand::Type>, 3> kBandTypes{{{"peaking", EqBand::Type::peaking},
+                                                          {"lowshelf", EqBand::Type::lowshelf},
+                                                          {"highshelf", EqBand::Type::highshelf}}};
+
+std::span<const Field<EqBand>> band_fields() {
+    static const Field<EqBand> fields[] = {
+        {"type", choice_field(&EqBand::type, std::span<const Choice<EqBand::Type>>(kBandTypes))},
+        {"freq", number_field(&EqBand::freq, Range{10, 96000, false, "Hz"})},
+        {"q", number_field(&EqBand::q, Range{0, 100, true, ""})},
+        {"gain_db", number_field(&EqBand::gain_db, Range{-48, 48, false, "dB"})},
+    };
+    return fields;
+}
+
+// An array of inline tables read against a field list: sends = [{...}, ...],
+// bands = [{...}]. `required` must be in every entry; `at` receives the
+// location of each entry (of its required key).
+template <class T>
+void read_table_list(Checker& c, const Item& it, const TableKind& kind, std::span<const Field<T>> fields,
+                     std::string_view required, std::vector<T>& out, SourceLocation T::*at = nullptr) {
+    auto* array = it.node.as_array();
+    if (!array) {
+        type_error(c, it, "an array of tables ({ ... })");
+        return;
+    }
+    for (const auto& element : *array) {
+        auto* t = element.as_table();
+        if (!t) {
+            c.error(element.source(), "each entry of '" + std::string(it.key) + "' must be a table ({ ... }), found " +
+                                          describe(element));
+            continue;
+        }
+        T entry;
+        const Seen seen = read_table(c, *t, kind, fields, entry);
+        const toml::node* key = seen.find(required);
+        if (!key) {
+            c.error(element.source(), "missing required key '" + std::string(required) + "' in " +
+                                          std::string(kind.header));
+            continue;
+        }
+        if (at) entry.*at = c.at(key->source());
+        out.push_back(std::move(entry));
+    }
+}
+
+void read_sends(Checker& c, const Item& it, std::vector<SendDesc>& sends) {
+    read_table_list(c, it, kSend, send_fields(), "bus", sends, &SendDesc::where);
+}
+
+std::string effect_type_names() {
+    std::string s;
+    for (const auto& t : effect_types()) s += (s.empty() ? "" : ", ") + std::string(t.name);
+    return s;
+}
+
+// A value of an effect parameter as its spec says: a number in range, or a boolean (as 0/1).
+std::optional<double> read_param(Checker& c, const Item& it, const ParamSpec& p) {
+    if (p.kind == ParamSpec::Kind::boolean) {
+        auto b = read_bool(c, it);
+        return b ? std::optional<double>(*b ? 1.0 : 0.0) : std::nullopt;
+    }
+    return read_number(c, it, Range{p.min, p.max, p.min_open, p.unit});
+}
+
+// [[bus.effect]]: `type` chooses the parameters; every other key is checked
+// against that type's list.
+void read_effect(Checker& c, const toml::table& table, BusDesc& bus) {
+    EffectDesc e;
+    e.where = c.at(table.source());
+    const toml::node* type_node = table.get("type");
+    if (!type_node) {
+        c.error(table.source(), "missing required key 'type' in [[bus.effect]]; one of: " + effect_type_names());
+        return;
+    }
+    const auto* type_name = type_node->as_string();
+    const EffectType* type = type_name ? find_effect_type(type_name->get()) : nullptr;
+    if (!type) {
+        std::vector<std::string_view> names;
+        for (const auto& t : effect_types()) names.push_back(t.name);
+        std::string message = "'type' in [[bus.effect]] must be one of " + effect_type_names() + ", found " +
+                              describe(*type_node);
+        if (type_name)
+            if (auto near = closest(type_name->get(), names)) message += "; did you mean " + quote(*near) + "?";
+        c.error(type_node->source(), message);
+        return;
+    }
+    e.config = default_config(*type);
+    const std::string in = "in [[bus.effect]] of type " + quote(type->name);
+    for (auto&& [key, node] : table) {
+        const std::string_view k = key.str();
+        const Item it{k, node, in};
+        if (k == "type") continue;
+        if (k == "enabled") {
+            if (auto v = read_bool(c, it)) e.config.enabled = *v;
+            continue;
+        }
+        if (k == "bands" && type->has_bands) {
+            read_table_list(c, it, kBand, band_fields(), "freq", e.config.bands);
+            continue;
+        }
+        if (k == "sidechain" && type->has_sidechain) {
+            if (auto v = read_string(c, it)) {
+                e.config.sidechain = *v;
+                e.sidechain_where = c.at(node.source());
+            }
+            continue;
+        }
+        const auto p = std::find_if(type->params.begin(), type->params.end(), [&](const auto& x) { return x.key == k; });
+        if (p != type->params.end()) {
+            if (auto v = read_param(c, it, *p)) e.config.values[static_cast<size_t>(p - type->params.begin())] = *v;
+            continue;
+        }
+        std::vector<std::string_view> allowed{"type", "enabled"};
+        for (const auto& x : type->params) allowed.push_back(x.key);
+        if (type->has_bands) allowed.push_back("bands");
+        if (type->has_sidechain) allowed.push_back("sidechain");
+        std::string message = "unknown key '" + std::string(k) + "' " + in;
+        if (auto near = closest(k, allowed)) {
+            message += "; did you mean '" + *near + "'?";
+        } else {
+            std::vector<std::string> names(allowed.begin(), allowed.end());
+            message += "; allowed keys: " + join_names(names);
+        }
+        c.error(key.source(), message);
+    }
+    bus.effects.push_back(std::move(e));
+}
+
 std::span<const Field<BusDesc>> bus_fields() {
     static const Field<BusDesc> fields[] = {
         {"name", string_field(&BusDesc::name)},
         {"volume_db", number_field(&BusDesc::volume_db, kVolumeDb)},
         {"mute", bool_field(&BusDesc::mute)},
-        {"solo", {}},
-        {"bypass_effects", {}},
-        {"send_to", {}},
-        {"sends", {}},
-        {"effect", {}, Shape::table_array},
+        {"solo", bool_field(&BusDesc::solo)},
+        {"bypass_effects", bool_field(&BusDesc::bypass_effects)},
+        {"send_to",
+         [](Checker& c, const Item& it, BusDesc& b) {
+             if (auto v = read_string(c, it)) {
+                 b.send_to = std::move(*v);
+                 b.send_to_where = c.at(it.node.source());
+             }
+         }},
+        {"sends", [](Checker& c, const Item& it, BusDesc& b) { read_sends(c, it, b.sends); }},
+        {"effect",
+         [](Checker& c, const Item& it, BusDesc& b) {
+             for_each_table(c, it, "[[bus.effect]]", [&](const toml::table& t) { read_effect(c, t, b); });
+         },
+         Shape::table_array},
     };
     return fields;
 }
@@ -530,7 +682,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
          [](Checker& c, const Item& it, SoundEntry& s) {
              if (auto v = read_string(c, it)) {
                  s.desc.bus = std::move(*v);
-                 s.bus = &it.node;
+                 s.desc.bus_where = c.at(it.node.source());
              }
          }},
         {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
@@ -544,7 +696,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"fade_out", on_desc(number_field(&SoundDesc::fade_out, at_least_zero("s")))},
         {"pan", on_desc(number_field(&SoundDesc::pan, Range{-1, 1, false, ""}))},
         {"stream", read_stream_mode},
-        {"sends", {}},
+        {"sends", [](Checker& c, const Item& it, SoundEntry& s) { read_sends(c, it, s.desc.sends); }},
         {"spatial", {}, Shape::table},
     };
     return fields;
@@ -560,19 +712,22 @@ void read_bus(Checker& c, const toml::table& table, Draft& d) {
         return;
     }
     if (bus.name.empty()) return;  // already reported
-    d.declared_buses.push_back(bus.name);
+    const auto first = std::find_if(d.scene.buses.begin(), d.scene.buses.end(),
+                                    [&](const BusDesc& b) { return b.name == bus.name && b.where.line; });
+    if (first != d.scene.buses.end()) {
+        c.error(name->source(), "bus " + quote(bus.name) + " is declared twice (first at " + first->where.str() + ")");
+        return;
+    }
     if (bus.name != kMaster) {
-        std::string message = not_supported_yet("bus " + quote(bus.name) + ": a bus other than \"Master\"");
-        if (auto near = closest(bus.name, {std::string_view(kMaster)}))
-            message += "; did you mean " + quote(*near) + "? (bus names are case-sensitive)";
-        c.error(name->source(), message);
+        d.scene.buses.push_back(std::move(bus));
         return;
     }
-    if (d.master_at) {
-        c.error(name->source(), "bus \"Master\" is declared twice (first at " + d.master_at->str() + ")");
-        return;
-    }
-    d.master_at = bus.where;
+    // Master is the output: it feeds nothing.
+    if (const toml::node* to = seen.find("send_to"))
+        c.error(to->source(), "bus \"Master\" is the output and has no 'send_to'");
+    if (const toml::node* sends = seen.find("sends"))
+        c.error(sends->source(), "bus \"Master\" is the output and cannot have 'sends' (they would feed back into it)");
+    bus.send_to.clear();
     d.scene.buses.front() = std::move(bus);
 }
 
@@ -627,6 +782,21 @@ std::span<const Field<Draft>> root_fields() {
     return fields;
 }
 
+// Reports a bus name that no [[bus]] declares, with the closest one.
+void check_bus_name(Checker& c, const Draft& d, const std::string& name, const SourceLocation& where,
+                    const std::string& what) {
+    std::vector<std::string> known;
+    for (const auto& b : d.scene.buses) known.push_back(b.name);
+    if (std::find(known.begin(), known.end(), name) != known.end()) return;
+    std::string message = "unknown bus " + quote(name) + " " + what;
+    if (auto near = closest(name, std::span<const std::string>(known))) {
+        message += "; did you mean " + quote(*near) + "?";
+        if (edit_distance(name, *near) == 0) message += " (bus names are case-sensitive)";
+    }
+    message += " (buses: " + join_names(known) + ")";
+    c.error(where, message);
+}
+
 // The rules across sounds, once every bus is known.
 void check_sounds(Checker& c, Draft& d) {
     std::map<std::string, SourceLocation, std::less<>> names;
@@ -637,18 +807,51 @@ void check_sounds(Checker& c, Draft& d) {
                 c.error(s.name->source(), "duplicate sound name " + quote(s.desc.name) + " (first used at " +
                                               first->second.str() + "); sound names must be unique");
         }
-        const auto& buses = d.declared_buses;
-        if (s.bus && s.desc.bus != kMaster && std::find(buses.begin(), buses.end(), s.desc.bus) == buses.end()) {
-            std::vector<std::string> known{kMaster};
-            for (const auto& b : buses)
-                if (b != kMaster) known.push_back(b);
-            std::string message = "unknown bus " + quote(s.desc.bus) + " in [[sound]]";
-            if (auto near = closest(s.desc.bus, std::span<const std::string>(known)))
-                message += "; did you mean " + quote(*near) + "?";
-            message += " (buses: " + join_names(known) + ")";
-            c.error(s.bus->source(), message);
+        check_bus_name(c, d, s.desc.bus, s.desc.bus_where.line ? s.desc.bus_where : s.desc.where, "in [[sound]]");
+        for (const auto& send : s.desc.sends) check_bus_name(c, d, send.bus, send.where, "in the sends of [[sound]]");
+    }
+}
+
+// Every name in the bus graph resolves, effects fit the engine rate, and no
+// bus feeds itself through send_to, sends or a sidechain.
+void check_buses(Checker& c, Draft& d) {
+    const size_t errors_before = c.count();
+    const auto& buses = d.scene.buses;
+    for (const auto& b : buses) {
+        const std::string of = "of bus " + quote(b.name);
+        if (b.name != kMaster)
+            check_bus_name(c, d, b.send_to, b.send_to_where.line ? b.send_to_where : b.where, "in 'send_to' " + of);
+        for (const auto& send : b.sends) check_bus_name(c, d, send.bus, send.where, "in the sends " + of);
+        for (const auto& e : b.effects) {
+            if (!e.config.sidechain.empty())
+                check_bus_name(c, d, e.config.sidechain, e.sidechain_where, "in the sidechain " + of);
+            const EffectType* type = find_effect_type(e.config.type);
+            if (type && type->check)
+                if (auto problem = type->check(e.config, d.scene.engine.sample_rate); !problem.empty())
+                    c.error(e.where, "effect " + quote(type->name) + " " + of + ": " + problem);
         }
     }
+    if (c.count() != errors_before) return;  // a cycle can only be named once every name resolves
+
+    auto index = [&](const std::string& name) {
+        return static_cast<size_t>(std::find_if(buses.begin(), buses.end(), [&](const BusDesc& b) { return b.name == name; }) -
+                                   buses.begin());
+    };
+    std::vector<std::vector<size_t>> before(buses.size());  // what must render before each bus
+    for (size_t i = 0; i < buses.size(); ++i) {
+        if (buses[i].name != kMaster) before[index(buses[i].send_to)].push_back(i);
+        for (const auto& send : buses[i].sends) before[index(send.bus)].push_back(i);
+        for (const auto& e : buses[i].effects)
+            if (!e.config.sidechain.empty()) before[i].push_back(index(e.config.sidechain));
+    }
+    TopoResult r = topological_order(before);
+    if (r.cycle.empty()) return;
+    std::reverse(r.cycle.begin(), r.cycle.end());  // in the direction the signal flows
+    std::string path;
+    for (size_t b : r.cycle) path += buses[b].name + " → ";
+    c.error(buses[r.cycle.front()].where, "bus cycle: " + path + buses[r.cycle.front()].name +
+                                              " (through send_to, sends or a compressor sidechain); a bus cannot "
+                                              "feed itself");
 }
 
 Scene validate(const toml::table& root, const std::string& path) {
@@ -661,6 +864,7 @@ Scene validate(const toml::table& root, const std::string& path) {
         c.error(SourceLocation{path, 1, 1}, "missing required key 'version' at the top level; a scene starts "
                                             "with version = 1");
     check_sounds(c, d);
+    check_buses(c, d);
     auto diags = c.take();
     if (!diags.empty()) throw SceneError(std::move(diags));
     for (auto& s : d.sounds) d.scene.sounds.push_back(std::move(s.desc));

@@ -44,7 +44,7 @@ public:
             pos_ = (pos_ + 1) % line_.size();
         }
     }
-    uint64_t tail_frames() const noexcept override { return 48000; }
+    uint64_t tail_frames() const noexcept override { return 1000; }  // shorter than the real tail: the quiet window decides
 
 private:
     std::vector<float> line_;
@@ -167,7 +167,9 @@ TEST(RenderPlan, CyclesAreErrorsNamingTheBuses) {
     } catch (const InputError& e) {
         const std::string what = e.what();
         EXPECT_NE(what.find("bus cycle"), std::string::npos) << what;
-        EXPECT_NE(what.find("A → B → A"), std::string::npos) << what;
+        // Either rotation names the same cycle: A feeds B and B feeds A.
+        EXPECT_NE(what.find("A → B"), std::string::npos) << what;
+        EXPECT_NE(what.find("B → A"), std::string::npos) << what;
     }
     std::vector<BusSetup> key;
     key.push_back(bus("Master", std::nullopt));

@@ -1,0 +1,104 @@
+// Second-order IIR filters from Robert Bristow-Johnson's Audio-EQ-Cookbook:
+// coefficient design, a stereo biquad in transposed direct form II (double
+// state: low cutoffs stay accurate), and a biquad whose frequency, Q and gain
+// glide to new targets so live changes never click. One core serves the
+// lowpass/highpass/bandpass/notch effects and every band of the EQ.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace simvx {
+
+enum class FilterShape {
+    lowpass,
+    highpass,
+    bandpass,  // constant 0 dB peak gain
+    notch,
+    peaking,
+    lowshelf,
+    highshelf,
+};
+
+struct FilterParams {
+    FilterShape shape = FilterShape::lowpass;
+    double freq = 1000.0;   // Hz: cutoff, centre or shelf midpoint
+    double q = 0.707;
+    double gain_db = 0.0;   // peaking and shelves only
+};
+
+// Normalized coefficients (a0 = 1): H(z) = (b0 + b1 z⁻¹ + b2 z⁻²) / (1 + a1 z⁻¹ + a2 z⁻²).
+struct BiquadCoeffs {
+    double b0 = 1, b1 = 0, b2 = 0, a1 = 0, a2 = 0;
+};
+
+// The cookbook design. The frequency is clamped just below Nyquist and Q to a
+// positive value, so any input gives a stable filter.
+BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate) noexcept;
+
+// The problem with a frequency at or above Nyquist, as one sentence ("cutoff_hz
+// 30000 Hz is above the Nyquist frequency (24000 Hz) at 48000 Hz"), else "".
+std::string nyquist_problem(std::string_view key, double hz, uint32_t sample_rate);
+
+// Two channels of one biquad, interleaved stereo in place. A state that goes
+// non-finite (a NaN or infinity in the input) is cleared at the end of the
+// call, and state values too small to matter are flushed to zero so decays
+// into silence never produce subnormal numbers, even without FTZ.
+class StereoBiquad {
+public:
+    void set(const BiquadCoeffs& c) noexcept { c_ = c; }
+    const BiquadCoeffs& coeffs() const noexcept { return c_; }
+    void reset() noexcept;
+    // Every state value below `eps`: nothing left ringing.
+    bool quiet(double eps) const noexcept;
+    void process(float* audio, size_t frames) noexcept;
+    // Like process(), moving the coefficients linearly, sample by sample, to
+    // `to` (stable all the way: the stable (a1, a2) region is convex).
+    void glide(float* audio, size_t frames, const BiquadCoeffs& to) noexcept;
+
+private:
+    template <bool Glide>
+    void run(float* audio, size_t frames, const BiquadCoeffs& step) noexcept;
+
+    BiquadCoeffs c_;
+    double s1_[2] = {0, 0}, s2_[2] = {0, 0};
+};
+
+// A StereoBiquad whose parameters move to their targets over `ramp_seconds`:
+// frequency and Q geometrically, gain in dB linearly. The coefficients are
+// designed every kSubBlock frames and interpolated linearly in between
+// (designed steps alone, every 32 frames, overshoot by up to 3 dB on a fast
+// sweep; interpolated, a sweep is as smooth as a per-sample design). A change
+// of shape (EQ bands) glides to 0 dB first, where peaking and shelves are all
+// flat, then switches shape and glides to the new gain.
+class SmoothedBiquad {
+public:
+    static constexpr size_t kSubBlock = 32;
+
+    explicit SmoothedBiquad(const FilterParams& p = {}) noexcept : cur_(p), target_(p), next_(p) {}
+
+    // Sets the rate (off the audio thread) and jumps to the target.
+    void prepare(double sample_rate, double ramp_seconds = 0.02) noexcept;
+    // The new target; glides there once prepared, else jumps.
+    void set_target(const FilterParams& p) noexcept;
+    void reset() noexcept { biquad_.reset(); }
+    void process(float* audio, size_t frames) noexcept;
+
+    // At 0 dB with nothing to glide or ring out (state below -140 dBFS): a
+    // peaking or shelf band that passes audio unchanged and can be skipped.
+    bool flat() const noexcept;
+    const FilterParams& current() const noexcept { return cur_; }
+
+private:
+    void retarget() noexcept;
+    BiquadCoeffs advance(size_t frames) noexcept;
+
+    StereoBiquad biquad_;
+    FilterParams cur_, target_;  // target_ is where the running glide ends
+    FilterParams next_;          // the final target (differs from target_ during a shape change)
+    double rate_ = 0;
+    size_t ramp_frames_ = 1, remaining_ = 0;
+};
+
+}  // namespace simvx

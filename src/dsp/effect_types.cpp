@@ -1,0 +1,26 @@
+#include "dsp/effect_types.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "dsp/effects/effects.hpp"
+
+namespace simvx {
+
+// The registry: one row per effect type, in the order the docs list them.
+std::span<const EffectType> effect_types() {
+    static const std::array<EffectType, 11> types = {
+        effects::gain(),  effects::lowpass(), effects::highpass(), effects::bandpass(),
+        effects::notch(), effects::eq(),      effects::delay(),    effects::reverb(),
+        effects::compressor(), effects::limiter(), effects::softclip(),
+    };
+    return types;
+}
+
+const EffectType* find_effect_type(std::string_view name) {
+    const auto types = effect_types();
+    const auto it = std::find_if(types.begin(), types.end(), [&](const EffectType& t) { return t.name == name; });
+    return it == types.end() ? nullptr : &*it;
+}
+
+}  // namespace simvx

@@ -1,0 +1,86 @@
+// `eq`: a parametric equalizer, one RBJ peaking or shelf biquad per band in
+// series. Bands at 0 dB are skipped. Live changes glide (20 ms); a band that
+// changes type glides through 0 dB, and a band that disappears glides to 0 dB.
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "dsp/biquad.hpp"
+#include "dsp/effects/effects.hpp"
+
+namespace simvx::effects {
+namespace {
+
+// Bands an update may add without allocating on the audio thread: room for
+// this many, or for the scene's count if larger; extra bands in a later update
+// are ignored.
+constexpr size_t kMinCapacity = 16;
+
+FilterParams params_of(const EqBand& b) {
+    static constexpr FilterShape kShape[] = {FilterShape::peaking, FilterShape::lowshelf, FilterShape::highshelf};
+    return {.shape = kShape[static_cast<int>(b.type)], .freq = b.freq, .q = b.q, .gain_db = b.gain_db};
+}
+
+std::string check(const EffectConfig& c, uint32_t sample_rate) {
+    for (size_t i = 0; i < c.bands.size(); ++i) {
+        const EqBand& b = c.bands[i];
+        std::string problem = nyquist_problem("freq", b.freq, sample_rate);
+        char buf[96] = "";
+        if (!(b.freq >= 10.0)) std::snprintf(buf, sizeof buf, "freq %g Hz is below 10 Hz", b.freq);
+        else if (!(b.q > 0.0 && b.q <= 100.0)) std::snprintf(buf, sizeof buf, "q %g is outside (0, 100]", b.q);
+        else if (!(b.gain_db >= -48.0 && b.gain_db <= 48.0))
+            std::snprintf(buf, sizeof buf, "gain_db %g dB is outside -48..48 dB", b.gain_db);
+        if (buf[0]) problem = buf;
+        if (!problem.empty()) return "band " + std::to_string(i + 1) + ": " + problem;
+    }
+    return {};
+}
+
+class Eq final : public Processor {
+public:
+    explicit Eq(const EffectConfig& c)
+        : bands_(std::max(kMinCapacity, c.bands.size()), SmoothedBiquad({.shape = FilterShape::peaking})) {
+        update(c);
+    }
+
+    void prepare(const ProcessSpec& spec) override {
+        for (SmoothedBiquad& b : bands_) b.prepare(spec.sample_rate);
+    }
+    void reset() noexcept override {
+        for (SmoothedBiquad& b : bands_) b.reset();
+    }
+    void update(const EffectConfig& c) noexcept override {
+        for (size_t i = 0; i < bands_.size(); ++i) {
+            if (i < c.bands.size()) {
+                bands_[i].set_target(params_of(c.bands[i]));
+            } else {
+                FilterParams off = bands_[i].current();
+                off.gain_db = 0;
+                bands_[i].set_target(off);
+            }
+        }
+    }
+    void process(float* audio, size_t frames, const float*) noexcept override {
+        for (SmoothedBiquad& b : bands_) {
+            if (b.flat()) b.reset();  // skipped: drop the last -140 dB of ringing so a later glide starts clean
+            else b.process(audio, frames);
+        }
+    }
+
+private:
+    std::vector<SmoothedBiquad> bands_;
+};
+
+}  // namespace
+
+const EffectType& eq() {
+    static const EffectType type{
+        .name = "eq",
+        .has_bands = true,
+        .check = check,
+        .make = [](const EffectConfig& c) -> std::unique_ptr<Processor> { return std::make_unique<Eq>(c); },
+    };
+    return type;
+}
+
+}  // namespace simvx::effects

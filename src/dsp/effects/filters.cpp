@@ -1,0 +1,70 @@
+// `lowpass`, `highpass`, `bandpass` (constant 0 dB peak gain) and `notch`:
+// one RBJ biquad each, gliding to new cutoff/Q values over 20 ms.
+#include "dsp/biquad.hpp"
+#include "dsp/effects/effects.hpp"
+
+namespace simvx::effects {
+namespace {
+
+// The loader checks these ranges; `check` adds the rate-dependent upper bound
+// (below Nyquist). 96 kHz is Nyquist at the highest engine rate.
+constexpr ParamSpec kParams[] = {
+    {.key = "cutoff_hz", .default_value = 1000.0, .min = 10.0, .max = 96000.0, .unit = "Hz"},
+    {.key = "q", .default_value = 0.707, .min = 0.0, .max = 100.0, .min_open = true},
+};
+constexpr ParamSpec kNotchParams[] = {
+    {.key = "cutoff_hz", .default_value = 1000.0, .min = 10.0, .max = 96000.0, .unit = "Hz"},
+    {.key = "q", .default_value = 1.0, .min = 0.0, .max = 100.0, .min_open = true},
+};
+
+// Both tables share their layout: cutoff_hz, then q.
+FilterParams params_of(FilterShape shape, const EffectConfig& c) {
+    return {.shape = shape, .freq = c.value(kParams, "cutoff_hz"), .q = c.value(kParams, "q")};
+}
+
+std::string check(const EffectConfig& c, uint32_t sample_rate) {
+    return nyquist_problem("cutoff_hz", c.value(kParams, "cutoff_hz"), sample_rate);
+}
+
+class Filter final : public Processor {
+public:
+    Filter(FilterShape shape, const EffectConfig& c) : shape_(shape), biquad_(params_of(shape, c)) {}
+
+    void prepare(const ProcessSpec& spec) override { biquad_.prepare(spec.sample_rate); }
+    void reset() noexcept override { biquad_.reset(); }
+    void update(const EffectConfig& c) noexcept override { biquad_.set_target(params_of(shape_, c)); }
+    void process(float* audio, size_t frames, const float*) noexcept override { biquad_.process(audio, frames); }
+
+private:
+    FilterShape shape_;
+    SmoothedBiquad biquad_;
+};
+
+template <FilterShape Shape>
+std::unique_ptr<Processor> make(const EffectConfig& c) {
+    return std::make_unique<Filter>(Shape, c);
+}
+
+}  // namespace
+
+const EffectType& lowpass() {
+    static const EffectType type{.name = "lowpass", .params = kParams, .check = check, .make = make<FilterShape::lowpass>};
+    return type;
+}
+
+const EffectType& highpass() {
+    static const EffectType type{.name = "highpass", .params = kParams, .check = check, .make = make<FilterShape::highpass>};
+    return type;
+}
+
+const EffectType& bandpass() {
+    static const EffectType type{.name = "bandpass", .params = kParams, .check = check, .make = make<FilterShape::bandpass>};
+    return type;
+}
+
+const EffectType& notch() {
+    static const EffectType type{.name = "notch", .params = kNotchParams, .check = check, .make = make<FilterShape::notch>};
+    return type;
+}
+
+}  // namespace simvx::effects

@@ -1,0 +1,78 @@
+// Soft clipper, a tanh curve normalized so that full scale maps to full scale:
+//   y = output_gain · tanh(drive · clamp(x, −1, 1)) / tanh(drive)
+// Small signals are scaled by output_gain · drive / tanh(drive) (2.075 at the
+// default drive 2); ±1 maps to exactly ±output_gain, and input beyond full
+// scale is held there, so |y| ≤ output_gain always. The curve's slope at full
+// scale, drive·(1 − tanh²(drive))/tanh(drive), is already small (0.15 at
+// drive 2), so the hold adds only a mild corner. Drive and output gain ramp.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "dsp/effects/effects.hpp"
+#include "dsp/ramp.hpp"
+
+namespace simvx::effects {
+namespace {
+
+constexpr std::array<ParamSpec, 2> kParams{{
+    {.key = "drive", .default_value = 2.0, .min = 0, .max = 100, .min_open = true},
+    {.key = "output_gain", .default_value = 1.0, .min = 0, .max = 4},
+}};
+
+class Softclip final : public Processor {
+public:
+    explicit Softclip(const EffectConfig& config) {
+        update(config);
+        reset();
+    }
+
+    void prepare(const ProcessSpec& spec) override {
+        drive_.set_ramp_frames(spec.sample_rate / 50);  // 20 ms
+        gain_.set_ramp_frames(spec.sample_rate / 50);
+        reset();
+    }
+
+    void reset() noexcept override {
+        drive_.reset(drive_.target());
+        gain_.reset(gain_.target());
+    }
+
+    void update(const EffectConfig& config) noexcept override {
+        drive_.set_target(static_cast<float>(config.value(kParams, "drive")));
+        gain_.set_target(static_cast<float>(config.value(kParams, "output_gain")));
+    }
+
+    void process(float* audio, size_t frames, const float* /*key*/) noexcept override {
+        if (!drive_.ramping() && !gain_.ramping()) {
+            const float drive = drive_.value(), gain = gain_.value(), scale = gain / std::tanh(drive);
+            for (size_t i = 0; i < 2 * frames; ++i) audio[i] = shape(audio[i], drive, scale, gain);
+            return;
+        }
+        for (size_t i = 0; i < 2 * frames; i += 2) {
+            const float drive = drive_.next(), gain = gain_.next(), scale = gain / std::tanh(drive);
+            audio[i] = shape(audio[i], drive, scale, gain);
+            audio[i + 1] = shape(audio[i + 1], drive, scale, gain);
+        }
+    }
+
+private:
+    // scale = gain / tanh(drive); the final clamp only absorbs its rounding.
+    static float shape(float x, float drive, float scale, float gain) noexcept {
+        const float y = scale * std::tanh(drive * std::clamp(x, -1.0f, 1.0f));
+        return std::clamp(y, -gain, gain);
+    }
+
+    GainRamp drive_, gain_;
+};
+
+std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Softclip>(config); }
+
+}  // namespace
+
+const EffectType& softclip() {
+    static const EffectType type{.name = "softclip", .params = kParams, .make = make};
+    return type;
+}
+
+}  // namespace simvx::effects

@@ -1,0 +1,94 @@
+// The reverb core after Jezar's Freeverb design: per channel, 8 combs with a
+// one-pole lowpass in their feedback, in parallel, into 4 allpasses in series;
+// the right channel's lines are 23 samples longer (stereo spread). Tunings are
+// in samples at 44.1 kHz, scaled to the rate. The input is the sum of both
+// channels. This class produces the wet signal only: wet/dry/width mixing is
+// the effect wrapper's job (effects/reverb.cpp).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "dsp/ramp.hpp"
+
+namespace simvx {
+
+class Freeverb {
+public:
+    struct Params {
+        float room_size = 0.5f;  // 0..1: comb feedback 0.7..0.98
+        float damping = 0.5f;    // 0..1: high frequencies decay faster
+        bool freeze = false;     // lossless combs, input muted: the tail holds
+    };
+
+    // Sizes the lines for this rate (allocates) and clears them.
+    void prepare(uint32_t sample_rate);
+    void reset() noexcept;
+    // New parameters, reached over ~20 ms (`ramp`) or at once.
+    void set(const Params& p, bool ramp) noexcept;
+    // Interleaved stereo in, interleaved stereo wet signal out (`out` may
+    // equal `in`). Real-time safe. Non-finite input is ignored; a state that
+    // went non-finite anyway is cleared.
+    void process(const float* in, float* out, size_t frames) noexcept;
+    // Frames until the impulse response has decayed by 90 dB (capped at 60 s;
+    // 60 s when frozen).
+    uint64_t tail_frames() const noexcept;
+    // True if every stored sample is zero or a finite normal number (tests:
+    // no denormals, no NaN).
+    bool state_is_clean() const noexcept;
+
+private:
+    class Comb {
+    public:
+        void resize(size_t n) {
+            buf_.assign(n, 0.0f);
+            pos_ = 0;
+            store_ = 0.0f;
+        }
+        void clear() noexcept;
+        size_t size() const noexcept { return buf_.size(); }
+        float process(float in, float feedback, float damp) noexcept {
+            const float out = buf_[pos_];
+            store_ = out * (1.0f - damp) + store_ * damp;
+            buf_[pos_] = in + store_ * feedback;
+            if (++pos_ == buf_.size()) pos_ = 0;
+            return out;
+        }
+        bool clean() const noexcept;
+
+    private:
+        std::vector<float> buf_;
+        size_t pos_ = 0;
+        float store_ = 0.0f;
+    };
+
+    class Allpass {
+    public:
+        void resize(size_t n) {
+            buf_.assign(n, 0.0f);
+            pos_ = 0;
+        }
+        void clear() noexcept;
+        size_t size() const noexcept { return buf_.size(); }
+        float process(float in) noexcept {
+            const float b = buf_[pos_];
+            buf_[pos_] = in + b * 0.5f;
+            if (++pos_ == buf_.size()) pos_ = 0;
+            return b - in;
+        }
+        bool clean() const noexcept;
+
+    private:
+        std::vector<float> buf_;
+        size_t pos_ = 0;
+    };
+
+    std::array<std::array<Comb, 8>, 2> combs_;
+    std::array<std::array<Allpass, 4>, 2> allpasses_;
+    GainRamp feedback_{0.84f}, damp_{0.2f}, gain_{0.015f};
+    uint32_t rate_ = 0;
+    bool frozen_ = false;
+};
+
+}  // namespace simvx
