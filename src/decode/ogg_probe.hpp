@@ -207,4 +207,35 @@ private:
     bool format_warned_ = false;
 };
 
+// Where a decoder is in its stream, and the read loop both decoders share:
+// decode until `out` is full or the stream has ended (decode_into sets
+// `ended`); a stream that never yields audio is refused as headers only.
+struct StreamState {
+    bool ended = false;
+    bool seeked = false;
+    uint64_t delivered = 0;
+
+    // decode_into(float* dst, size_t max_frames) returns frames decoded, or
+    // <= 0 for an end, gap or damage (after setting the state).
+    template <class DecodeInto>
+    size_t read(std::span<float> out, size_t channels, const DamagePolicy& policy, DecodeInto&& decode_into) {
+        const size_t want = out.size() / channels;
+        size_t done = 0;
+        while (done < want && !ended) {
+            const auto n = decode_into(out.data() + done * channels, want - done);
+            if (n <= 0) continue;
+            done += static_cast<size_t>(n);
+        }
+        delivered += done;
+        if (want > 0 && done == 0 && delivered == 0 && !seeked) throw policy.no_audio();
+        return done;
+    }
+
+    // Before seeking: past the known end there is nothing to decode.
+    void start_seek(uint64_t frame, std::optional<uint64_t> frames) {
+        seeked = true;
+        ended = frames && frame >= *frames;
+    }
+};
+
 }  // namespace simvx::ogg

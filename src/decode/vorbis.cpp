@@ -212,24 +212,14 @@ public:
     const DecoderInfo& info() const override { return info_; }
 
     size_t read(std::span<float> out) override {
-        const size_t channels = info_.spec.channels;
-        const size_t want = out.size() / channels;
-        size_t done = 0;
-        while (done < want && !ended_) {
-            const long n = decode_into(out.data() + done * channels, want - done);
-            if (n <= 0) continue;  // end, gap or damage: decode_into has set the state
-            done += static_cast<size_t>(n);
-        }
-        delivered_ += done;
-        if (want > 0 && done == 0 && delivered_ == 0 && !seeked_) throw policy_.no_audio();
-        return done;
+        return state_.read(out, info_.spec.channels, policy_,
+                           [this](float* dst, size_t frames) { return decode_into(dst, frames); });
     }
 
     void seek(uint64_t frame) override {
         if (!ov_seekable(&file_.vf)) throw policy_.not_seekable();
-        seeked_ = true;
-        ended_ = info_.frames && frame >= *info_.frames;
-        if (ended_) return;
+        state_.start_seek(frame, info_.frames);
+        if (state_.ended) return;
         const int r = ov_pcm_seek(&file_.vf, static_cast<ogg_int64_t>(frame));
         io_.rethrow_if_failed();
         if (r < 0)
@@ -256,7 +246,7 @@ private:
     }
 
     // One ov_read_float call into `out` (interleaved, WAV order). Returns the
-    // frames written; 0 or less when nothing was (and sets ended_ at the end).
+    // frames written; 0 or less when nothing was (and sets state_.ended at the end).
     long decode_into(float* out, size_t max_frames) {
         float** planes = nullptr;
         int link = 0;
@@ -264,15 +254,15 @@ private:
         const long n = ov_read_float(&file_.vf, &planes, ask, &link);
         io_.rethrow_if_failed();
         if (n == 0) {
-            ended_ = true;
+            state_.ended = true;
         } else if (n == OV_HOLE) {
             policy_.hole();
         } else if (n < 0) {
-            policy_.broken(describe(static_cast<int>(n)), delivered_ > 0 || seeked_);
-            ended_ = true;
+            policy_.broken(describe(static_cast<int>(n)), state_.delivered > 0 || state_.seeked);
+            state_.ended = true;
         } else if (const LinkFormat now(*ov_info(&file_.vf, link)); now != first_) {
             policy_.format_change(now.describe());
-            ended_ = true;
+            state_.ended = true;
             return 0;
         } else {
             ogg::interleave(planes, static_cast<size_t>(n), layout_, out);
@@ -287,9 +277,7 @@ private:
     LinkFormat first_;
     ogg::ChannelLayout layout_;
     DecoderInfo info_;
-    uint64_t delivered_ = 0;
-    bool ended_ = false;
-    bool seeked_ = false;
+    ogg::StreamState state_;
 };
 
 }  // namespace
