@@ -51,6 +51,10 @@ std::string milliseconds_since(std::chrono::steady_clock::time_point t) {
     return std::to_string(static_cast<long>(ms + 0.5)) + " ms";
 }
 
+// An offline render waits for streamed sources this many frames at a time
+// (well under what a stream's ring holds, so waiting always succeeds).
+constexpr size_t kOfflineChunkFrames = 4096;
+
 }  // namespace
 
 int run_session(const Options& o) {
@@ -78,9 +82,17 @@ int run_session(const Options& o) {
         // Offline: wait for streamed sources before each block, so the output
         // never depends on how fast the disk or the decoders were.
         sink->start([&engine, channels](std::span<float> out) {
-            engine.wait_for_sources(out.size() / channels);
-            if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
-            return engine.render(out);
+            // In pieces no larger than a streamed source guarantees to hold.
+            size_t done = 0;
+            while (done < out.size()) {
+                const size_t n = std::min(out.size() - done, kOfflineChunkFrames * channels);
+                engine.wait_for_sources(n / channels);
+                if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
+                const size_t got = engine.render(out.subspan(done, n)) * channels;
+                done += got;
+                if (got < n) break;
+            }
+            return done / channels;
         });
     } else {
         engine.wait_for_sources(engine.spec().rate / 2, 2.0);  // pre-fill streams before the clock starts

@@ -3,6 +3,7 @@
 #pragma once
 #include <atomic>
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <type_traits>
@@ -31,7 +32,7 @@ public:
         const size_t tail = tail_.load(std::memory_order_relaxed);
         const size_t free = capacity() - (tail - head_.load(std::memory_order_acquire));
         const size_t n = items.size() < free ? items.size() : free;
-        for (size_t i = 0; i < n; ++i) data_[(tail + i) & mask_] = items[i];
+        copy_in(tail & mask_, items.data(), n);
         tail_.store(tail + n, std::memory_order_release);
         return n;
     }
@@ -42,13 +43,25 @@ public:
         const size_t head = head_.load(std::memory_order_relaxed);
         const size_t avail = tail_.load(std::memory_order_acquire) - head;
         const size_t n = out.size() < avail ? out.size() : avail;
-        for (size_t i = 0; i < n; ++i) out[i] = data_[(head + i) & mask_];
+        copy_out(head & mask_, out.data(), n);
         head_.store(head + n, std::memory_order_release);
         return n;
     }
     bool pop(T& item) { return pop(std::span<T>(&item, 1)) == 1; }
 
 private:
+    // At most two contiguous pieces: up to the end of the storage, then from its start.
+    void copy_in(size_t at, const T* src, size_t n) {
+        const size_t first = n < capacity() - at ? n : capacity() - at;
+        std::memcpy(data_.get() + at, src, first * sizeof(T));
+        std::memcpy(data_.get(), src + first, (n - first) * sizeof(T));
+    }
+    void copy_out(size_t at, T* dst, size_t n) const {
+        const size_t first = n < capacity() - at ? n : capacity() - at;
+        std::memcpy(dst, data_.get() + at, first * sizeof(T));
+        std::memcpy(dst + first, data_.get(), (n - first) * sizeof(T));
+    }
+
     std::unique_ptr<T[]> data_;
     size_t mask_ = 0;
     alignas(64) std::atomic<size_t> head_{0};
