@@ -17,14 +17,6 @@ void SoftKnee::set(double threshold_db, double ratio, double knee_db) noexcept {
     knee_start_ = static_cast<float>(std::pow(10.0, (threshold_db - knee_db / 2) / 20.0));
 }
 
-float SoftKnee::reduction_db(float level_db) const noexcept {
-    const float over = level_db - threshold_;
-    if (2 * over <= -knee_) return 0.0f;
-    if (2 * over >= knee_) return -slope_ * over;
-    const float d = over + half_knee_;
-    return -slope_ * d * d * inv_2knee_;
-}
-
 void GainDetector::set_times(double attack_ms, double release_ms, uint32_t sample_rate) noexcept {
     attack_ = time_coefficient(attack_ms, sample_rate);
     release_ = time_coefficient(release_ms, sample_rate);

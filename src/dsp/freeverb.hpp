@@ -39,6 +39,10 @@ public:
     bool state_is_clean() const noexcept;
 
 private:
+    // Frames handled per pass: process() works through longer calls in
+    // chunks of this size, each filter running over a whole chunk at a time.
+    static constexpr size_t kChunk = 256;
+
     class Comb {
     public:
         void resize(size_t n) {
@@ -48,19 +52,13 @@ private:
         }
         void clear() noexcept;
         size_t size() const noexcept { return buf_.size(); }
-        float process(float in, float feedback, float damp) noexcept {
-            const float out = buf_[pos_];
-            store_ = out * (1.0f - damp) + store_ * damp;
-            buf_[pos_] = in + store_ * feedback;
-            if (++pos_ == buf_.size()) pos_ = 0;
-            return out;
-        }
         bool clean() const noexcept;
 
     private:
+        friend class Freeverb;
         std::vector<float> buf_;
         size_t pos_ = 0;
-        float store_ = 0.0f;
+        float store_ = 0.0f;  // the feedback lowpass's memory
     };
 
     class Allpass {
@@ -71,24 +69,28 @@ private:
         }
         void clear() noexcept;
         size_t size() const noexcept { return buf_.size(); }
-        float process(float in) noexcept {
-            const float b = buf_[pos_];
-            buf_[pos_] = in + b * 0.5f;
-            if (++pos_ == buf_.size()) pos_ = 0;
-            return b - in;
-        }
         bool clean() const noexcept;
 
     private:
+        friend class Freeverb;
         std::vector<float> buf_;
         size_t pos_ = 0;
     };
+
+    template <bool kRamping>
+    void process_chunk(const float* in, float* out, size_t frames) noexcept;
+    template <bool kRamping>
+    void run_combs(size_t frames) noexcept;
+    static void run_allpasses(std::array<Allpass, 4>& allpasses, float* io, size_t frames) noexcept;
 
     std::array<std::array<Comb, 8>, 2> combs_;
     std::array<std::array<Allpass, 4>, 2> allpasses_;
     GainRamp feedback_{0.84f}, damp_{0.2f}, gain_{0.015f};
     uint32_t rate_ = 0;
     bool frozen_ = false;
+    // Per-chunk scratch (no allocation in process()): the comb input, the
+    // two channels' sums, and the parameters per frame while they ramp.
+    alignas(64) std::array<float, kChunk> x_{}, left_{}, right_{}, fb_{}, damp_a_{}, undamp_{};
 };
 
 }  // namespace simvx

@@ -9,6 +9,7 @@
 #include "core/gain.hpp"
 #include "dsp/dynamics.hpp"
 #include "dsp/effects/effects.hpp"
+#include "dsp/fast_math.hpp"
 #include "dsp/ramp.hpp"
 
 namespace simvx::effects {
@@ -48,25 +49,59 @@ public:
         makeup_.set_target(db_to_gain(v("makeup_db")));
     }
 
+    // Three passes per chunk: the reduction from the peak level (independent
+    // per frame: vectorized), the detector's recursion (serial, double), the
+    // gain (vectorized). Without reduction the gain is exactly the makeup.
     void process(float* audio, size_t frames, const float* key) noexcept override {
         const float* detect = key ? key : audio;
-        const float start = curve_.knee_start_linear();
-        for (size_t i = 0; i < frames; ++i) {
-            float* x = audio + 2 * i;
-            const float peak = std::max(std::fabs(detect[2 * i]), std::fabs(detect[2 * i + 1]));
-            float reduction = 0.0f;  // NaN fails the comparison: no reduction
-            if (peak > start) reduction = curve_.reduction_db(20.0f * std::log10(std::min(peak, 1e10f)));
-            const float smoothed = detector_.next(reduction);
-            float gain = makeup_.next();
-            if (smoothed > 0.0f) gain *= std::exp(smoothed * kDbToLn);
-            x[0] *= gain;
-            x[1] *= gain;
+        const float start = curve_.knee_start_linear(), below_start = 0.5f * start;
+        float reduction[kChunk];
+        for (size_t at = 0; at < frames; at += kChunk) {
+            const size_t n = std::min(kChunk, frames - at);
+            float* x = audio + 2 * at;
+            const float* k = detect + 2 * at;
+            for (size_t i = 0; i < n; ++i) {
+                const float peak = std::max(std::fabs(k[2 * i]), std::fabs(k[2 * i + 1]));
+                // At or below the knee's start no reduction: such peaks (and NaN,
+                // which fails the comparison) read as 6 dB below the start.
+                // (Clamped to a runtime value, not a constant: GCC would fold the
+                // constant's logarithm on that path, and a computation on one
+                // path only is control flow the vectorizer refuses.)
+                const float p = peak > start ? peak : below_start;
+                float level_db = kDbPerOctave * fast_log2(p);
+                level_db = level_db < 200.0f ? level_db : 200.0f;  // peaks above 1e10 (∞) as 1e10
+                reduction[i] = curve_.reduction_db(level_db);
+            }
+            detector_.process(reduction, n);
+            if (makeup_.ramping()) {
+                for (size_t i = 0; i < n; ++i) {
+                    const float gain = makeup_.next() * gain_of(reduction[i]);
+                    x[2 * i] *= gain;
+                    x[2 * i + 1] *= gain;
+                }
+            } else {
+                const float makeup = makeup_.value();
+                for (size_t i = 0; i < n; ++i) {
+                    const float gain = makeup * gain_of(reduction[i]);
+                    x[2 * i] *= gain;
+                    x[2 * i + 1] *= gain;
+                }
+            }
         }
         detector_.sanitize();
     }
 
 private:
-    static constexpr float kDbToLn = -0.115129255f;  // −ln(10)/20: gain = e^(−dB·ln10/20)
+    static constexpr size_t kChunk = 256;              // frames per pass (1 KiB of stack)
+    static constexpr float kDbPerOctave = 6.0205999f;  // 20·log10(2): dB = 6.02·log2(level)
+    static constexpr float kDbToLog2 = -0.16609640f;   // −log2(10)/20: gain = 2^(−dB·log2(10)/20)
+
+    // The gain for a smoothed reduction (dB, ≥ 0). Without reduction it is
+    // exactly 1: fast_exp2(0) is exactly 1 (n = 0, f = 0). Unconditional, so
+    // the loops vectorize. The exponent stays inside fast_exp2's range: the
+    // level is at most 200 dB (peaks clamped to 1e10) and the threshold at
+    // least −80 dB, so the reduction is below 280 dB, the exponent above −47.
+    static float gain_of(float reduction_db) noexcept { return fast_exp2(reduction_db * kDbToLog2); }
 
     dynamics::SoftKnee curve_;
     dynamics::GainDetector detector_;

@@ -43,23 +43,43 @@ public:
         while (frames > 0) {
             const size_t n = std::min<size_t>(frames, block_);
             core_.process(audio, scratch_.data(), n);
-            for (size_t i = 0; i < n; ++i) {
-                const float wet = wet_.next(), dry = dry_.next(), width = width_.next();
-                float& l = audio[2 * i];
-                float& r = audio[2 * i + 1];
-                l *= dry;
-                r *= dry;
-                if (wet != 0.0f) {  // wet 0 leaves dry × input untouched (bit-exact identity)
-                    // Mid/side, so width 0 gives the same value on both sides.
-                    const float wl = scratch_[2 * i], wr = scratch_[2 * i + 1];
-                    const float half = 0.5f * width;  // halves first: no overflow near full float range
-                    const float mid = 0.5f * wl + 0.5f * wr, side = half * wl - half * wr;
-                    l += wet * (mid + side);
-                    r += wet * (mid - side);
+            if (!wet_.ramping() && !dry_.ramping() && !width_.ramping())
+                mix_steady(audio, n);
+            else
+                for (size_t i = 0; i < n; ++i) {
+                    const float wet = wet_.next(), dry = dry_.next(), width = width_.next();
+                    float& l = audio[2 * i];
+                    float& r = audio[2 * i + 1];
+                    l *= dry;
+                    r *= dry;
+                    if (wet != 0.0f) {  // wet 0 leaves dry × input untouched (bit-exact identity)
+                        // Mid/side, so width 0 gives the same value on both sides.
+                        const float wl = scratch_[2 * i], wr = scratch_[2 * i + 1];
+                        const float half = 0.5f * width;  // halves first: no overflow near full float range
+                        const float mid = 0.5f * wl + 0.5f * wr, side = half * wl - half * wr;
+                        l += wet * (mid + side);
+                        r += wet * (mid - side);
+                    }
                 }
-            }
             audio += 2 * n;
             frames -= n;
+        }
+    }
+
+    // The mixing above with wet, dry and width steady for the whole block (the
+    // same arithmetic, without the per-frame ramps and branch).
+    void mix_steady(float* audio, size_t n) noexcept {
+        const float wet = wet_.value(), dry = dry_.value(), half = 0.5f * width_.value();
+        const float* w = scratch_.data();
+        if (wet == 0.0f) {  // bit-exact dry × input
+            for (size_t i = 0; i < 2 * n; ++i) audio[i] *= dry;
+            return;
+        }
+        for (size_t i = 0; i < n; ++i) {
+            const float wl = w[2 * i], wr = w[2 * i + 1];
+            const float mid = 0.5f * wl + 0.5f * wr, side = half * wl - half * wr;
+            audio[2 * i] = audio[2 * i] * dry + wet * (mid + side);
+            audio[2 * i + 1] = audio[2 * i + 1] * dry + wet * (mid - side);
         }
     }
 
