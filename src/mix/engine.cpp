@@ -166,14 +166,18 @@ void Engine::render_block(float* out, size_t frames) noexcept {
     const size_t samples = frames * 2;
     for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
 
-    // Voices into their buses (and their sends).
+    // Voices into their buses (and their sends). A voice without sends mixes
+    // straight into its bus; one with sends renders once and is added to each.
     for (Voice& v : voices_) {
+        RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
+        if (v.setup().sends.empty() && bus.input_open) {
+            v.render(bus.buffer.data(), pos, frames, scratch_.data(), true);
+            continue;
+        }
         const VoiceSpan span = v.render(voice_out_.data(), pos, frames, scratch_.data());
-        if (!span.count) continue;
+        if (!span.count || !bus.input_open) continue;  // not heard: another bus is soloed
         const float* src = voice_out_.data() + span.offset * 2;
         const size_t n = span.count * 2;
-        RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
-        if (!bus.input_open) continue;  // another bus is soloed
         add(bus.buffer.data() + span.offset * 2, src, n);
         for (const auto& send : v.setup().sends)
             add_scaled(plan.buses[plan.slot_of[send.bus]].buffer.data() + span.offset * 2, src, n, send.gain);

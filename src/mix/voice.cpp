@@ -3,6 +3,16 @@
 #include <algorithm>
 
 namespace simvx {
+namespace {
+
+// Writes or mixes in one output sample.
+template <bool Add>
+inline void put(float& dst, float v) noexcept {
+    if constexpr (Add) dst += v;
+    else dst = v;
+}
+
+}  // namespace
 
 Voice::Voice(VoiceSetup setup) : setup_(std::move(setup)), gain_(setup_.gain) {}
 
@@ -21,7 +31,13 @@ float Voice::envelope(uint64_t t) const noexcept {
     return env;
 }
 
-VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, float* scratch) noexcept {
+VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, float* scratch, bool add) noexcept {
+    return add ? render_block<true>(out_block, block_start, frames, scratch)
+               : render_block<false>(out_block, block_start, frames, scratch);
+}
+
+template <bool Add>
+VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t frames, float* scratch) noexcept {
     if (state_ == State::stopped) return {};
     const uint64_t block_end = block_start + frames;
     if (setup_.start_frame >= block_end) return {};  // still pending
@@ -50,13 +66,13 @@ VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, f
         const float gl = gain_.value() * pl, gr = gain_.value() * pr;
         if (mono) {
             for (size_t i = 0; i < got; ++i) {
-                out[2 * i] = scratch[i] * gl;
-                out[2 * i + 1] = scratch[i] * gr;
+                put<Add>(out[2 * i], scratch[i] * gl);
+                put<Add>(out[2 * i + 1], scratch[i] * gr);
             }
         } else {
             for (size_t i = 0; i < got; ++i) {
-                out[2 * i] = scratch[2 * i] * gl;
-                out[2 * i + 1] = scratch[2 * i + 1] * gr;
+                put<Add>(out[2 * i], scratch[2 * i] * gl);
+                put<Add>(out[2 * i + 1], scratch[2 * i + 1] * gr);
             }
         }
         return {offset, got};
@@ -65,8 +81,8 @@ VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, f
         const float g = gain_.next() * envelope(t0 + i);
         const float l = mono ? scratch[i] : scratch[2 * i];
         const float r = mono ? scratch[i] : scratch[2 * i + 1];
-        out[2 * i] = l * g * pl;
-        out[2 * i + 1] = r * g * pr;
+        put<Add>(out[2 * i], l * g * pl);
+        put<Add>(out[2 * i + 1], r * g * pr);
     }
     return {offset, got};
 }

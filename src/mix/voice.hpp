@@ -42,14 +42,17 @@ public:
     explicit Voice(VoiceSetup setup);
 
     // Renders this voice's part of the block [block_start, block_start + frames)
-    // into `out` (stereo interleaved, after gain, fades and pan), writing only
-    // the frames it returns. `scratch` holds at least 2 × frames floats.
-    VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept;
+    // into `out` (stereo interleaved, after gain, fades and pan), writing —
+    // or with `add`, mixing into — only the frames it returns. `scratch`
+    // holds at least 2 × frames floats.
+    VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch, bool add = false) noexcept;
 
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
 
 private:
+    template <bool Add>
+    VoiceSpan render_block(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept;
     float envelope(uint64_t t) const noexcept;  // fades at frame t after the start
 
     VoiceSetup setup_;
