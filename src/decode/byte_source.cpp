@@ -13,7 +13,10 @@ namespace {
 class FileSource final : public ByteSource {
 public:
     FileSource(std::FILE* f, std::string name, std::optional<uint64_t> size, bool seekable)
-        : ByteSource(std::move(name)), f_(f), size_(size), seekable_(seekable) {}
+        : ByteSource(std::move(name)), f_(f), size_(size), seekable_(seekable), buffer_(1 << 18) {
+        // A large buffer of our own: glibc would read in blocks of st_blksize (a few KiB).
+        std::setvbuf(f_, buffer_.data(), _IOFBF, buffer_.size());
+    }
     ~FileSource() override { std::fclose(f_); }
 
     size_t read(void* dst, size_t n) override {
@@ -37,6 +40,7 @@ private:
     std::FILE* f_;
     std::optional<uint64_t> size_;
     bool seekable_;
+    std::vector<char> buffer_;  // stdio's buffer: lives as long as the FILE
     uint64_t pos_ = 0;
 };
 
@@ -81,7 +85,6 @@ std::unique_ptr<ByteSource> ByteSource::open_file(const std::string& path) {
         throw InputError(path + ": is a directory, not an audio file");
     }
     const bool regular = S_ISREG(st.st_mode);
-    std::setvbuf(f, nullptr, _IOFBF, 1 << 16);
     return std::make_unique<FileSource>(f, path, regular ? std::optional<uint64_t>(st.st_size) : std::nullopt,
                                         regular);
 }

@@ -36,12 +36,18 @@ StreamSource::~StreamSource() {
 }
 
 // Pushes converted frames into the ring, waiting (on this decoder thread,
-// never the render thread) while it is full.
+// never the render thread) while it is full. Once full, it waits until half
+// the ring is free before topping it up: a few large pushes instead of a
+// wake-up for every block the render takes (with dozens of streams, the
+// wake-ups would cost more than the decoding), and still far ahead of the
+// render, which has half a ring left to play meanwhile.
 void StreamSource::produce(std::span<const float> frames) {
+    const size_t half = ring_.capacity() / 2;
     while (!frames.empty() && !stop_.load(std::memory_order_relaxed)) {
-        const size_t n = ring_.push(frames);
-        frames = frames.subspan(n);
-        if (!frames.empty()) std::this_thread::sleep_for(std::chrono::microseconds(500));
+        frames = frames.subspan(ring_.push(frames));
+        if (frames.empty()) break;
+        while (ring_.writable() < std::min(frames.size(), half) && !stop_.load(std::memory_order_relaxed))
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
 }
 
