@@ -46,8 +46,12 @@ void StreamSource::produce(std::span<const float> frames) {
     while (!frames.empty() && !stop_.load(std::memory_order_relaxed)) {
         frames = frames.subspan(ring_.push(frames));
         if (frames.empty()) break;
-        while (ring_.writable() < std::min(frames.size(), half) && !stop_.load(std::memory_order_relaxed))
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        // Back off from 100 µs to 2 ms: prompt for one fast stream, few wake-ups for many.
+        auto pause = std::chrono::microseconds(100);
+        while (ring_.writable() < std::min(frames.size(), half) && !stop_.load(std::memory_order_relaxed)) {
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::microseconds(2000));
+        }
     }
 }
 
