@@ -5,6 +5,7 @@
 #   bench/compare-commands.sh [path/to/simvxplay] [runs]
 # A ratio above 1.00 means simvxplay is faster.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 bin=${1:-$(dirname "$0")/../build/simvxplay}
 runs=${2:-7}
 bin=$(realpath "$bin")
@@ -23,18 +24,6 @@ oggenc -Q -q 5 -o music.ogg music.wav
 opusenc --quiet --bitrate 128 music.wav music.opus
 sox -n -r 48000 -c 2 -b 16 short.wav trim 0 0.01
 
-# median wall time of a command, in seconds
-median() {
-  local t=()
-  for _ in $(seq "$runs"); do
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    e=$(date +%s%N)
-    t+=($(( e - s )))
-  done
-  printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]/1e9}'
-}
 
 row() {  # label, reference name, then: simvxplay args -- reference command
   local label=$1 refname=$2
@@ -44,8 +33,8 @@ row() {  # label, reference name, then: simvxplay args -- reference command
   shift
   ref=("$@")
   local a b
-  a=$(median "$bin" "${ours[@]}")
-  b=$(median "${ref[@]}")
+  a=$(median "$runs" "$bin" "${ours[@]}")
+  b=$(median "$runs" "${ref[@]}")
   awk -v l="$label" -v r="$refname" -v a="$a" -v b="$b" \
     'BEGIN {printf "%-28s simvxplay %7.3f s   %-22s %7.3f s   ratio %5.2f\n", l, a, r, b, b/a}'
 }

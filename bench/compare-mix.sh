@@ -5,6 +5,7 @@
 # filter graph. Ratios in one run (above 1.00: simvxplay is faster).
 #   bench/compare-mix.sh [path/to/simvxplay] [runs]
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 bin=$(realpath "${1:-$(dirname "$0")/../build/simvxplay}")
 runs=${2:-3}
 work=$(mktemp -d)
@@ -39,23 +40,12 @@ done
   for s in "${stems[@]}"; do printf '[[sound]]\nfile = "%s"\n' "$s"; done
 } > mix.toml
 
-median() {
-  local t=()
-  for _ in $(seq "$runs"); do
-    local s e
-    s=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    e=$(date +%s%N)
-    t+=($(( e - s )))
-  done
-  printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e9}'
-}
 
 ffmpeg_inputs=()
 for s in "${stems[@]}"; do ffmpeg_inputs+=(-i "$s"); done
-ours=$(median "$bin" mix.toml --render out.wav -q)
-sox_t=$(median sox -m "${stems[@]}" ref_sox.wav equalizer 1000 1q 3 compand 0.005,0.1 6:-24,-24,-6,-18.5 reverb)
-ffm_t=$(median ffmpeg -v quiet -y "${ffmpeg_inputs[@]}" -filter_complex \
+ours=$(median "$runs" "$bin" mix.toml --render out.wav -q)
+sox_t=$(median "$runs" sox -m "${stems[@]}" ref_sox.wav equalizer 1000 1q 3 compand 0.005,0.1 6:-24,-24,-6,-18.5 reverb)
+ffm_t=$(median "$runs" ffmpeg -v quiet -y "${ffmpeg_inputs[@]}" -filter_complex \
   "amix=inputs=32:normalize=0,equalizer=f=1000:t=q:w=1:g=3,acompressor=threshold=-24dB:ratio=4:attack=5:release=100,aecho=0.8:0.9:40|57|71:0.4|0.3|0.2" \
   ref_ffmpeg.wav)
 echo "32 stems x 60 s, mix + EQ + compressor + reverb ($runs runs each, median)"
