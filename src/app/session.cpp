@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "app/input_scene.hpp"
 #include "app/prepare.hpp"

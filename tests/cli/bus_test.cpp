@@ -33,12 +33,8 @@ file = "dc2.wav"
 bus = "Voice"
 )");
     }
-    Pcm render(const std::string& scene, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args = {at(scene), "--render-format", "f32", "--render", at("out.wav")};
-        args.insert(args.end(), extra.begin(), extra.end());
-        RunResult r = simvx(args);
-        EXPECT_EQ(r.status, 0) << r.err;
-        return sox_read(at("out.wav"));
+    Pcm render(const std::string& scene, const std::vector<std::string>& extra = {}) {
+        return render_f32(at(scene), at("out.wav"), extra);
     }
 };
 

@@ -1,5 +1,7 @@
 // Helpers for tests that run the simvxplay binary.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -30,6 +32,16 @@ inline long soxi(const std::string& flag, const std::string& path) {
     RunResult r = run({"soxi", flag, path});
     if (r.status != 0) throw std::runtime_error("soxi failed on " + path + ": " + r.err);
     return std::stol(r.out);
+}
+
+// Renders `scene` (plus `extra` options) to f32 at `out` and reads it back
+// with sox; a failed render is a test failure.
+inline Pcm render_f32(const std::string& scene, const std::string& out, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {scene, "--render-format", "f32", "--render", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = simvx(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return sox_read(out);
 }
 
 }  // namespace simvx::test

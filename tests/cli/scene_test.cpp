@@ -19,13 +19,9 @@ protected:
         write_wav(at("dc.wav"), interleave({std::vector<float>(48000, 0.5f)}, 48000), WavFormat::f32);
         write_wav(at("sine.wav"), interleave({sine(480, 48000, 48000, 0.8)}, 48000), WavFormat::f32);
     }
-    Pcm render(const std::string& scene_text, std::vector<std::string> extra = {}) {
+    Pcm render(const std::string& scene_text, const std::vector<std::string>& extra = {}) {
         write_file(at("scene.toml"), scene_text);
-        std::vector<std::string> args = {at("scene.toml"), "--render-format", "f32", "--render", at("out.wav")};
-        args.insert(args.end(), extra.begin(), extra.end());
-        RunResult r = simvx(args);
-        EXPECT_EQ(r.status, 0) << r.err;
-        return sox_read(at("out.wav"));
+        return render_f32(at("scene.toml"), at("out.wav"), extra);
     }
 };
 

@@ -237,4 +237,33 @@ inline void check_corpus(const std::string& format, uint64_t packet_frames) {
     }
 }
 
+// A file cut at 60%: decodes a shorter, still substantial part, or refuses
+// with an error naming the file; never crashes or hangs.
+inline void expect_truncated_decodes_prefix(const TempDir& dir, const std::string& file, const std::string& ext) {
+    const size_t full_frames = decode_file(file).pcm.frames();
+    const std::string bytes = read_file(file);
+    const std::string cut = dir / ("cut." + ext);
+    write_file(cut, bytes.substr(0, bytes.size() * 6 / 10));
+    try {
+        const size_t frames = decode_file(cut).pcm.frames();
+        EXPECT_GT(frames, full_frames * 4 / 10);
+        EXPECT_LT(frames, full_frames);
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(cut), std::string::npos) << e.what();
+    }
+}
+
+// The header pages alone: a DecodeError naming the file and saying "no audio".
+inline void expect_headers_only_refused(const TempDir& dir, const std::string& file, const std::string& ext) {
+    const std::string path = dir / ("headers." + ext);
+    write_file(path, headers_only(read_file(file)));
+    try {
+        const size_t frames = decode_file(path).pcm.frames();
+        ADD_FAILURE() << "decoded " << frames << " frames from headers alone";
+    } catch (const DecodeError& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no audio"), std::string::npos) << e.what();
+    }
+}
+
 }  // namespace simvx::test::ogg
