@@ -13,9 +13,17 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
-        --latency-ms|--duration|--volume-db|--start-at)
+        --stream)
+            COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "-" -- "$cur")); return ;;
+        --stream-format)
+            COMPREPLY=($(compgen -W "s16 s24 s32 f32 wav" -- "$cur")); return ;;
+        --stream-rate)
+            COMPREPLY=($(compgen -W "8000 16000 22050 24000 32000 44100 48000 96000" -- "$cur")); return ;;
+        --stream-channels)
+            COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8" -- "$cur")); return ;;
+        --latency-ms|--duration|--volume-db|--start-at|--stream-volume-db|--stream-buffer-ms)
             return ;;
-        --mute|--solo)
+        --mute|--solo|--stream-bus)
             # bus names from the scene on the command line, if any
             local f
             for f in "${COMP_WORDS[@]}"; do
@@ -28,7 +36,8 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --duration --volume-db --mute --solo --loop --mix --start-at --stream --stream-format --stream-rate
+            --stream-channels --stream-bus --stream-volume-db --stream-buffer-ms --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -92,6 +92,28 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber)
         ->type_name("SEC");
 
+    auto* live = app.add_option_group("Live PCM stream", "Raw PCM from another program, alone or mixed into the scene");
+    live->add_option("--stream", o.stream, "Play live PCM from SRC: '-' = standard input, or a path (FIFO or file)")
+        ->type_name("SRC");
+    live->add_option("--stream-format", o.stream_format,
+                     "Sample format, little-endian (default s16); wav reads a WAV header from the stream")
+        ->check(CLI::IsMember({"s16", "s24", "s32", "f32", "wav"}))
+        ->type_name("s16|s24|s32|f32|wav");
+    live->add_option("--stream-rate", o.stream_rate, "Sample rate of the stream (default 48000; resampled)")
+        ->check(CLI::Range(8000u, 192000u))
+        ->type_name("HZ");
+    live->add_option("--stream-channels", o.stream_channels, "Channels of the stream, 1..8 (default 2)")
+        ->check(CLI::Range(1u, 8u))
+        ->type_name("N");
+    live->add_option("--stream-bus", o.stream_bus, "Bus the stream mixes into (default Master)")->type_name("BUS");
+    live->add_option("--stream-volume-db", o.stream_volume_db, "Gain of the stream in dB (default 0)")
+        ->check(CLI::Range(-120.0, 24.0))
+        ->type_name("DB");
+    live->add_option("--stream-buffer-ms", o.stream_buffer_ms,
+                     "Live input buffered, 5..10000 ms (default 250): lower for interactive synthesis")
+        ->check(CLI::Range(5u, 10000u))
+        ->type_name("MS");
+
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
     app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");
     app.add_flag("-v,--verbose", verbose, "Say what is being done (formats, output, latency)");

@@ -57,11 +57,37 @@ BusDesc& find_bus(Scene& scene, const std::string& name, const char* option) {
     throw UsageError(message + " (buses: " + list + "; names are case-sensitive)");
 }
 
+// --stream and its settings: one more [[stream]].
+void add_cli_stream(const Options& o, Scene& scene) {
+    if (!o.stream) {
+        const char* opt = o.stream_format ? "--stream-format" : o.stream_rate ? "--stream-rate"
+                          : o.stream_channels ? "--stream-channels" : o.stream_bus ? "--stream-bus"
+                          : o.stream_volume_db ? "--stream-volume-db" : o.stream_buffer_ms ? "--stream-buffer-ms"
+                                                                             : nullptr;
+        if (opt) throw UsageError(std::string(opt) + " describes a live input: give it with --stream SRC");
+        return;
+    }
+    StreamDesc st;
+    st.source = *o.stream;
+    if (o.stream_format) st.format = *parse_pcm_format(*o.stream_format);  // CLI11 checked the name
+    if (o.stream_rate) st.rate = *o.stream_rate;
+    if (o.stream_channels) st.channels = *o.stream_channels;
+    if (o.stream_volume_db) st.volume_db = *o.stream_volume_db;
+    if (o.stream_buffer_ms) st.buffer_ms = *o.stream_buffer_ms;
+    if (o.stream_bus) st.bus = find_bus(scene, *o.stream_bus, "--stream-bus").name;
+    for (const auto& other : scene.streams)
+        if (st.source == "-" && other.source == "-")
+            throw UsageError("--stream -: the scene's [[stream]] at " + other.where.str() +
+                             " already reads standard input; give one of them a FIFO path");
+    scene.streams.push_back(std::move(st));
+}
+
 }  // namespace
 
 Scene scene_from_options(const Options& o) {
-    if (o.inputs.empty()) throw UsageError("nothing to play: give a scene or audio files (see --help)");
+    if (o.inputs.empty() && !o.stream) throw UsageError("nothing to play: give a scene, audio files or --stream (see --help)");
     Scene scene;
+    if (o.inputs.empty()) scene.buses.push_back(BusDesc{.name = "Master", .send_to = ""});  // the stream alone
     bool is_scene = false;
     for (const auto& in : o.inputs) {
         if (!looks_like_scene(in)) continue;
@@ -72,7 +98,7 @@ Scene scene_from_options(const Options& o) {
     if (is_scene) {
         reject_file_options_for_scene(o);
         scene = load_scene_file(o.inputs.front());
-    } else {
+    } else if (!o.inputs.empty()) {
         scene = scene_from_files(o);
     }
 
@@ -83,6 +109,7 @@ Scene scene_from_options(const Options& o) {
     if (o.volume_db) find_bus(scene, "Master", "--volume-db").volume_db += *o.volume_db;
     for (const auto& name : o.mute_buses) find_bus(scene, name, "--mute").mute = true;
     for (const auto& name : o.solo_buses) find_bus(scene, name, "--solo").solo = true;
+    add_cli_stream(o, scene);
     return scene;
 }
 

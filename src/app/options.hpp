@@ -28,6 +28,14 @@ struct Options {
     bool loop = false;
     bool mix = false;
     std::optional<double> start_at;
+    // --stream: one live PCM input more, beside the scene's [[stream]] tables.
+    std::optional<std::string> stream;
+    std::optional<std::string> stream_format;
+    std::optional<uint32_t> stream_rate;
+    std::optional<uint32_t> stream_channels;
+    std::optional<std::string> stream_bus;
+    std::optional<double> stream_volume_db;
+    std::optional<uint32_t> stream_buffer_ms;
     bool check = false;
     log::Level verbosity = log::Level::normal;
 };

@@ -12,6 +12,7 @@
 #include "decode/registry.hpp"
 #include "dsp/effect_types.hpp"
 #include "mix/sound_loader.hpp"
+#include "mix/pipe_source.hpp"
 #include "mix/stream_source.hpp"
 
 namespace simvx {
@@ -128,6 +129,32 @@ std::string secs(double s) {
     return o.str();
 }
 
+// Live streams: each a voice that starts with the playback and ends with its input.
+void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>& problems) {
+    const uint32_t rate = scene.engine.sample_rate;
+    for (const StreamDesc& st : scene.streams) {
+        VoiceSetup v;
+        v.name = st.source == "-" ? "stream -" : "stream " + st.source;
+        v.start_frame = p.config.start_frame;
+        v.ends_with_source = true;
+        v.gain = db_to_gain(st.volume_db);
+        v.pan = pan_gains(scene.engine.pan_law, 0.0);
+        v.bus = bus_index(scene, st.bus);
+        PipeSetup setup{.source = st.source, .format = st.format, .rate = st.rate, .channels = st.channels,
+                        .engine_rate = rate,
+                        .buffer_frames = std::max<size_t>(2, static_cast<size_t>(uint64_t{st.buffer_ms} * rate / 1000))};
+        try {
+            auto source = std::make_unique<PipeSource>(setup);
+            p.offline_chunk_frames = std::min(p.offline_chunk_frames, source->max_wait_frames());
+            v.source = std::move(source);
+        } catch (const Error& e) {
+            problems.push_back(prefix(st.source_where.line ? st.source_where : st.where) + e.what());
+            continue;
+        }
+        p.voices.push_back(std::move(v));
+    }
+}
+
 }  // namespace
 
 PreparedScene prepare_scene(const Scene& scene) {
@@ -229,6 +256,7 @@ PreparedScene prepare_scene(const Scene& scene) {
         }
         p.voices.push_back(std::move(v));
     }
+    add_streams(scene, p, problems);
     if (!problems.empty()) {
         std::string all;
         for (const auto& m : problems) all += (all.empty() ? "" : "\n") + m;

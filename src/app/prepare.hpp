@@ -28,6 +28,9 @@ struct PreparedScene {
     std::vector<VoiceSetup> voices;
     std::unique_ptr<RenderPlan> plan;          // the bus graph, compiled
     std::map<std::string, FileSummary> files;  // by path
+    // An offline render waits for streamed sources this many frames at a time
+    // (no more than any of them promises to buffer).
+    size_t offline_chunk_frames = 4096;
 };
 
 // `stream = "auto"` streams sounds longer than this (looping ones only when

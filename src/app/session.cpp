@@ -50,10 +50,6 @@ std::string milliseconds_since(std::chrono::steady_clock::time_point t) {
     return std::to_string(static_cast<long>(ms + 0.5)) + " ms";
 }
 
-// An offline render waits for streamed sources this many frames at a time
-// (well under what a stream's ring holds, so waiting always succeeds).
-constexpr size_t kOfflineChunkFrames = 4096;
-
 }  // namespace
 
 int run_session(const Options& o) {
@@ -71,6 +67,9 @@ int run_session(const Options& o) {
     }
 
     const uint64_t start_frame = prepared.config.start_frame;
+    // An offline render waits for streamed sources this many frames at a time
+    // (no more than a stream's ring holds, so waiting always succeeds).
+    const size_t chunk_frames = prepared.offline_chunk_frames;
     Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     auto sink = make_sink(o, scene, engine, start_frame);
     sink->open(engine.spec());
@@ -80,11 +79,11 @@ int run_session(const Options& o) {
     if (o.output == OutputKind::render) {
         // Offline: wait for streamed sources before each block, so the output
         // never depends on how fast the disk or the decoders were.
-        sink->start([&engine, channels](std::span<float> out) {
+        sink->start([&engine, channels, chunk_frames](std::span<float> out) {
             // In pieces no larger than a streamed source guarantees to hold.
             size_t done = 0;
             while (done < out.size()) {
-                const size_t n = std::min(out.size() - done, kOfflineChunkFrames * channels);
+                const size_t n = std::min(out.size() - done, chunk_frames * channels);
                 engine.wait_for_sources(n / channels);
                 if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
                 const size_t got = engine.render(out.subspan(done, n)) * channels;
@@ -111,9 +110,13 @@ int run_session(const Options& o) {
     }
     progress.clear();
     sink->finish();
-    for (const auto& e : engine.source_errors()) log::warn(e);
     if (const uint64_t gaps = engine.underruns())
-        log::warn(std::to_string(gaps) + " underruns: streamed files could not be decoded fast enough; the gaps played as silence");
+        log::warn(std::to_string(gaps) + " underrun" + (gaps == 1 ? "" : "s") +
+                  ": streamed input came too late (a slow producer, disk or decoder); the gaps played as silence");
+    if (const auto errors = engine.source_errors(); !errors.empty()) {
+        for (const auto& e : errors) log::error(e);
+        return static_cast<int>(ExitCode::bad_input);
+    }
 
     if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")
         log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +

@@ -32,8 +32,14 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     for (const auto& v : p.voices) {
         o << "sound " << v.name << ": starts " << format_time(v.start_frame / rate) << ", ";
         if (v.end_frame) o << "ends " << format_time(static_cast<double>(*v.end_frame) / rate);
+        else if (v.ends_with_source) o << "ends with its input";
         else o << "loops until stopped";
         o << "\n";
+    }
+    for (const auto& st : scene.streams) {
+        o << "stream " << st.source << ": " << pcm_format_name(st.format);
+        if (st.format != PcmFormat::wav) o << ", " << st.rate << " Hz, " << st.channels << " ch";
+        o << " -> " << st.bus << ", " << st.buffer_ms << " ms buffer, plays until its input ends\n";
     }
     for (const auto& [path, f] : p.files) {
         o << "file " << path << ": " << f.format << ", " << f.rate << " Hz, " << f.channels << " ch";
@@ -41,7 +47,12 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
         o << (f.streamed ? ", streamed from disk" : ", decoded into memory") << "\n";
     }
     const auto length = scene_length(p.config, p.voices);
-    o << "length: " << (length ? format_time(static_cast<double>(*length) / rate) : std::string("until interrupted"))
+    bool endless = false;
+    for (const auto& v : p.voices) endless = endless || (!v.end_frame && !v.ends_with_source);
+    o << "length: "
+      << (length                 ? format_time(static_cast<double>(*length) / rate)
+          : endless              ? std::string("until interrupted")
+                                 : std::string("until the live streams end"))
       << "\n";
     return o.str();
 }

@@ -16,21 +16,29 @@ size_t replace_non_finite(std::span<float> s) {
     return n;
 }
 
-DecodePipeline::DecodePipeline(Decoder& decoder, uint32_t engine_rate)
-    : decoder_(decoder),
-      in_channels_(decoder.info().spec.channels),
+DecodePipeline::DecodePipeline(Decoder& decoder, uint32_t engine_rate) : DecodePipeline(decoder.info(), engine_rate) {
+    decoder_ = &decoder;
+}
+
+DecodePipeline::DecodePipeline(const DecoderInfo& info, uint32_t engine_rate)
+    : in_channels_(info.spec.channels),
       out_channels_(in_channels_ == 1 ? 1 : 2),
       // Integer PCM cannot hold NaN or infinity: only float and lossy formats need the scan.
-      may_be_non_finite_(decoder.info().bits == 0) {
-    if (in_channels_ > 2) downmix_ = stereo_downmix(in_channels_, decoder.info().channel_mask);
-    if (decoder.info().spec.rate != engine_rate) resampler_.emplace(decoder.info().spec.rate, engine_rate, out_channels_);
+      may_be_non_finite_(info.bits == 0) {
+    if (in_channels_ > 2) downmix_ = stereo_downmix(in_channels_, info.channel_mask);
+    if (info.spec.rate != engine_rate) resampler_.emplace(info.spec.rate, engine_rate, out_channels_);
 }
 
 size_t DecodePipeline::step(std::vector<float>& out, size_t max_frames) {
     chunk_.resize(max_frames * in_channels_);
-    const size_t n = decoder_.read(chunk_);
+    const size_t n = decoder_->read(chunk_);
     if (n == 0) return 0;
-    std::span<float> got(chunk_.data(), n * in_channels_);
+    convert(std::span<float>(chunk_.data(), n * in_channels_), out);
+    return n;
+}
+
+void DecodePipeline::convert(std::span<float> got, std::vector<float>& out) {
+    const size_t n = got.size() / in_channels_;
     if (may_be_non_finite_) non_finite_ += replace_non_finite(got);
     if (downmix_) {
         stereo_.resize(n * 2);
@@ -39,7 +47,6 @@ size_t DecodePipeline::step(std::vector<float>& out, size_t max_frames) {
     }
     if (resampler_) resampler_->process(got, out);
     else out.insert(out.end(), got.begin(), got.end());
-    return n;
 }
 
 void DecodePipeline::finish(std::vector<float>& out) {

@@ -15,11 +15,15 @@ namespace simvx {
 class DecodePipeline {
 public:
     DecodePipeline(Decoder& decoder, uint32_t engine_rate);
+    // For frames that come from elsewhere (a live pipe): only convert() then.
+    DecodePipeline(const DecoderInfo& info, uint32_t engine_rate);
 
     uint32_t channels() const { return out_channels_; }  // 1 or 2
     // Decodes up to max_frames native frames and appends the converted frames
     // to `out`. Returns the native frames decoded; 0 = end of the input.
     size_t step(std::vector<float>& out, size_t max_frames);
+    // Converts native frames (modified in place) and appends them to `out`.
+    void convert(std::span<float> frames, std::vector<float>& out);
     // At the very end: flushes the rate converter into `out` (the same vector
     // the output went to, since its last frames may be trimmed).
     void finish(std::vector<float>& out);
@@ -27,7 +31,7 @@ public:
     uint64_t non_finite() const { return non_finite_; }
 
 private:
-    Decoder& decoder_;
+    Decoder* decoder_ = nullptr;
     uint32_t in_channels_, out_channels_;
     bool may_be_non_finite_;
     std::optional<DownmixMatrix> downmix_;

@@ -26,7 +26,7 @@ std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vect
     if (config.duration_frames) return config.duration_frames;
     uint64_t end = 0;
     for (const VoiceSetup& v : voices) {
-        if (!v.end_frame) return std::nullopt;
+        if (!v.end_frame) return std::nullopt;  // loops, or a live stream: not known (yet)
         end = std::max(end, *v.end_frame);
     }
     return end;
@@ -38,6 +38,15 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     const ProcessSpec spec{config_.output.rate, config_.max_block};
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
     length_ = scene_length(config_, voices);
+    if (!config_.duration_frames && std::any_of(voices.begin(), voices.end(), [](auto& v) { return v.ends_with_source; })) {
+        bool endless = false;
+        for (const VoiceSetup& v : voices) {
+            if (v.ends_with_source) continue;
+            endless = endless || !v.end_frame;
+            if (v.end_frame) known_end_ = std::max(known_end_, *v.end_frame);
+        }
+        open_ended_ = !endless;  // with a loop the scene never ends anyway
+    }
     voices_.reserve(voices.size());
     for (auto& v : voices) voices_.emplace_back(std::move(v));
     voice_out_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
@@ -121,6 +130,7 @@ size_t Engine::render(std::span<float> out) noexcept {
         float* block = out.data() + done * ch;
         render_block(block, n);
         bool ended = end_ && pos + n >= *end_;
+        if (open_ended_) on_streams_ended(pos, n, ended);
         if (tail_mode_ && pos + n > *length_) {
             const size_t from = pos < *length_ ? static_cast<size_t>(*length_ - pos) : 0;
             if (const auto k = tail_end(block, from, n)) {
@@ -133,6 +143,24 @@ size_t Engine::render(std::span<float> out) noexcept {
         if (ended) finished_.store(true, std::memory_order_release);
     }
     return done;
+}
+
+// Once every live stream has ended, the length is known: the later of the
+// streams' end and the other sounds'. The block just rendered may reach past
+// it (a stream ended inside it): those frames are not part of the output.
+void Engine::on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept {
+    for (const Voice& v : voices_)
+        if (v.setup().ends_with_source && v.state() != Voice::State::stopped) return;
+    open_ended_ = false;
+    length_ = std::max(known_end_, streams_end_);
+    tail_mode_ = plan_->has_tail && !stopping_;
+    if (!tail_mode_) {
+        end_ = end_ ? std::min(*end_, *length_) : *length_;
+        if (block_start + frames >= *end_) {
+            frames = static_cast<size_t>(std::max(*end_, block_start) - block_start);
+            ended = true;
+        }
+    }
 }
 
 uint64_t Engine::tail_quiet_target() const noexcept {
@@ -171,10 +199,12 @@ void Engine::render_block(float* out, size_t frames) noexcept {
     for (Voice& v : voices_) {
         RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
         if (v.setup().sends.empty() && bus.input_open) {
-            v.render(bus.buffer.data(), pos, frames, scratch_.data(), true);
+            const VoiceSpan span = v.render(bus.buffer.data(), pos, frames, scratch_.data(), true);
+            if (v.setup().ends_with_source && span.count) streams_end_ = std::max(streams_end_, pos + span.offset + span.count);
             continue;
         }
         const VoiceSpan span = v.render(voice_out_.data(), pos, frames, scratch_.data());
+        if (v.setup().ends_with_source && span.count) streams_end_ = std::max(streams_end_, pos + span.offset + span.count);
         if (!span.count || !bus.input_open) continue;  // not heard: another bus is soloed
         const float* src = voice_out_.data() + span.offset * 2;
         const size_t n = span.count * 2;

@@ -33,7 +33,7 @@ struct EngineConfig {
 
 // The length rule of the scene format without tails: a duration wins;
 // otherwise the end of the last sound; nothing (plays until stopped) if any
-// sound never ends.
+// sound never ends, or when a live stream's end is not known yet.
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices);
 
 class Engine {
@@ -78,6 +78,7 @@ public:
 private:
     void adopt_pending_plan() noexcept;
     void render_block(float* out, size_t frames) noexcept;
+    void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept;
     std::optional<size_t> tail_end(const float* out, size_t from, size_t frames) noexcept;
     uint64_t tail_quiet_target() const noexcept;
 
@@ -92,6 +93,11 @@ private:
     std::optional<uint64_t> length_;
     std::optional<uint64_t> end_;               // where rendering stops, when known
     bool tail_mode_ = false;                    // after length_, render until the output is silent
+    // Live streams (ends_with_source) in a scene that otherwise ends: the
+    // length is known once every stream has ended.
+    bool open_ended_ = false;
+    uint64_t known_end_ = 0;                    // where everything but the streams ends
+    uint64_t streams_end_ = 0;                  // the last frame a stream has written, so far
     uint64_t quiet_frames_ = 0;
     bool stopping_ = false;
     std::atomic<bool> stop_requested_{false};

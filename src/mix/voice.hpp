@@ -18,6 +18,7 @@ struct VoiceSetup {
     std::unique_ptr<VoiceSource> source;
     uint64_t start_frame = 0;               // scene frame of its first sample
     std::optional<uint64_t> end_frame;      // scene frame after its last sample; none = until stopped
+    bool ends_with_source = false;          // a live stream: ends when its input does (end_frame is none)
     float gain = 1.0f;                      // volume_db as a linear gain
     StereoGain pan;                         // from the pan law
     uint64_t fade_in_frames = 0;

@@ -418,9 +418,16 @@ constexpr TableKind kRoot{"", ""};
 constexpr TableKind kEngine{"engine", "[engine]"};
 constexpr TableKind kBus{"bus", "[[bus]]"};
 constexpr TableKind kSound{"sound", "[[sound]]"};
+constexpr TableKind kStream{"stream", "[[stream]]"};
 
 constexpr Range kVolumeDb{-120, 24, false, "dB"};
 const std::string kMaster = "Master";
+
+constexpr std::array<Choice<PcmFormat>, 5> kPcmFormats{{{"s16", PcmFormat::s16},
+                                                        {"s24", PcmFormat::s24},
+                                                        {"s32", PcmFormat::s32},
+                                                        {"f32", PcmFormat::f32},
+                                                        {"wav", PcmFormat::wav}}};
 
 constexpr std::array<Choice<PanLaw>, 2> kPanLaws{{{"balance", PanLaw::balance},
                                                   {"constant_power", PanLaw::constant_power}}};
@@ -745,6 +752,56 @@ void read_sound(Checker& c, const toml::table& table, Draft& d) {
     d.sounds.push_back(std::move(s));
 }
 
+// `source` of a [[stream]]: "-" or a path that exists (a FIFO, a file), resolved like `file`.
+void read_stream_source(Checker& c, const Item& it, StreamDesc& st) {
+    auto given = read_string(c, it);
+    if (!given) return;
+    st.source_where = c.at(it.node.source());
+    if (*given == "-") {
+        st.source = "-";
+        return;
+    }
+    fs::path p(*given);
+    if (p.is_relative()) p = c.dir() / p;
+    st.source = p.string();
+    struct stat info {};
+    const char* why = ::stat(st.source.c_str(), &info) != 0 ? std::strerror(errno)
+                      : S_ISDIR(info.st_mode)                ? "it is a directory"
+                                                             : nullptr;
+    if (why) {
+        const std::string resolved = st.source == *given ? "" : " (resolved to " + quote(st.source) + ")";
+        c.error(it.node.source(), it.subject() + ": cannot open " + quote(*given) + resolved + ": " + why +
+                                      " (\"-\" reads standard input)");
+    }
+}
+
+std::span<const Field<StreamDesc>> stream_fields() {
+    static const Field<StreamDesc> fields[] = {
+        {"source", read_stream_source},
+        {"format", choice_field(&StreamDesc::format, std::span<const Choice<PcmFormat>>(kPcmFormats))},
+        {"rate", integer_field(&StreamDesc::rate, 8000, 192000, "Hz")},
+        {"channels", integer_field(&StreamDesc::channels, 1, 8)},
+        {"bus",
+         [](Checker& c, const Item& it, StreamDesc& st) {
+             if (auto v = read_string(c, it)) {
+                 st.bus = std::move(*v);
+                 st.bus_where = c.at(it.node.source());
+             }
+         }},
+        {"volume_db", number_field(&StreamDesc::volume_db, kVolumeDb)},
+        {"buffer_ms", integer_field(&StreamDesc::buffer_ms, 5, 10000, "ms")},
+    };
+    return fields;
+}
+
+void read_stream(Checker& c, const toml::table& table, Draft& d) {
+    StreamDesc st;
+    st.where = c.at(table.source());
+    const Seen seen = read_table(c, table, kStream, stream_fields(), st);
+    if (!seen.find("source")) c.error(table.source(), "missing required key 'source' in [[stream]] (\"-\" for standard input)");
+    d.scene.streams.push_back(std::move(st));
+}
+
 void read_version(Checker& c, const Item& it, Draft& d) {
     d.has_version = true;
     auto* v = it.node.as_integer();
@@ -777,7 +834,11 @@ std::span<const Field<Draft>> root_fields() {
              for_each_table(c, it, kSound.header, [&](const toml::table& t) { read_sound(c, t, d); });
          },
          Shape::table_array},
-        {"stream", {}, Shape::table_array},
+        {"stream",
+         [](Checker& c, const Item& it, Draft& d) {
+             for_each_table(c, it, kStream.header, [&](const toml::table& t) { read_stream(c, t, d); });
+         },
+         Shape::table_array},
     };
     return fields;
 }
@@ -809,6 +870,20 @@ void check_sounds(Checker& c, Draft& d) {
         }
         check_bus_name(c, d, s.desc.bus, s.desc.bus_where.line ? s.desc.bus_where : s.desc.where, "in [[sound]]");
         for (const auto& send : s.desc.sends) check_bus_name(c, d, send.bus, send.where, "in the sends of [[sound]]");
+    }
+}
+
+// Streams go to buses that exist; only one can read standard input.
+void check_streams(Checker& c, Draft& d) {
+    const StreamDesc* stdin_reader = nullptr;
+    for (const auto& st : d.scene.streams) {
+        check_bus_name(c, d, st.bus, st.bus_where.line ? st.bus_where : st.where, "in [[stream]]");
+        if (st.source != "-" || !st.source_where.line) continue;
+        if (stdin_reader)
+            c.error(st.source_where, "only one stream can read standard input (\"-\"); the first is at " +
+                                         stdin_reader->source_where.str() + "; give the others a FIFO path");
+        else
+            stdin_reader = &st;
     }
 }
 
@@ -864,6 +939,7 @@ Scene validate(const toml::table& root, const std::string& path) {
         c.error(SourceLocation{path, 1, 1}, "missing required key 'version' at the top level; a scene starts "
                                             "with version = 1");
     check_sounds(c, d);
+    check_streams(c, d);
     check_buses(c, d);
     auto diags = c.take();
     if (!diags.empty()) throw SceneError(std::move(diags));

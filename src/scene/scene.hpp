@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "decode/pcm_framer.hpp"
 #include "dsp/effect_types.hpp"
 
 namespace simvx {
@@ -81,11 +82,26 @@ struct SoundDesc {
     bool follows_previous = false;
 };
 
+// A live PCM input ([[stream]] or --stream).
+struct StreamDesc {
+    std::string source = "-";  // "-" = standard input, or a path (FIFO or file)
+    PcmFormat format = PcmFormat::s16;
+    uint32_t rate = 48000;     // raw formats; a WAV header says its own
+    uint32_t channels = 2;
+    std::string bus = "Master";
+    double volume_db = 0.0;
+    uint32_t buffer_ms = 250;
+    SourceLocation where;      // the [[stream]] table
+    SourceLocation bus_where;  // its `bus` key
+    SourceLocation source_where;
+};
+
 struct Scene {
     std::string path;  // empty for scenes built from the command line
     EngineSettings engine;
     std::vector<BusDesc> buses;  // always contains "Master"
     std::vector<SoundDesc> sounds;
+    std::vector<StreamDesc> streams;
     // Command line only (--start-at): begin this many seconds into the scene.
     double skip = 0.0;
 };

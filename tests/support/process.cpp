@@ -6,13 +6,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 namespace simvx::test {
+namespace {
 
-RunResult run(const std::vector<std::string>& argv, const std::string& input, double timeout_s) {
+// `input` is written from the poll loop; or, with `produce`, by a thread of its own.
+RunResult run_impl(const std::vector<std::string>& argv, const std::string& input,
+                   const std::function<void(int)>* produce, double timeout_s) {
     int in[2], out[2], err[2];
     if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
     const auto t0 = std::chrono::steady_clock::now();
@@ -35,7 +40,14 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input, do
     RunResult r;
     size_t written = 0;
     int infd = in[1];
-    if (input.empty()) {
+    std::thread producer;
+    if (produce) {
+        producer = std::thread([produce, infd] {
+            (*produce)(infd);
+            close(infd);
+        });
+        infd = -1;
+    } else if (input.empty()) {
         close(infd);
         infd = -1;
     } else {
@@ -80,9 +92,31 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input, do
     close(err[0]);
     int st = 0;
     waitpid(pid, &st, 0);
+    if (producer.joinable()) producer.join();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.status = killed ? 124 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return r;
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, const std::string& input, double timeout_s) {
+    return run_impl(argv, input, nullptr, timeout_s);
+}
+
+RunResult run_fed(const std::vector<std::string>& argv, const std::function<void(int fd)>& produce, double timeout_s) {
+    return run_impl(argv, {}, &produce, timeout_s);
+}
+
+bool write_all(int fd, const char* bytes, size_t size) {
+    while (size > 0) {
+        const ssize_t n = write(fd, bytes, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        bytes += n;
+        size -= static_cast<size_t>(n);
+    }
+    return true;
 }
 
 void sh(const std::string& command) {

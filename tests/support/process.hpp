@@ -1,5 +1,6 @@
 // Runs a command (no shell) and captures its exit status and output.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,14 @@ struct RunResult {
 
 // Runs argv with `input` on stdin; kills it after timeout_s (status 124 then).
 RunResult run(const std::vector<std::string>& argv, const std::string& input = {}, double timeout_s = 120);
+
+// Runs argv with its stdin fed by `produce`, called on another thread with
+// the write end of a pipe (closed when it returns): for producers that write
+// in odd pieces or pause. Writes fail (EPIPE) once the program has exited.
+RunResult run_fed(const std::vector<std::string>& argv, const std::function<void(int fd)>& produce,
+                  double timeout_s = 120);
+// Writes all of `bytes` to fd (false when the reader has gone).
+bool write_all(int fd, const char* bytes, size_t size);
 
 // Runs a shell command line (for fixtures: sox/flac/oggenc pipelines); throws on failure.
 void sh(const std::string& command);

@@ -286,7 +286,7 @@ TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatail]\nposition = [1, 0, 0]\n"),
               "4:8: unknown table '[sound.spatail]'; did you mean '[sound.spatial]'?");
     EXPECT_EQ(error("version = 1\n[mixer]\n"),
-              "2:2: unknown table '[mixer]'; allowed keys: version, [engine], [[bus]], [[sound]]");
+              "2:2: unknown table '[mixer]'; allowed keys: version, [engine], [[bus]], [[sound]], [[stream]]");
 }
 
 // ---- types -----------------------------------------------------------------------
@@ -322,11 +322,70 @@ TEST_F(SceneLoader, FormatKeysNotSupportedYetSaySo) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatial]\nposition = [1, 0, 0]\n"),
               "4:8: '[sound.spatial]'" + later);
     EXPECT_EQ(error("version = 1\n[listener]\nposition = [0, 0, 0]\n"), "2:2: '[listener]'" + later);
-    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\n"), "2:3: '[[stream]]'" + later);
     EXPECT_EQ(error("version = 1\n[engine]\nspeed_of_sound = 340\n"), "3:1: 'speed_of_sound' in [engine]" + later);
     EXPECT_EQ(error("version = 1\n[engine]\ndoppler_factor = 0\n"), "3:1: 'doppler_factor' in [engine]" + later);
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n"),
               "4:9: pitch = 1.5 (varispeed)" + later + "; only pitch = 1.0 plays now");
+}
+
+// ---- live streams ---------------------------------------------------------------------
+
+TEST_F(SceneLoader, StreamsLoadWithDefaultsAndPathsResolved) {
+    touch("voice.fifo");
+    const Scene scene = load(R"(version = 1
+[[bus]]
+name = "Voice"
+[[stream]]
+source = "-"
+[[stream]]
+source = "voice.fifo"
+format = "wav"
+rate = 24000
+channels = 1
+bus = "Voice"
+volume_db = -3
+buffer_ms = 40
+)");
+    ASSERT_EQ(scene.streams.size(), 2u);
+    const StreamDesc& a = scene.streams[0];
+    EXPECT_EQ(a.source, "-");
+    EXPECT_EQ(a.format, PcmFormat::s16);
+    EXPECT_EQ(a.rate, 48000u);
+    EXPECT_EQ(a.channels, 2u);
+    EXPECT_EQ(a.bus, "Master");
+    EXPECT_EQ(a.buffer_ms, 250u);
+    const StreamDesc& b = scene.streams[1];
+    EXPECT_EQ(b.source, std::string(dir / "voice.fifo"));
+    EXPECT_EQ(b.format, PcmFormat::wav);
+    EXPECT_EQ(b.rate, 24000u);
+    EXPECT_EQ(b.channels, 1u);
+    EXPECT_EQ(b.bus, "Voice");
+    EXPECT_EQ(b.volume_db, -3.0);
+    EXPECT_EQ(b.buffer_ms, 40u);
+    EXPECT_EQ(b.where.line, 6u);
+}
+
+TEST_F(SceneLoader, BadStreamsAreReportedWithSuggestions) {
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\nformat = \"s61\"\n"),
+              "4:10: 'format' in [[stream]] must be one of \"s16\", \"s24\", \"s32\", \"f32\", \"wav\", found "
+              "\"s61\"; did you mean \"s16\"?");
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\nchanels = 1\n"),
+              "4:1: unknown key 'chanels' in [[stream]]; did you mean 'channels'?");
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\nchannels = 9\n"),
+              "4:12: 'channels' in [[stream]] must be an integer between 1 and 8, found 9");
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\nrate = 4000\n"),
+              "4:8: 'rate' in [[stream]] must be an integer between 8000 and 192000 Hz, found 4000");
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\nbuffer_ms = 0\n"),
+              "4:13: 'buffer_ms' in [[stream]] must be an integer between 5 and 10000 ms, found 0");
+    EXPECT_EQ(error("version = 1\n[[stream]]\nformat = \"s16\"\n"),
+              "2:1: missing required key 'source' in [[stream]] (\"-\" for standard input)");
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Voice\"\n[[stream]]\nsource = \"-\"\nbus = \"Voise\"\n"),
+              "6:7: unknown bus \"Voise\" in [[stream]]; did you mean \"Voice\"? (buses: Master, Voice)");
+    EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\n[[stream]]\nsource = \"-\"\n"),
+              "5:10: only one stream can read standard input (\"-\"); the first is at " + scene_path() +
+                  ":3:10; give the others a FIFO path");
+    const auto missing = error("version = 1\n[[stream]]\nsource = \"nope.fifo\"\n");
+    EXPECT_NE(missing.find("3:10: 'source' in [[stream]]: cannot open \"nope.fifo\""), std::string::npos) << missing;
 }
 
 // ---- buses, sends and effects ----------------------------------------------------------
