@@ -134,6 +134,7 @@ private:
     void configure();
     void open_stream();
     bool adopt_format();
+    void measure_length();
     void format_changed();
     bool fill();
     void take_frame(const unsigned char* audio, size_t bytes);
@@ -169,8 +170,26 @@ MpegDecoder::MpegDecoder(std::unique_ptr<ByteSource> src) : src_(std::move(src))
     if (!mh_) fail(std::string("cannot start the MPEG decoder: ") + mpg123_plain_strerror(err));
     configure();
     open_stream();
+    measure_length();
     // Decode the first frame now so a file with no decodable audio is refused at open.
     if (!fill()) fail("no MPEG audio frames found");
+}
+
+// MPEG audio has no reliable length field (a Xing/LAME tag is optional, and
+// the bit rate may vary), so a seekable input is scanned once, frame header
+// to frame header without decoding, for the exact sample count (gapless: less
+// the encoder delay and padding a LAME tag declares). With a length, a long
+// file can stream from disk instead of being decoded into memory.
+void MpegDecoder::measure_length() {
+    if (!src_->seekable()) return;
+    const int rc = mpg123_scan(mh_);
+    rethrow_io_error();
+    if (rc != MPG123_OK) return;
+    const off_t samples = mpg123_length(mh_);
+    // Back to the first sample, as if nothing had been read (the scan moved the reader).
+    if (mpg123_seek(mh_, 0, SEEK_SET) != 0) fail("cannot return to the start after measuring the length: " + last_error());
+    rethrow_io_error();
+    if (samples > 0) info_.frames = static_cast<uint64_t>(samples);
 }
 
 void MpegDecoder::configure() {

@@ -85,6 +85,24 @@ TEST_P(MpegDecoderLame, MatchesMpg123FloatDecode) {
     EXPECT_GT(test::rms_db(got), -12);  // it is the signal, not silence
 }
 
+// The length is known at open (a scan of the frame headers), exactly what
+// decoding gives: with it, long MPEG files can stream from disk.
+TEST_P(MpegDecoderLame, LengthIsKnownAtOpenAndExact) {
+    const Mp3Case c = GetParam();
+    TempDir dir;
+    const std::string plain = make_mp3(dir, c);
+    // Without lame's Info tag nothing in the file says the length: the scan counts the frames.
+    const std::string untagged = dir / "untagged.mp3";
+    test::sh("lame --quiet -t -b 96 " + std::string(c.channels == 1 ? "-m m " : "") + "'" + std::string(dir / "src.wav") +
+             "' '" + untagged + "'");
+    for (const std::string& mp3 : {plain, untagged}) {
+        auto dec = open_decoder_file(mp3);
+        ASSERT_TRUE(dec->info().frames.has_value()) << mp3;
+        EXPECT_EQ(*dec->info().frames, decode_all(*dec).size() / c.channels) << mp3;
+    }
+    EXPECT_EQ(*open_decoder_file(plain)->info().frames, size_t{c.rate} * 2);  // gapless
+}
+
 TEST_P(MpegDecoderLame, SeekGivesTheTailOfAFullDecode) {
     const Mp3Case c = GetParam();
     TempDir dir;

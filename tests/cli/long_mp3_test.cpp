@@ -1,0 +1,40 @@
+// A one-hour MP3 streams from disk: its length is known before decoding (a
+// scan of the frame headers), so `stream = true` decodes it while it renders,
+// in constant memory, instead of 1.4 GB of floats.
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+
+namespace simvx::test {
+namespace {
+
+TEST(LongMp3, OneHourRendersStreamedInUnder40MB) {
+    for (const char* tool : {"sox", "lame"})
+        if (!have_tool(tool)) GTEST_SKIP() << "needs " << tool;
+    TempDir dir;
+    // One hour cheaply: 10 s encoded once (8 kHz mono, 8 kb/s, no Info tag so
+    // the pieces join), then the same frames 360 times over.
+    sh("sox -n -r 8000 -c 1 -b 16 " + (dir / "piece.wav") + " synth 10 sine 440 gain -6");
+    sh("lame --quiet -t -b 8 " + (dir / "piece.wav") + " " + (dir / "piece.mp3"));
+    const std::string piece = read_file(dir / "piece.mp3");
+    std::string hour;
+    for (int i = 0; i < 360; ++i) hour += piece;
+    write_file(dir / "hour.mp3", hour);
+    write_file(dir / "scene.toml", "version = 1\n[[sound]]\nfile = \"hour.mp3\"\nstream = true\n");
+
+    RunResult check = simvx({dir / "scene.toml", "--check"});
+    ASSERT_EQ(check.status, 0) << check.err;
+    EXPECT_NE(check.out.find("MPEG-2.5 Layer III, 8000 Hz, 1 ch, 60:54.7, streamed from disk"), std::string::npos)
+        << check.out;
+
+    // Rendered at the scene's 48 kHz stereo (resampled), into /dev/null: 1.4 GB of floats if decoded whole.
+    RunResult r = run({"/usr/bin/time", "-f", "maxrss_kb=%M", bin(), dir / "scene.toml", "--render", "/dev/null", "-v"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("done: 60:54.7 of audio"), std::string::npos) << r.err;
+    const auto at_kb = r.err.find("maxrss_kb=");
+    ASSERT_NE(at_kb, std::string::npos) << r.err;
+    EXPECT_LT(std::stol(r.err.substr(at_kb + 10)), 40 * 1024);
+}
+
+}  // namespace
+}  // namespace simvx::test
