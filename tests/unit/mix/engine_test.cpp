@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numbers>
 
+#include "dsp/effect_types.hpp"
 #include "mix/engine.hpp"
 #include "support/audio.hpp"
 
@@ -231,6 +232,71 @@ TEST(Engine, StartFrameSkipsIntoTheScene) {
     ASSERT_EQ(out.size(), 6000u);
     EXPECT_EQ(out[0], b->samples[4000]);
     EXPECT_EQ(e.position(), 10000u);
+}
+
+}  // namespace
+}  // namespace simvx
+
+namespace simvx {
+namespace {
+
+// A live stream: its end is known only when its source ends.
+VoiceSetup live(SharedBuffer b, uint64_t start = 0) {
+    VoiceSetup v = voice(std::move(b), start);
+    v.end_frame.reset();
+    v.ends_with_source = true;
+    return v;
+}
+
+TEST(Engine, LiveStreamsEndTheSceneWithWhicheverEndsLast) {
+    const auto sound = make_buffer(noise(2 * 3001, 5), 2);
+    for (size_t stream_frames : {size_t{1000}, size_t{3001}, size_t{10007}}) {
+        const auto stream = make_buffer(noise(2 * stream_frames, 9), 2);
+        std::vector<VoiceSetup> vs;
+        vs.push_back(voice(sound));
+        vs.push_back(live(stream));
+        Engine e(stereo(), std::move(vs));
+        EXPECT_FALSE(e.length().has_value());  // not known before the stream ends
+        EXPECT_FALSE(e.exact_end().has_value());
+        const auto out = render_all(e);
+        const size_t frames = std::max<size_t>(3001, stream_frames);
+        ASSERT_EQ(out.size(), 2 * frames) << stream_frames;
+        EXPECT_EQ(e.length(), frames);
+        for (size_t i = 0; i < out.size(); ++i) {
+            float want = 0.0f;
+            if (i < sound->samples.size()) want += sound->samples[i];
+            if (i < stream->samples.size()) want += stream->samples[i];
+            ASSERT_EQ(out[i], want) << stream_frames << " at " << i;
+        }
+    }
+}
+
+TEST(Engine, LiveStreamBesideALoopPlaysUntilStopped) {
+    std::vector<VoiceSetup> vs;
+    vs.push_back(voice(make_buffer(noise(2 * 500), 2), 0, true));
+    vs.push_back(live(make_buffer(noise(2 * 700), 2)));
+    Engine e(stereo(), std::move(vs));
+    std::vector<float> buf(2 * 4096);
+    for (int i = 0; i < 10; ++i) ASSERT_EQ(e.render(buf), 4096u);
+    EXPECT_FALSE(e.finished());
+    EXPECT_FALSE(e.length().has_value());
+}
+
+TEST(Engine, LiveStreamTailRingsOutAfterItEnds) {
+    const EffectType* delay = find_effect_type("delay");
+    ASSERT_NE(delay, nullptr);
+    EffectConfig config = default_config(*delay);  // 0.25 s echoes, feedback 0.4
+    std::vector<BusSetup> buses(1);
+    buses[0].name = "Master";
+    buses[0].effects.push_back({delay->make(config), true, std::nullopt});
+    std::vector<VoiceSetup> vs;
+    vs.push_back(live(make_buffer(std::vector<float>(2 * 4800, 0.5f), 2)));
+    Engine e(stereo(), std::move(vs), compile_plan(std::move(buses), ProcessSpec{kRate, 1024}));
+    const auto out = render_all(e);
+    EXPECT_EQ(e.length(), 4800u);
+    EXPECT_GT(out.size() / 2, 4800u + kRate / 4);  // at least the first echo
+    EXPECT_LT(out.size() / 2, 4800u + 61 * kRate);  // capped
+    EXPECT_LT(std::fabs(out.back()), 3.2e-5);       // ends below -90 dBFS
 }
 
 }  // namespace
