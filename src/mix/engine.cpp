@@ -90,7 +90,8 @@ bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
     for (const Voice& v : voices_) {
         if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) continue;
         while (!v.setup().source->ready(frames)) {
-            if (std::chrono::steady_clock::now() > deadline) return false;
+            // A stop (Ctrl-C) must not wait for a live producer that may never write again.
+            if (std::chrono::steady_clock::now() > deadline || stop_requested_.load(std::memory_order_relaxed)) return false;
             std::this_thread::sleep_for(std::chrono::microseconds(100));
         }
     }

@@ -49,7 +49,8 @@ public:
 
     // Streamed sources. Not for the render thread: an offline render calls
     // this before each render() so that streams never leave a gap, and live
-    // playback calls it once before starting, to pre-fill. Returns false on timeout.
+    // playback calls it once before starting, to pre-fill. Returns false on
+    // timeout, or at once when a stop has been requested.
     bool wait_for_sources(size_t frames, double timeout_s = 1e9) const;
     // Decode errors that ended streamed sources early, and the gaps live playback filled with silence.
     std::vector<std::string> source_errors() const;

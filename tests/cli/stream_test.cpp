@@ -2,7 +2,10 @@
 // that writes in any pieces, at any pace, rendered exactly; resampled and
 // WAV-headed streams; a late producer during playback; bad streams.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <chrono>
 #include <cmath>
@@ -227,6 +230,24 @@ bus = "Voice"
         EXPECT_LT(worst_spurious_db(first, 48000, {440, 1500, 3000}, 60), -60);
         EXPECT_GT(rms_db(first), rms_db(std::span<const float>(left.data() + 24000, 12000)) + 1.0);
     }
+}
+
+}  // namespace
+}  // namespace simvx::test
+
+namespace simvx::test {
+namespace {
+
+// A render waits for its producer; Ctrl-C must end it even when the producer never writes.
+TEST(StreamInterrupt, RenderWaitingForASilentProducerEndsOnCtrlC) {
+    TempDir dir;
+    const std::string fifo = dir / "voice.fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    Child c({bin(), "--stream", fifo, "--render", dir / "out.wav"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(c.running());  // waiting for data
+    EXPECT_EQ(c.stop(SIGINT, 10), 130);
+    EXPECT_EQ(soxi("-c", dir / "out.wav"), 2);  // a valid WAV of what was rendered
 }
 
 }  // namespace
