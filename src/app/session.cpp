@@ -76,6 +76,10 @@ int run_session(const Options& o) {
     log::info("output: " + sink->describe());
     const auto t1 = std::chrono::steady_clock::now();
     const uint32_t channels = engine.spec().channels;
+    // Read before the render thread starts: a live stream's length is set by it when the stream ends.
+    const double rate = engine.spec().rate;
+    std::optional<double> length_s;
+    if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
     if (o.output == OutputKind::render) {
         // Offline: wait for streamed sources before each block, so the output
         // never depends on how fast the disk or the decoders were.
@@ -100,9 +104,6 @@ int run_session(const Options& o) {
     const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
                       !(o.output == OutputKind::render && o.render_path == "-" && isatty(STDOUT_FILENO));
     ProgressLine progress(show, o.output == OutputKind::render ? "rendering" : "playing");
-    const double rate = engine.spec().rate;
-    std::optional<double> length_s;
-    if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
     int sig = 0;
     while (!sink->wait_done(std::chrono::milliseconds(20))) {
         if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains

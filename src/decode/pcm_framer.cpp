@@ -159,6 +159,7 @@ void PcmFramer::parse_fmt() {
 
 void PcmFramer::convert(const uint8_t* p, size_t frames, std::vector<float>& out) const {
     const size_t n = frames * channels_;
+    if (n == 0) return;  // (an empty span may have no data pointer at all)
     const size_t at = out.size();
     out.resize(at + n);
     float* dst = out.data() + at;

@@ -68,6 +68,7 @@ public:
     // Frames rendered so far (scene time).
     uint64_t position() const noexcept { return position_.load(std::memory_order_relaxed); }
     // Where the sounds end by the length rule; none = plays until stopped.
+    // With live streams, set by the render thread when they end: read it before rendering starts.
     std::optional<uint64_t> length() const noexcept { return length_; }
     // The exact frame where rendering ends, when known before rendering (not
     // with effect tails, which end when the output falls silent).
