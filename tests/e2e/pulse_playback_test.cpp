@@ -96,6 +96,26 @@ TEST_F(PulsePlayback, ATenMillisecondClipArrivesWhole) {
     for (size_t i = 0; i < 480; ++i) ASSERT_NEAR(l[first + i], ramp[i], 1.0 / 32768) << i;  // the sink is s16
 }
 
+// Live PCM piped in while playing: what arrives at the sink is the tone that
+// went in, whole, at the engine rate (24 kHz mono in, resampled).
+TEST_F(PulsePlayback, PipedStreamArrivesWhole) {
+    sh("sox -n -r 24000 -c 1 -b 16 -e signed-integer -t raw " + (dir / "voice.raw") + " synth 1 sine 1000 vol 0.5");
+    RunResult played;
+    const Pcm rec = server->record_while([&] {
+        played = simvx({"--stream", "-", "--stream-rate", "24000", "--stream-channels", "1", "--latency-ms", "100"},
+                       read_file(dir / "voice.raw"));
+    });
+    ASSERT_EQ(played.status, 0) << played.err;
+    EXPECT_EQ(played.err.find("underrun"), std::string::npos) << played.err;
+    const auto [first, last] = active_span(rec, 0.01f);
+    ASSERT_LT(first, rec.frames());
+    EXPECT_NEAR(static_cast<double>(last - first), 48000.0, 48.0);  // one second, nothing cut
+    const auto l = rec.channel(1);
+    const std::span<const float> middle(l.data() + first + 4800, 38400);
+    EXPECT_NEAR(test::peak_frequency(middle, 48000), 1000.0, 0.5);
+    EXPECT_NEAR(test::rms_db(middle), 20 * std::log10(0.5 / std::sqrt(2.0)), 0.2);
+}
+
 TEST_F(PulsePlayback, NoServerFailsAtOnceWithAHint) {
     write_wav(dir / "a.wav", interleave({std::vector<float>(4800, 0.1f)}, 48000), WavFormat::s16);
     RunResult r = run({"env", "PULSE_SERVER=unix:" + (dir / "nowhere"), bin(), dir / "a.wav"});
