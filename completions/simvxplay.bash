@@ -9,6 +9,8 @@ _simvxplay() {
             return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
+        --dither)
+            COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
@@ -29,7 +31,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --device --list-devices --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
