@@ -9,6 +9,8 @@ _simvxplay() {
             return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
+        --dither)
+            COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
@@ -21,6 +23,8 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "8000 16000 22050 24000 32000 44100 48000 96000" -- "$cur")); return ;;
         --stream-channels)
             COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8" -- "$cur")); return ;;
+        --device)
+            COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
         --latency-ms|--duration|--volume-db|--start-at|--stream-volume-db|--stream-buffer-ms)
             return ;;
         --mute|--solo|--stream-bus)
@@ -35,7 +39,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-buffer-ms --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
