@@ -28,16 +28,6 @@ std::vector<float> voice_samples() {
     return stereo;
 }
 
-std::string s16_bytes(const std::vector<float>& samples) {
-    std::string b;
-    for (float x : samples) {
-        const auto v = static_cast<int16_t>(std::lrint(x * 32768.0f));
-        b.push_back(static_cast<char>(v & 0xFF));
-        b.push_back(static_cast<char>((v >> 8) & 0xFF));
-    }
-    return b;
-}
-
 double window_rms_db(const std::vector<float>& left, double from_s, double to_s) {
     const auto a = static_cast<size_t>(from_s * kRate), b = static_cast<size_t>(to_s * kRate);
     return rms_db(std::span<const float>(left.data() + a, b - a));
@@ -51,7 +41,7 @@ TEST(VoiceOverBed, BedDucksByTheGainReductionWhileTheVoiceSpeaksAndRecovers) {
 
     RunResult r = simvx({dir / "scene.toml", "--stream", "-", "--stream-bus", "Voice", "--duration", "4",
                          "--render", dir / "ducked.wav", "--render-format", "f32"},
-                        s16_bytes(voice));
+                        to_s16le(voice));
     ASSERT_EQ(r.status, 0) << r.err;
     const Pcm plain = render_f32(dir / "scene.toml", dir / "plain.wav", {"--duration", "4"});
     const Pcm ducked = sox_read(dir / "ducked.wav");

@@ -118,6 +118,17 @@ Pcm from_f32le(const std::string& bytes, uint32_t rate, uint32_t channels) {
     return p;
 }
 
+std::string to_s16le(std::span<const float> samples) {
+    std::string b;
+    b.reserve(samples.size() * 2);
+    for (float x : samples) {
+        const auto v = static_cast<int16_t>(std::clamp(std::lrint(x * 32768.0f), -32768L, 32767L));
+        b.push_back(static_cast<char>(v & 0xFF));
+        b.push_back(static_cast<char>((v >> 8) & 0xFF));
+    }
+    return b;
+}
+
 std::vector<int16_t> from_s16le(const std::string& bytes) {
     std::vector<int16_t> v(bytes.size() / 2);
     std::memcpy(v.data(), bytes.data(), v.size() * 2);

@@ -38,6 +38,8 @@ Pcm sox_read(const std::string& path);
 // Interprets raw little-endian bytes.
 Pcm from_f32le(const std::string& bytes, uint32_t rate, uint32_t channels);
 std::vector<int16_t> from_s16le(const std::string& bytes);
+// Samples → raw s16le bytes (rounded, clamped), as a producer pipes them.
+std::string to_s16le(std::span<const float> samples);
 
 // Levels (dBFS of sample values; full scale = 1.0).
 double peak_db(std::span<const float> x);

@@ -42,16 +42,6 @@ struct Pipe {
     }
 };
 
-std::string s16_bytes(const std::vector<float>& samples) {
-    std::string b;
-    for (float x : samples) {
-        const auto v = static_cast<int16_t>(std::lrint(x * 32768.0f));
-        b.push_back(static_cast<char>(v & 0xFF));
-        b.push_back(static_cast<char>((v >> 8) & 0xFF));
-    }
-    return b;
-}
-
 void wait_ready(const PipeSource& s, size_t frames) {
     while (!s.ready(frames)) std::this_thread::sleep_for(std::chrono::microseconds(200));
 }
@@ -82,7 +72,7 @@ TEST(PipeSource, RandomWriteSizesArriveExactlyAndTheEndEndsIt) {
     const auto left = test::sine(440, 48000, 30000, 0.5), right = test::sine(660, 48000, 30000, 0.5);
     std::vector<float> samples;
     for (size_t i = 0; i < left.size(); ++i) samples.insert(samples.end(), {left[i], right[i]});
-    const std::string bytes = s16_bytes(samples);
+    const std::string bytes = test::to_s16le(samples);
     PipeSource s(setup_for(p));
     std::thread writer([&] {
         std::mt19937 rng(3);
@@ -106,7 +96,7 @@ TEST(PipeSource, LateProducerGivesAFadedGapCountedOnceThenResumes) {
     Pipe p;
     PipeSource s(setup_for(p));
     const std::vector<float> dc(4800 * 2, 0.5f);
-    p.write_all(s16_bytes(dc));
+    p.write_all(test::to_s16le(dc));
     const auto first = pull_waiting(s, 4800);
     ASSERT_EQ(first.size(), dc.size());
     EXPECT_EQ(first, dc);
@@ -124,7 +114,7 @@ TEST(PipeSource, LateProducerGivesAFadedGapCountedOnceThenResumes) {
     for (float x : gap) ASSERT_EQ(x, 0.0f);
 
     // Data returns: once enough is buffered it fades back in over 5 ms.
-    p.write_all(s16_bytes(dc));
+    p.write_all(test::to_s16le(dc));
     p.close_write();
     const auto back = pull_waiting(s, 6000);
     ASSERT_EQ(back.size(), dc.size());  // all of it, then the end
@@ -151,7 +141,7 @@ TEST(PipeSource, FullBufferPushesBackOnTheProducer) {
     Pipe p;
     PipeSource s(setup_for(p, 4800));
     // 2 s of audio: far more than the buffer (0.1 s) and the pipe (64 KiB) hold.
-    const std::string bytes = s16_bytes(std::vector<float>(96000 * 2, 0.25f));
+    const std::string bytes = test::to_s16le(std::vector<float>(96000 * 2, 0.25f));
     std::atomic<size_t> written{0};
     std::thread writer([&] {
         for (size_t at = 0; at < bytes.size(); at += 4000) {
@@ -180,7 +170,7 @@ TEST(PipeSource, MonoWavHeaderArrivingLateSetsTheChannels) {
                           1, 0, 1, 0, static_cast<char>(0x80), static_cast<char>(0xBB), 0, 0, 0, 0x77, 1, 0,
                           2, 0, 16, 0, 'd', 'a', 't', 'a', -1, -1, -1, -1};
     p.write_all(header);
-    p.write_all(s16_bytes(std::vector<float>(3000, 0.5f)));
+    p.write_all(test::to_s16le(std::vector<float>(3000, 0.5f)));
     p.close_write();
     wait_ready(s, 480);
     EXPECT_EQ(s.channels(), 1u);
