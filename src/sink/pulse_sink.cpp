@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/thread_priority.hpp"
 #include "sink/pulse_connection.hpp"
 #include "sink/pulse_devices.hpp"
 
@@ -106,8 +107,9 @@ bool PulseSink::create_stream(bool corked) {
     attr.prebuf = static_cast<uint32_t>(-1);
     attr.minreq = static_cast<uint32_t>(-1);
     attr.fragsize = static_cast<uint32_t>(-1);
-    auto flags = static_cast<pa_stream_flags_t>(PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE |
-                                                PA_STREAM_INTERPOLATE_TIMING);
+    // No automatic timing updates: nothing here asks for the latency while
+    // playing, and the updates cost a server round trip ten times a second.
+    auto flags = PA_STREAM_ADJUST_LATENCY;
     if (corked) flags = static_cast<pa_stream_flags_t>(flags | PA_STREAM_START_CORKED);
     const char* device = config_.device.empty() ? nullptr : config_.device.c_str();
     return pa_stream_connect_playback(stream_, device, &attr, flags, nullptr, nullptr) >= 0;
@@ -185,6 +187,10 @@ void PulseSink::open(const AudioSpec& spec) {
 }
 
 void PulseSink::start(PullFn pull) {
+    // The main loop thread renders: it asks for real-time scheduling first.
+    pa_threaded_mainloop_once_unlocked(
+        connection_->loop(),
+        [](pa_threaded_mainloop*, void*) { raise_audio_thread_priority(); }, nullptr);
     PulseLock lock(*connection_);
     pull_ = std::move(pull);
     started_ = true;
