@@ -424,6 +424,9 @@ const std::string kMaster = "Master";
 
 constexpr std::array<Choice<PanLaw>, 2> kPanLaws{{{"balance", PanLaw::balance},
                                                   {"constant_power", PanLaw::constant_power}}};
+constexpr std::array<Choice<ResamplerKind>, 3> kResamplers{{{"sinc", ResamplerKind::sinc},
+                                                           {"cubic", ResamplerKind::cubic},
+                                                           {"linear", ResamplerKind::linear}}};
 
 // A [[sound]] while the scene is read: the description and the nodes the
 // cross-sound rules need.
@@ -445,6 +448,8 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
         {"duration", number_field(&EngineSettings::duration, Range{0, 86400, true, "s"})},
         {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLaws))},
+        {"resampler",
+         choice_field(&EngineSettings::resampler, std::span<const Choice<ResamplerKind>>(kResamplers))},
         {"speed_of_sound", {}},
         {"doppler_factor", {}},
     };
@@ -641,16 +646,6 @@ void read_file_key(Checker& c, const Item& it, SoundEntry& s) {
     }
 }
 
-void read_pitch(Checker& c, const Item& it, SoundEntry& s) {
-    auto v = read_number(c, it, Range{0.01, 16, false, ""});
-    if (!v) return;
-    if (*v != 1.0)
-        c.error(it.node.source(), not_supported_yet("pitch = " + literal(it.node) + " (varispeed)") +
-                                      "; only pitch = 1.0 plays now");
-    else
-        s.desc.pitch = *v;
-}
-
 void read_stream_mode(Checker& c, const Item& it, SoundEntry& s) {
     if (auto* b = it.node.as_boolean()) {
         s.desc.stream = b->get() ? StreamMode::always : StreamMode::never;
@@ -686,7 +681,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
              }
          }},
         {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
-        {"pitch", read_pitch},
+        {"pitch", on_desc(number_field(&SoundDesc::pitch, Range{0.01, 16, false, ""}))},
         {"loop", on_desc(bool_field(&SoundDesc::loop))},
         {"loop_start", on_desc(number_field(&SoundDesc::loop_start, at_least_zero("s")))},
         {"loop_end", on_desc(number_field(&SoundDesc::loop_end, at_least_zero("s")))},

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dsp/effect_types.hpp"
+#include "dsp/resampler_kind.hpp"
 
 namespace simvx {
 
@@ -29,6 +30,7 @@ struct EngineSettings {
     uint32_t latency_ms = 20;
     std::optional<double> duration;  // seconds; overrides the length rule
     PanLaw pan_law = PanLaw::balance;
+    ResamplerKind resampler = ResamplerKind::sinc;  // for pitched sounds
 };
 
 // An extra post-fader send from a bus or a sound into another bus.

@@ -276,7 +276,7 @@ TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
               "4:1: unknown key 'reverb_mix' in [[sound]]; allowed keys: name, file, bus, volume_db, pitch, loop, "
               "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stream, sends");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
-              "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law");
+              "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler");
 }
 
 TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {
@@ -325,8 +325,16 @@ TEST_F(SceneLoader, FormatKeysNotSupportedYetSaySo) {
     EXPECT_EQ(error("version = 1\n[[stream]]\nsource = \"-\"\n"), "2:3: '[[stream]]'" + later);
     EXPECT_EQ(error("version = 1\n[engine]\nspeed_of_sound = 340\n"), "3:1: 'speed_of_sound' in [engine]" + later);
     EXPECT_EQ(error("version = 1\n[engine]\ndoppler_factor = 0\n"), "3:1: 'doppler_factor' in [engine]" + later);
-    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n"),
-              "4:9: pitch = 1.5 (varispeed)" + later + "; only pitch = 1.0 plays now");
+}
+
+TEST_F(SceneLoader, PitchAndResamplerLoad) {
+    const Scene scene = load("version = 1\n[engine]\nresampler = \"cubic\"\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n");
+    EXPECT_EQ(scene.engine.resampler, ResamplerKind::cubic);
+    EXPECT_EQ(scene.sounds.at(0).pitch, 1.5);
+    EXPECT_EQ(load("version = 1\n").engine.resampler, ResamplerKind::sinc);
+    EXPECT_EQ(error("version = 1\n[engine]\nresampler = \"cubc\"\n"),
+              "3:13: 'resampler' in [engine] must be one of \"sinc\", \"cubic\", \"linear\", found \"cubc\"; "
+              "did you mean \"cubic\"?");
 }
 
 // ---- buses, sends and effects ----------------------------------------------------------
