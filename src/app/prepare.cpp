@@ -101,10 +101,26 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
     for (auto& t : threads) t.join();
 }
 
-// A pitched sound plays through a variable-rate resampler that also converts
-// the file's rate: it reads the file at its own rate. Unpitched sounds keep
-// the fixed-ratio conversion at load time (and the identity render exact).
-bool resampled(const SoundDesc& s) { return s.pitch != 1.0; }
+// A 3D sound's view of the scene, or nothing for a 2D sound.
+std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s) {
+    if (!s.spatial) return nullptr;
+    return std::make_unique<Spatializer>(SpatialSetup{.source = *s.spatial,
+                                                      .listener = scene.listener,
+                                                      .pan_law = scene.engine.pan_law,
+                                                      .speed_of_sound = scene.engine.speed_of_sound,
+                                                      .doppler_factor = scene.engine.doppler_factor * s.spatial->doppler,
+                                                      .rate = scene.engine.sample_rate});
+}
+
+// A pitched sound, or a 3D one with doppler, plays through a variable-rate
+// resampler that also converts the file's rate: it reads the file at its own
+// rate. Other sounds keep the fixed-ratio conversion at load time (and the
+// identity render exact).
+bool resampled(const Scene& scene, const SoundDesc& s) {
+    if (s.pitch != 1.0) return true;
+    const auto spatial = spatializer(scene, s);
+    return spatial && spatial->has_doppler();
+}
 
 std::string prefix(const SourceLocation& where) {
     return where.line ? where.str() + ": " : std::string();
@@ -178,7 +194,7 @@ PreparedScene prepare_scene(const Scene& scene) {
         if (!f.error.empty()) continue;
         streamed[i] = should_stream(scene.sounds[i], f.info);
         if (streamed[i]) continue;
-        if (resampled(scene.sounds[i])) f.needs_native = true;
+        if (resampled(scene, scene.sounds[i])) f.needs_native = true;
         else f.needs_memory = true;
     }
     load_buffers(files, rate);
@@ -198,7 +214,7 @@ PreparedScene prepare_scene(const Scene& scene) {
         summary.streamed = summary.streamed || streamed[i];
         // Positions in the sound's own frames: the engine rate, or the file's
         // rate for a pitched sound (its resampler converts both at once).
-        const bool varispeed = resampled(s);
+        const bool varispeed = resampled(scene, s);
         const uint32_t unit = varispeed ? f.info.spec.rate : rate;
         auto at = [unit](double seconds) { return static_cast<uint64_t>(std::llround(seconds * unit)); };
         // Input frames per engine frame.
@@ -243,6 +259,7 @@ PreparedScene prepare_scene(const Scene& scene) {
         if (v.end_frame) previous_end = *v.end_frame;
         v.gain = db_to_gain(s.volume_db);
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
+        v.spatial = spatializer(scene, s);
         v.fade_in_frames = frames(s.fade_in);
         v.fade_out_frames = frames(s.fade_out);
         v.bus = bus_index(scene, s.bus);
@@ -271,8 +288,11 @@ PreparedScene prepare_scene(const Scene& scene) {
             v.source = std::make_unique<BufferSource>(varispeed ? f.native : f.buffer, position, s.loop, loop_start,
                                                       loop_end);
         }
-        if (varispeed)
-            v.source = std::make_unique<VarispeedSource>(std::move(v.source), scene.engine.resampler, ratio, ratio);
+        if (varispeed) {
+            // Doppler glides the ratio within [base / max shift, base × max shift].
+            const double max_ratio = v.spatial && v.spatial->has_doppler() ? ratio * kMaxDopplerShift : ratio;
+            v.source = std::make_unique<VarispeedSource>(std::move(v.source), scene.engine.resampler, ratio, max_ratio);
+        }
         p.voices.push_back(std::move(v));
     }
     if (!problems.empty()) {

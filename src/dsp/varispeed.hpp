@@ -36,6 +36,8 @@ public:
     // The ratio to reach at the end of the next process() call.
     void set_ratio(double ratio) noexcept;
     double ratio() const noexcept { return ratio_; }
+    // Sets the ratio at once (before the first process(): later it would step).
+    void jump_to_ratio(double ratio) noexcept { ratio_ = target_ = clamp(ratio); }
 
     // Writes up to `frames` interleaved output frames. Fewer only once the
     // read position has passed the last input frame: an input of N frames

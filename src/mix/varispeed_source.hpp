@@ -25,6 +25,8 @@ public:
 
     // Render thread: the ratio to glide to over the next pull().
     void set_ratio(double ratio) noexcept { varispeed_.set_ratio(ratio); }
+    // Before the first pull: start at this ratio, without a glide.
+    void jump_to_ratio(double ratio) noexcept { varispeed_.jump_to_ratio(ratio); }
     double ratio() const noexcept { return varispeed_.ratio(); }
 
 private:
