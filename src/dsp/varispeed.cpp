@@ -10,7 +10,8 @@ namespace {
 
 constexpr int kTaps = static_cast<int>(Varispeed::kSincTaps);
 constexpr int kHalf = kTaps / 2;
-constexpr int kPhases = 512;      // table rows per unit of input time
+constexpr int kPhases = 256;      // table rows per unit of input time
+constexpr int kFine = 256;        // steps per unit of the stretched kernel's table
 constexpr double kBeta = 10.06;   // Kaiser beta for about 100 dB of stopband
 constexpr size_t kChunk = 512;    // input frames pulled per refill
 
@@ -38,11 +39,11 @@ double kernel(double u) {
 // Rows for the unstretched kernel: row p holds, for read-position fraction
 // p/kPhases, the kTaps coefficients of frames ipos-kHalf+1 .. ipos+kHalf,
 // followed by the difference to row p+1 (for interpolating between rows).
-// `flat` samples the kernel at steps of 1/kPhases over [-kHalf, kHalf], for
-// the stretched kernel.
+// `pairs` samples the kernel at steps of 1/kFine over [-kHalf, kHalf], each
+// value with the slope to the next, for// the stretched kernel.
 struct Tables {
-    std::vector<float> rows, flat;
-    Tables() : rows(static_cast<size_t>(kPhases) * 2 * kTaps), flat(2 * kHalf * kPhases + 2) {
+    std::vector<float> rows, pairs;
+    Tables() : rows(static_cast<size_t>(kPhases) * 2 * kTaps), pairs(2 * (2 * kHalf * kFine + 2)) {
         std::vector<double> at(static_cast<size_t>(kPhases + 1) * kTaps);
         for (int p = 0; p <= kPhases; ++p)
             for (int j = 0; j < kTaps; ++j)
@@ -53,7 +54,13 @@ struct Tables {
                 rows[static_cast<size_t>(p) * 2 * kTaps + j] = static_cast<float>(a);
                 rows[static_cast<size_t>(p) * 2 * kTaps + kTaps + j] = static_cast<float>(b - a);
             }
-        for (size_t m = 0; m < flat.size(); ++m) flat[m] = static_cast<float>(kernel(-kHalf + static_cast<double>(m) / kPhases));
+        const size_t fine = pairs.size() / 2;
+        for (size_t m = 0; m < fine; ++m) {
+            const double a = kernel(-kHalf + static_cast<double>(m) / kFine);
+            const double b = kernel(-kHalf + static_cast<double>(m + 1) / kFine);
+            pairs[2 * m] = static_cast<float>(a);
+            pairs[2 * m + 1] = static_cast<float>(b - a);
+        }
     }
 };
 
@@ -62,20 +69,23 @@ const Tables& tables() {
     return t;
 }
 
+// Positions are 32.32 fixed point (history index, fraction): the hot loop
+// advances and compares integers, and the fraction's top bits pick the table row.
+constexpr int kFracBits = 32;
+constexpr uint64_t kOne = uint64_t{1} << kFracBits;
+constexpr int kRowBits = 8;  // log2(kPhases)
+static_assert(1 << kRowBits == kPhases);
+
 // Everything one run of output frames needs, copied out of the Varispeed so
 // the hot loop works on locals.
 struct Cursor {
     const float* ch0;
     const float* ch1;
-    uint32_t channels;
-    ResamplerKind kind;
-    size_t ipos;
-    double frac;
-    size_t refill_at;   // produce while ipos < refill_at
-    bool ended;
-    size_t end_index;
-    double r0, dr;      // ratio of output frame k of the process() call: r0 + dr * (k + 1)
-    size_t k;           // output frames of this process() call so far
+    uint64_t pos;        // read position
+    uint64_t refill_at;  // stop before pos reaches this (the kernel would read past the history)
+    uint64_t end;        // stop at this position: the end of the input (or never)
+    int64_t step;        // ratio of the next frame
+    int64_t dstep;       // change of the ratio per frame (a glide)
 };
 
 using v8 = float __attribute__((vector_size(32)));
@@ -83,117 +93,155 @@ using v8 = float __attribute__((vector_size(32)));
 using v8u = float __attribute__((vector_size(32), aligned(4), may_alias));
 #define load8(p) (*reinterpret_cast<const v8u*>(p))
 
+using v4 = float __attribute__((vector_size(16)));
+
+// A tree of adds (a serial sum would put 7 dependent adds on every output frame).
 inline float hsum(const v8& v) {
-    float s = 0;
-    for (int i = 0; i < 8; ++i) s += v[i];
-    return s;
+    v4 a = __builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7);
+    a += __builtin_shufflevector(a, a, 2, 3, 0, 1);
+    return a[0] + a[1];
+}
+
+template <bool Stereo>
+[[gnu::always_inline]] inline void sinc_unit(const Cursor& c, const float* rows, float& l, float& r) {
+    const auto ipos = static_cast<size_t>(c.pos >> kFracBits);
+    const auto frac = static_cast<uint32_t>(c.pos);
+    const uint32_t row = frac >> (kFracBits - kRowBits);
+    const float pf = static_cast<float>(frac & ((1u << (kFracBits - kRowBits)) - 1)) * (1.0f / (1u << (kFracBits - kRowBits)));
+    const float* co = rows + static_cast<size_t>(row) * 2 * kTaps;
+    const float* de = co + kTaps;
+    const size_t first = ipos + 1 - kHalf;
+    const v8 vf = {pf, pf, pf, pf, pf, pf, pf, pf};
+    v8 al = {}, ar = {};
+    for (int j = 0; j < kTaps; j += 8) {
+        const v8 w = load8(co + j) + vf * load8(de + j);
+        al += w * load8(c.ch0 + first + j);
+        if constexpr (Stereo) ar += w * load8(c.ch1 + first + j);
+    }
+    l = hsum(al);
+    if constexpr (Stereo) r = hsum(ar);
+}
+
+// The sinc stretched by a ratio above 1 (its cutoff follows the output's
+// Nyquist frequency). The stretch is rounded up so that successive taps step
+// through the fine table by a whole number of entries: every tap then shares
+// one interpolation fraction.
+template <bool Stereo>
+[[gnu::always_inline]] inline void sinc_stretched(const Cursor& c, const float* pairs, double ratio, float& l,
+                                                  float& r) {
+    const auto stride = static_cast<uint32_t>(std::max(1.0, std::floor(kFine / ratio)));
+    const double scale = static_cast<double>(kFine) / stride;
+    const double pos = static_cast<double>(c.pos) / kOne;
+    const double reach = kHalf * scale;
+    const auto lo = static_cast<size_t>(std::floor(pos - reach)) + 1;
+    const double idx0 = (static_cast<double>(lo) - pos) * stride + kHalf * kFine;  // > 0
+    const auto m0 = static_cast<uint32_t>(idx0);
+    const float f = static_cast<float>(idx0 - m0);
+    const uint32_t taps = (2 * kHalf * kFine - m0) / stride + 1;
+    // Table entries a stride apart, each pair (value, slope) in one cache line;
+    // four independent sums keep the FMAs overlapping. The 1/scale gain
+    // (unity gain at DC) applies once, to the sums.
+    float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    const float* x0 = c.ch0 + lo;
+    const float* x1 = c.ch1 + lo;
+    const float* e = pairs + 2 * static_cast<size_t>(m0);
+    const size_t es = 2 * static_cast<size_t>(stride);
+    uint32_t j = 0;
+    for (; j + 4 <= taps; j += 4, e += 4 * es) {
+        const float w0 = e[0] + f * e[1], w1 = e[es] + f * e[es + 1];
+        const float w2 = e[2 * es] + f * e[2 * es + 1], w3 = e[3 * es] + f * e[3 * es + 1];
+        l0 += w0 * x0[j];
+        l1 += w1 * x0[j + 1];
+        l2 += w2 * x0[j + 2];
+        l3 += w3 * x0[j + 3];
+        if constexpr (Stereo) {
+            r0 += w0 * x1[j];
+            r1 += w1 * x1[j + 1];
+            r2 += w2 * x1[j + 2];
+            r3 += w3 * x1[j + 3];
+        }
+    }
+    for (; j < taps; ++j, e += es) {
+        const float w = e[0] + f * e[1];
+        l0 += w * x0[j];
+        if constexpr (Stereo) r0 += w * x1[j];
+    }
+    const auto gain = static_cast<float>(1.0 / scale);
+    l = ((l0 + l1) + (l2 + l3)) * gain;
+    if constexpr (Stereo) r = ((r0 + r1) + (r2 + r3)) * gain;
+}
+
+template <ResamplerKind Kind, bool Stereo>
+[[gnu::always_inline]] inline size_t run_kind(Cursor& c, float* out, size_t frames) {
+    const Tables& t = tables();
+    size_t n = 0;
+    for (; n < frames; ++n) {
+        if (c.pos >= c.refill_at || c.pos >= c.end) break;
+        const auto ipos = static_cast<size_t>(c.pos >> kFracBits);
+        float l = 0, r = 0;
+        if constexpr (Kind == ResamplerKind::linear) {
+            const float f = static_cast<float>(static_cast<uint32_t>(c.pos)) * 0x1p-32f;
+            l = c.ch0[ipos] + f * (c.ch0[ipos + 1] - c.ch0[ipos]);
+            if constexpr (Stereo) r = c.ch1[ipos] + f * (c.ch1[ipos + 1] - c.ch1[ipos]);
+        } else if constexpr (Kind == ResamplerKind::cubic) {
+            // Catmull-Rom through frames ipos-1 .. ipos+2.
+            const float f = static_cast<float>(static_cast<uint32_t>(c.pos)) * 0x1p-32f, f2 = f * f, f3 = f2 * f;
+            const float w0 = 0.5f * (-f3 + 2 * f2 - f), w1 = 0.5f * (3 * f3 - 5 * f2 + 2);
+            const float w2 = 0.5f * (-3 * f3 + 4 * f2 + f), w3 = 0.5f * (f3 - f2);
+            const float* x = c.ch0 + ipos - 1;
+            l = w0 * x[0] + w1 * x[1] + w2 * x[2] + w3 * x[3];
+            if constexpr (Stereo) {
+                x = c.ch1 + ipos - 1;
+                r = w0 * x[0] + w1 * x[1] + w2 * x[2] + w3 * x[3];
+            }
+        } else {
+            if (c.step <= static_cast<int64_t>(kOne))
+                sinc_unit<Stereo>(c, t.rows.data(), l, r);
+            else
+                sinc_stretched<Stereo>(c, t.pairs.data(), static_cast<double>(c.step) / kOne, l, r);
+        }
+        if constexpr (Stereo) {
+            out[2 * n] = l;
+            out[2 * n + 1] = r;
+        } else {
+            out[n] = l;
+        }
+        c.pos += static_cast<uint64_t>(c.step);
+        c.step += c.dstep;
+    }
+    return n;
 }
 
 // Output frames until `frames` are done, the history needs a refill, or the
 // read position passes the end of the input. Compiled twice: for AVX2+FMA
 // machines and for the x86-64 baseline, chosen at load time.
 __attribute__((target_clones("arch=x86-64-v3", "default")))
-size_t run(Cursor& c, float* out, size_t frames) {
-    const Tables& t = tables();
-    const float* rows = t.rows.data();
-    const float* flat = t.flat.data();
-    const bool stereo = c.channels == 2;
-    size_t n = 0;
-    for (; n < frames; ++n) {
-        if (c.ipos >= c.refill_at) break;
-        if (c.ended && static_cast<double>(c.ipos) + c.frac >= static_cast<double>(c.end_index)) break;
-        const double r = c.r0 + c.dr * static_cast<double>(c.k + 1);
-        float l = 0, rr = 0;
-        switch (c.kind) {
-            case ResamplerKind::linear: {
-                const float f = static_cast<float>(c.frac);
-                l = c.ch0[c.ipos] + f * (c.ch0[c.ipos + 1] - c.ch0[c.ipos]);
-                if (stereo) rr = c.ch1[c.ipos] + f * (c.ch1[c.ipos + 1] - c.ch1[c.ipos]);
-                break;
-            }
-            case ResamplerKind::cubic: {
-                // Catmull-Rom through frames ipos-1 .. ipos+2.
-                const float f = static_cast<float>(c.frac), f2 = f * f, f3 = f2 * f;
-                const float w0 = 0.5f * (-f3 + 2 * f2 - f), w1 = 0.5f * (3 * f3 - 5 * f2 + 2);
-                const float w2 = 0.5f * (-3 * f3 + 4 * f2 + f), w3 = 0.5f * (f3 - f2);
-                const float* x = c.ch0 + c.ipos - 1;
-                l = w0 * x[0] + w1 * x[1] + w2 * x[2] + w3 * x[3];
-                if (stereo) {
-                    x = c.ch1 + c.ipos - 1;
-                    rr = w0 * x[0] + w1 * x[1] + w2 * x[2] + w3 * x[3];
-                }
-                break;
-            }
-            case ResamplerKind::sinc: {
-                if (r <= 1.0) {
-                    const double p = c.frac * kPhases;
-                    const int row = std::min(static_cast<int>(p), kPhases - 1);
-                    const float pf = static_cast<float>(p - row);
-                    const float* co = rows + static_cast<size_t>(row) * 2 * kTaps;
-                    const float* de = co + kTaps;
-                    const size_t first = c.ipos + 1 - kHalf;
-                    const v8 vf = {pf, pf, pf, pf, pf, pf, pf, pf};
-                    v8 al = {}, ar = {};
-                    if (stereo) {
-                        for (int j = 0; j < kTaps; j += 8) {
-                            const v8 w = load8(co + j) + vf * load8(de + j);
-                            al += w * load8(c.ch0 + first + j);
-                            ar += w * load8(c.ch1 + first + j);
-                        }
-                        rr = hsum(ar);
-                    } else {
-                        for (int j = 0; j < kTaps; j += 8) al += (load8(co + j) + vf * load8(de + j)) * load8(c.ch0 + first + j);
-                    }
-                    l = hsum(al);
-                } else {
-                    // Stretched by r: the cutoff follows the output's Nyquist frequency.
-                    const double reach = kHalf * r;
-                    const double pos = static_cast<double>(c.ipos) + c.frac;
-                    const auto lo = static_cast<size_t>(std::floor(pos - reach)) + 1;
-                    const auto hi = static_cast<size_t>(std::floor(pos + reach));
-                    const double step = kPhases / r;
-                    double idx = (static_cast<double>(lo) - pos) * step + kHalf * kPhases;
-                    double sl = 0, sr = 0;
-                    for (size_t i = lo; i <= hi; ++i, idx += step) {
-                        const auto m = static_cast<size_t>(idx);
-                        const float f = static_cast<float>(idx - static_cast<double>(m));
-                        const float w = flat[m] + f * (flat[m + 1] - flat[m]);
-                        sl += w * c.ch0[i];
-                        if (stereo) sr += w * c.ch1[i];
-                    }
-                    l = static_cast<float>(sl / r);
-                    rr = static_cast<float>(sr / r);
-                }
-                break;
-            }
-        }
-        if (stereo) {
-            out[2 * n] = l;
-            out[2 * n + 1] = rr;
-        } else {
-            out[n] = l;
-        }
-        c.frac += r;
-        if (c.frac >= 1.0) {
-            const auto whole = static_cast<size_t>(c.frac);
-            c.ipos += whole;
-            c.frac -= static_cast<double>(whole);
-        }
-        ++c.k;
+size_t run(Cursor& c, ResamplerKind kind, bool stereo, float* out, size_t frames) {
+    switch (kind) {
+        case ResamplerKind::linear:
+            return stereo ? run_kind<ResamplerKind::linear, true>(c, out, frames)
+                          : run_kind<ResamplerKind::linear, false>(c, out, frames);
+        case ResamplerKind::cubic:
+            return stereo ? run_kind<ResamplerKind::cubic, true>(c, out, frames)
+                          : run_kind<ResamplerKind::cubic, false>(c, out, frames);
+        case ResamplerKind::sinc: break;
     }
-    return n;
+    return stereo ? run_kind<ResamplerKind::sinc, true>(c, out, frames)
+                  : run_kind<ResamplerKind::sinc, false>(c, out, frames);
 }
 
 }  // namespace
 
 Varispeed::Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio, double max_ratio)
-    : kind_(kind), channels_(channels == 1 ? 1 : 2), max_ratio_(std::max(max_ratio, 1.0)) {
+    : kind_(kind), channels_(channels == 1 ? 1 : 2), max_ratio_(std::clamp(max_ratio, 1.0, kMaxRatio)) {
     ratio_ = target_ = clamp(initial_ratio);
     if (kind_ == ResamplerKind::sinc) {
         (void)tables();  // built here, never on the render thread
-        const auto reach = static_cast<size_t>(std::ceil(kHalf * max_ratio_));
+        // The widest stretched kernel (its stretch rounded as in sinc_stretched), plus a vector's padding.
+        const double widest = static_cast<double>(kFine) / std::max(1.0, std::floor(kFine / max_ratio_));
+        const auto reach = static_cast<size_t>(std::ceil(kHalf * widest));
         left_ = reach + 2;
-        right_ = reach + 2;
+        right_ = reach + 10;
     } else {
         left_ = 2;
         right_ = 3;
@@ -248,27 +296,26 @@ void Varispeed::refill(Pull pull, void* context) noexcept {
 size_t Varispeed::process(float* out, size_t frames, Pull pull, void* context) noexcept {
     if (frames == 0) return 0;
     Cursor c{};
-    c.channels = channels_;
-    c.kind = kind_;
-    c.r0 = ratio_;
-    c.dr = (target_ - ratio_) / static_cast<double>(frames);
+    // The glide: frame k of this call advances by r0 + dr (k + 1).
+    const double dr = (target_ - ratio_) / static_cast<double>(frames);
+    c.step = std::llround((ratio_ + dr) * kOne);
+    c.dstep = std::llround(dr * kOne);
     size_t done = 0;
     while (done < frames) {
         if (ipos_ + right_ >= avail_) refill(pull, context);
         c.ch0 = hist_.data();
         c.ch1 = hist_.data() + (channels_ == 2 ? capacity_ : 0);
-        c.ipos = ipos_;
-        c.frac = frac_;
-        c.refill_at = avail_ > right_ ? avail_ - right_ : 0;
-        c.ended = ended_;
-        c.end_index = end_index_;
-        const size_t n = run(c, out + done * channels_, frames - done);
-        ipos_ = c.ipos;
-        frac_ = c.frac;
+        c.pos = (static_cast<uint64_t>(ipos_) << kFracBits) | frac_;
+        const size_t refill_index = avail_ > right_ ? avail_ - right_ : 0;
+        c.refill_at = static_cast<uint64_t>(refill_index) << kFracBits;
+        c.end = ended_ ? static_cast<uint64_t>(end_index_) << kFracBits : ~uint64_t{0};
+        const size_t n = run(c, kind_, channels_ == 2, out + done * channels_, frames - done);
+        ipos_ = static_cast<size_t>(c.pos >> kFracBits);
+        frac_ = static_cast<uint32_t>(c.pos);
         done += n;
-        if (n == 0 && ipos_ < c.refill_at) break;  // the input has ended
+        if (n == 0 && ipos_ < refill_index) break;  // the input has ended
     }
-    ratio_ = done == frames ? target_ : c.r0 + c.dr * static_cast<double>(done);
+    ratio_ = done == frames ? target_ : ratio_ + dr * static_cast<double>(done);
     return done;
 }
 

@@ -27,10 +27,12 @@ public:
     // into `out` and returns how many; fewer means the input has ended.
     using Pull = size_t (*)(void* context, float* out, size_t frames) noexcept;
 
-    // channels: 1 or 2. Ratios are clamped to [kMinRatio, max_ratio].
+    // channels: 1 or 2. Ratios are clamped to [kMinRatio, max_ratio], and
+    // max_ratio to [1, kMaxRatio].
     Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio, double max_ratio);
 
     static constexpr double kMinRatio = 1.0 / 1024;
+    static constexpr double kMaxRatio = 64;
     static constexpr uint32_t kSincTaps = 64;
 
     // The ratio to reach at the end of the next process() call.
@@ -61,7 +63,7 @@ private:
     std::vector<float> scratch_;  // interleaved input as pulled
     size_t avail_ = 0;          // valid frames in the history (zeros after the end)
     size_t ipos_ = 0;           // history index of the frame at or before the read position
-    double frac_ = 0;           // read position - ipos_, in [0, 1)
+    uint32_t frac_ = 0;         // read position - ipos_, in units of 2^-32
     bool ended_ = false;
     size_t end_index_ = 0;      // history index just after the last input frame, once ended
 };
