@@ -12,6 +12,7 @@ constexpr int kTaps = static_cast<int>(Varispeed::kSincTaps);
 constexpr int kHalf = kTaps / 2;
 constexpr int kPhases = 256;      // table rows per unit of input time
 constexpr int kFine = 256;        // steps per unit of the stretched kernel's table
+constexpr int kScaleSteps = 8;    // stretch tables between ratios 1 and 2, interpolated
 constexpr double kBeta = 10.06;   // Kaiser beta for about 100 dB of stopband
 constexpr size_t kChunk = 512;    // input frames pulled per refill
 
@@ -39,11 +40,27 @@ double kernel(double u) {
 // Rows for the unstretched kernel: row p holds, for read-position fraction
 // p/kPhases, the kTaps coefficients of frames ipos-kHalf+1 .. ipos+kHalf,
 // followed by the difference to row p+1 (for interpolating between rows).
-// `pairs` samples the kernel at steps of 1/kFine over [-kHalf, kHalf], each
-// value with the slope to the next, for// the stretched kernel.
+//
+// For ratios between 1 and 2 the kernel stretched by the ratio comes from
+// tables at stretches 1 + i/kScaleSteps, interpolated both between rows (the
+// fraction) and between stretches, as OpenAL Soft's bsinc does: `scaled[i]`
+// covers stretches s0 = 1 + i/8 to s1 = 1 + (i+1)/8 over the taps of the
+// wider one. Each row holds three runs of `taps` floats: the value at s0, its
+// change to the next row and its change to s1 (the cross term is below
+// -150 dB and left out).
+//
+// Beyond 2, `pairs` samples the kernel at steps of 1/kFine over
+// [-kHalf, kHalf], each value with the slope to the next, for a kernel
+// stretched by any ratio and read tap by tap (slower).
+struct ScaledRows {
+    int half = 0, taps = 0;
+    std::vector<float> data;
+};
+
 struct Tables {
     std::vector<float> rows, pairs;
-    Tables() : rows(static_cast<size_t>(kPhases) * 2 * kTaps), pairs(2 * (2 * kHalf * kFine + 2)) {
+    std::vector<ScaledRows> scaled;
+    Tables() : rows(static_cast<size_t>(kPhases) * 2 * kTaps), pairs(2 * (2 * kHalf * kFine + 2)), scaled(kScaleSteps) {
         std::vector<double> at(static_cast<size_t>(kPhases + 1) * kTaps);
         for (int p = 0; p <= kPhases; ++p)
             for (int j = 0; j < kTaps; ++j)
@@ -61,6 +78,32 @@ struct Tables {
             pairs[2 * m] = static_cast<float>(a);
             pairs[2 * m + 1] = static_cast<float>(b - a);
         }
+        for (int i = 0; i < kScaleSteps; ++i) build_scaled(i);
+    }
+
+    void build_scaled(int i) {
+        const double s0 = 1 + static_cast<double>(i) / kScaleSteps, s1 = 1 + static_cast<double>(i + 1) / kScaleSteps;
+        ScaledRows& t = scaled[static_cast<size_t>(i)];
+        t.half = static_cast<int>(std::ceil(kHalf * s1));
+        t.taps = 2 * t.half;
+        const auto n = static_cast<size_t>(t.taps);
+        // v[s][p][j]: the kernel stretched by s at fraction p/kPhases, tap j.
+        std::vector<double> v0((kPhases + 1) * n), v1((kPhases + 1) * n);
+        for (int p = 0; p <= kPhases; ++p)
+            for (int j = 0; j < t.taps; ++j) {
+                const double u = j - t.half + 1 - static_cast<double>(p) / kPhases;
+                v0[static_cast<size_t>(p) * n + j] = kernel(u / s0) / s0;
+                v1[static_cast<size_t>(p) * n + j] = kernel(u / s1) / s1;
+            }
+        t.data.resize(static_cast<size_t>(kPhases) * 3 * n);
+        for (int p = 0; p < kPhases; ++p)
+            for (size_t j = 0; j < n; ++j) {
+                const size_t here = static_cast<size_t>(p) * n + j, next = here + n;
+                float* row = t.data.data() + static_cast<size_t>(p) * 3 * n;
+                row[j] = static_cast<float>(v0[here]);
+                row[n + j] = static_cast<float>(v0[next] - v0[here]);
+                row[2 * n + j] = static_cast<float>(v1[here] - v0[here]);
+            }
     }
 };
 
@@ -122,7 +165,29 @@ template <bool Stereo>
     if constexpr (Stereo) r = hsum(ar);
 }
 
-// The sinc stretched by a ratio above 1 (its cutoff follows the output's
+// The sinc stretched by a ratio between 1 and 2: rows interpolated by the
+// fraction and by the stretch (sf, 0..1 across the table's two stretches).
+template <bool Stereo>
+[[gnu::always_inline]] inline void sinc_scaled(const Cursor& c, const ScaledRows& t, float sf, float& l, float& r) {
+    const auto ipos = static_cast<size_t>(c.pos >> kFracBits);
+    const auto frac = static_cast<uint32_t>(c.pos);
+    const uint32_t row = frac >> (kFracBits - kRowBits);
+    const float pf = static_cast<float>(frac & ((1u << (kFracBits - kRowBits)) - 1)) * (1.0f / (1u << (kFracBits - kRowBits)));
+    const auto n = static_cast<size_t>(t.taps);
+    const float* a = t.data.data() + static_cast<size_t>(row) * 3 * n;
+    const size_t first = ipos + 1 - static_cast<size_t>(t.half);
+    const v8 vp = {pf, pf, pf, pf, pf, pf, pf, pf}, vs = {sf, sf, sf, sf, sf, sf, sf, sf};
+    v8 al = {}, ar = {};
+    for (size_t j = 0; j < n; j += 8) {
+        const v8 w = load8(a + j) + vp * load8(a + n + j) + vs * load8(a + 2 * n + j);
+        al += w * load8(c.ch0 + first + j);
+        if constexpr (Stereo) ar += w * load8(c.ch1 + first + j);
+    }
+    l = hsum(al);
+    if constexpr (Stereo) r = hsum(ar);
+}
+
+// The sinc stretched by a ratio above 2 (its cutoff follows the output's
 // Nyquist frequency). The stretch is rounded up so that successive taps step
 // through the fine table by a whole number of entries: every tap then shares
 // one interpolation fraction.
@@ -195,10 +260,15 @@ template <ResamplerKind Kind, bool Stereo>
                 r = w0 * x[0] + w1 * x[1] + w2 * x[2] + w3 * x[3];
             }
         } else {
-            if (c.step <= static_cast<int64_t>(kOne))
+            if (c.step <= static_cast<int64_t>(kOne)) {
                 sinc_unit<Stereo>(c, t.rows.data(), l, r);
-            else
+            } else if (c.step < static_cast<int64_t>(2 * kOne)) {
+                const float x = static_cast<float>(c.step - static_cast<int64_t>(kOne)) * (kScaleSteps * 0x1p-32f);
+                const int i = std::min(static_cast<int>(x), kScaleSteps - 1);
+                sinc_scaled<Stereo>(c, t.scaled[static_cast<size_t>(i)], x - static_cast<float>(i), l, r);
+            } else {
                 sinc_stretched<Stereo>(c, t.pairs.data(), static_cast<double>(c.step) / kOne, l, r);
+            }
         }
         if constexpr (Stereo) {
             out[2 * n] = l;
@@ -240,7 +310,7 @@ Varispeed::Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio
         // The widest stretched kernel (its stretch rounded as in sinc_stretched), plus a vector's padding.
         const double widest = static_cast<double>(kFine) / std::max(1.0, std::floor(kFine / max_ratio_));
         const auto reach = static_cast<size_t>(std::ceil(kHalf * widest));
-        left_ = reach + 2;
+        left_ = reach + 10;
         right_ = reach + 10;
     } else {
         left_ = 2;
