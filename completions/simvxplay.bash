@@ -9,10 +9,14 @@ _simvxplay() {
             return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
+        --dither)
+            COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
+        --device)
+            COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
         --latency-ms|--duration|--volume-db|--start-at|--pitch)
             return ;;
         --mute|--solo)
@@ -27,7 +31,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi

@@ -7,13 +7,17 @@
 #include <memory>
 
 #include "app/input_scene.hpp"
+#include "app/player.hpp"
 #include "app/prepare.hpp"
 #include "app/progress.hpp"
+#include "app/run_report.hpp"
 #include "app/signals.hpp"
 #include "app/summary.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "sink/null_sink.hpp"
+#include "sink/pulse_connection.hpp"
+#include "sink/pulse_devices.hpp"
 #include "sink/pulse_sink.hpp"
 #include "sink/wav_file_sink.hpp"
 
@@ -35,12 +39,12 @@ std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engi
         case OutputKind::render: {
             std::optional<uint64_t> frames = engine.exact_end();
             if (frames) *frames -= std::min(*frames, start_frame);
-            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames);
+            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames, o.dither == "tpdf");
         }
         case OutputKind::null:
             return std::make_unique<NullSink>(scene.engine.latency_ms / 1000.0);
         case OutputKind::pulse:
-            return std::make_unique<PulseSink>(PulseSink::Config{.latency_ms = scene.engine.latency_ms});
+            return std::make_unique<PulseSink>(PulseSink::Config{.latency_ms = scene.engine.latency_ms, .device = o.device});
     }
     throw Error(ExitCode::internal, "unknown output");
 }
@@ -59,6 +63,12 @@ constexpr size_t kOfflineChunkFrames = 4096;
 int run_session(const Options& o) {
     log::set_level(o.verbosity);
     signals::install();
+    if (o.list_devices) {
+        PulseConnection connection;
+        connection.connect(5.0);
+        std::fputs(format_sink_list(list_pulse_sinks(connection)).c_str(), stdout);
+        return 0;
+    }
 
     Scene scene = scene_from_options(o);
     if (o.output == OutputKind::render && !o.check) check_renderable(scene);
@@ -71,49 +81,49 @@ int run_session(const Options& o) {
     }
 
     const uint64_t start_frame = prepared.config.start_frame;
-    Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
+    auto engine_owner = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
+    Engine& engine = *engine_owner;
     auto sink = make_sink(o, scene, engine, start_frame);
     sink->open(engine.spec());
     log::info("output: " + sink->describe());
     const auto t1 = std::chrono::steady_clock::now();
-    const uint32_t channels = engine.spec().channels;
-    if (o.output == OutputKind::render) {
-        // Offline: wait for streamed sources before each block, so the output
-        // never depends on how fast the disk or the decoders were.
-        sink->start([&engine, channels](std::span<float> out) {
-            // In pieces no larger than a streamed source guarantees to hold.
-            size_t done = 0;
-            while (done < out.size()) {
-                const size_t n = std::min(out.size() - done, kOfflineChunkFrames * channels);
-                engine.wait_for_sources(n / channels);
-                if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
-                const size_t got = engine.render(out.subspan(done, n)) * channels;
-                done += got;
-                if (got < n) break;
-            }
-            return done / channels;
-        });
-    } else {
-        engine.wait_for_sources(engine.spec().rate / 2, 2.0);  // pre-fill streams before the clock starts
-        sink->start([&engine](std::span<float> out) { return engine.render(out); });
+    const double rate = engine.spec().rate;
+    if (o.output != OutputKind::render) {
+        const int status = play_live(o, scene, std::move(engine_owner), *sink);
+        log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
+                  milliseconds_since(t1));
+        return status;
     }
+    const uint32_t channels = engine.spec().channels;
+    // Offline: wait for streamed sources before each block, so the output
+    // never depends on how fast the disk or the decoders were.
+    sink->start([&engine, channels](std::span<float> out) {
+        // In pieces no larger than a streamed source guarantees to hold.
+        size_t done = 0;
+        while (done < out.size()) {
+            const size_t n = std::min(out.size() - done, kOfflineChunkFrames * channels);
+            engine.wait_for_sources(n / channels);
+            if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
+            const size_t got = engine.render(out.subspan(done, n)) * channels;
+            done += got;
+            if (got < n) break;
+        }
+        return done / channels;
+    });
 
     const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
-                      !(o.output == OutputKind::render && o.render_path == "-" && isatty(STDOUT_FILENO));
-    ProgressLine progress(show, o.output == OutputKind::render ? "rendering" : "playing");
-    const double rate = engine.spec().rate;
+                      !(o.render_path == "-" && isatty(STDOUT_FILENO));
+    ProgressLine progress(show, "rendering");
     std::optional<double> length_s;
     if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
     int sig = 0;
     while (!sink->wait_done(std::chrono::milliseconds(20))) {
-        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains
+        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the file is finalized
         progress.update(static_cast<double>(engine.position()) / rate, length_s);
     }
     progress.clear();
     sink->finish();
-    for (const auto& e : engine.source_errors()) log::warn(e);
-    if (const uint64_t gaps = engine.underruns())
-        log::warn(std::to_string(gaps) + " underruns: streamed files could not be decoded fast enough; the gaps played as silence");
+    report_sources(engine);
 
     if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")
         log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
