@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
     files->add_option("--start-at", o.start_at, "Begin SEC seconds into the playlist or mix")
         ->check(CLI::NonNegativeNumber)
         ->type_name("SEC");
+    files->add_option("--pitch", o.pitch, "Play at X times the speed and pitch (varispeed, 0.01..16)")
+        ->check(CLI::Range(0.01, 16.0))
+        ->type_name("X");
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
     app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");

@@ -31,6 +31,7 @@ struct Options {
     bool loop = false;
     bool mix = false;
     std::optional<double> start_at;
+    std::optional<double> pitch;       // varispeed of every file
     bool check = false;
     log::Level verbosity = log::Level::normal;
 };

@@ -10,8 +10,11 @@
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/voice_source.hpp"
+#include "spatial/spatializer.hpp"
 
 namespace simvx {
+
+class VarispeedSource;
 
 struct VoiceSetup {
     std::string name;
@@ -28,6 +31,9 @@ struct VoiceSetup {
         float gain;
     };
     std::vector<Send> sends;                // extra post-fader sends
+    // 3D sounds: the gains (instead of `pan`) and the doppler shift come from
+    // here, updated every block. With doppler the source is a VarispeedSource.
+    std::unique_ptr<Spatializer> spatial;
 };
 
 // The frames of a block a voice wrote: [offset, offset + count).
@@ -54,10 +60,17 @@ private:
     template <bool Add>
     VoiceSpan render_block(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept;
     float envelope(uint64_t t) const noexcept;  // fades at frame t after the start
+    void update_spatial(uint64_t first, size_t frames) noexcept;
 
     VoiceSetup setup_;
     State state_ = State::pending;
     GainRamp gain_;
+    // 3D sounds: the channel gains ramp to each block's end values; the
+    // doppler shift glides the resampler's ratio (base × shift).
+    GainRamp spatial_left_, spatial_right_;
+    bool spatial_started_ = false;
+    VarispeedSource* varispeed_ = nullptr;
+    double base_ratio_ = 1.0;
 };
 
 }  // namespace simvx
