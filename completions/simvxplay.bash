@@ -7,13 +7,15 @@ _simvxplay() {
         --render)
             COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
             return ;;
+        --expect)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
-        --latency-ms|--duration|--volume-db|--start-at)
+        --latency-ms|--duration|--volume-db|--start-at|--tolerance-db)
             return ;;
         --mute|--solo)
             # bus names from the scene on the command line, if any
@@ -28,7 +30,7 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --duration --volume-db --mute --solo --loop --mix --start-at --check --expect --tolerance-db --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -18,7 +18,8 @@
 namespace {
 
 const char* kFooter = R"(Exit status: 0 success, 2 usage error, 3 bad input (scene or audio file),
-4 no audio server or device, 5 output I/O error, 130 interrupted (143 by SIGTERM).
+4 no audio server or device, 5 output I/O error, 6 --expect mismatch,
+130 interrupted (143 by SIGTERM).
 See simvxplay(1) for the scene format and examples.)";
 
 // Every long option name of the app and its groups, for "did you mean".
@@ -93,6 +94,15 @@ int main(int argc, char** argv) {
         ->type_name("SEC");
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
+    auto* checks = app.add_option_group("Checks");
+    auto* expect = checks->add_option("--expect", o.expect_path,
+                                      "With --render: compare the render with FILE; exit 6 when they differ")
+                       ->type_name("FILE");
+    expect->needs(render);
+    checks->add_option("--tolerance-db", o.tolerance_db, "Peak residual that --expect accepts (default -90 dBFS)")
+        ->check(CLI::Range(-200.0, 0.0))
+        ->type_name("DB")
+        ->needs(expect);
     app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");
     app.add_flag("-v,--verbose", verbose, "Say what is being done (formats, output, latency)");
     app.add_flag("--version", version, "Print the version of simvxplay and of its libraries");

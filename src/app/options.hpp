@@ -29,6 +29,8 @@ struct Options {
     bool mix = false;
     std::optional<double> start_at;
     bool check = false;
+    std::string expect_path;           // --expect FILE (with --render)
+    double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
     log::Level verbosity = log::Level::normal;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "app/expect.hpp"
 #include "app/input_scene.hpp"
 #include "app/prepare.hpp"
 #include "app/progress.hpp"
@@ -77,10 +78,14 @@ int run_session(const Options& o) {
     log::info("output: " + sink->describe());
     const auto t1 = std::chrono::steady_clock::now();
     const uint32_t channels = engine.spec().channels;
+    std::unique_ptr<ExpectCheck> expect;
+    if (!o.expect_path.empty())
+        expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
+                                               o.tolerance_db);
     if (o.output == OutputKind::render) {
         // Offline: wait for streamed sources before each block, so the output
         // never depends on how fast the disk or the decoders were.
-        sink->start([&engine, channels](std::span<float> out) {
+        sink->start([&engine, &expect, channels](std::span<float> out) {
             // In pieces no larger than a streamed source guarantees to hold.
             size_t done = 0;
             while (done < out.size()) {
@@ -91,6 +96,7 @@ int run_session(const Options& o) {
                 done += got;
                 if (got < n) break;
             }
+            if (expect) expect->add(out.first(done));
             return done / channels;
         });
     } else {
@@ -120,7 +126,13 @@ int run_session(const Options& o) {
                   " output; lower --volume-db or render f32");
     log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
               milliseconds_since(t1));
-    return sig ? signals::exit_code(sig) : 0;
+    if (sig) return signals::exit_code(sig);
+    if (expect) {
+        const ExpectResult result = expect->finish();
+        if (!result.passed) throw Error(ExitCode::mismatch, expect->describe(result));
+        log::note(expect->describe(result));
+    }
+    return 0;
 }
 
 }  // namespace simvx
