@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
     auto* checks = app.add_option_group("Checks");
+    checks->add_flag("--stats", o.stats,
+                     "At the end: per bus and Master, sample and true peak, integrated loudness, range, "
+                     "short-term max, clipped samples");
     auto* expect = checks->add_option("--expect", o.expect_path,
                                       "With --render: compare the render with FILE; exit 6 when they differ")
                        ->type_name("FILE");

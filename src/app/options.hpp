@@ -31,6 +31,7 @@ struct Options {
     bool check = false;
     std::string expect_path;           // --expect FILE (with --render)
     double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
+    bool stats = false;                // --stats: loudness and peaks per bus at the end
     log::Level verbosity = log::Level::normal;
 };
 

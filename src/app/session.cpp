@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <memory>
 
+#include "app/bus_meters.hpp"
 #include "app/expect.hpp"
 #include "app/input_scene.hpp"
 #include "app/prepare.hpp"
 #include "app/progress.hpp"
 #include "app/signals.hpp"
+#include "app/stats_table.hpp"
 #include "app/summary.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -72,7 +74,13 @@ int run_session(const Options& o) {
     }
 
     const uint64_t start_frame = prepared.config.start_frame;
+    std::unique_ptr<BusMeters> meters;
+    if (o.stats)
+        meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
+                                             o.output == OutputKind::render ? BusMeters::Mode::synchronous
+                                                                            : BusMeters::Mode::threaded);
     Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
+    engine.set_tap(meters.get());
     auto sink = make_sink(o, scene, engine, start_frame);
     sink->open(engine.spec());
     log::info("output: " + sink->describe());
@@ -126,6 +134,11 @@ int run_session(const Options& o) {
                   " output; lower --volume-db or render f32");
     log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
               milliseconds_since(t1));
+    if (meters) {
+        std::fputs(stats_table(meters->finish()).c_str(), stderr);
+        if (const uint64_t dropped = meters->dropped_blocks())
+            log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
+    }
     if (sig) return signals::exit_code(sig);
     if (expect) {
         const ExpectResult result = expect->finish();

@@ -128,6 +128,7 @@ size_t Engine::render(std::span<float> out) noexcept {
                 ended = true;
             }
         }
+        if (tap_) tap_->block(*plan_, block, n);  // the buses still hold this block
         done += n;
         position_.store(pos + n, std::memory_order_relaxed);
         if (ended) finished_.store(true, std::memory_order_release);

@@ -13,6 +13,7 @@
 
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
+#include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/render_plan.hpp"
 #include "mix/voice.hpp"
@@ -60,6 +61,9 @@ public:
     void replace_plan(std::unique_ptr<RenderPlan> plan);
     void collect_retired();
 
+    // Before rendering starts: who sees each block's buses and output (not owned; may be null).
+    void set_tap(BusTap* tap) noexcept { tap_ = tap; }
+
     // From any thread: fade out over stop_fade_seconds, then end.
     void request_stop() noexcept { stop_requested_.store(true, std::memory_order_relaxed); }
 
@@ -84,6 +88,7 @@ private:
     EngineConfig config_;
     std::vector<Voice> voices_;
     RenderPlan* plan_;                          // owned; the render thread's current plan
+    BusTap* tap_ = nullptr;
     std::atomic<RenderPlan*> pending_{nullptr}; // published by replace_plan
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
     std::vector<float> voice_out_;              // one voice's block, stereo
