@@ -30,7 +30,7 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --check --stats --expect --tolerance-db --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --duration --volume-db --mute --solo --loop --mix --start-at --check --stats --json --expect --tolerance-db --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/json_report.hpp"
 #include "app/options.hpp"
 #include "app/session.hpp"
 #include "app/versions.hpp"
@@ -95,6 +96,8 @@ int main(int argc, char** argv) {
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
     auto* checks = app.add_option_group("Checks");
+    checks->add_flag("--json", o.json,
+                     "Status, events, --stats and errors as one JSON object per line on stdout (schema: simvxplay(1))");
     checks->add_flag("--stats", o.stats,
                      "At the end: per bus and Master, sample and true peak, integrated loudness, range, "
                      "short-term max, clipped samples");
@@ -137,14 +140,22 @@ int main(int argc, char** argv) {
     if (!o.render_path.empty()) o.output = simvx::OutputKind::render;
     else if (null_out) o.output = simvx::OutputKind::null;
     o.verbosity = quiet ? simvx::log::Level::quiet : verbose ? simvx::log::Level::verbose : simvx::log::Level::normal;
+    if (o.json && o.render_path == "-") {
+        simvx::log::error("--json writes to standard output, which --render - already uses: render to a file");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
 
+    // Errors on stderr, and with --json also as the last line on stdout.
+    auto fail = [&](const std::string& what, simvx::ExitCode code) {
+        report(what);
+        if (o.json) simvx::json_line(simvx::json_error(what, static_cast<int>(code)));
+        return static_cast<int>(code);
+    };
     try {
         return simvx::run_session(o);
     } catch (const simvx::Error& e) {
-        report(e.what());
-        return static_cast<int>(e.code());
+        return fail(e.what(), e.code());
     } catch (const std::exception& e) {
-        report(std::string("internal error: ") + e.what());
-        return static_cast<int>(simvx::ExitCode::internal);
+        return fail(std::string("internal error: ") + e.what(), simvx::ExitCode::internal);
     }
 }

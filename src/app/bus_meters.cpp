@@ -93,6 +93,12 @@ std::vector<BusStats> BusMeters::finish() {
     return out;
 }
 
+std::vector<std::string> BusMeters::names() const {
+    std::vector<std::string> n;
+    for (const auto& c : rows_) n.push_back(c->name);
+    return n;
+}
+
 std::vector<float> BusMeters::take_recent_peaks() {
     std::vector<float> peaks;
     for (auto& c : rows_) peaks.push_back(c->recent_peak.exchange(0.0f, std::memory_order_relaxed));

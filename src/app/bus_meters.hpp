@@ -41,6 +41,8 @@ public:
     // Largest |sample| per row of finish() since the last call (the threaded
     // mode only: for status lines), in the same order.
     std::vector<float> take_recent_peaks();
+    // The rows' names: the output first, then the buses in scene order.
+    std::vector<std::string> names() const;
     uint64_t dropped_blocks() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
 private:

@@ -32,6 +32,7 @@ struct Options {
     std::string expect_path;           // --expect FILE (with --render)
     double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
     bool stats = false;                // --stats: loudness and peaks per bus at the end
+    bool json = false;                 // --json: status, events, stats and errors as JSON lines on stdout
     log::Level verbosity = log::Level::normal;
 };
 

@@ -9,6 +9,7 @@
 #include "app/bus_meters.hpp"
 #include "app/expect.hpp"
 #include "app/input_scene.hpp"
+#include "app/json_report.hpp"
 #include "app/prepare.hpp"
 #include "app/progress.hpp"
 #include "app/signals.hpp"
@@ -69,16 +70,18 @@ int run_session(const Options& o) {
     PreparedScene prepared = prepare_scene(scene);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
-        std::fputs(describe_scene(scene, prepared).c_str(), stdout);
+        if (o.json) json_line(json_check(scene, prepared));
+        else std::fputs(describe_scene(scene, prepared).c_str(), stdout);
         return 0;
     }
 
     const uint64_t start_frame = prepared.config.start_frame;
     std::unique_ptr<BusMeters> meters;
-    if (o.stats)
+    if (o.stats || o.json)  // --json's status lines carry each bus's peak
         meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
                                              o.output == OutputKind::render ? BusMeters::Mode::synchronous
                                                                             : BusMeters::Mode::threaded);
+    auto sounds = JsonProgress::sounds_of(prepared.voices);
     Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     engine.set_tap(meters.get());
     auto sink = make_sink(o, scene, engine, start_frame);
@@ -118,13 +121,25 @@ int run_session(const Options& o) {
     const double rate = engine.spec().rate;
     std::optional<double> length_s;
     if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
+    std::optional<JsonProgress> json;
+    if (o.json) {
+        json.emplace(std::move(sounds), engine.spec().rate, engine.length(), meters.get());
+        json_line(JsonObject()
+                      .add("type", "start")
+                      .add("output", sink->describe())
+                      .add("rate", static_cast<uint64_t>(engine.spec().rate))
+                      .add("channels", static_cast<uint64_t>(channels))
+                      .add("length", length_s));
+    }
     int sig = 0;
     while (!sink->wait_done(std::chrono::milliseconds(20))) {
         if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains
         progress.update(static_cast<double>(engine.position()) / rate, length_s);
+        if (json) json->poll(engine.position(), engine.underruns());
     }
     progress.clear();
     sink->finish();
+    if (json) json->poll(engine.position(), engine.underruns(), true);
     for (const auto& e : engine.source_errors()) log::warn(e);
     if (const uint64_t gaps = engine.underruns())
         log::warn(std::to_string(gaps) + " underruns: streamed files could not be decoded fast enough; the gaps played as silence");
@@ -134,18 +149,30 @@ int run_session(const Options& o) {
                   " output; lower --volume-db or render f32");
     log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
               milliseconds_since(t1));
-    if (meters) {
-        std::fputs(stats_table(meters->finish()).c_str(), stderr);
+    if (meters && o.stats) {
+        const auto rows = meters->finish();
+        if (o.json) json_line(json_stats(rows));
+        else std::fputs(stats_table(rows).c_str(), stderr);
         if (const uint64_t dropped = meters->dropped_blocks())
             log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
     }
-    if (sig) return signals::exit_code(sig);
+    auto end = [&](int code) {
+        if (o.json)
+            json_line(JsonObject()
+                          .add("type", "end")
+                          .add("position", static_cast<double>(engine.position()) / rate)
+                          .add("reason", sig ? "interrupted" : "finished")
+                          .add("exit_code", code));
+        return code;
+    };
+    if (sig) return end(signals::exit_code(sig));
     if (expect) {
         const ExpectResult result = expect->finish();
+        if (o.json) json_line(json_expect(result, engine.spec().rate));
         if (!result.passed) throw Error(ExitCode::mismatch, expect->describe(result));
-        log::note(expect->describe(result));
+        if (!o.json) log::note(expect->describe(result));
     }
-    return 0;
+    return end(0);
 }
 
 }  // namespace simvx
