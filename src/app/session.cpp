@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/bus_meters.hpp"
+#include "app/check_files.hpp"
 #include "app/expect.hpp"
 #include "app/input_scene.hpp"
 #include "app/json_report.hpp"
@@ -64,7 +65,13 @@ int run_session(const Options& o) {
     log::set_level(o.verbosity);
     signals::install();
 
-    Scene scene = scene_from_options(o);
+    Scene scene;
+    try {
+        scene = scene_from_options(o);
+    } catch (const SceneError& e) {
+        if (!o.check) throw;
+        throw with_file_problems(e, o.inputs.front());  // all problems of the scene in one run
+    }
     if (o.output == OutputKind::render && !o.check) check_renderable(scene);
     const auto t0 = std::chrono::steady_clock::now();
     PreparedScene prepared = prepare_scene(scene);
