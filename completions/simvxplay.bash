@@ -7,7 +7,7 @@ _simvxplay() {
         --render)
             COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
             return ;;
-        --expect)
+        --expect|--record)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
@@ -30,7 +30,7 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --check --stats --json --expect --tolerance-db --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --duration --volume-db --mute --solo --loop --mix --start-at --check --stats --json --watch --record --expect --tolerance-db --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

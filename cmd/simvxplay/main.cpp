@@ -95,7 +95,12 @@ int main(int argc, char** argv) {
         ->type_name("SEC");
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
+    out_group->add_option("--record", o.record_path, "With live playback: also write the output to a WAV file (f32)")
+        ->type_name("FILE")
+        ->excludes(render);
     auto* checks = app.add_option_group("Checks");
+    checks->add_flag("--watch", o.watch, "Reload the scene when its file changes, without stopping the audio")
+        ->excludes(render);
     checks->add_flag("--json", o.json,
                      "Status, events, --stats and errors as one JSON object per line on stdout (schema: simvxplay(1))");
     checks->add_flag("--stats", o.stats,

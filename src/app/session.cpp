@@ -13,6 +13,8 @@
 #include "app/json_report.hpp"
 #include "app/prepare.hpp"
 #include "app/progress.hpp"
+#include "app/recorder.hpp"
+#include "app/scene_watch.hpp"
 #include "app/signals.hpp"
 #include "app/stats_table.hpp"
 #include "app/summary.hpp"
@@ -50,6 +52,23 @@ std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engi
     throw Error(ExitCode::internal, "unknown output");
 }
 
+// --watch: what a reload did, or why it was refused (the old scene plays on).
+void report_reload(const ReloadResult& r, const std::string& path, const Engine& engine, bool json) {
+    if (json) {
+        JsonObject o;
+        o.add("type", "reload").add("ok", r.ok).add("position", static_cast<double>(engine.position()) / engine.spec().rate);
+        json_line(r.ok ? o.add("changes", r.changes) : o.add("errors", r.errors));
+    }
+    if (!r.ok) {
+        for (const auto& e : r.errors) log::error(e);
+        log::error(path + ": not reloaded; the previous scene keeps playing");
+        return;
+    }
+    std::string what;
+    for (const auto& c : r.changes) what += (what.empty() ? "" : "; ") + c;
+    if (!json) log::note("reloaded " + path + (what.empty() ? ": no changes" : ": " + what));
+}
+
 std::string milliseconds_since(std::chrono::steady_clock::time_point t) {
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
     return std::to_string(static_cast<long>(ms + 0.5)) + " ms";
@@ -73,6 +92,7 @@ int run_session(const Options& o) {
         throw with_file_problems(e, o.inputs.front());  // all problems of the scene in one run
     }
     if (o.output == OutputKind::render && !o.check) check_renderable(scene);
+    if (o.watch && scene.path.empty()) throw UsageError("--watch follows a scene file: give a scene, not audio files");
     const auto t0 = std::chrono::steady_clock::now();
     PreparedScene prepared = prepare_scene(scene);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
@@ -89,6 +109,12 @@ int run_session(const Options& o) {
                                              o.output == OutputKind::render ? BusMeters::Mode::synchronous
                                                                             : BusMeters::Mode::threaded);
     auto sounds = JsonProgress::sounds_of(prepared.voices);
+    std::optional<SceneWatch> watch;
+    if (o.watch) {
+        std::vector<std::string> voice_names;
+        for (const auto& v : prepared.voices) voice_names.push_back(v.name);
+        watch.emplace(o, scene, voice_names);
+    }
     Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     engine.set_tap(meters.get());
     auto sink = make_sink(o, scene, engine, start_frame);
@@ -97,6 +123,7 @@ int run_session(const Options& o) {
     const auto t1 = std::chrono::steady_clock::now();
     const uint32_t channels = engine.spec().channels;
     std::unique_ptr<ExpectCheck> expect;
+    std::unique_ptr<Recorder> record;
     if (!o.expect_path.empty())
         expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
                                                o.tolerance_db);
@@ -118,8 +145,15 @@ int run_session(const Options& o) {
             return done / channels;
         });
     } else {
+        std::unique_ptr<Recorder> recorder;
+        if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, engine.spec());
         engine.wait_for_sources(engine.spec().rate / 2, 2.0);  // pre-fill streams before the clock starts
-        sink->start([&engine](std::span<float> out) { return engine.render(out); });
+        sink->start([&engine, rec = recorder.get(), channels](std::span<float> out) {
+            const size_t n = engine.render(out);
+            if (rec) rec->push(out.first(n * channels));
+            return n;
+        });
+        record = std::move(recorder);
     }
 
     const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
@@ -143,10 +177,17 @@ int run_session(const Options& o) {
         if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains
         progress.update(static_cast<double>(engine.position()) / rate, length_s);
         if (json) json->poll(engine.position(), engine.underruns());
+        if (watch)
+            if (auto r = watch->poll(engine)) report_reload(*r, scene.path, engine, json.has_value());
     }
     progress.clear();
     sink->finish();
     if (json) json->poll(engine.position(), engine.underruns(), true);
+    if (record) {
+        record->finish();
+        if (const uint64_t lost = record->dropped_frames())
+            log::warn("--record lost " + std::to_string(lost) + " frames: the disk could not keep up");
+    }
     for (const auto& e : engine.source_errors()) log::warn(e);
     if (const uint64_t gaps = engine.underruns())
         log::warn(std::to_string(gaps) + " underruns: streamed files could not be decoded fast enough; the gaps played as silence");
