@@ -11,10 +11,14 @@ _simvxplay() {
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
+        --dither)
+            COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
+        --device)
+            COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
         --latency-ms|--duration|--volume-db|--start-at|--tolerance-db)
             return ;;
         --mute|--solo)
@@ -29,8 +33,9 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --check --stats --json --watch --record --expect --tolerance-db --quiet -q --verbose -v --version --help -h" -- "$cur"))
+        COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
+            --duration --volume-db --mute --solo --loop --mix --start-at --check --stats --json --watch --record --expect --tolerance-db
+            --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -1,10 +1,13 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
+# --render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --check --stats --json --watch --record --expect --tolerance-db --quiet --verbose --version --help
 complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
 complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
+complete -c simvxplay -l dither -x -a 'none tpdf' -d 'Dither when quantizing to s16/s24'
+complete -c simvxplay -l device -x -a '(pactl list short sinks 2>/dev/null | cut -f2)' -d 'PulseAudio sink to play on'
+complete -c simvxplay -l list-devices -d 'List the PulseAudio sinks and exit'
 complete -c simvxplay -l latency-ms -x -d 'Playback target latency and --null period (ms)'
 complete -c simvxplay -l sample-rate -x -a '8000 16000 22050 32000 44100 48000 88200 96000 176400 192000' -d 'Engine and output sample rate'
 complete -c simvxplay -l channels -x -a '1 2' -d 'Output channels'

@@ -60,6 +60,14 @@ int main(int argc, char** argv) {
     out_group->add_option("--render-format", o.render_format, "Sample format of the rendered WAV (default s16)")
         ->check(CLI::IsMember({"s16", "s24", "f32"}))
         ->type_name("s16|s24|f32");
+    out_group->add_option("--dither", o.dither, "Dither when quantizing a render to s16/s24 (default none: bit-exact)")
+        ->check(CLI::IsMember({"none", "tpdf"}))
+        ->type_name("none|tpdf");
+    out_group->add_option("--device", o.device, "PulseAudio sink to play on (default: the server's default)")
+        ->type_name("NAME")
+        ->excludes(render)
+        ->excludes(null);
+    out_group->add_flag("--list-devices", o.list_devices, "List the PulseAudio sinks (* marks the default) and exit");
     out_group->add_option("--latency-ms", o.latency_ms, "Playback target latency, and the --null period (default 20)")
         ->check(CLI::Range(1u, 2000u))
         ->type_name("MS");

@@ -59,8 +59,11 @@ std::string format_db(double db, const char* unit) {
     return s;
 }
 
-ExpectCheck::ExpectCheck(const std::string& reference, const AudioSpec& spec, SampleFormat format, double tolerance_db)
+ExpectCheck::ExpectCheck(const std::string& reference, const AudioSpec& spec, SampleFormat format, bool dither,
+                         double tolerance_db)
     : path_(reference), reference_(open_decoder_file(reference)), spec_(spec), format_(format), tolerance_db_(tolerance_db) {
+    // As WavFileSink does it: the same seed, the same sample order.
+    if (dither && format != SampleFormat::f32) dither_.emplace(format == SampleFormat::s16 ? 16 : 24);
     const AudioSpec& r = reference_->info().spec;
     same_shape_ = r.rate == spec.rate && r.channels == spec.channels;
 }
@@ -72,6 +75,11 @@ void ExpectCheck::add(std::span<const float> rendered) {
     if (!same_shape_ || reference_ended_) return;
     written_.resize(rendered.size());
     ref_.resize(rendered.size());
+    if (dither_) {
+        dithered_.assign(rendered.begin(), rendered.end());
+        dither_->apply(dithered_);
+        rendered = dithered_;
+    }
     as_written(format_, rendered.data(), written_.data(), rendered.size(), bytes_);
     size_t got = 0;
     while (got < frames) {

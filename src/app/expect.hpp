@@ -12,6 +12,7 @@
 
 #include "core/audio_spec.hpp"
 #include "decode/decoder.hpp"
+#include "sink/dither.hpp"
 #include "sink/wav_writer.hpp"
 
 namespace simvx {
@@ -30,8 +31,9 @@ struct ExpectResult {
 class ExpectCheck {
 public:
     // Opens the reference (throws InputError when it cannot be decoded).
-    // `spec` and `format`: the render's, so samples are compared as quantized.
-    ExpectCheck(const std::string& reference, const AudioSpec& spec, SampleFormat format, double tolerance_db);
+    // `spec`, `format` and `dither`: the render's, so samples are compared as
+    // written (the dither is seeded, so the same noise is added here).
+    ExpectCheck(const std::string& reference, const AudioSpec& spec, SampleFormat format, bool dither, double tolerance_db);
 
     // Rendered frames (interleaved, before quantization), in order.
     void add(std::span<const float> rendered);
@@ -48,6 +50,7 @@ private:
     std::unique_ptr<Decoder> reference_;
     AudioSpec spec_;
     SampleFormat format_;
+    std::optional<TpdfDither> dither_;
     double tolerance_db_;
     bool same_shape_;
     uint64_t rendered_frames_ = 0;
@@ -56,7 +59,7 @@ private:
     double peak_ = 0, sum_sq_ = 0;
     uint64_t peak_frame_ = 0, compared_ = 0;
     uint32_t peak_channel_ = 0;
-    std::vector<float> written_, ref_;
+    std::vector<float> written_, ref_, dithered_;
     std::vector<uint8_t> bytes_;
 };
 

@@ -17,6 +17,9 @@ struct Options {
     OutputKind output = OutputKind::pulse;
     std::string render_path;           // with OutputKind::render; "-" = stdout
     std::string render_format = "s16";
+    std::string dither = "none";       // "none" | "tpdf"
+    std::string device;                // PulseAudio sink name; empty = the server's default
+    bool list_devices = false;
     std::optional<double> duration;
     std::optional<double> volume_db;
     std::optional<uint32_t> sample_rate;

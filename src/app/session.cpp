@@ -11,9 +11,11 @@
 #include "app/expect.hpp"
 #include "app/input_scene.hpp"
 #include "app/json_report.hpp"
+#include "app/player.hpp"
 #include "app/prepare.hpp"
 #include "app/progress.hpp"
 #include "app/recorder.hpp"
+#include "app/run_report.hpp"
 #include "app/scene_watch.hpp"
 #include "app/signals.hpp"
 #include "app/stats_table.hpp"
@@ -21,6 +23,8 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "sink/null_sink.hpp"
+#include "sink/pulse_connection.hpp"
+#include "sink/pulse_devices.hpp"
 #include "sink/pulse_sink.hpp"
 #include "sink/wav_file_sink.hpp"
 
@@ -42,12 +46,12 @@ std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engi
         case OutputKind::render: {
             std::optional<uint64_t> frames = engine.exact_end();
             if (frames) *frames -= std::min(*frames, start_frame);
-            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames);
+            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames, o.dither == "tpdf");
         }
         case OutputKind::null:
             return std::make_unique<NullSink>(scene.engine.latency_ms / 1000.0);
         case OutputKind::pulse:
-            return std::make_unique<PulseSink>(PulseSink::Config{.latency_ms = scene.engine.latency_ms});
+            return std::make_unique<PulseSink>(PulseSink::Config{.latency_ms = scene.engine.latency_ms, .device = o.device});
     }
     throw Error(ExitCode::internal, "unknown output");
 }
@@ -69,6 +73,37 @@ void report_reload(const ReloadResult& r, const std::string& path, const Engine&
     if (!json) log::note("reloaded " + path + (what.empty() ? ": no changes" : ": " + what));
 }
 
+// --stats at the end: a table on stderr, or with --json a stats object.
+void report_stats(BusMeters& meters, bool json) {
+    const auto rows = meters.finish();
+    if (json) json_line(json_stats(rows));
+    else std::fputs(stats_table(rows).c_str(), stderr);
+    if (const uint64_t dropped = meters.dropped_blocks())
+        log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
+}
+
+// --json's last line of a run that did not fail.
+int json_end(bool json, double position_s, bool interrupted, int code) {
+    if (json)
+        json_line(JsonObject()
+                      .add("type", "end")
+                      .add("position", position_s)
+                      .add("reason", interrupted ? "interrupted" : "finished")
+                      .add("exit_code", code));
+    return code;
+}
+
+JsonObject json_start(const Sink& sink, const Engine& engine) {
+    std::optional<double> length;
+    if (engine.length()) length = static_cast<double>(*engine.length()) / engine.spec().rate;
+    return JsonObject()
+        .add("type", "start")
+        .add("output", sink.describe())
+        .add("rate", static_cast<uint64_t>(engine.spec().rate))
+        .add("channels", static_cast<uint64_t>(engine.spec().channels))
+        .add("length", length);
+}
+
 std::string milliseconds_since(std::chrono::steady_clock::time_point t) {
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
     return std::to_string(static_cast<long>(ms + 0.5)) + " ms";
@@ -83,6 +118,12 @@ constexpr size_t kOfflineChunkFrames = 4096;
 int run_session(const Options& o) {
     log::set_level(o.verbosity);
     signals::install();
+    if (o.list_devices) {
+        PulseConnection connection;
+        connection.connect(5.0);
+        std::fputs(format_sink_list(list_pulse_sinks(connection)).c_str(), stdout);
+        return 0;
+    }
 
     Scene scene;
     try {
@@ -103,11 +144,11 @@ int run_session(const Options& o) {
     }
 
     const uint64_t start_frame = prepared.config.start_frame;
+    const bool live = o.output != OutputKind::render;
     std::unique_ptr<BusMeters> meters;
     if (o.stats || o.json)  // --json's status lines carry each bus's peak
         meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
-                                             o.output == OutputKind::render ? BusMeters::Mode::synchronous
-                                                                            : BusMeters::Mode::threaded);
+                                             live ? BusMeters::Mode::threaded : BusMeters::Mode::synchronous);
     auto sounds = JsonProgress::sounds_of(prepared.voices);
     std::optional<SceneWatch> watch;
     if (o.watch) {
@@ -115,112 +156,101 @@ int run_session(const Options& o) {
         for (const auto& v : prepared.voices) voice_names.push_back(v.name);
         watch.emplace(o, scene, voice_names);
     }
-    Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
-    engine.set_tap(meters.get());
+    auto engine_owner = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
+    Engine& engine = *engine_owner;
     auto sink = make_sink(o, scene, engine, start_frame);
     sink->open(engine.spec());
     log::info("output: " + sink->describe());
     const auto t1 = std::chrono::steady_clock::now();
-    const uint32_t channels = engine.spec().channels;
-    std::unique_ptr<ExpectCheck> expect;
-    std::unique_ptr<Recorder> record;
-    if (!o.expect_path.empty())
-        expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
-                                               o.tolerance_db);
-    if (o.output == OutputKind::render) {
-        // Offline: wait for streamed sources before each block, so the output
-        // never depends on how fast the disk or the decoders were.
-        sink->start([&engine, &expect, channels](std::span<float> out) {
-            // In pieces no larger than a streamed source guarantees to hold.
-            size_t done = 0;
-            while (done < out.size()) {
-                const size_t n = std::min(out.size() - done, kOfflineChunkFrames * channels);
-                engine.wait_for_sources(n / channels);
-                if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
-                const size_t got = engine.render(out.subspan(done, n)) * channels;
-                done += got;
-                if (got < n) break;
-            }
-            if (expect) expect->add(out.first(done));
-            return done / channels;
-        });
-    } else {
-        std::unique_ptr<Recorder> recorder;
-        if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, engine.spec());
-        engine.wait_for_sources(engine.spec().rate / 2, 2.0);  // pre-fill streams before the clock starts
-        sink->start([&engine, rec = recorder.get(), channels](std::span<float> out) {
-            const size_t n = engine.render(out);
-            if (rec) rec->push(out.first(n * channels));
-            return n;
-        });
-        record = std::move(recorder);
-    }
-
-    const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
-                      !(o.output == OutputKind::render && o.render_path == "-" && isatty(STDOUT_FILENO));
-    ProgressLine progress(show, o.output == OutputKind::render ? "rendering" : "playing");
     const double rate = engine.spec().rate;
-    std::optional<double> length_s;
-    if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
     std::optional<JsonProgress> json;
     if (o.json) {
         json.emplace(std::move(sounds), engine.spec().rate, engine.length(), meters.get());
-        json_line(JsonObject()
-                      .add("type", "start")
-                      .add("output", sink->describe())
-                      .add("rate", static_cast<uint64_t>(engine.spec().rate))
-                      .add("channels", static_cast<uint64_t>(channels))
-                      .add("length", length_s));
+        json_line(json_start(*sink, engine));
     }
+    if (live) {
+        std::unique_ptr<Recorder> recorder;
+        if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, engine.spec());
+        LiveHooks hooks;
+        hooks.tap = meters.get();
+        hooks.recorder = recorder.get();
+        hooks.tick = [&](Engine& e) {
+            if (json) json->poll(e.position(), e.underruns());
+            if (watch)
+                if (auto r = watch->poll(e)) report_reload(*r, scene.path, e, json.has_value());
+        };
+        uint64_t end_position = 0;
+        bool interrupted = false;
+        hooks.finished = [&](Engine& e, bool by_signal) {
+            if (json) json->poll(e.position(), e.underruns(), true);
+            end_position = e.position();
+            interrupted = by_signal;
+        };
+        const int status = play_live(o, scene, std::move(engine_owner), *sink, hooks);
+        if (recorder) {
+            recorder->finish();
+            if (const uint64_t lost = recorder->dropped_frames())
+                log::warn("--record lost " + std::to_string(lost) + " frames: the machine could not keep up");
+        }
+        if (meters && o.stats) report_stats(*meters, o.json);
+        log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
+                  milliseconds_since(t1));
+        return json_end(o.json, static_cast<double>(end_position) / rate, interrupted, status);
+    }
+    engine.set_tap(meters.get());
+    std::unique_ptr<ExpectCheck> expect;
+    if (!o.expect_path.empty())
+        expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
+                                               o.dither == "tpdf", o.tolerance_db);
+    const uint32_t channels = engine.spec().channels;
+    // Offline: wait for streamed sources before each block, so the output
+    // never depends on how fast the disk or the decoders were.
+    sink->start([&engine, &expect, channels](std::span<float> out) {
+        // In pieces no larger than a streamed source guarantees to hold.
+        size_t done = 0;
+        while (done < out.size()) {
+            const size_t n = std::min(out.size() - done, kOfflineChunkFrames * channels);
+            engine.wait_for_sources(n / channels);
+            if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
+            const size_t got = engine.render(out.subspan(done, n)) * channels;
+            done += got;
+            if (got < n) break;
+        }
+        if (expect) expect->add(out.first(done));
+        return done / channels;
+    });
+
+    const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
+                      !(o.render_path == "-" && isatty(STDOUT_FILENO));
+    ProgressLine progress(show, "rendering");
+    std::optional<double> length_s;
+    if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
     int sig = 0;
     while (!sink->wait_done(std::chrono::milliseconds(20))) {
-        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the sink drains
+        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the file is finalized
         progress.update(static_cast<double>(engine.position()) / rate, length_s);
         if (json) json->poll(engine.position(), engine.underruns());
-        if (watch)
-            if (auto r = watch->poll(engine)) report_reload(*r, scene.path, engine, json.has_value());
     }
     progress.clear();
     sink->finish();
     if (json) json->poll(engine.position(), engine.underruns(), true);
-    if (record) {
-        record->finish();
-        if (const uint64_t lost = record->dropped_frames())
-            log::warn("--record lost " + std::to_string(lost) + " frames: the disk could not keep up");
-    }
-    for (const auto& e : engine.source_errors()) log::warn(e);
-    if (const uint64_t gaps = engine.underruns())
-        log::warn(std::to_string(gaps) + " underruns: streamed files could not be decoded fast enough; the gaps played as silence");
+    report_sources(engine);
 
     if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")
         log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
                   " output; lower --volume-db or render f32");
     log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
               milliseconds_since(t1));
-    if (meters && o.stats) {
-        const auto rows = meters->finish();
-        if (o.json) json_line(json_stats(rows));
-        else std::fputs(stats_table(rows).c_str(), stderr);
-        if (const uint64_t dropped = meters->dropped_blocks())
-            log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
-    }
-    auto end = [&](int code) {
-        if (o.json)
-            json_line(JsonObject()
-                          .add("type", "end")
-                          .add("position", static_cast<double>(engine.position()) / rate)
-                          .add("reason", sig ? "interrupted" : "finished")
-                          .add("exit_code", code));
-        return code;
-    };
-    if (sig) return end(signals::exit_code(sig));
+    if (meters && o.stats) report_stats(*meters, o.json);
+    const double end_s = static_cast<double>(engine.position()) / rate;
+    if (sig) return json_end(o.json, end_s, true, signals::exit_code(sig));
     if (expect) {
         const ExpectResult result = expect->finish();
         if (o.json) json_line(json_expect(result, engine.spec().rate));
         if (!result.passed) throw Error(ExitCode::mismatch, expect->describe(result));
         if (!o.json) log::note(expect->describe(result));
     }
-    return end(0);
+    return json_end(o.json, end_s, false, 0);
 }
 
 }  // namespace simvx

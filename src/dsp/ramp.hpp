@@ -25,6 +25,7 @@ public:
         step_ = 0;
     }
     bool ramping() const noexcept { return remaining_ != 0; }
+    uint32_t remaining() const noexcept { return remaining_; }  // frames until the target
     float value() const noexcept { return value_; }
     float target() const noexcept { return target_; }
 

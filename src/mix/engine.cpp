@@ -34,9 +34,12 @@ std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vect
 
 Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_ptr<RenderPlan> plan)
     : config_(config),
-      stop_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))) {
+      stop_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))),
+      pause_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))),
+      listener_gain_(1.0f, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))) {
     const ProcessSpec spec{config_.output.rate, config_.max_block};
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
+    peaks_ = std::vector<std::atomic<float>>(plan_->slot_of.size());
     length_ = scene_length(config_, voices);
     voices_.reserve(voices.size());
     for (auto& v : voices) voices_.emplace_back(std::move(v));
@@ -210,7 +213,21 @@ size_t Engine::render(std::span<float> out) noexcept {
             end_ = end_ ? std::min(*end_, fade_end) : fade_end;
             tail_mode_ = false;
         }
+        if (const bool p = pause_requested_.load(std::memory_order_relaxed); p != pause_target_) {
+            pause_target_ = p;
+            pause_fade_.set_target(p ? 0.0f : 1.0f);
+        }
+        const bool silent = pause_target_ && !pause_fade_.ramping();
+        if (silent != faded_out_.load(std::memory_order_relaxed)) faded_out_.store(silent, std::memory_order_release);
+        if (silent && !stopping_) {
+            // Paused and faded out: silence, and scene time stands still.
+            std::fill(out.begin() + static_cast<std::ptrdiff_t>(done * ch), out.begin() + static_cast<std::ptrdiff_t>(want * ch), 0.0f);
+            done = want;
+            break;
+        }
         size_t n = std::min<size_t>(want - done, config_.max_block);
+        // A pause fade ends on a block boundary, so that scene time stops exactly where the sound did.
+        if (pause_target_ && pause_fade_.ramping()) n = std::min<size_t>(n, pause_fade_.remaining());
         if (end_) n = static_cast<size_t>(std::min<uint64_t>(n, *end_ - pos));
         float* block = out.data() + done * ch;
         render_block(block, n);
@@ -326,15 +343,9 @@ void Engine::render_block(float* out, size_t frames) noexcept {
         if (crossfade_done_ >= crossfade_total_ && retired_.push(fading_)) fading_ = nullptr;
     }
 
-    // Master → output, through the stop fade.
+    // Master → output, through the stop and pause fades and the listener's volume.
     float* m = plan.buses[plan.output].buffer.data();
-    if (stop_fade_.ramping() || stop_fade_.value() != 1.0f) {
-        for (size_t i = 0; i < frames; ++i) {
-            const float g = stop_fade_.next();
-            m[2 * i] *= g;
-            m[2 * i + 1] *= g;
-        }
-    }
+    apply_output_gains(m, frames);
     uint64_t over = 0;
     if (config_.output.channels == 2) {
         for (size_t i = 0; i < samples; ++i) {
@@ -349,6 +360,51 @@ void Engine::render_block(float* out, size_t frames) noexcept {
         }
     }
     if (over) over_.fetch_add(over, std::memory_order_relaxed);
+    if (meters_on_) meter_buses(plan, out, frames);
+}
+
+void Engine::start_paused() noexcept {
+    pause_requested_.store(true, std::memory_order_relaxed);
+    pause_target_ = true;
+    pause_fade_.reset(0.0f);
+}
+
+void Engine::apply_output_gains(float* m, size_t frames) noexcept {
+    if (const float g = listener_gain_request_.load(std::memory_order_relaxed); g != listener_gain_.target())
+        listener_gain_.set_target(g);
+    const bool ramping = stop_fade_.ramping() || pause_fade_.ramping() || listener_gain_.ramping();
+    const float steady = stop_fade_.value() * pause_fade_.value() * listener_gain_.value();
+    if (!ramping && steady == 1.0f) return;  // unity multiplies by nothing: the identity render stays bit-exact
+    for (size_t i = 0; i < frames; ++i) {
+        const float g = ramping ? stop_fade_.next() * pause_fade_.next() * listener_gain_.next() : steady;
+        m[2 * i] *= g;
+        m[2 * i + 1] *= g;
+    }
+}
+
+namespace {
+float peak_of(const float* x, size_t samples) noexcept {
+    float p = 0.0f;
+    for (size_t i = 0; i < samples; ++i) p = std::max(p, std::fabs(x[i]));
+    return p;
+}
+// Keeps the larger of the stored peak and `p` (the control thread resets it).
+void raise(std::atomic<float>& peak, float p) noexcept {
+    if (p > peak.load(std::memory_order_relaxed)) peak.store(p, std::memory_order_relaxed);
+}
+}  // namespace
+
+void Engine::meter_buses(const RenderPlan& plan, const float* out, size_t frames) noexcept {
+    const size_t n = std::min(peaks_.size(), plan.slot_of.size());
+    for (size_t i = 0; i < n; ++i) {
+        const size_t slot = plan.slot_of[i];
+        if (slot == plan.output) raise(peaks_[i], peak_of(out, frames * config_.output.channels));
+        else raise(peaks_[i], peak_of(plan.buses[slot].buffer.data(), frames * 2));
+    }
+}
+
+void Engine::take_bus_peaks(std::span<float> out) noexcept {
+    for (size_t i = 0; i < out.size() && i < peaks_.size(); ++i) out[i] = peaks_[i].exchange(0.0f, std::memory_order_relaxed);
 }
 
 }  // namespace simvx

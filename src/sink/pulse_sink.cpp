@@ -2,28 +2,16 @@
 
 #include <pulse/pulseaudio.h>
 
-#include <chrono>
 #include <cstring>
-#include <thread>
 
 #include "core/error.hpp"
+#include "sink/pulse_connection.hpp"
+#include "sink/pulse_devices.hpp"
 
 namespace simvx {
 namespace {
 
-// Holds the threaded mainloop's lock for a scope.
-class LoopLock {
-public:
-    explicit LoopLock(pa_threaded_mainloop* l) : l_(l) { pa_threaded_mainloop_lock(l_); }
-    ~LoopLock() { pa_threaded_mainloop_unlock(l_); }
-    LoopLock(const LoopLock&) = delete;
-    LoopLock& operator=(const LoopLock&) = delete;
-
-private:
-    pa_threaded_mainloop* l_;
-};
-
-const char* kNoServerHint = "play with --null, or render with --render FILE";
+constexpr pa_usec_t kRetryInterval = 200 * PA_USEC_PER_MSEC;
 
 }  // namespace
 
@@ -34,27 +22,33 @@ PulseSink::~PulseSink() { teardown(); }
 void PulseSink::fail(const std::string& why) {
     if (error_.empty()) error_ = why;
     done_.set();
-    pa_threaded_mainloop_signal(loop_, 0);
+    connection_->signal();
 }
 
-void PulseSink::on_context_state(pa_context* c, void* p) {
+void PulseSink::on_context_state(void* p) {
     auto* self = static_cast<PulseSink*>(p);
-    switch (pa_context_get_state(c)) {
-        case PA_CONTEXT_FAILED:
-        case PA_CONTEXT_TERMINATED:
-            self->fail(std::string("PulseAudio: ") + pa_strerror(pa_context_errno(c)));
-            break;
-        default:
-            pa_threaded_mainloop_signal(self->loop_, 0);
+    const pa_context_state_t state = self->connection_->state();
+    if (state == PA_CONTEXT_READY && self->reconnecting_) {
+        if (!self->create_stream(false)) self->server_lost();
+    } else if (!PA_CONTEXT_IS_GOOD(state)) {
+        // Before playback starts, open() reports it; while playing, try to get back.
+        if (self->started_ && !self->ended_) self->server_lost();
+        else self->fail("PulseAudio: " + self->connection_->last_error());
     }
 }
 
 void PulseSink::on_stream_state(pa_stream* s, void* p) {
     auto* self = static_cast<PulseSink*>(p);
-    if (pa_stream_get_state(s) == PA_STREAM_FAILED || pa_stream_get_state(s) == PA_STREAM_TERMINATED)
-        self->fail(std::string("PulseAudio stream: ") + pa_strerror(pa_context_errno(self->context_)));
-    else
-        pa_threaded_mainloop_signal(self->loop_, 0);
+    const pa_stream_state_t state = pa_stream_get_state(s);
+    if (state == PA_STREAM_READY && self->reconnecting_) {
+        self->reconnecting_ = false;
+        self->lost_.store(false, std::memory_order_relaxed);
+        self->reconnects_.fetch_add(1, std::memory_order_relaxed);
+    } else if (!PA_STREAM_IS_GOOD(state) && self->connection_->state() == PA_CONTEXT_READY) {
+        // The context is fine, so the sink itself went away (or refused the stream).
+        self->fail("PulseAudio stream: " + self->connection_->last_error());
+    }
+    self->connection_->signal();
 }
 
 // The render callback: libpulse asks for nbytes; the engine fills libpulse's
@@ -84,55 +78,27 @@ void PulseSink::on_write(pa_stream* s, size_t nbytes, void* p) {
     }
 }
 
+// The server ran out of audio: the machine could not render in time.
+void PulseSink::on_underflow(pa_stream*, void* p) {
+    auto* self = static_cast<PulseSink*>(p);
+    if (self->started_ && !self->ended_) self->underruns_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void PulseSink::on_drained(pa_stream*, int, void* p) {
     auto* self = static_cast<PulseSink*>(p);
     self->done_.set();
-    pa_threaded_mainloop_signal(self->loop_, 0);
+    self->connection_->signal();
 }
 
-void PulseSink::wait_until_ready(bool stream) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(config_.connect_timeout_s);
-    for (;;) {
-        if (!error_.empty()) return;
-        if (!stream && pa_context_get_state(context_) == PA_CONTEXT_READY) return;
-        if (stream && pa_stream_get_state(stream_) == PA_STREAM_READY) return;
-        if (std::chrono::steady_clock::now() > deadline) {
-            error_ = "PulseAudio server did not answer within " + std::to_string(config_.connect_timeout_s) + " s";
-            return;
-        }
-        // State callbacks signal; wake up periodically anyway for the deadline.
-        pa_threaded_mainloop_unlock(loop_);
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        pa_threaded_mainloop_lock(loop_);
-    }
-}
-
-void PulseSink::open(const AudioSpec& spec) {
-    spec_ = spec;
-    loop_ = pa_threaded_mainloop_new();
-    if (!loop_ || pa_threaded_mainloop_start(loop_) < 0) throw Error(ExitCode::no_device, "cannot start the PulseAudio client thread");
-    LoopLock lock(loop_);
-    pa_proplist* props = pa_proplist_new();
-    pa_proplist_sets(props, PA_PROP_APPLICATION_NAME, "simvxplay");
-    pa_proplist_sets(props, PA_PROP_MEDIA_ROLE, "music");
-    context_ = pa_context_new_with_proplist(pa_threaded_mainloop_get_api(loop_), "simvxplay", props);
-    pa_proplist_free(props);
-    pa_context_set_state_callback(context_, on_context_state, this);
-    // No autospawn: a missing server is reported at once instead of starting one behind the user's back.
-    if (pa_context_connect(context_, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) < 0)
-        error_ = std::string("PulseAudio: ") + pa_strerror(pa_context_errno(context_));
-    else
-        wait_until_ready(false);
-    if (!error_.empty())
-        throw Error(ExitCode::no_device, "no PulseAudio server reachable (" + error_ + "); " + kNoServerHint);
-
-    pa_sample_spec ss{PA_SAMPLE_FLOAT32LE, spec.rate, static_cast<uint8_t>(spec.channels)};
+bool PulseSink::create_stream(bool corked) {
+    pa_sample_spec ss{PA_SAMPLE_FLOAT32LE, spec_.rate, static_cast<uint8_t>(spec_.channels)};
     pa_channel_map map;
-    pa_channel_map_init_auto(&map, spec.channels, PA_CHANNEL_MAP_DEFAULT);
-    stream_ = pa_stream_new(context_, "simvxplay", &ss, &map);
-    if (!stream_) throw Error(ExitCode::no_device, std::string("PulseAudio: ") + pa_strerror(pa_context_errno(context_)));
+    pa_channel_map_init_auto(&map, spec_.channels, PA_CHANNEL_MAP_DEFAULT);
+    stream_ = pa_stream_new(connection_->context(), "simvxplay", &ss, &map);
+    if (!stream_) return false;
     pa_stream_set_state_callback(stream_, on_stream_state, this);
     pa_stream_set_write_callback(stream_, on_write, this);
+    pa_stream_set_underflow_callback(stream_, on_underflow, this);
     // Without ADJUST_LATENCY the server keeps about 2 s of audio queued.
     pa_buffer_attr attr;
     attr.maxlength = static_cast<uint32_t>(-1);
@@ -140,38 +106,98 @@ void PulseSink::open(const AudioSpec& spec) {
     attr.prebuf = static_cast<uint32_t>(-1);
     attr.minreq = static_cast<uint32_t>(-1);
     attr.fragsize = static_cast<uint32_t>(-1);
-    const auto flags = static_cast<pa_stream_flags_t>(PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE |
-                                                       PA_STREAM_INTERPOLATE_TIMING | PA_STREAM_START_CORKED);
+    auto flags = static_cast<pa_stream_flags_t>(PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE |
+                                                PA_STREAM_INTERPOLATE_TIMING);
+    if (corked) flags = static_cast<pa_stream_flags_t>(flags | PA_STREAM_START_CORKED);
     const char* device = config_.device.empty() ? nullptr : config_.device.c_str();
-    if (pa_stream_connect_playback(stream_, device, &attr, flags, nullptr, nullptr) < 0)
-        error_ = std::string("PulseAudio: ") + pa_strerror(pa_context_errno(context_));
-    else
-        wait_until_ready(true);
+    return pa_stream_connect_playback(stream_, device, &attr, flags, nullptr, nullptr) >= 0;
+}
+
+void PulseSink::drop_stream() noexcept {
+    if (!stream_) return;
+    pa_stream_set_write_callback(stream_, nullptr, nullptr);
+    pa_stream_set_state_callback(stream_, nullptr, nullptr);
+    pa_stream_set_underflow_callback(stream_, nullptr, nullptr);
+    pa_stream_disconnect(stream_);
+    pa_stream_unref(stream_);
+    stream_ = nullptr;
+}
+
+// Main loop thread: the server went away while playing. The engine keeps its
+// place; a new connection is tried every 200 ms until reconnect_s has passed.
+void PulseSink::server_lost() {
+    drop_stream();
+    if (!reconnecting_) {
+        reconnecting_ = true;
+        lost_.store(true, std::memory_order_relaxed);
+        give_up_ = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(config_.reconnect_s));
+    }
+    schedule_retry();
+}
+
+void PulseSink::schedule_retry() {
+    if (retry_) return;
+    timeval when;
+    pa_timeval_add(pa_gettimeofday(&when), kRetryInterval);
+    retry_ = connection_->api()->time_new(connection_->api(), &when, on_retry, this);
+}
+
+void PulseSink::on_retry(pa_mainloop_api* api, pa_time_event* e, const struct timeval*, void* p) {
+    auto* self = static_cast<PulseSink*>(p);
+    api->time_free(e);
+    self->retry_ = nullptr;
+    if (std::chrono::steady_clock::now() > self->give_up_) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%g", self->config_.reconnect_s);
+        self->fail(std::string("the PulseAudio server went away and did not come back within ") + seconds + " s");
+        return;
+    }
+    // A refused connection fails at once or through the state callback; either way, try again later.
+    if (!self->connection_->begin_connect()) self->schedule_retry();
+}
+
+void PulseSink::open(const AudioSpec& spec) {
+    spec_ = spec;
+    connection_ = std::make_unique<PulseConnection>();
+    connection_->connect(config_.connect_timeout_s);
+    if (!config_.device.empty()) require_sink(config_.device, list_pulse_sinks(*connection_));
+
+    PulseLock lock(*connection_);
+    connection_->set_state_callback(on_context_state, this);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(config_.connect_timeout_s));
+    if (!create_stream(true))
+        error_ = connection_->last_error();
+    else if (!connection_->wait_until([this] { return !error_.empty() || pa_stream_get_state(stream_) == PA_STREAM_READY; },
+                                      deadline))
+        error_ = "the server did not open the stream in time";
     if (!error_.empty()) throw Error(ExitCode::no_device, "cannot open a PulseAudio stream: " + error_);
 
     const pa_buffer_attr* got = pa_stream_get_buffer_attr(stream_);
-    const double latency_ms = got ? static_cast<double>(pa_bytes_to_usec(got->tlength, &ss)) / 1000.0 : 0.0;
-    description_ = std::string("PulseAudio sink ") + (pa_stream_get_device_name(stream_) ? pa_stream_get_device_name(stream_) : "?") +
-                   ", " + std::to_string(static_cast<int>(latency_ms + 0.5)) + " ms target latency (asked " +
+    const pa_sample_spec* ss = pa_stream_get_sample_spec(stream_);
+    const double latency_ms = got && ss ? static_cast<double>(pa_bytes_to_usec(got->tlength, ss)) / 1000.0 : 0.0;
+    const char* name = pa_stream_get_device_name(stream_);
+    description_ = std::string("PulseAudio sink ") + (name ? name : "?") + ", " +
+                   std::to_string(static_cast<int>(latency_ms + 0.5)) + " ms target latency (asked " +
                    std::to_string(config_.latency_ms) + " ms)";
 }
 
 void PulseSink::start(PullFn pull) {
-    LoopLock lock(loop_);
+    PulseLock lock(*connection_);
     pull_ = std::move(pull);
+    started_ = true;
     // Fill the buffer now, then uncork: playback starts with a full buffer.
     if (const size_t n = pa_stream_writable_size(stream_); n != static_cast<size_t>(-1) && n > 0) on_write(stream_, n, this);
     pa_operation_unref(pa_stream_cork(stream_, 0, nullptr, nullptr));
 }
 
 void PulseSink::finish() {
-    {
-        LoopLock lock(loop_);
-        while (!done_.is_set()) pa_threaded_mainloop_wait(loop_);
-    }
     std::string error;
     {
-        LoopLock lock(loop_);
+        PulseLock lock(*connection_);
+        while (!done_.is_set()) pa_threaded_mainloop_wait(connection_->loop());
         error = error_;
     }
     teardown();
@@ -181,25 +207,15 @@ void PulseSink::finish() {
 void PulseSink::abort() noexcept { teardown(); }
 
 void PulseSink::teardown() noexcept {
-    if (!loop_) return;
-    pa_threaded_mainloop_lock(loop_);
-    if (stream_) {
-        pa_stream_set_write_callback(stream_, nullptr, nullptr);
-        pa_stream_set_state_callback(stream_, nullptr, nullptr);
-        pa_stream_disconnect(stream_);
-        pa_stream_unref(stream_);
-        stream_ = nullptr;
+    if (!connection_) return;
+    {
+        PulseLock lock(*connection_);
+        connection_->set_state_callback(nullptr, nullptr);
+        if (retry_) connection_->api()->time_free(retry_);
+        retry_ = nullptr;
+        drop_stream();
     }
-    if (context_) {
-        pa_context_set_state_callback(context_, nullptr, nullptr);
-        pa_context_disconnect(context_);
-        pa_context_unref(context_);
-        context_ = nullptr;
-    }
-    pa_threaded_mainloop_unlock(loop_);
-    pa_threaded_mainloop_stop(loop_);
-    pa_threaded_mainloop_free(loop_);
-    loop_ = nullptr;
+    connection_.reset();
     done_.set();
 }
 

@@ -34,6 +34,12 @@ public:
     // Frames delivered so far.
     virtual uint64_t frames_written() const = 0;
     virtual std::string describe() const = 0;  // for -v
+    // Times the device ran dry because rendering fell behind (PulseAudio).
+    virtual uint64_t underruns() const { return 0; }
+    // Times playback resumed on a server that had gone away (PulseAudio).
+    virtual uint64_t reconnects() const { return 0; }
+    // The server went away and the sink is trying to get it back.
+    virtual bool reconnecting() const { return false; }
 
 protected:
     DoneFlag done_;

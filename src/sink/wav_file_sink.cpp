@@ -11,13 +11,17 @@
 
 namespace simvx {
 
-WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames)
-    : target_(std::move(target)), format_(format), expected_frames_(expected_frames) {}
+WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither)
+    : target_(std::move(target)), format_(format), expected_frames_(expected_frames) {
+    if (dither && format != SampleFormat::f32) dither_.emplace(format == SampleFormat::s16 ? 16 : 24);
+}
 
 WavFileSink::~WavFileSink() { abort(); }
 
 void WavFileSink::open(const AudioSpec& spec) {
-    configure(spec, 16384);  // large blocks: one write(2) of 64 KiB or more each
+    constexpr size_t kPeriod = 16384;  // large blocks: one write(2) of 64 KiB or more each
+    configure(spec, kPeriod);
+    if (dither_) dithered_.resize(kPeriod * spec.channels);
     namespace fs = std::filesystem;
     const fs::path target(target_);
     std::error_code ec;
@@ -47,7 +51,13 @@ void WavFileSink::open(const AudioSpec& spec) {
                                           expected_frames_);
 }
 
-void WavFileSink::deliver(std::span<const float> frames) { writer_->write(frames); }
+void WavFileSink::deliver(std::span<const float> frames) {
+    if (!dither_) return writer_->write(frames);
+    const std::span<float> d(dithered_.data(), frames.size());
+    std::copy(frames.begin(), frames.end(), d.begin());
+    dither_->apply(d);
+    writer_->write(d);
+}
 
 void WavFileSink::finish() {
     try {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "sink/dither.hpp"
 #include "sink/pull_thread.hpp"
 #include "sink/wav_writer.hpp"
 
@@ -16,7 +17,8 @@ namespace simvx {
 class WavFileSink final : public PullThreadSink {
 public:
     // expected_frames: the render's length when known (lets a pipe carry exact sizes).
-    WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames);
+    // dither: TPDF-dither integer formats (f32 needs none).
+    WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither = false);
     ~WavFileSink() override;
 
     void open(const AudioSpec& spec) override;
@@ -35,6 +37,8 @@ private:
     std::string temp_;      // empty when writing to stdout
     std::FILE* file_ = nullptr;
     std::unique_ptr<WavWriter> writer_;
+    std::optional<TpdfDither> dither_;
+    std::vector<float> dithered_;  // the period being written, with the dither added
 };
 
 }  // namespace simvx

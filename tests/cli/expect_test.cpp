@@ -44,6 +44,20 @@ TEST_F(Expect, StdoutRenderIsComparedAsWritten) {
     EXPECT_NE(r.err.find("-inf dBFS"), std::string::npos) << r.err;
 }
 
+TEST_F(Expect, DitheredRendersAreComparedWithTheirDither) {
+    // The dither is seeded: a dithered render matches a dithered reference exactly, on stdout too.
+    const auto in = program();
+    ASSERT_EQ(simvx({in, "--render", at("ref.wav"), "--dither", "tpdf"}).status, 0);
+    RunResult r = simvx({in, "--render", "-", "--dither", "tpdf", "--expect", at("ref.wav")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("worst residual -inf dBFS"), std::string::npos) << r.err;
+    // Against the undithered render: the dither's ±1 LSB shows, and a -80 dBFS tolerance accepts it.
+    ASSERT_EQ(simvx({in, "--render", at("plain.wav")}).status, 0);
+    r = simvx({in, "--render", at("o.wav"), "--dither", "tpdf", "--expect", at("plain.wav"), "--tolerance-db", "-80"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("worst residual -90.3 dBFS"), std::string::npos) << r.err;  // 1 LSB of s16
+}
+
 TEST_F(Expect, AQuietToneInTheReferenceFailsAndIsLocated) {
     const auto in = program();
     ASSERT_EQ(simvx({in, "--render", at("ref.wav"), "--render-format", "f32"}).status, 0);

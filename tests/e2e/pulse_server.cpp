@@ -20,6 +20,10 @@ PulseServer::PulseServer() {
     setenv("HOME", dir_.path().c_str(), 1);  // the daemon writes its cookie under HOME
     setenv("PULSE_SERVER", ("unix:" + runtime + "/pulse/native").c_str(), 1);
     unsetenv("PULSE_RUNTIME_PATH");
+    start_daemon();
+}
+
+void PulseServer::start_daemon() {
     daemon_ = std::make_unique<Child>(
         std::vector<std::string>{"pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
                                  "--use-pid-file=no", "--disable-shm",
@@ -50,8 +54,11 @@ PulseServer::~PulseServer() {
 }
 
 void PulseServer::kill_daemon() {
+    if (keepalive_) keepalive_->stop();
     if (daemon_) daemon_->stop(SIGKILL);
 }
+
+std::string PulseServer::log() const { return read_file(dir_ / "pulseaudio.log"); }
 
 void PulseServer::start_recorder(const std::string& path) {
     recorder_ = std::make_unique<Child>(std::vector<std::string>{

@@ -26,6 +26,10 @@ public:
     Pcm record_while(F&& play);
 
     void kill_daemon();
+    // Starts the daemon again (same socket, same sink) after kill_daemon().
+    void start_daemon();
+    // The daemon's log so far.
+    std::string log() const;
 
 private:
     void start_recorder(const std::string& path);

@@ -1,0 +1,166 @@
+#include "app/player.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "app/prepare.hpp"
+#include "app/recorder.hpp"
+#include "app/run_report.hpp"
+#include "app/signals.hpp"
+#include "app/status_line.hpp"
+#include "app/terminal_keys.hpp"
+#include "core/log.hpp"
+#include "core/gain.hpp"
+
+namespace simvx {
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(50);  // key polling and status redraws
+constexpr double kSeekStepSeconds = 5.0;
+constexpr double kVolumeStepDb = 3.0;
+constexpr double kPreFillSeconds = 0.5;
+
+class Player {
+public:
+    Player(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink, const LiveHooks& hooks)
+        : o_(o), scene_(scene), engine_(std::move(engine)), sink_(sink), hooks_(hooks),
+          keys_(true), status_(isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet) {
+        current_.store(engine_.get());
+        engine_->set_tap(hooks_.tap);
+        if (status_.enabled()) engine_->enable_meters();
+        for (const auto& b : scene_.buses) meters_.push_back({b.name, 0.0f});
+    }
+
+    int run() {
+        engine_->wait_for_sources(static_cast<size_t>(engine_->spec().rate * kPreFillSeconds), 2.0);
+        sink_.start([this](std::span<float> out) {
+            const size_t n = current_.load(std::memory_order_acquire)->render(out);
+            if (hooks_.recorder) hooks_.recorder->push(out.first(n * engine_channels_));
+            pulls_.fetch_add(1, std::memory_order_release);
+            return n;
+        });
+        int sig = 0;
+        while (!sink_.done()) {
+            if (const auto key = keys_.wait(kTick)) handle(*key);
+            if (!sig && (sig = signals::received())) stop();  // fades out, then the sink drains
+            draw();
+            if (hooks_.tick) hooks_.tick(*engine_);
+        }
+        status_.clear();
+        sink_.finish();  // the sink stops pulling before the engine goes away
+        if (hooks_.finished) hooks_.finished(*engine_, sig != 0);
+        report_sources(*engine_);
+        report_sink(sink_);
+        return sig ? signals::exit_code(sig) : 0;
+    }
+
+private:
+    void stop() {
+        engine_->set_paused(false);  // a paused engine would hold silence forever instead of ending
+        engine_->request_stop();
+    }
+
+    void handle(Key key) {
+        switch (key) {
+            case Key::quit: stop(); break;
+            case Key::pause: engine_->set_paused(!engine_->paused()); break;
+            case Key::volume_up:
+            case Key::volume_down:
+                volume_db_ = std::clamp(volume_db_ + (key == Key::volume_up ? kVolumeStepDb : -kVolumeStepDb), -60.0, 12.0);
+                engine_->set_listener_gain(db_to_gain(static_cast<float>(volume_db_)));
+                break;
+            case Key::seek_back: seek(-kSeekStepSeconds); break;
+            case Key::seek_forward: seek(kSeekStepSeconds); break;
+        }
+    }
+
+    // Seeking plain-file playback builds the engine again from the new point
+    // (as --start-at does) and swaps it in between two pulls: the old one fades
+    // out first and the new one fades in, so a seek never clicks.
+    void seek(double delta) {
+        if (!scene_.path.empty()) return;  // a scene's timeline is not a track to seek in
+        const double rate = engine_->spec().rate;
+        double target = std::max(0.0, static_cast<double>(engine_->position()) / rate + delta);
+        if (engine_->length()) target = std::min(target, static_cast<double>(*engine_->length()) / rate);
+        const bool was_paused = engine_->paused();
+        engine_->set_paused(true);
+        std::unique_ptr<Engine> next;
+        try {
+            Scene s = scene_;
+            s.skip = target;
+            PreparedScene p = prepare_scene(s);
+            next = std::make_unique<Engine>(p.config, std::move(p.voices), std::move(p.plan));
+        } catch (const std::exception& e) {
+            log::warn(std::string("cannot seek: ") + e.what());
+            engine_->set_paused(was_paused);
+            return;
+        }
+        next->start_paused();
+        next->set_tap(hooks_.tap);
+        next->set_listener_gain(db_to_gain(static_cast<float>(volume_db_)));
+        if (status_.enabled()) next->enable_meters();
+        next->wait_for_sources(static_cast<size_t>(rate * kPreFillSeconds), 2.0);
+        wait_faded_out();
+        current_.store(next.get(), std::memory_order_release);
+        wait_pulls(2);  // no pull is still inside the old engine
+        engine_ = std::move(next);
+        engine_->set_paused(was_paused);
+    }
+
+    // Waits until the old engine has rendered its fade-out (or the sink stopped pulling).
+    void wait_faded_out() {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        while (!engine_->faded_out() && !sink_.done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+
+    // Waits until the sink has pulled `n` more times, or a second has passed.
+    void wait_pulls(uint64_t n) {
+        const uint64_t until = pulls_.load(std::memory_order_acquire) + n;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        while (pulls_.load(std::memory_order_acquire) < until && !sink_.done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+
+    void draw() {
+        if (!status_.enabled()) return;
+        StatusInfo info;
+        const double rate = engine_->spec().rate;
+        info.position_s = static_cast<double>(engine_->position()) / rate;
+        if (engine_->length()) info.length_s = static_cast<double>(*engine_->length()) / rate;
+        std::vector<float> peaks(engine_->bus_count());
+        engine_->take_bus_peaks(peaks);
+        for (size_t i = 0; i < meters_.size() && i < peaks.size(); ++i) meters_[i].peak = peaks[i];
+        info.meters = meters_;
+        info.underruns = sink_.underruns() + engine_->underruns();
+        info.paused = engine_->paused();
+        info.reconnecting = sink_.reconnecting();
+        info.volume_db = volume_db_;
+        status_.draw(info);
+    }
+
+    const Options& o_;
+    const Scene& scene_;
+    std::unique_ptr<Engine> engine_;  // the one the sink pulls from (current_)
+    Sink& sink_;
+    const LiveHooks& hooks_;
+    const uint32_t engine_channels_ = engine_->spec().channels;
+    std::atomic<Engine*> current_{nullptr};
+    std::atomic<uint64_t> pulls_{0};
+    TerminalKeys keys_;
+    StatusLine status_;
+    std::vector<StatusInfo::Meter> meters_;
+    double volume_db_ = 0;
+};
+
+}  // namespace
+
+int play_live(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink, const LiveHooks& hooks) {
+    return Player(o, scene, std::move(engine), sink, hooks).run();
+}
+
+}  // namespace simvx

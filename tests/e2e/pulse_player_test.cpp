@@ -1,0 +1,131 @@
+// The player against a real PulseAudio daemon: devices, signals, a server
+// that goes away. What arrives is checked on the null sink's monitor.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <thread>
+
+#include "../cli/cli_support.hpp"
+#include "pulse_server.hpp"
+
+namespace simvx::test {
+namespace {
+
+class PulsePlayer : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        if (PulseServer::available()) server = new PulseServer();
+    }
+    static void TearDownTestSuite() {
+        delete server;
+        server = nullptr;
+    }
+    void SetUp() override {
+        if (!server) GTEST_SKIP() << "pulseaudio is not installed";
+    }
+    // A sine at amplitude 0.5 with a short fade-in, so the only possible step is at the end.
+    std::string tone(const std::string& name, double seconds) {
+        const std::string path = dir / name;
+        sh("sox -n -r 48000 -c 2 -b 16 " + path + " synth " + std::to_string(seconds) + " sine 500 vol 0.5 fade h 0.01");
+        return path;
+    }
+    static double seconds_since(std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    }
+    static PulseServer* server;
+    TempDir dir;
+};
+PulseServer* PulsePlayer::server = nullptr;
+
+TEST_F(PulsePlayer, ListDevicesShowsTheNullSinkAsDefault) {
+    RunResult r = simvx({"--list-devices"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find(std::string("* ") + PulseServer::kSink), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("48000 Hz, 2 ch"), std::string::npos) << r.out;
+}
+
+TEST_F(PulsePlayer, AWrongDeviceFailsWithTheListAndASuggestion) {
+    const auto in = tone("a.wav", 0.2);
+    RunResult r = simvx({in, "--device", "simvx_e2f"});
+    EXPECT_EQ(r.status, 4) << r.err;
+    EXPECT_NE(r.err.find("did you mean 'simvx_e2e'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(PulseServer::kSink), std::string::npos) << r.err;
+    EXPECT_LT(r.seconds, 2.0);
+}
+
+TEST_F(PulsePlayer, PlaysOnTheNamedDevice) {
+    const auto in = tone("a.wav", 0.5);
+    RunResult r;
+    const Pcm rec = server->record_while([&] { r = simvx({in, "--device", PulseServer::kSink, "--latency-ms", "100"}); });
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto l = rec.channel(0);
+    EXPECT_NEAR(peak_frequency(l, 48000), 500.0, 2.0);
+    EXPECT_NEAR(peak_db(l), 20 * std::log10(0.5), 0.3);
+}
+
+// Ctrl-C and SIGTERM: the run ends within a second with the documented code,
+// and what reached the sink fades out instead of stopping on a step.
+void expect_interrupt_fades(PulseServer& server, const std::string& in, int sig, int code, const std::string& log) {
+    int status = -1;
+    double stop_seconds = 0;
+    const Pcm rec = server.record_while([&] {
+        Child player({bin(), in, "--latency-ms", "100"}, log);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        const auto t = std::chrono::steady_clock::now();
+        status = player.stop(sig, 5);
+        stop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    });
+    EXPECT_EQ(status, code) << read_file(log);
+    EXPECT_LT(stop_seconds, 1.0);
+    const auto l = rec.channel(0);
+    size_t last = 0, first = l.size();
+    for (size_t i = 0; i < l.size(); ++i)
+        if (std::fabs(l[i]) > 1e-3f) first = std::min(first, i), last = i;
+    ASSERT_LT(first, l.size()) << "nothing arrived";
+    EXPECT_GT(last - first, 48000u) << "it played before the signal";
+    EXPECT_LT(last - first, 48000u * 4) << "it stopped early, not at the end of the file";
+    // The sine's own largest step is 0.5 * 2 pi * 500 / 48000 = 0.033; a cut would step by up to 0.5.
+    EXPECT_LT(max_step(std::span<const float>(l).subspan(first, last - first + 2)), 0.04);
+}
+
+TEST_F(PulsePlayer, CtrlCFadesOutAndExits130) {
+    expect_interrupt_fades(*server, tone("long.wav", 5), SIGINT, 130, dir / "player.log");
+}
+
+TEST_F(PulsePlayer, SigtermFadesOutAndExits143) {
+    expect_interrupt_fades(*server, tone("long.wav", 5), SIGTERM, 143, dir / "player.log");
+}
+
+TEST_F(PulsePlayer, ADaemonThatDiesEndsPlaybackWithinFiveSeconds) {
+    const auto in = tone("long.wav", 10);
+    Child player({bin(), in, "--latency-ms", "100"}, dir / "player.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    const auto t = std::chrono::steady_clock::now();
+    server->kill_daemon();
+    while (player.running() && seconds_since(t) < 8) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const double waited = seconds_since(t);
+    const int status = player.stop(SIGKILL, 1);
+    server->start_daemon();  // for the tests after this one
+    EXPECT_EQ(status, 4) << read_file(dir / "player.log");
+    EXPECT_LT(waited, 5.0);
+    EXPECT_NE(read_file(dir / "player.log").find("went away"), std::string::npos) << read_file(dir / "player.log");
+}
+
+TEST_F(PulsePlayer, ADaemonRestartedQuicklyIsReconnectedAndPlaybackCarriesOn) {
+    const auto in = tone("long.wav", 3);
+    Child player({bin(), in, "--latency-ms", "100"}, dir / "player.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    server->kill_daemon();
+    server->start_daemon();
+    const auto t = std::chrono::steady_clock::now();
+    while (player.running() && seconds_since(t) < 10) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const int status = player.stop(SIGKILL, 1);
+    const std::string log = read_file(dir / "player.log");
+    EXPECT_EQ(status, 0) << log;
+    EXPECT_NE(log.find("resumed 1 time"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace simvx::test
