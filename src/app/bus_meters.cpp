@@ -6,7 +6,8 @@
 
 namespace simvx {
 
-BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, std::string output_name) : mode_(mode) {
+BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, bool loudness, std::string output_name)
+    : mode_(mode) {
     output_index_ = plan.buses[plan.output].index;
     std::vector<const RenderPlan::Bus*> by_index(plan.buses.size());
     for (const auto& b : plan.buses) by_index[b.index] = &b;
@@ -14,7 +15,7 @@ BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode,
         auto c = std::make_unique<Channel>();
         c->name = std::move(name);
         c->channels = channels;
-        c->meter = std::make_unique<LoudnessMeter>(channels, output.rate);
+        if (loudness) c->meter = std::make_unique<LoudnessMeter>(channels, output.rate);
         if (mode_ == Mode::threaded) c->ring = std::make_unique<SpscRing<float>>(static_cast<size_t>(output.rate) * channels);
         rows_.push_back(std::move(c));
     };
@@ -59,7 +60,7 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
 
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
     // Offline renders run here on the pull thread; libebur128's allocations are harmless there.
-    c.meter->add(x, frames);
+    if (c.meter) c.meter->add(x, frames);
     float peak = 0;
     for (size_t i = 0; i < frames * c.channels; ++i) peak = std::max(peak, std::fabs(x[i]));
     float seen = c.recent_peak.load(std::memory_order_relaxed);
@@ -89,7 +90,8 @@ std::vector<BusStats> BusMeters::finish() {
         drain();  // what arrived after the thread's last look
     }
     std::vector<BusStats> out;
-    for (const auto& c : rows_) out.push_back({c->name, c->meter->stats()});
+    for (const auto& c : rows_)
+        if (c->meter) out.push_back({c->name, c->meter->stats()});
     return out;
 }
 

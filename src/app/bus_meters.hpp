@@ -30,13 +30,16 @@ class BusMeters final : public BusTap {
 public:
     enum class Mode { synchronous, threaded };
     // The buses by their index in the plan; the output is reported as `output_name`.
-    BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, std::string output_name = "Master");
+    // Without `loudness` only the peaks are followed (--json's status lines):
+    // true peak and loudness cost far more than a status line needs.
+    BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, bool loudness,
+              std::string output_name = "Master");
     ~BusMeters() override;
 
     void block(const RenderPlan& plan, const float* out, size_t frames) noexcept override;
 
     // After the engine stopped: measures what is still queued, stops the
-    // thread. The output first, then the other buses in scene order.
+    // thread. The output first, then the other buses in scene order. Needs `loudness`.
     std::vector<BusStats> finish();
     // Largest |sample| per row of finish() since the last call (the threaded
     // mode only: for status lines), in the same order.
@@ -49,7 +52,7 @@ private:
     struct Channel {
         std::string name;
         uint32_t channels;
-        std::unique_ptr<LoudnessMeter> meter;
+        std::unique_ptr<LoudnessMeter> meter;  // null without `loudness`
         std::unique_ptr<SpscRing<float>> ring;  // threaded mode
         std::atomic<float> recent_peak{0};
     };

@@ -148,7 +148,7 @@ int run_session(const Options& o) {
     std::unique_ptr<BusMeters> meters;
     if (o.stats || o.json)  // --json's status lines carry each bus's peak
         meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
-                                             live ? BusMeters::Mode::threaded : BusMeters::Mode::synchronous);
+                                             live ? BusMeters::Mode::threaded : BusMeters::Mode::synchronous, o.stats);
     auto sounds = JsonProgress::sounds_of(prepared.voices);
     std::optional<SceneWatch> watch;
     if (o.watch) {
