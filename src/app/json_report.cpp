@@ -98,7 +98,8 @@ void JsonProgress::set_sounds(std::vector<Sound> sounds, std::optional<uint64_t>
     length_ = length;
 }
 
-void JsonProgress::poll(uint64_t position, uint64_t underruns, bool force) {
+void JsonProgress::poll(const Now& now_state, bool force) {
+    const uint64_t position = now_state.position, underruns = now_state.underruns;
     for (size_t i = 0; i < sounds_.size(); ++i) {
         const Sound& s = sounds_[i];
         auto event = [&](const char* what, uint64_t frame) {
@@ -122,13 +123,20 @@ void JsonProgress::poll(uint64_t position, uint64_t underruns, bool force) {
                       .add("total", underruns));
         underruns_ = underruns;
     }
+    if (now_state.reconnects > reconnects_) {
+        json_line(JsonObject()
+                      .add("type", "reconnect")
+                      .add("time", static_cast<double>(position) / rate_)
+                      .add("total", now_state.reconnects));
+        reconnects_ = now_state.reconnects;
+    }
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_ < interval_) return;
     last_ = now;
     JsonObject status;
     status.add("type", "status").add("position", static_cast<double>(position) / rate_);
     status.add("length", length_ ? std::optional<double>(static_cast<double>(*length_) / rate_) : std::nullopt);
-    status.add("underruns", underruns);
+    status.add("underruns", underruns).add("reconnecting", now_state.reconnecting);
     std::vector<JsonObject> buses;
     if (meters_) {
         const auto names = meters_->names();

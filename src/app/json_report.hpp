@@ -1,7 +1,7 @@
 // --json: one JSON object per line on standard output, for programs that
 // watch simvxplay. The schema is documented in man/simvxplay.1 (JSON OUTPUT);
-// every object has a "type": start, status, sound, underrun, stats, expect,
-// reload, end, error.
+// every object has a "type": start, status, sound, underrun, reconnect,
+// stats, expect, check, reload, end, error.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -41,9 +41,15 @@ public:
                  std::chrono::milliseconds interval = std::chrono::milliseconds(100));
     static std::vector<Sound> sounds_of(const std::vector<VoiceSetup>& voices);
 
-    // Emits the sound and underrun events up to `position` (frames), and a
+    struct Now {
+        uint64_t position = 0;    // frames
+        uint64_t underruns = 0;   // streams and device, total
+        uint64_t reconnects = 0;  // the device came back after the server went away
+        bool reconnecting = false;
+    };
+    // Emits the sound, underrun and reconnect events up to `now`, and a
     // status line when the interval has passed or `force`.
-    void poll(uint64_t position, uint64_t underruns, bool force = false);
+    void poll(const Now& now, bool force = false);
     // A reloaded scene (--watch): its sounds replace the timeline.
     void set_sounds(std::vector<Sound> sounds, std::optional<uint64_t> length);
 
@@ -55,7 +61,7 @@ private:
     BusMeters* meters_;
     std::chrono::milliseconds interval_;
     std::chrono::steady_clock::time_point last_{};
-    uint64_t underruns_ = 0;
+    uint64_t underruns_ = 0, reconnects_ = 0;
 };
 
 }  // namespace simvx

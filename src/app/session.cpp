@@ -174,15 +174,18 @@ int run_session(const Options& o) {
         LiveHooks hooks;
         hooks.tap = meters.get();
         hooks.recorder = recorder.get();
+        auto now = [&](const Engine& e) {
+            return JsonProgress::Now{e.position(), e.underruns() + sink->underruns(), sink->reconnects(), sink->reconnecting()};
+        };
         hooks.tick = [&](Engine& e) {
-            if (json) json->poll(e.position(), e.underruns());
+            if (json) json->poll(now(e));
             if (watch)
                 if (auto r = watch->poll(e)) report_reload(*r, scene.path, e, json.has_value());
         };
         uint64_t end_position = 0;
         bool interrupted = false;
         hooks.finished = [&](Engine& e, bool by_signal) {
-            if (json) json->poll(e.position(), e.underruns(), true);
+            if (json) json->poll(now(e), true);
             end_position = e.position();
             interrupted = by_signal;
         };
@@ -229,11 +232,11 @@ int run_session(const Options& o) {
     while (!sink->wait_done(std::chrono::milliseconds(20))) {
         if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the file is finalized
         progress.update(static_cast<double>(engine.position()) / rate, length_s);
-        if (json) json->poll(engine.position(), engine.underruns());
+        if (json) json->poll({engine.position(), engine.underruns()});
     }
     progress.clear();
     sink->finish();
-    if (json) json->poll(engine.position(), engine.underruns(), true);
+    if (json) json->poll({engine.position(), engine.underruns()}, true);
     report_sources(engine);
 
     if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")

@@ -16,9 +16,10 @@ const char* kChecker = R"PY(
 import json, sys
 need = {
   "start": ["output", "rate", "channels", "length"],
-  "status": ["position", "length", "underruns", "buses"],
+  "status": ["position", "length", "underruns", "reconnecting", "buses"],
   "sound": ["event", "name", "time"],
   "underrun": ["time", "count", "total"],
+  "reconnect": ["time", "total"],
   "stats": ["buses"],
   "expect": ["passed", "differences", "frames_compared", "peak_residual_db", "rms_residual_db"],
   "check": ["ok", "scene", "rate", "channels", "length", "buses", "sounds", "files"],
