@@ -7,6 +7,8 @@ _simvxplay() {
         --render)
             COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
             return ;;
+        --expect|--record)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
         --dither)
@@ -17,7 +19,7 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
         --device)
             COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
-        --latency-ms|--duration|--volume-db|--start-at|--pitch)
+        --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db)
             return ;;
         --mute|--solo)
             # bus names from the scene on the command line, if any
@@ -32,7 +34,8 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --pitch --check --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --duration --volume-db --mute --solo --loop --mix --start-at --pitch --check --stats --json --watch --record --expect --tolerance-db
+            --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -1,7 +1,7 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
 # --render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
-# --loop --mix --start-at --pitch --check --quiet --verbose --version --help
+# --loop --mix --start-at --pitch --check --stats --json --watch --record --expect --tolerance-db --quiet --verbose --version --help
 complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
 complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
@@ -20,6 +20,12 @@ complete -c simvxplay -l mix -d 'Layer the files instead of playing them in sequ
 complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist or mix'
 complete -c simvxplay -l pitch -x -d 'Play at X times the speed and pitch (0.01..16)'
 complete -c simvxplay -l check -d 'Validate the inputs, print a summary, exit'
+complete -c simvxplay -l stats -d 'Print peaks, loudness and clipped samples per bus at the end'
+complete -c simvxplay -l watch -d 'Reload the scene when its file changes'
+complete -c simvxplay -l record -r -F -d 'Also write the live output to a WAV file'
+complete -c simvxplay -l json -d 'Status, events, stats and errors as JSON lines on stdout'
+complete -c simvxplay -l expect -r -F -d 'With --render: compare the render with a reference file'
+complete -c simvxplay -l tolerance-db -x -d 'Peak residual --expect accepts (dBFS, default -90)'
 complete -c simvxplay -s q -l quiet -d 'No progress line, no warnings'
 complete -c simvxplay -s v -l verbose -d 'Say what is being done'
 complete -c simvxplay -l version -d 'Print the versions of simvxplay and its libraries'

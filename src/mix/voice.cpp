@@ -62,9 +62,26 @@ VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, f
                : render_block<false>(out_block, block_start, frames, scratch);
 }
 
+void Voice::ramp_gain(float gain, uint32_t frames) noexcept {
+    if (releasing_) return;
+    gain_.set_ramp_frames(frames);
+    gain_.set_target(gain);
+}
+
+void Voice::release(uint32_t frames) noexcept {
+    releasing_ = true;
+    gain_.set_ramp_frames(frames);
+    gain_.set_target(0.0f);
+    if (state_ == State::pending) state_ = State::stopped;  // never heard: nothing to fade
+}
+
 template <bool Add>
 VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t frames, float* scratch) noexcept {
     if (state_ == State::stopped) return {};
+    if (releasing_ && !gain_.ramping()) {  // faded out
+        state_ = State::stopped;
+        return {};
+    }
     const uint64_t block_end = block_start + frames;
     if (setup_.start_frame >= block_end) return {};  // still pending
     const size_t offset = setup_.start_frame > block_start ? static_cast<size_t>(setup_.start_frame - block_start) : 0;

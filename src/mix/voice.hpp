@@ -53,6 +53,11 @@ public:
     // holds at least 2 × frames floats.
     VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch, bool add = false) noexcept;
 
+    // Live edits (--watch), on the render thread: a new volume, ramped over
+    // `frames`; or a fade to silence over `frames`, after which the voice stops.
+    void ramp_gain(float gain, uint32_t frames) noexcept;
+    void release(uint32_t frames) noexcept;
+
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
 
@@ -71,6 +76,7 @@ private:
     bool spatial_started_ = false;
     VarispeedSource* varispeed_ = nullptr;
     double base_ratio_ = 1.0;
+    bool releasing_ = false;
 };
 
 }  // namespace simvx
