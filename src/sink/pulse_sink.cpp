@@ -107,9 +107,8 @@ bool PulseSink::create_stream(bool corked) {
     attr.prebuf = static_cast<uint32_t>(-1);
     attr.minreq = static_cast<uint32_t>(-1);
     attr.fragsize = static_cast<uint32_t>(-1);
-    // No automatic timing updates: nothing here asks for the latency while
-    // playing, and the updates cost a server round trip ten times a second.
-    auto flags = PA_STREAM_ADJUST_LATENCY;
+    auto flags = static_cast<pa_stream_flags_t>(PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE |
+                                                PA_STREAM_INTERPOLATE_TIMING);
     if (corked) flags = static_cast<pa_stream_flags_t>(flags | PA_STREAM_START_CORKED);
     const char* device = config_.device.empty() ? nullptr : config_.device.c_str();
     return pa_stream_connect_playback(stream_, device, &attr, flags, nullptr, nullptr) >= 0;
