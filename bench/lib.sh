@@ -14,3 +14,27 @@ median() {
   done
   printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]/1e9}'
 }
+
+# start_private_pulse DIR: a private PulseAudio daemon with a null sink named
+# simvx_bench (its default), a low-latency silent stream that keeps the null
+# sink's blocks short, and PULSE_SERVER/XDG_RUNTIME_DIR pointing at it.
+# stop_private_pulse ends them.
+start_private_pulse() {
+  local dir=$1
+  mkdir -p "$dir/runtime" && chmod 700 "$dir/runtime"
+  export XDG_RUNTIME_DIR="$dir/runtime" HOME="$dir" PULSE_SERVER="unix:$dir/runtime/pulse/native"
+  pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --use-pid-file=no --disable-shm \
+    --load="module-null-sink sink_name=simvx_bench rate=48000 channels=2 norewinds=1" \
+    --load=module-native-protocol-unix >"$dir/pulseaudio.log" 2>&1 &
+  pulse_pid=$!
+  for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+  pactl info >/dev/null 2>&1 || { echo "the private PulseAudio server did not start" >&2; cat "$dir/pulseaudio.log" >&2; return 1; }
+  pacat --playback --device simvx_bench --latency-msec=10 --format=s16le --rate=48000 --channels=2 --raw /dev/zero &
+  keepalive_pid=$!
+  sleep 0.3
+}
+
+stop_private_pulse() {
+  kill "$keepalive_pid" "$pulse_pid" 2>/dev/null || true
+  wait "$keepalive_pid" "$pulse_pid" 2>/dev/null || true
+}

@@ -1,8 +1,8 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
 # --render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
-# --loop --mix --start-at --stream --stream-format --stream-rate --stream-channels --stream-bus --stream-volume-db
-# --stream-buffer-ms --check --quiet --verbose --version --help
+# --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
+# --stream-volume-db --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db --quiet --verbose --version --help
 complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
 complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
@@ -19,6 +19,7 @@ complete -c simvxplay -l solo -x -d 'Solo a bus (repeatable)'
 complete -c simvxplay -l loop -d 'Loop the file'
 complete -c simvxplay -l mix -d 'Layer the files instead of playing them in sequence'
 complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist or mix'
+complete -c simvxplay -l pitch -x -d 'Play at X times the speed and pitch (0.01..16)'
 complete -c simvxplay -l stream -r -F -d 'Play live PCM from - (stdin) or a FIFO/file'
 complete -c simvxplay -l stream-format -x -a 's16 s24 s32 f32 wav' -d 'Sample format of the stream'
 complete -c simvxplay -l stream-rate -x -a '8000 16000 22050 24000 32000 44100 48000 96000' -d 'Sample rate of the stream'
@@ -27,6 +28,12 @@ complete -c simvxplay -l stream-bus -x -d 'Bus the stream mixes into'
 complete -c simvxplay -l stream-volume-db -x -d 'Gain of the stream in dB'
 complete -c simvxplay -l stream-buffer-ms -x -d 'Live input buffered (ms)'
 complete -c simvxplay -l check -d 'Validate the inputs, print a summary, exit'
+complete -c simvxplay -l stats -d 'Print peaks, loudness and clipped samples per bus at the end'
+complete -c simvxplay -l watch -d 'Reload the scene when its file changes'
+complete -c simvxplay -l record -r -F -d 'Also write the live output to a WAV file'
+complete -c simvxplay -l json -d 'Status, events, stats and errors as JSON lines on stdout'
+complete -c simvxplay -l expect -r -F -d 'With --render: compare the render with a reference file'
+complete -c simvxplay -l tolerance-db -x -d 'Peak residual --expect accepts (dBFS, default -90)'
 complete -c simvxplay -s q -l quiet -d 'No progress line, no warnings'
 complete -c simvxplay -s v -l verbose -d 'Say what is being done'
 complete -c simvxplay -l version -d 'Print the versions of simvxplay and its libraries'

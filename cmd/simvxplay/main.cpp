@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/json_report.hpp"
 #include "app/options.hpp"
 #include "app/session.hpp"
 #include "app/versions.hpp"
@@ -18,7 +19,8 @@
 namespace {
 
 const char* kFooter = R"(Exit status: 0 success, 2 usage error, 3 bad input (scene or audio file),
-4 no audio server or device, 5 output I/O error, 130 interrupted (143 by SIGTERM).
+4 no audio server or device, 5 output I/O error, 6 --expect mismatch,
+130 interrupted (143 by SIGTERM).
 See simvxplay(1) for the scene format and examples.)";
 
 // Every long option name of the app and its groups, for "did you mean".
@@ -99,6 +101,9 @@ int main(int argc, char** argv) {
     files->add_option("--start-at", o.start_at, "Begin SEC seconds into the playlist or mix")
         ->check(CLI::NonNegativeNumber)
         ->type_name("SEC");
+    files->add_option("--pitch", o.pitch, "Play at X times the speed and pitch (varispeed, 0.01..16)")
+        ->check(CLI::Range(0.01, 16.0))
+        ->type_name("X");
 
     auto* live = app.add_option_group("Live PCM stream", "Raw PCM from another program, alone or mixed into the scene");
     live->add_option("--stream", o.stream, "Play live PCM from SRC: '-' = standard input, or a path (FIFO or file)")
@@ -123,6 +128,25 @@ int main(int argc, char** argv) {
         ->type_name("MS");
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
+    out_group->add_option("--record", o.record_path, "With live playback: also write the output to a WAV file (f32)")
+        ->type_name("FILE")
+        ->excludes(render);
+    auto* checks = app.add_option_group("Checks");
+    checks->add_flag("--watch", o.watch, "Reload the scene when its file changes, without stopping the audio")
+        ->excludes(render);
+    checks->add_flag("--json", o.json,
+                     "Status, events, --stats and errors as one JSON object per line on stdout (schema: simvxplay(1))");
+    checks->add_flag("--stats", o.stats,
+                     "At the end: per bus and Master, sample and true peak, integrated loudness, range, "
+                     "short-term max, clipped samples");
+    auto* expect = checks->add_option("--expect", o.expect_path,
+                                      "With --render: compare the render with FILE; exit 6 when they differ")
+                       ->type_name("FILE");
+    expect->needs(render);
+    checks->add_option("--tolerance-db", o.tolerance_db, "Peak residual that --expect accepts (default -90 dBFS)")
+        ->check(CLI::Range(-200.0, 0.0))
+        ->type_name("DB")
+        ->needs(expect);
     app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");
     app.add_flag("-v,--verbose", verbose, "Say what is being done (formats, output, latency)");
     app.add_flag("--version", version, "Print the version of simvxplay and of its libraries");
@@ -154,14 +178,22 @@ int main(int argc, char** argv) {
     if (!o.render_path.empty()) o.output = simvx::OutputKind::render;
     else if (null_out) o.output = simvx::OutputKind::null;
     o.verbosity = quiet ? simvx::log::Level::quiet : verbose ? simvx::log::Level::verbose : simvx::log::Level::normal;
+    if (o.json && o.render_path == "-") {
+        simvx::log::error("--json writes to standard output, which --render - already uses: render to a file");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
 
+    // Errors on stderr, and with --json also as the last line on stdout.
+    auto fail = [&](const std::string& what, simvx::ExitCode code) {
+        report(what);
+        if (o.json) simvx::json_line(simvx::json_error(what, static_cast<int>(code)));
+        return static_cast<int>(code);
+    };
     try {
         return simvx::run_session(o);
     } catch (const simvx::Error& e) {
-        report(e.what());
-        return static_cast<int>(e.code());
+        return fail(e.what(), e.code());
     } catch (const std::exception& e) {
-        report(std::string("internal error: ") + e.what());
-        return static_cast<int>(simvx::ExitCode::internal);
+        return fail(std::string("internal error: ") + e.what(), simvx::ExitCode::internal);
     }
 }

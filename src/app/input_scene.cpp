@@ -28,6 +28,7 @@ Scene scene_from_files(const Options& o) {
         s.name = std::filesystem::path(path).filename().string();
         s.file = path;
         s.loop = o.loop;
+        if (o.pitch) s.pitch = *o.pitch;
         s.follows_previous = !o.mix && !scene.sounds.empty();
         s.where.file = path;
         s.file_where.file = path;
@@ -38,9 +39,10 @@ Scene scene_from_files(const Options& o) {
 }
 
 void reject_file_options_for_scene(const Options& o) {
-    const char* opt = o.loop ? "--loop" : o.mix ? "--mix" : o.start_at ? "--start-at" : nullptr;
+    const char* opt = o.loop ? "--loop" : o.mix ? "--mix" : o.start_at ? "--start-at" : o.pitch ? "--pitch" : nullptr;
     if (opt)
-        throw UsageError(std::string(opt) + " applies to audio-file inputs; in a scene set it per sound (loop, start, from_position)");
+        throw UsageError(std::string(opt) +
+                         " applies to audio-file inputs; in a scene set it per sound (loop, start, from_position, pitch)");
 }
 
 // A bus named on the command line; a usage error with the closest name if none is.

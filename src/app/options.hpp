@@ -39,7 +39,14 @@ struct Options {
     std::optional<std::string> stream_bus;
     std::optional<double> stream_volume_db;
     std::optional<uint32_t> stream_buffer_ms;
+    std::optional<double> pitch;       // varispeed of every file
     bool check = false;
+    std::string expect_path;           // --expect FILE (with --render)
+    double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
+    bool stats = false;                // --stats: loudness and peaks per bus at the end
+    bool json = false;                 // --json: status, events, stats and errors as JSON lines on stdout
+    bool watch = false;                // --watch: reload the scene when its file changes
+    std::string record_path;           // --record FILE: live output also to a WAV file
     log::Level verbosity = log::Level::normal;
 };
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/prepare.hpp"
+#include "app/recorder.hpp"
 #include "app/run_report.hpp"
 #include "app/signals.hpp"
 #include "app/status_line.hpp"
@@ -26,12 +27,13 @@ constexpr double kPreFillSeconds = 0.5;
 
 class Player {
 public:
-    Player(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink)
-        : o_(o), scene_(scene), engine_(std::move(engine)), sink_(sink),
+    Player(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink, const LiveHooks& hooks)
+        : o_(o), scene_(scene), engine_(std::move(engine)), sink_(sink), hooks_(hooks),
           // Keys come from standard input: not when a live stream reads it.
           keys_(std::none_of(scene.streams.begin(), scene.streams.end(), [](const StreamDesc& st) { return st.source == "-"; })),
           status_(isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet) {
         current_.store(engine_.get());
+        engine_->set_tap(hooks_.tap);
         if (status_.enabled()) engine_->enable_meters();
         for (const auto& b : scene_.buses) meters_.push_back({b.name, 0.0f});
     }
@@ -40,6 +42,7 @@ public:
         engine_->wait_for_sources(static_cast<size_t>(engine_->spec().rate * kPreFillSeconds), 2.0);
         sink_.start([this](std::span<float> out) {
             const size_t n = current_.load(std::memory_order_acquire)->render(out);
+            if (hooks_.recorder) hooks_.recorder->push(out.first(n * engine_channels_));
             pulls_.fetch_add(1, std::memory_order_release);
             return n;
         });
@@ -48,9 +51,11 @@ public:
             if (const auto key = keys_.wait(kTick)) handle(*key);
             if (!sig && (sig = signals::received())) stop();  // fades out, then the sink drains
             draw();
+            if (hooks_.tick) hooks_.tick(*engine_);
         }
         status_.clear();
         sink_.finish();  // the sink stops pulling before the engine goes away
+        if (hooks_.finished) hooks_.finished(*engine_, sig != 0);
         const bool failed = report_sources(*engine_);
         report_sink(sink_);
         return sig ? signals::exit_code(sig) : failed ? static_cast<int>(ExitCode::bad_input) : 0;
@@ -99,6 +104,7 @@ private:
             return;
         }
         next->start_paused();
+        next->set_tap(hooks_.tap);
         next->set_listener_gain(db_to_gain(static_cast<float>(volume_db_)));
         if (status_.enabled()) next->enable_meters();
         next->wait_for_sources(static_cast<size_t>(rate * kPreFillSeconds), 2.0);
@@ -145,6 +151,8 @@ private:
     const Scene& scene_;
     std::unique_ptr<Engine> engine_;  // the one the sink pulls from (current_)
     Sink& sink_;
+    const LiveHooks& hooks_;
+    const uint32_t engine_channels_ = engine_->spec().channels;
     std::atomic<Engine*> current_{nullptr};
     std::atomic<uint64_t> pulls_{0};
     TerminalKeys keys_;
@@ -155,8 +163,8 @@ private:
 
 }  // namespace
 
-int play_live(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink) {
-    return Player(o, scene, std::move(engine), sink).run();
+int play_live(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink, const LiveHooks& hooks) {
+    return Player(o, scene, std::move(engine), sink, hooks).run();
 }
 
 }  // namespace simvx

@@ -3,6 +3,7 @@
 // click), q quits, left/right seek plain-file playback by 5 s, up/down change
 // the volume. Ctrl-C and SIGTERM fade out, drain and end the run.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "app/options.hpp"
@@ -12,8 +13,20 @@
 
 namespace simvx {
 
+class BusTap;
+class Recorder;
+
+// What the checks add to live playback (--stats, --json, --record, --watch).
+struct LiveHooks {
+    BusTap* tap = nullptr;          // set on the engine, and on each engine a seek builds
+    Recorder* recorder = nullptr;   // gets every block the sink pulls
+    std::function<void(Engine&)> tick;  // control thread, every status tick
+    std::function<void(Engine&, bool interrupted)> finished;  // after the sink finished, engine still alive
+};
+
 // Plays `engine` through the opened `sink` until the scene ends, q or a
 // signal, and finishes the sink (throws as Sink::finish does). Returns the exit code (0, or 128 + signal).
-int play_live(const Options& options, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink);
+int play_live(const Options& options, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink,
+              const LiveHooks& hooks = {});
 
 }  // namespace simvx

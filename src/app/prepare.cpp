@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <cmath>
 #include <sstream>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "mix/sound_loader.hpp"
 #include "mix/pipe_source.hpp"
 #include "mix/stream_source.hpp"
+#include "mix/varispeed_source.hpp"
 
 namespace simvx {
 namespace {
@@ -24,7 +26,9 @@ struct OpenedFile {
     DecoderInfo info;
     std::string error;
     bool needs_memory = false;
-    SharedBuffer buffer;
+    bool needs_native = false;  // pitched sounds read it at its own rate
+    SharedBuffer buffer;        // at the engine rate
+    SharedBuffer native;        // at the file's rate
 };
 
 std::map<std::string, OpenedFile> open_all(const Scene& scene) {
@@ -52,20 +56,41 @@ bool should_stream(const SoundDesc& s, const DecoderInfo& info) {
     return seconds > (s.loop ? kStreamAutoLoopSeconds : kStreamAutoSeconds);
 }
 
-// Decodes the files that sounds play from memory, each once, on all cores.
+// Decodes the files that sounds play from memory, each once per rate it is
+// needed at (the engine's; the file's own for pitched sounds), on all cores.
 void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
-    std::vector<std::pair<const std::string*, OpenedFile*>> todo;
-    for (auto& [path, f] : files)
-        if (f.needs_memory && f.error.empty()) todo.emplace_back(&path, &f);
+    struct Job {
+        const std::string* path;
+        OpenedFile* file;
+        bool native;
+    };
+    std::vector<Job> todo;
+    for (auto& [path, f] : files) {
+        if (!f.error.empty()) continue;
+        if (f.needs_memory) todo.push_back({&path, &f, false});
+        if (f.needs_native) todo.push_back({&path, &f, true});
+    }
     std::atomic<size_t> next{0};
+    std::mutex decoder_lock;  // the opened decoder goes to one job only
     auto worker = [&] {
         for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
-            auto& [path, f] = todo[i];
+            const std::string* path = todo[i].path;
+            OpenedFile* f = todo[i].file;
             try {
-                f->buffer = load_sound(f->decoder ? std::move(f->decoder) : open_decoder_file(*path), *path, rate);
+                std::unique_ptr<Decoder> dec;
+                {
+                    std::lock_guard lock(decoder_lock);
+                    dec = std::move(f->decoder);
+                }
+                if (!dec) dec = open_decoder_file(*path);
+                auto buffer = load_sound(std::move(dec), *path, todo[i].native ? f->info.spec.rate : rate);
+                std::lock_guard lock(decoder_lock);
+                (todo[i].native ? f->native : f->buffer) = std::move(buffer);
             } catch (const Error& e) {
+                std::lock_guard lock(decoder_lock);
                 f->error = e.what();
             } catch (const std::exception& e) {
+                std::lock_guard lock(decoder_lock);
                 f->error = *path + ": " + e.what();
             }
         }
@@ -75,6 +100,27 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
     for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
+}
+
+// A 3D sound's view of the scene, or nothing for a 2D sound.
+std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s) {
+    if (!s.spatial) return nullptr;
+    return std::make_unique<Spatializer>(SpatialSetup{.source = *s.spatial,
+                                                      .listener = scene.listener,
+                                                      .pan_law = scene.engine.pan_law,
+                                                      .speed_of_sound = scene.engine.speed_of_sound,
+                                                      .doppler_factor = scene.engine.doppler_factor * s.spatial->doppler,
+                                                      .rate = scene.engine.sample_rate});
+}
+
+// A pitched sound, or a 3D one with doppler, plays through a variable-rate
+// resampler that also converts the file's rate: it reads the file at its own
+// rate. Other sounds keep the fixed-ratio conversion at load time (and the
+// identity render exact).
+bool resampled(const Scene& scene, const SoundDesc& s) {
+    if (s.pitch != 1.0) return true;
+    const auto spatial = spatializer(scene, s);
+    return spatial && spatial->has_doppler();
 }
 
 std::string prefix(const SourceLocation& where) {
@@ -174,7 +220,9 @@ PreparedScene prepare_scene(const Scene& scene) {
         OpenedFile& f = files.at(scene.sounds[i].file);
         if (!f.error.empty()) continue;
         streamed[i] = should_stream(scene.sounds[i], f.info);
-        if (!streamed[i]) f.needs_memory = true;
+        if (streamed[i]) continue;
+        if (resampled(scene, scene.sounds[i])) f.needs_native = true;
+        else f.needs_memory = true;
     }
     load_buffers(files, rate);
 
@@ -191,14 +239,21 @@ PreparedScene prepare_scene(const Scene& scene) {
         summary.rate = f.info.spec.rate;
         summary.channels = f.info.spec.channels;
         summary.streamed = summary.streamed || streamed[i];
-        // Length in engine frames: exact for decoded buffers, by the rate ratio for streams.
-        const uint64_t len = streamed[i] ? static_cast<uint64_t>(std::llround(static_cast<double>(*f.info.frames) * rate /
+        // Positions in the sound's own frames: the engine rate, or the file's
+        // rate for a pitched sound (its resampler converts both at once).
+        const bool varispeed = resampled(scene, s);
+        const uint32_t unit = varispeed ? f.info.spec.rate : rate;
+        auto at = [unit](double seconds) { return static_cast<uint64_t>(std::llround(seconds * unit)); };
+        // Input frames per engine frame.
+        const double ratio = s.pitch * unit / rate;
+        // Length: exact for decoded buffers, by the rate ratio for streams.
+        const uint64_t len = streamed[i] ? static_cast<uint64_t>(std::llround(static_cast<double>(*f.info.frames) * unit /
                                                                              f.info.spec.rate))
-                                         : f.buffer->frames();
-        summary.seconds = static_cast<double>(len) / rate;
-        const uint64_t from = frames(s.from_position);
-        const uint64_t loop_start = frames(s.loop_start);
-        const uint64_t loop_end = s.loop_end > 0 ? frames(s.loop_end) : len;
+                                         : (varispeed ? f.native : f.buffer)->frames();
+        summary.seconds = static_cast<double>(len) / unit;
+        const uint64_t from = at(s.from_position);
+        const uint64_t loop_start = at(s.loop_start);
+        const uint64_t loop_end = s.loop_end > 0 ? at(s.loop_end) : len;
         const std::string where = prefix(s.where) + "sound '" + s.name + "': ";
         if (len == 0) {
             problems.push_back(where + s.file + " has no audio in it");
@@ -206,28 +261,32 @@ PreparedScene prepare_scene(const Scene& scene) {
         }
         if (from >= len) {
             problems.push_back(where + "from_position " + secs(s.from_position) + " is at or past the end of " + s.file +
-                               " (" + secs(static_cast<double>(len) / rate) + ")");
+                               " (" + secs(static_cast<double>(len) / unit) + ")");
             continue;
         }
         if (s.loop && loop_end > len) {
             problems.push_back(where + "loop_end " + secs(s.loop_end) + " is past the end of " + s.file + " (" +
-                               secs(static_cast<double>(len) / rate) + ")");
+                               secs(static_cast<double>(len) / unit) + ")");
             continue;
         }
         if (s.loop && loop_start >= loop_end) {
             problems.push_back(where + "loop_start " + secs(s.loop_start) + " must be before loop_end (" +
-                               secs(static_cast<double>(loop_end) / rate) + ")");
+                               secs(static_cast<double>(loop_end) / unit) + ")");
             continue;
         }
 
         VoiceSetup v;
         v.name = s.name;
         v.start_frame = s.follows_previous ? previous_end : frames(s.start);
-        if (!s.loop) v.end_frame = v.start_frame + (len - from);
+        // A pitched sound of N frames lasts N / ratio engine frames (rounded up, as the resampler renders).
+        const uint64_t plays = varispeed ? static_cast<uint64_t>(std::ceil(static_cast<double>(len - from) / ratio - 1e-9))
+                                         : len - from;
+        if (!s.loop) v.end_frame = v.start_frame + plays;
         else if (p.config.duration_frames) v.end_frame = std::max(v.start_frame, *p.config.duration_frames);
         if (v.end_frame) previous_end = *v.end_frame;
         v.gain = db_to_gain(s.volume_db);
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
+        v.spatial = spatializer(scene, s);
         v.fade_in_frames = frames(s.fade_in);
         v.fade_out_frames = frames(s.fade_out);
         v.bus = bus_index(scene, s.bus);
@@ -237,7 +296,8 @@ PreparedScene prepare_scene(const Scene& scene) {
         uint64_t position = from;
         if (p.config.start_frame > v.start_frame) {
             if (v.end_frame && *v.end_frame <= p.config.start_frame) continue;  // over before the skip point
-            position += p.config.start_frame - v.start_frame;
+            const uint64_t skipped = p.config.start_frame - v.start_frame;
+            position += varispeed ? static_cast<uint64_t>(std::llround(static_cast<double>(skipped) * ratio)) : skipped;
             if (s.loop && position >= loop_end) position = loop_start + (position - loop_end) % (loop_end - loop_start);
         }
         if (streamed[i]) {
@@ -245,14 +305,20 @@ PreparedScene prepare_scene(const Scene& scene) {
                 auto decoder = f.decoder ? std::move(f.decoder) : open_decoder_file(s.file);
                 v.source = std::make_unique<StreamSource>(
                     std::move(decoder), s.file,
-                    StreamSetup{.engine_rate = rate, .from = position, .loop = s.loop, .loop_start = loop_start,
+                    StreamSetup{.engine_rate = unit, .from = position, .loop = s.loop, .loop_start = loop_start,
                                 .loop_end = s.loop_end > 0 ? loop_end : 0});
             } catch (const Error& e) {
                 problems.push_back(prefix(s.file_where) + e.what());
                 continue;
             }
         } else {
-            v.source = std::make_unique<BufferSource>(f.buffer, position, s.loop, loop_start, loop_end);
+            v.source = std::make_unique<BufferSource>(varispeed ? f.native : f.buffer, position, s.loop, loop_start,
+                                                      loop_end);
+        }
+        if (varispeed) {
+            // Doppler glides the ratio within [base / max shift, base × max shift].
+            const double max_ratio = v.spatial && v.spatial->has_doppler() ? ratio * kMaxDopplerShift : ratio;
+            v.source = std::make_unique<VarispeedSource>(std::move(v.source), scene.engine.resampler, ratio, max_ratio);
         }
         p.voices.push_back(std::move(v));
     }

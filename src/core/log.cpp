@@ -21,6 +21,9 @@ void warn(const std::string& message) {
 void info(const std::string& message) {
     if (g_level.load() >= Level::verbose) emit("", message);
 }
+void note(const std::string& message) {
+    if (g_level.load() >= Level::normal) emit("", message);
+}
 void error(const std::string& message) { emit("error: ", message); }
 
 }  // namespace simvx::log

@@ -12,6 +12,7 @@ Level level();
 
 void warn(const std::string& message);   // "simvxplay: warning: ..." unless quiet
 void info(const std::string& message);   // only with -v
+void note(const std::string& message);   // results the user asked for (--expect, --stats) unless quiet
 void error(const std::string& message);  // always
 
 }  // namespace simvx::log

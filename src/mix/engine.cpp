@@ -53,6 +53,7 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     }
     voices_.reserve(voices.size());
     for (auto& v : voices) voices_.emplace_back(std::move(v));
+    extra_.reserve(kMaxAddedVoices);
     voice_out_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
     scratch_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
     // Effects with tails ring out after the sounds end, unless a duration says otherwise.
@@ -64,41 +65,130 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
 
 Engine::~Engine() {
     collect_retired();
+    Command c;
+    while (commands_.pop(c)) delete c.config;
     delete pending_.exchange(nullptr);
+    delete fading_;
     delete plan_;
 }
 
-void Engine::replace_plan(std::unique_ptr<RenderPlan> plan) {
+void Engine::replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_frames) {
     collect_retired();
+    pending_crossfade_.store(crossfade_frames, std::memory_order_relaxed);
     delete pending_.exchange(plan.release(), std::memory_order_acq_rel);  // a plan never adopted is simply dropped
 }
 
 void Engine::collect_retired() {
     RenderPlan* old = nullptr;
     while (retired_.pop(old)) delete old;
+    EffectConfig* config = nullptr;
+    while (retired_configs_.pop(config)) delete config;
 }
 
 void Engine::adopt_pending_plan() noexcept {
+    if (fading_) return;  // one crossfade at a time: the next plan waits for this one to end
+    // Room to retire the current plan first, so the new one is never taken without it.
+    if (!pending_.load(std::memory_order_acquire) || retired_.writable() == 0) return;
     RenderPlan* next = pending_.exchange(nullptr, std::memory_order_acq_rel);
     if (!next) return;
-    if (!retired_.push(plan_)) {  // no room to retire: keep the current plan, try again next block
-        pending_.store(next, std::memory_order_release);
-        return;
+    if (const uint32_t crossfade = pending_crossfade_.load(std::memory_order_relaxed)) {
+        fading_ = plan_;  // retired when the crossfade ends
+        crossfade_total_ = crossfade;
+        crossfade_done_ = 0;
+    } else {
+        retired_.push(plan_);
     }
     plan_ = next;
+}
+
+bool Engine::send(const Command& c) {
+    collect_retired();
+    return commands_.push(c);
+}
+
+bool Engine::ramp_bus_gain(size_t bus, float gain, uint32_t frames) {
+    return send({Command::Kind::bus_gain, static_cast<uint32_t>(bus), 0, frames, gain, nullptr});
+}
+
+bool Engine::update_effect(size_t bus, size_t effect, const EffectConfig& config) {
+    auto* copy = new EffectConfig(config);
+    if (send({Command::Kind::effect, static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), 0, 0, copy})) return true;
+    delete copy;
+    return false;
+}
+
+bool Engine::ramp_voice_gain(size_t voice, float gain, uint32_t frames) {
+    return send({Command::Kind::voice_gain, static_cast<uint32_t>(voice), 0, frames, gain, nullptr});
+}
+
+bool Engine::release_voice(size_t voice, uint32_t frames) {
+    return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), 0, frames, 0, nullptr});
+}
+
+std::optional<size_t> Engine::add_voice(VoiceSetup setup) {
+    if (owned_extra_.size() >= kMaxAddedVoices || added_.writable() == 0) return std::nullopt;
+    owned_extra_.push_back(std::make_unique<Voice>(std::move(setup)));
+    const size_t id = voices_.size() + owned_extra_.size() - 1;
+    added_.push(Extra{id, owned_extra_.back().get()});
+    return id;
+}
+
+Voice* Engine::voice_by_id(size_t id) noexcept {
+    if (id < voices_.size()) return &voices_[id];
+    for (const Extra& e : extra_)
+        if (e.id == id) return e.voice;
+    return nullptr;
+}
+
+// Render thread, at the start of a block: voices added, then the edits in order.
+void Engine::apply_commands() noexcept {
+    for (Extra e; extra_.size() < extra_.capacity() && added_.pop(e);) extra_.push_back(e);
+    for (Command c; commands_.pop(c);) {
+        switch (c.kind) {
+            case Command::Kind::bus_gain:
+                for (RenderPlan* p : {plan_, fading_}) {
+                    if (!p || c.target >= p->slot_of.size()) continue;
+                    GainRamp& g = p->buses[p->slot_of[c.target]].gain;
+                    g.set_ramp_frames(c.frames);
+                    g.set_target(c.gain);
+                }
+                break;
+            case Command::Kind::effect: {
+                if (c.target < plan_->slot_of.size()) {
+                    auto& effects = plan_->buses[plan_->slot_of[c.target]].effects;
+                    if (c.index < effects.size()) effects[c.index].processor->update(*c.config);
+                }
+                // Always fits: the control thread empties this ring before each command it sends,
+                // and both rings have the same size.
+                retired_configs_.push(c.config);
+                break;
+            }
+            case Command::Kind::voice_gain:
+                if (Voice* v = voice_by_id(c.target)) v->ramp_gain(c.gain, c.frames);
+                break;
+            case Command::Kind::voice_release:
+                if (Voice* v = voice_by_id(c.target)) v->release(c.frames);
+                break;
+        }
+    }
 }
 
 bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
     const uint64_t until = position() + frames;
-    for (const Voice& v : voices_) {
-        if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) continue;
+    auto wait = [&](const Voice& v) {
+        if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) return true;
         while (!v.setup().source->ready(frames)) {
             // A stop (Ctrl-C) must not wait for a live producer that may never write again.
             if (std::chrono::steady_clock::now() > deadline || stop_requested_.load(std::memory_order_relaxed)) return false;
             std::this_thread::sleep_for(std::chrono::microseconds(100));
         }
-    }
+        return true;
+    };
+    for (const Voice& v : voices_)
+        if (!wait(v)) return false;
+    for (const auto& v : owned_extra_)
+        if (!wait(*v)) return false;
     return true;
 }
 
@@ -106,12 +196,15 @@ std::vector<std::string> Engine::source_errors() const {
     std::vector<std::string> errors;
     for (const Voice& v : voices_)
         if (auto e = v.setup().source->error(); !e.empty()) errors.push_back(std::move(e));
+    for (const auto& v : owned_extra_)
+        if (auto e = v->setup().source->error(); !e.empty()) errors.push_back(std::move(e));
     return errors;
 }
 
 uint64_t Engine::underruns() const noexcept {
     uint64_t n = 0;
     for (const Voice& v : voices_) n += v.setup().source->underruns();
+    for (const auto& v : owned_extra_) n += v->setup().source->underruns();
     return n;
 }
 
@@ -122,6 +215,7 @@ size_t Engine::render(std::span<float> out) noexcept {
     size_t done = 0;
     while (done < want && !finished_.load(std::memory_order_relaxed)) {
         adopt_pending_plan();
+        apply_commands();
         const uint64_t pos = position_.load(std::memory_order_relaxed);
         if (!stopping_ && stop_requested_.load(std::memory_order_relaxed)) {
             stopping_ = true;
@@ -157,6 +251,7 @@ size_t Engine::render(std::span<float> out) noexcept {
                 ended = true;
             }
         }
+        if (tap_) tap_->block(*plan_, block, n);  // the buses still hold this block
         done += n;
         position_.store(pos + n, std::memory_order_relaxed);
         if (ended) finished_.store(true, std::memory_order_release);
@@ -208,32 +303,27 @@ std::optional<size_t> Engine::tail_end(const float* out, size_t from, size_t fra
     return std::nullopt;
 }
 
-void Engine::render_block(float* out, size_t frames) noexcept {
-    RenderPlan& plan = *plan_;
-    const uint64_t pos = position_.load(std::memory_order_relaxed);
+// One voice into its bus (and its sends) of `plan`. A voice without sends
+// mixes straight into its bus; one with sends renders once and is added to each.
+void Engine::render_voices(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept {
+    RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
+    const bool direct = v.setup().sends.empty() && bus.input_open;
+    const VoiceSpan span = direct ? v.render(bus.buffer.data(), pos, frames, scratch_.data(), true)
+                                  : v.render(voice_out_.data(), pos, frames, scratch_.data());
+    // How far live streams have got: the scene's length once they have all ended.
+    if (v.setup().ends_with_source && span.count) streams_end_ = std::max(streams_end_, pos + span.offset + span.count);
+    if (direct) return;
+    if (!span.count || !bus.input_open) return;  // not heard: another bus is soloed
+    const float* src = voice_out_.data() + span.offset * 2;
+    const size_t n = span.count * 2;
+    add(bus.buffer.data() + span.offset * 2, src, n);
+    for (const auto& send : v.setup().sends)
+        add_scaled(plan.buses[plan.slot_of[send.bus]].buffer.data() + span.offset * 2, src, n, send.gain);
+}
+
+// Buses in render order: effects, volume, then into the parent and sends.
+void Engine::process_buses(RenderPlan& plan, size_t frames) noexcept {
     const size_t samples = frames * 2;
-    for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
-
-    // Voices into their buses (and their sends). A voice without sends mixes
-    // straight into its bus; one with sends renders once and is added to each.
-    for (Voice& v : voices_) {
-        RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
-        if (v.setup().sends.empty() && bus.input_open) {
-            const VoiceSpan span = v.render(bus.buffer.data(), pos, frames, scratch_.data(), true);
-            if (v.setup().ends_with_source && span.count) streams_end_ = std::max(streams_end_, pos + span.offset + span.count);
-            continue;
-        }
-        const VoiceSpan span = v.render(voice_out_.data(), pos, frames, scratch_.data());
-        if (v.setup().ends_with_source && span.count) streams_end_ = std::max(streams_end_, pos + span.offset + span.count);
-        if (!span.count || !bus.input_open) continue;  // not heard: another bus is soloed
-        const float* src = voice_out_.data() + span.offset * 2;
-        const size_t n = span.count * 2;
-        add(bus.buffer.data() + span.offset * 2, src, n);
-        for (const auto& send : v.setup().sends)
-            add_scaled(plan.buses[plan.slot_of[send.bus]].buffer.data() + span.offset * 2, src, n, send.gain);
-    }
-
-    // Buses in render order: effects, volume, then into the parent and sends.
     for (size_t slot = 0; slot < plan.buses.size(); ++slot) {
         RenderPlan::Bus& bus = plan.buses[slot];
         float* b = bus.buffer.data();
@@ -251,6 +341,38 @@ void Engine::render_block(float* out, size_t frames) noexcept {
         if (slot == plan.output || !bus.output_open) continue;
         if (bus.parent) add(plan.buses[*bus.parent].buffer.data(), b, samples);
         for (const auto& send : bus.sends) add_scaled(plan.buses[send.bus].buffer.data(), b, samples, send.gain);
+    }
+}
+
+void Engine::render_block(float* out, size_t frames) noexcept {
+    RenderPlan& plan = *plan_;
+    const uint64_t pos = position_.load(std::memory_order_relaxed);
+    const size_t samples = frames * 2;
+    for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
+    for (Voice& v : voices_) render_voices(plan, v, pos, frames);
+    for (const Extra& e : extra_) render_voices(plan, *e.voice, pos, frames);
+
+    // A plan being replaced with a crossfade hears the same bus inputs (matched
+    // by bus index) and runs its own effects, so its tails and state carry on.
+    if (fading_) {
+        for (auto& bus : fading_->buses) {
+            const float* in = bus.index < plan.slot_of.size() ? plan.buses[plan.slot_of[bus.index]].buffer.data() : nullptr;
+            if (in) std::copy_n(in, samples, bus.buffer.begin());
+            else std::fill_n(bus.buffer.begin(), samples, 0.0f);
+        }
+    }
+    process_buses(plan, frames);
+    if (fading_) {
+        process_buses(*fading_, frames);
+        float* m = plan.buses[plan.output].buffer.data();
+        const float* old = fading_->buses[fading_->output].buffer.data();
+        const float total = static_cast<float>(crossfade_total_);
+        for (size_t i = 0; i < frames; ++i) {
+            const float x = crossfade_done_ < crossfade_total_ ? static_cast<float>(crossfade_done_++) / total : 1.0f;
+            m[2 * i] = m[2 * i] * x + old[2 * i] * (1.0f - x);
+            m[2 * i + 1] = m[2 * i + 1] * x + old[2 * i + 1] * (1.0f - x);
+        }
+        if (crossfade_done_ >= crossfade_total_ && retired_.push(fading_)) fading_ = nullptr;
     }
 
     // Master → output, through the stop and pause fades and the listener's volume.

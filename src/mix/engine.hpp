@@ -13,6 +13,8 @@
 
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
+#include "dsp/effect_types.hpp"
+#include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/render_plan.hpp"
 #include "mix/voice.hpp"
@@ -57,9 +59,26 @@ public:
     uint64_t underruns() const noexcept;
 
     // Control thread: a new plan (same buses, in the same setup order) takes
-    // over at the next block; the old one is freed by collect_retired().
-    void replace_plan(std::unique_ptr<RenderPlan> plan);
+    // over at the next block; the old one is freed by collect_retired(). With
+    // `crossfade_frames`, the old plan keeps running beside the new one while
+    // the output crossfades from it (effect state and tails do not cut off).
+    void replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_frames = 0);
     void collect_retired();
+
+    // Live edits (--watch), from the control thread, applied at the next
+    // block through a lock-free queue. Each returns false when the queue is
+    // full (try again after the next block). Buses are named by their setup
+    // index, voices by their id: 0.. for the constructor's, then add_voice()'s.
+    bool ramp_bus_gain(size_t bus, float gain, uint32_t frames);
+    // The processor of `effect` on `bus` gets Processor::update(config).
+    bool update_effect(size_t bus, size_t effect, const EffectConfig& config);
+    bool ramp_voice_gain(size_t voice, float gain, uint32_t frames);
+    bool release_voice(size_t voice, uint32_t frames);  // fades out, then stops
+    // A new voice, set up off the audio thread; returns its id, or none when full.
+    std::optional<size_t> add_voice(VoiceSetup setup);
+
+    // Before rendering starts: who sees each block's buses and output (not owned; may be null).
+    void set_tap(BusTap* tap) noexcept { tap_ = tap; }
 
     // From any thread: fade out over stop_fade_seconds, then end.
     void request_stop() noexcept { stop_requested_.store(true, std::memory_order_relaxed); }
@@ -101,6 +120,17 @@ public:
     uint64_t over_full_scale() const noexcept { return over_.load(std::memory_order_relaxed); }
 
 private:
+    struct Command {
+        enum class Kind : uint8_t { bus_gain, effect, voice_gain, voice_release } kind;
+        uint32_t target = 0, index = 0, frames = 0;
+        float gain = 0;
+        EffectConfig* config = nullptr;  // Kind::effect; handed back through retired_configs_
+    };
+    bool send(const Command& c);
+    void apply_commands() noexcept;
+    Voice* voice_by_id(size_t id) noexcept;
+    void render_voices(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept;
+    void process_buses(RenderPlan& plan, size_t frames) noexcept;
     void adopt_pending_plan() noexcept;
     void render_block(float* out, size_t frames) noexcept;
     void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept;
@@ -112,7 +142,22 @@ private:
     EngineConfig config_;
     std::vector<Voice> voices_;
     RenderPlan* plan_;                          // owned; the render thread's current plan
+    BusTap* tap_ = nullptr;
     std::atomic<RenderPlan*> pending_{nullptr}; // published by replace_plan
+    std::atomic<uint32_t> pending_crossfade_{0};
+    RenderPlan* fading_ = nullptr;              // the plan being crossfaded out (render thread)
+    uint32_t crossfade_total_ = 0, crossfade_done_ = 0;
+    // Live edits: commands in; configs and voices added while playing.
+    SpscRing<Command> commands_{256};
+    SpscRing<EffectConfig*> retired_configs_{256};
+    struct Extra {
+        size_t id;
+        Voice* voice;
+    };
+    static constexpr size_t kMaxAddedVoices = 1024;
+    SpscRing<Extra> added_{64};                 // control → render thread
+    std::vector<Extra> extra_;                  // render thread: voices added while playing (capacity reserved)
+    std::vector<std::unique_ptr<Voice>> owned_extra_;  // the control thread owns them until the engine goes
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
     std::vector<float> voice_out_;              // one voice's block, stereo
     std::vector<float> scratch_;                // one voice's source frames

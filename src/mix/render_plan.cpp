@@ -84,6 +84,7 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
         BusSetup& s = setups[i];
         RenderPlan::Bus& b = plan->buses[plan->slot_of[i]];
         b.name = s.name;
+        b.index = i;
         b.gain = GainRamp(s.mute ? 0.0f : s.gain, ramp);
         b.bypass_effects = s.bypass_effects;
         if (s.parent) b.parent = plan->slot_of[*s.parent];

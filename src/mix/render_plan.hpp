@@ -39,6 +39,7 @@ class RenderPlan {
 public:
     struct Bus {
         std::string name;
+        size_t index = 0;        // its place in the list given to compile_plan
         GainRamp gain;           // volume × mute, ramped
         bool bypass_effects = false;
         bool input_open = true;   // solo: sounds on this bus are heard

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mix/varispeed_source.hpp"
+
 namespace simvx {
 namespace {
 
@@ -14,7 +16,31 @@ inline void put(float& dst, float v) noexcept {
 
 }  // namespace
 
-Voice::Voice(VoiceSetup setup) : setup_(std::move(setup)), gain_(setup_.gain) {}
+Voice::Voice(VoiceSetup setup) : setup_(std::move(setup)), gain_(setup_.gain) {
+    if (setup_.spatial) {
+        varispeed_ = dynamic_cast<VarispeedSource*>(setup_.source.get());
+        if (varispeed_) base_ratio_ = varispeed_->ratio();
+    }
+}
+
+// Gains and doppler at the end of the `frames` starting at scene frame
+// `first`, reached by ramps across them (the first block starts at its values).
+void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
+    if (!spatial_started_) {
+        spatial_started_ = true;
+        const SpatialState now = setup_.spatial->at(first);
+        spatial_left_.reset(now.gain.left);
+        spatial_right_.reset(now.gain.right);
+        if (varispeed_) varispeed_->jump_to_ratio(base_ratio_ * now.doppler);
+    }
+    const SpatialState end = setup_.spatial->at(first + frames);
+    const auto n = static_cast<uint32_t>(frames);
+    spatial_left_.set_ramp_frames(n);
+    spatial_right_.set_ramp_frames(n);
+    spatial_left_.set_target(end.gain.left);
+    spatial_right_.set_target(end.gain.right);
+    if (varispeed_) varispeed_->set_ratio(base_ratio_ * end.doppler);
+}
 
 // Linear fades: the first frame of a fade-in and the last frame of a fade-out
 // are silent, and the gain moves by 1/F per frame in between.
@@ -36,9 +62,26 @@ VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, f
                : render_block<false>(out_block, block_start, frames, scratch);
 }
 
+void Voice::ramp_gain(float gain, uint32_t frames) noexcept {
+    if (releasing_) return;
+    gain_.set_ramp_frames(frames);
+    gain_.set_target(gain);
+}
+
+void Voice::release(uint32_t frames) noexcept {
+    releasing_ = true;
+    gain_.set_ramp_frames(frames);
+    gain_.set_target(0.0f);
+    if (state_ == State::pending) state_ = State::stopped;  // never heard: nothing to fade
+}
+
 template <bool Add>
 VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t frames, float* scratch) noexcept {
     if (state_ == State::stopped) return {};
+    if (releasing_ && !gain_.ramping()) {  // faded out
+        state_ = State::stopped;
+        return {};
+    }
     const uint64_t block_end = block_start + frames;
     if (setup_.start_frame >= block_end) return {};  // still pending
     const size_t offset = setup_.start_frame > block_start ? static_cast<size_t>(setup_.start_frame - block_start) : 0;
@@ -51,6 +94,7 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     }
     state_ = State::playing;
     const size_t want = static_cast<size_t>(stop - first);
+    if (setup_.spatial) update_spatial(first, want);
     const size_t got = setup_.source->pull(scratch, want);
     if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
 
@@ -61,6 +105,16 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
                          first + got + setup_.fade_out_frames > *setup_.end_frame);
     const float pl = setup_.pan.left, pr = setup_.pan.right;
     const bool mono = setup_.source->channels() == 1;
+    if (setup_.spatial) {
+        for (size_t i = 0; i < got; ++i) {
+            const float g = gain_.next() * envelope(t0 + i);
+            const float l = mono ? scratch[i] : scratch[2 * i];
+            const float r = mono ? scratch[i] : scratch[2 * i + 1];
+            put<Add>(out[2 * i], l * g * spatial_left_.next());
+            put<Add>(out[2 * i + 1], r * g * spatial_right_.next());
+        }
+        return {offset, got};
+    }
     if (!fading && !gain_.ramping()) {
         // The common case: one constant gain per channel for the whole block.
         const float gl = gain_.value() * pl, gr = gain_.value() * pr;

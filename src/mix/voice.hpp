@@ -10,8 +10,11 @@
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/voice_source.hpp"
+#include "spatial/spatializer.hpp"
 
 namespace simvx {
+
+class VarispeedSource;
 
 struct VoiceSetup {
     std::string name;
@@ -29,6 +32,9 @@ struct VoiceSetup {
         float gain;
     };
     std::vector<Send> sends;                // extra post-fader sends
+    // 3D sounds: the gains (instead of `pan`) and the doppler shift come from
+    // here, updated every block. With doppler the source is a VarispeedSource.
+    std::unique_ptr<Spatializer> spatial;
 };
 
 // The frames of a block a voice wrote: [offset, offset + count).
@@ -48,6 +54,11 @@ public:
     // holds at least 2 × frames floats.
     VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch, bool add = false) noexcept;
 
+    // Live edits (--watch), on the render thread: a new volume, ramped over
+    // `frames`; or a fade to silence over `frames`, after which the voice stops.
+    void ramp_gain(float gain, uint32_t frames) noexcept;
+    void release(uint32_t frames) noexcept;
+
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
 
@@ -55,10 +66,18 @@ private:
     template <bool Add>
     VoiceSpan render_block(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept;
     float envelope(uint64_t t) const noexcept;  // fades at frame t after the start
+    void update_spatial(uint64_t first, size_t frames) noexcept;
 
     VoiceSetup setup_;
     State state_ = State::pending;
     GainRamp gain_;
+    // 3D sounds: the channel gains ramp to each block's end values; the
+    // doppler shift glides the resampler's ratio (base × shift).
+    GainRamp spatial_left_, spatial_right_;
+    bool spatial_started_ = false;
+    VarispeedSource* varispeed_ = nullptr;
+    double base_ratio_ = 1.0;
+    bool releasing_ = false;
 };
 
 }  // namespace simvx

@@ -431,6 +431,9 @@ constexpr std::array<Choice<PcmFormat>, 5> kPcmFormats{{{"s16", PcmFormat::s16},
 
 constexpr std::array<Choice<PanLaw>, 2> kPanLaws{{{"balance", PanLaw::balance},
                                                   {"constant_power", PanLaw::constant_power}}};
+constexpr std::array<Choice<ResamplerKind>, 3> kResamplers{{{"sinc", ResamplerKind::sinc},
+                                                           {"cubic", ResamplerKind::cubic},
+                                                           {"linear", ResamplerKind::linear}}};
 
 // A [[sound]] while the scene is read: the description and the nodes the
 // cross-sound rules need.
@@ -452,10 +455,178 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
         {"duration", number_field(&EngineSettings::duration, Range{0, 86400, true, "s"})},
         {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLaws))},
-        {"speed_of_sound", {}},
-        {"doppler_factor", {}},
+        {"resampler",
+         choice_field(&EngineSettings::resampler, std::span<const Choice<ResamplerKind>>(kResamplers))},
+        {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
+        {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
     };
     return fields;
+}
+
+// ---- 3D: the listener and spatial sounds ------------------------------------------------
+
+constexpr TableKind kListener{"listener", "[listener]"};
+constexpr TableKind kSpatial{"sound.spatial", "[sound.spatial]"};
+constexpr TableKind kCone{"cone", "the cone of [sound.spatial]"};
+
+// One finite number of an array (a vector component or a keyframe value).
+std::optional<double> element_number(Checker& c, const Item& it, const toml::node& n, std::string_view shape) {
+    if (auto* i = n.as_integer()) return static_cast<double>(i->get());
+    if (auto* f = n.as_floating_point(); f && std::isfinite(f->get())) return f->get();
+    c.error(n.source(), "each value of " + it.subject() + " must be a finite number (" + std::string(shape) +
+                            "), found " + describe(n));
+    return std::nullopt;
+}
+
+// [x, y, z]; `nonzero` for directions.
+std::optional<Vec3> read_vec3(Checker& c, const Item& it, bool nonzero) {
+    auto* a = it.node.as_array();
+    if (!a || a->size() != 3) {
+        type_error(c, it, "an array of 3 numbers [x, y, z]");
+        return std::nullopt;
+    }
+    Vec3 v{};
+    for (size_t i = 0; i < 3; ++i) {
+        auto x = element_number(c, it, *a->get(i), "[x, y, z]");
+        if (!x) return std::nullopt;
+        v[i] = *x;
+    }
+    if (nonzero && length(v) == 0) {
+        c.error(it.node.source(), it.subject() + " is a direction and must not be [0, 0, 0]");
+        return std::nullopt;
+    }
+    return v;
+}
+
+template <class T>
+Reader<T> vec3_field(Vec3 T::*member, bool nonzero = false) {
+    return [member, nonzero](Checker& c, const Item& it, T& out) {
+        if (auto v = read_vec3(c, it, nonzero)) out.*member = *v;
+    };
+}
+
+// path = [[t, x, y, z], ...]: times at least 0 and strictly increasing.
+template <class T>
+Reader<T> path_field(std::vector<Keyframe> T::*member) {
+    return [member](Checker& c, const Item& it, T& out) {
+        auto* a = it.node.as_array();
+        if (!a) {
+            type_error(c, it, "an array of keyframes [[t, x, y, z], ...]");
+            return;
+        }
+        std::vector<Keyframe> path;
+        for (const auto& element : *a) {
+            auto* k = element.as_array();
+            if (!k || k->size() != 4) {
+                c.error(element.source(), "each keyframe of " + it.subject() + " must be [t, x, y, z] (4 numbers), found " +
+                                              describe(element));
+                return;
+            }
+            double v[4];
+            for (size_t i = 0; i < 4; ++i) {
+                auto x = element_number(c, it, *k->get(i), "[t, x, y, z]");
+                if (!x) return;
+                v[i] = *x;
+            }
+            if (v[0] < 0) {
+                c.error(element.source(), "keyframe times in " + it.subject() + " must be at least 0 s, found " +
+                                              format_number(v[0]));
+                return;
+            }
+            if (!path.empty() && v[0] <= path.back().t) {
+                c.error(element.source(), "keyframe times in " + it.subject() + " must increase: " +
+                                              format_number(v[0]) + " s comes after " + format_number(path.back().t) +
+                                              " s");
+                return;
+            }
+            path.push_back({v[0], {v[1], v[2], v[3]}});
+        }
+        out.*member = std::move(path);
+    };
+}
+
+std::span<const Field<ListenerDesc>> listener_fields() {
+    static const Field<ListenerDesc> fields[] = {
+        {"position", vec3_field(&ListenerDesc::position)},
+        {"direction", vec3_field(&ListenerDesc::direction, true)},
+        {"world_up", vec3_field(&ListenerDesc::world_up, true)},
+        {"velocity", vec3_field(&ListenerDesc::velocity)},
+        {"path", path_field(&ListenerDesc::path)},
+    };
+    return fields;
+}
+
+void read_listener(Checker& c, const Item& it, ListenerDesc& l) {
+    auto* t = it.node.as_table();
+    if (!t) {
+        type_error(c, it, "a table ([listener])");
+        return;
+    }
+    const Seen seen = read_table(c, *t, kListener, listener_fields(), l);
+    if (length(cross(l.direction, l.world_up)) < 1e-9 * length(l.direction) * length(l.world_up)) {
+        const toml::node* at = seen.find("world_up") ? seen.find("world_up") : seen.find("direction");
+        c.error(at ? at->source() : t->source(), "'world_up' and 'direction' in [listener] must not be parallel "
+                                                 "(the listener's right would be undefined)");
+    }
+}
+
+constexpr std::array<Choice<Attenuation>, 4> kAttenuations{{{"none", Attenuation::none},
+                                                            {"inverse", Attenuation::inverse},
+                                                            {"linear", Attenuation::linear},
+                                                            {"exponential", Attenuation::exponential}}};
+
+std::span<const Field<ConeDesc>> cone_fields() {
+    static const Field<ConeDesc> fields[] = {
+        {"inner_deg", number_field(&ConeDesc::inner_deg, Range{0, 360, false, "degrees"})},
+        {"outer_deg", number_field(&ConeDesc::outer_deg, Range{0, 360, false, "degrees"})},
+        {"outer_gain_db", number_field(&ConeDesc::outer_gain_db, Range{-120, 0, false, "dB"})},
+        {"direction", vec3_field(&ConeDesc::direction, true)},
+    };
+    return fields;
+}
+
+void read_cone(Checker& c, const Item& it, SpatialDesc& s) {
+    auto* t = it.node.as_table();
+    if (!t) {
+        type_error(c, it, "a table ({ inner_deg = ..., outer_deg = ..., outer_gain_db = ..., direction = [...] })");
+        return;
+    }
+    const Seen seen = read_table(c, *t, kCone, cone_fields(), s.cone);
+    if (s.cone.outer_deg < s.cone.inner_deg) {
+        const toml::node* at = seen.find("outer_deg") ? seen.find("outer_deg") : seen.find("inner_deg");
+        c.error(at ? at->source() : t->source(), "'outer_deg' of the cone must be at least inner_deg (" +
+                                                     format_number(s.cone.inner_deg) + "), found " +
+                                                     format_number(s.cone.outer_deg));
+    }
+}
+
+std::span<const Field<SpatialDesc>> spatial_fields() {
+    static const Field<SpatialDesc> fields[] = {
+        {"position", vec3_field(&SpatialDesc::position)},
+        {"velocity", vec3_field(&SpatialDesc::velocity)},
+        {"path", path_field(&SpatialDesc::path)},
+        {"attenuation", choice_field(&SpatialDesc::attenuation, std::span<const Choice<Attenuation>>(kAttenuations))},
+        {"min_distance", number_field(&SpatialDesc::min_distance, Range{0, 10000, true, "m"})},
+        {"max_distance", number_field(&SpatialDesc::max_distance, Range{0, 10000, true, "m"})},
+        {"rolloff", number_field(&SpatialDesc::rolloff, Range{0, 100, false, ""})},
+        {"doppler", number_field(&SpatialDesc::doppler, Range{0, 100, false, ""})},
+        {"cone", read_cone},
+    };
+    return fields;
+}
+
+void read_spatial(Checker& c, const Item& it, SpatialDesc& s) {
+    auto* t = it.node.as_table();
+    if (!t) {
+        type_error(c, it, "a table ([sound.spatial])");
+        return;
+    }
+    const Seen seen = read_table(c, *t, kSpatial, spatial_fields(), s);
+    if (s.max_distance < s.min_distance) {
+        const toml::node* at = seen.find("max_distance") ? seen.find("max_distance") : seen.find("min_distance");
+        c.error(at->source(), "'max_distance' in [sound.spatial] must be at least min_distance (" +
+                                  format_number(s.min_distance) + " m), found " + format_number(s.max_distance));
+    }
 }
 
 // ---- sends and effects ---------------------------------------------------------------
@@ -648,16 +819,6 @@ void read_file_key(Checker& c, const Item& it, SoundEntry& s) {
     }
 }
 
-void read_pitch(Checker& c, const Item& it, SoundEntry& s) {
-    auto v = read_number(c, it, Range{0.01, 16, false, ""});
-    if (!v) return;
-    if (*v != 1.0)
-        c.error(it.node.source(), not_supported_yet("pitch = " + literal(it.node) + " (varispeed)") +
-                                      "; only pitch = 1.0 plays now");
-    else
-        s.desc.pitch = *v;
-}
-
 void read_stream_mode(Checker& c, const Item& it, SoundEntry& s) {
     if (auto* b = it.node.as_boolean()) {
         s.desc.stream = b->get() ? StreamMode::always : StreamMode::never;
@@ -693,7 +854,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
              }
          }},
         {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
-        {"pitch", read_pitch},
+        {"pitch", on_desc(number_field(&SoundDesc::pitch, Range{0.01, 16, false, ""}))},
         {"loop", on_desc(bool_field(&SoundDesc::loop))},
         {"loop_start", on_desc(number_field(&SoundDesc::loop_start, at_least_zero("s")))},
         {"loop_end", on_desc(number_field(&SoundDesc::loop_end, at_least_zero("s")))},
@@ -704,7 +865,9 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"pan", on_desc(number_field(&SoundDesc::pan, Range{-1, 1, false, ""}))},
         {"stream", read_stream_mode},
         {"sends", [](Checker& c, const Item& it, SoundEntry& s) { read_sends(c, it, s.desc.sends); }},
-        {"spatial", {}, Shape::table},
+        {"spatial",
+         [](Checker& c, const Item& it, SoundEntry& s) { read_spatial(c, it, s.desc.spatial.emplace()); },
+         Shape::table},
     };
     return fields;
 }
@@ -744,6 +907,9 @@ void read_sound(Checker& c, const toml::table& table, Draft& d) {
     const Seen seen = read_table(c, table, kSound, sound_fields(), s);
     if (!seen.find("file")) c.error(table.source(), "missing required key 'file' in [[sound]]");
     if (!seen.find("name") && !s.desc.file.empty()) s.desc.name = fs::path(s.desc.file).filename().string();
+    if (const toml::node* pan = seen.find("pan"); pan && seen.find("spatial"))
+        c.error(pan->source(), "'pan' in [[sound]] is for 2D sounds; a sound with [sound.spatial] is panned by its "
+                               "position");
     const auto& desc = s.desc;
     if (const toml::node* end = seen.find("loop_end"); end && desc.loop_end != 0 && desc.loop_end <= desc.loop_start)
         c.error(end->source(), "'loop_end' in [[sound]] must be greater than loop_start (" +
@@ -823,7 +989,8 @@ std::span<const Field<Draft>> root_fields() {
                  type_error(c, it, "a table ([engine])");
          },
          Shape::table},
-        {"listener", {}, Shape::table},
+        {"listener", [](Checker& c, const Item& it, Draft& d) { read_listener(c, it, d.scene.listener); },
+         Shape::table},
         {"bus",
          [](Checker& c, const Item& it, Draft& d) {
              for_each_table(c, it, kBus.header, [&](const toml::table& t) { read_bus(c, t, d); });

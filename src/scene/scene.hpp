@@ -9,6 +9,8 @@
 
 #include "decode/pcm_framer.hpp"
 #include "dsp/effect_types.hpp"
+#include "dsp/resampler_kind.hpp"
+#include "spatial/vec3.hpp"
 
 namespace simvx {
 
@@ -30,6 +32,43 @@ struct EngineSettings {
     uint32_t latency_ms = 20;
     std::optional<double> duration;  // seconds; overrides the length rule
     PanLaw pan_law = PanLaw::balance;
+    ResamplerKind resampler = ResamplerKind::sinc;  // for pitched sounds
+    double speed_of_sound = 343.3;  // m/s
+    double doppler_factor = 1.0;    // 0 disables doppler
+};
+
+// A point of a motion path: at scene time t (seconds), the position (metres).
+struct Keyframe {
+    double t = 0;
+    Vec3 position;
+};
+
+struct ListenerDesc {
+    Vec3 position{0, 0, 0};
+    Vec3 direction{0, 0, -1};  // forward
+    Vec3 world_up{0, 1, 0};
+    Vec3 velocity{0, 0, 0};    // m/s; from the path when there is one
+    std::vector<Keyframe> path;  // strictly increasing times; empty = fixed
+};
+
+// Distance models of OpenAL 1.1, clamped (distance within [min, max]).
+enum class Attenuation { none, inverse, linear, exponential };
+
+struct ConeDesc {
+    double inner_deg = 360, outer_deg = 360;  // full angles
+    double outer_gain_db = 0;
+    Vec3 direction{0, 0, -1};  // where the source points
+};
+
+// [sound.spatial]: its presence makes the sound 3D.
+struct SpatialDesc {
+    Vec3 position{0, 0, 0};
+    Vec3 velocity{0, 0, 0};
+    std::vector<Keyframe> path;
+    Attenuation attenuation = Attenuation::inverse;
+    double min_distance = 1.0, max_distance = 100.0, rolloff = 1.0;
+    double doppler = 1.0;
+    ConeDesc cone;
 };
 
 // An extra post-fader send from a bus or a sound into another bus.
@@ -74,6 +113,7 @@ struct SoundDesc {
     double pan = 0.0;
     StreamMode stream = StreamMode::automatic;
     std::vector<SendDesc> sends;
+    std::optional<SpatialDesc> spatial;
     SourceLocation where;        // the [[sound]] table
     SourceLocation bus_where;    // its `bus` key
     SourceLocation file_where;   // the `file` key, for decode errors
@@ -99,6 +139,7 @@ struct StreamDesc {
 struct Scene {
     std::string path;  // empty for scenes built from the command line
     EngineSettings engine;
+    ListenerDesc listener;
     std::vector<BusDesc> buses;  // always contains "Master"
     std::vector<SoundDesc> sounds;
     std::vector<StreamDesc> streams;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <thread>
 
+#include "core/thread_priority.hpp"
+
 namespace simvx {
 
 void NullSink::open(const AudioSpec& spec) {
@@ -24,5 +26,7 @@ void NullSink::wait_for_next_period() {
 std::string NullSink::describe() const {
     return "null output, " + std::to_string(static_cast<int>(std::lround(period_seconds_ * 1000))) + " ms periods";
 }
+
+void NullSink::on_thread_start() { raise_audio_thread_priority(); }
 
 }  // namespace simvx

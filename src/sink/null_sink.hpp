@@ -21,6 +21,7 @@ public:
 private:
     void deliver(std::span<const float>) override {}
     void wait_for_next_period() override;
+    void on_thread_start() override;  // real-time priority, like a device's thread
 
     double period_seconds_;
     std::chrono::steady_clock::time_point next_{};

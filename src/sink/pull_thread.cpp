@@ -17,6 +17,7 @@ void PullThreadSink::start(PullFn pull) {
 
 void PullThreadSink::loop() {
     try {
+        on_thread_start();
         while (!stop_.load(std::memory_order_relaxed)) {
             const size_t n = pull_(buffer_);
             if (n) deliver(std::span<const float>(buffer_.data(), n * spec_.channels));

@@ -30,6 +30,8 @@ protected:
     virtual void deliver(std::span<const float> frames) = 0;
     // Pacing before the next pull; the default is none (as fast as possible).
     virtual void wait_for_next_period() {}
+    // Called on the thread before the first pull (a real-time sink raises its priority).
+    virtual void on_thread_start() {}
 
 private:
     void loop();

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/thread_priority.hpp"
 #include "sink/pulse_connection.hpp"
 #include "sink/pulse_devices.hpp"
 
@@ -185,6 +186,10 @@ void PulseSink::open(const AudioSpec& spec) {
 }
 
 void PulseSink::start(PullFn pull) {
+    // The main loop thread renders: it asks for real-time scheduling first.
+    pa_threaded_mainloop_once_unlocked(
+        connection_->loop(),
+        [](pa_threaded_mainloop*, void*) { raise_audio_thread_priority(); }, nullptr);
     PulseLock lock(*connection_);
     pull_ = std::move(pull);
     started_ = true;

@@ -77,7 +77,7 @@ TEST(Docs, CompletionScriptsParse) {
 TEST(Docs, ExitCodesInHelpMatchTheManPage) {
     RunResult r = simvx({"--help"});
     const std::string man = source("man/simvxplay.1");
-    for (const char* code : {"0", "2", "3", "4", "5", "130"}) {
+    for (const char* code : {"0", "2", "3", "4", "5", "6", "130"}) {
         EXPECT_NE(r.out.find(std::string(code) + " "), std::string::npos) << code;
         EXPECT_NE(man.find(".B " + std::string(code) + "\n"), std::string::npos) << code;
     }

@@ -115,7 +115,7 @@ TEST_F(PulsePlayer, ADaemonThatDiesEndsPlaybackWithinFiveSeconds) {
 
 TEST_F(PulsePlayer, ADaemonRestartedQuicklyIsReconnectedAndPlaybackCarriesOn) {
     const auto in = tone("long.wav", 3);
-    Child player({bin(), in, "--latency-ms", "100"}, dir / "player.log");
+    Child player({bin(), in, "--latency-ms", "100", "--json"}, dir / "player.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     server->kill_daemon();
     server->start_daemon();
@@ -125,6 +125,8 @@ TEST_F(PulsePlayer, ADaemonRestartedQuicklyIsReconnectedAndPlaybackCarriesOn) {
     const std::string log = read_file(dir / "player.log");
     EXPECT_EQ(status, 0) << log;
     EXPECT_NE(log.find("resumed 1 time"), std::string::npos) << log;
+    EXPECT_NE(log.find(R"({"type":"reconnect","time":)"), std::string::npos) << log;  // --json says so as it happens
+    EXPECT_NE(log.find(R"("total":1})"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -236,3 +236,48 @@ TEST(RenderPlan, APlanSwapsInBetweenBlocks) {
 
 }  // namespace
 }  // namespace simvx
+
+namespace simvx {
+namespace {
+
+// Records what a tap sees: every bus by its scene index, and the output.
+class Recorder final : public BusTap {
+public:
+    void block(const RenderPlan& plan, const float* out, size_t frames) noexcept override {
+        for (const auto& bus : plan.buses) {
+            if (buses.size() <= bus.index) buses.resize(bus.index + 1);
+            buses[bus.index].insert(buses[bus.index].end(), bus.buffer.begin(), bus.buffer.begin() + 2 * frames);
+        }
+        output.insert(output.end(), out, out + frames);  // mono output
+    }
+    std::vector<std::vector<float>> buses;
+    std::vector<float> output;
+};
+
+TEST(RenderPlan, ATapSeesEachBusAfterItsVolumeAndTheOutputAfterTheStopFade) {
+    std::vector<BusSetup> b;
+    b.push_back(bus("Master", std::nullopt, 0.5f));
+    b.push_back(bus("Music", 0, 0.25f));
+    std::vector<VoiceSetup> v;
+    v.push_back(voice_on(1, 1.0f, 48000));
+    Engine e(EngineConfig{.output = {kRate, 1}}, std::move(v), compile_plan(std::move(b), kSpec));
+    Recorder tap;
+    e.set_tap(&tap);
+    std::vector<float> out, buf(700);
+    for (int i = 0; i < 10; ++i) {
+        const size_t n = e.render(buf);
+        out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    e.request_stop();
+    while (size_t n = e.render(buf)) out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    ASSERT_EQ(tap.output, out);  // exactly the frames handed out, fade included
+    ASSERT_EQ(tap.buses.size(), 2u);
+    ASSERT_EQ(tap.buses[1].size(), 2 * out.size());
+    EXPECT_FLOAT_EQ(tap.buses[1][200], 0.25f);  // Music after its volume
+    EXPECT_FLOAT_EQ(tap.buses[0][200], 0.125f); // Master after its volume
+    EXPECT_FLOAT_EQ(tap.output[100], 0.125f);
+    EXPECT_EQ(tap.output.back(), 0.0f);          // after the stop fade
+}
+
+}  // namespace
+}  // namespace simvx

@@ -274,9 +274,10 @@ TEST_F(SceneLoader, UnknownKeySuggestsTheClosest) {
 TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nreverb_mix = 0.5\n"),
               "4:1: unknown key 'reverb_mix' in [[sound]]; allowed keys: name, file, bus, volume_db, pitch, loop, "
-              "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stream, sends");
+              "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
-              "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law");
+              "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
+              "speed_of_sound, doppler_factor");
 }
 
 TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {
@@ -286,7 +287,7 @@ TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatail]\nposition = [1, 0, 0]\n"),
               "4:8: unknown table '[sound.spatail]'; did you mean '[sound.spatial]'?");
     EXPECT_EQ(error("version = 1\n[mixer]\n"),
-              "2:2: unknown table '[mixer]'; allowed keys: version, [engine], [[bus]], [[sound]], [[stream]]");
+              "2:2: unknown table '[mixer]'; allowed keys: version, [engine], [listener], [[bus]], [[sound]], [[stream]]");
 }
 
 // ---- types -----------------------------------------------------------------------
@@ -315,17 +316,107 @@ TEST_F(SceneLoader, EmptyStringsAreRejected) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"\"\n"), "3:8: 'file' in [[sound]] must not be empty");
 }
 
-// ---- known but not supported yet ----------------------------------------------------
+TEST_F(SceneLoader, ListenerAndSpatialSoundsLoad) {
+    const Scene scene = load(R"(version = 1
+[engine]
+speed_of_sound = 340
+doppler_factor = 0.5
+[listener]
+position = [1, 2, 3]
+direction = [1, 0, 0]
+world_up = [0, 0, 1]
+velocity = [0, 0, 2.5]
+path = [[0, 0, 0, 0], [2, 10, 0, 0]]
+[[sound]]
+file = "a.wav"
+[sound.spatial]
+position = [5, 0, -2]
+velocity = [1, 0, 0]
+path = [[0.5, -20, 0, -5], [4, 20, 0, -5]]
+attenuation = "exponential"
+min_distance = 2
+max_distance = 50
+rolloff = 0.5
+doppler = 2
+cone = { inner_deg = 90, outer_deg = 180, outer_gain_db = -12, direction = [0, 0, 1] }
+[[sound]]
+file = "a.wav"
+pan = 0.5
+)");
+    EXPECT_EQ(scene.engine.speed_of_sound, 340);
+    EXPECT_EQ(scene.engine.doppler_factor, 0.5);
+    EXPECT_EQ(scene.listener.position, (Vec3{1, 2, 3}));
+    EXPECT_EQ(scene.listener.direction, (Vec3{1, 0, 0}));
+    EXPECT_EQ(scene.listener.world_up, (Vec3{0, 0, 1}));
+    EXPECT_EQ(scene.listener.velocity, (Vec3{0, 0, 2.5}));
+    ASSERT_EQ(scene.listener.path.size(), 2u);
+    EXPECT_EQ(scene.listener.path[1].t, 2);
+    EXPECT_EQ(scene.listener.path[1].position, (Vec3{10, 0, 0}));
+    ASSERT_TRUE(scene.sounds.at(0).spatial);
+    const SpatialDesc& s = *scene.sounds[0].spatial;
+    EXPECT_EQ(s.position, (Vec3{5, 0, -2}));
+    EXPECT_EQ(s.velocity, (Vec3{1, 0, 0}));
+    ASSERT_EQ(s.path.size(), 2u);
+    EXPECT_EQ(s.path[0].t, 0.5);
+    EXPECT_EQ(s.attenuation, Attenuation::exponential);
+    EXPECT_EQ(s.min_distance, 2);
+    EXPECT_EQ(s.max_distance, 50);
+    EXPECT_EQ(s.rolloff, 0.5);
+    EXPECT_EQ(s.doppler, 2);
+    EXPECT_EQ(s.cone.inner_deg, 90);
+    EXPECT_EQ(s.cone.outer_deg, 180);
+    EXPECT_EQ(s.cone.outer_gain_db, -12);
+    EXPECT_EQ(s.cone.direction, (Vec3{0, 0, 1}));
+    EXPECT_FALSE(scene.sounds.at(1).spatial);
+}
 
-TEST_F(SceneLoader, FormatKeysNotSupportedYetSaySo) {
-    const std::string later = " is part of the scene format but not supported by simvxplay 0.1 yet";
-    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatial]\nposition = [1, 0, 0]\n"),
-              "4:8: '[sound.spatial]'" + later);
-    EXPECT_EQ(error("version = 1\n[listener]\nposition = [0, 0, 0]\n"), "2:2: '[listener]'" + later);
-    EXPECT_EQ(error("version = 1\n[engine]\nspeed_of_sound = 340\n"), "3:1: 'speed_of_sound' in [engine]" + later);
-    EXPECT_EQ(error("version = 1\n[engine]\ndoppler_factor = 0\n"), "3:1: 'doppler_factor' in [engine]" + later);
-    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n"),
-              "4:9: pitch = 1.5 (varispeed)" + later + "; only pitch = 1.0 plays now");
+TEST_F(SceneLoader, BadSpatialValuesNameTheirPlace) {
+    const std::string sound = "version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatial]\n";
+    EXPECT_EQ(error(sound + "position = [1, 2]\n"),
+              "5:12: 'position' in [sound.spatial] must be an array of 3 numbers [x, y, z], found an array");
+    EXPECT_EQ(error(sound + "velocity = [1, \"a\", 2]\n"),
+              "5:16: each value of 'velocity' in [sound.spatial] must be a finite number ([x, y, z]), found a string "
+              "(\"a\")");
+    EXPECT_EQ(error(sound + "path = [[0, 0, 0, 0], [0, 1, 1, 1]]\n"),
+              "5:23: keyframe times in 'path' in [sound.spatial] must increase: 0 s comes after 0 s");
+    EXPECT_EQ(error(sound + "path = [[0, 0, 0]]\n"),
+              "5:9: each keyframe of 'path' in [sound.spatial] must be [t, x, y, z] (4 numbers), found an array");
+    EXPECT_EQ(error(sound + "attenuation = \"inverse_clamped\"\n"),
+              "5:15: 'attenuation' in [sound.spatial] must be one of \"none\", \"inverse\", \"linear\", "
+              "\"exponential\", found \"inverse_clamped\"");
+    EXPECT_EQ(error(sound + "min_distance = 0\n"),
+              "5:16: 'min_distance' in [sound.spatial] must be greater than 0 and at most 10000 m, found 0");
+    EXPECT_EQ(error(sound + "min_distance = 10\nmax_distance = 5\n"),
+              "6:16: 'max_distance' in [sound.spatial] must be at least min_distance (10 m), found 5");
+    EXPECT_EQ(error(sound + "cone = { inner_deg = 90, outer_deg = 60 }\n"),
+              "5:38: 'outer_deg' of the cone must be at least inner_deg (90), found 60");
+    EXPECT_EQ(error(sound + "cone = { inner = 90 }\n"),
+              "5:10: unknown key 'inner' in the cone of [sound.spatial]; allowed keys: inner_deg, outer_deg, "
+              "outer_gain_db, direction");
+    EXPECT_EQ(error(sound + "cone = { direction = [0, 0, 0] }\n"),
+              "5:22: 'direction' in the cone of [sound.spatial] is a direction and must not be [0, 0, 0]");
+    EXPECT_EQ(error(sound + "rollof = 2\n"), "5:1: unknown key 'rollof' in [sound.spatial]; did you mean 'rolloff'?");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\npan = 0.5\n[sound.spatial]\nposition = [1, 0, 0]\n"),
+              "4:7: 'pan' in [[sound]] is for 2D sounds; a sound with [sound.spatial] is panned by its position");
+    EXPECT_EQ(error("version = 1\n[listener]\ndirection = [0, 2, 0]\n"),
+              "3:13: 'world_up' and 'direction' in [listener] must not be parallel (the listener's right would be "
+              "undefined)");
+    EXPECT_EQ(error("version = 1\n[listener]\nposition = 3\n"),
+              "3:12: 'position' in [listener] must be an array of 3 numbers [x, y, z], found an integer (3)");
+    EXPECT_EQ(error("version = 1\n[engine]\nspeed_of_sound = 0\n"),
+              "3:18: 'speed_of_sound' in [engine] must be greater than 0 and at most 10000 m/s, found 0");
+    EXPECT_EQ(error("version = 1\n[engine]\ndoppler_factor = -1\n"),
+              "3:18: 'doppler_factor' in [engine] must be between 0 and 100, found -1");
+}
+
+TEST_F(SceneLoader, PitchAndResamplerLoad) {
+    const Scene scene = load("version = 1\n[engine]\nresampler = \"cubic\"\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n");
+    EXPECT_EQ(scene.engine.resampler, ResamplerKind::cubic);
+    EXPECT_EQ(scene.sounds.at(0).pitch, 1.5);
+    EXPECT_EQ(load("version = 1\n").engine.resampler, ResamplerKind::sinc);
+    EXPECT_EQ(error("version = 1\n[engine]\nresampler = \"cubc\"\n"),
+              "3:13: 'resampler' in [engine] must be one of \"sinc\", \"cubic\", \"linear\", found \"cubc\"; "
+              "did you mean \"cubic\"?");
 }
 
 // ---- live streams ---------------------------------------------------------------------

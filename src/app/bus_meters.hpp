@@ -1,0 +1,74 @@
+// --stats for every bus and the output, fed by the engine's BusTap.
+//
+// Offline renders measure synchronously on the render's pull thread (it is
+// not a live audio thread; the output never depends on its speed). Live
+// playback must keep the audio thread free of allocation, locks and I/O, so
+// there each block is copied into a lock-free ring per bus and a metering
+// thread feeds libebur128; a block that finds its ring full is dropped and
+// counted (the ring holds a second of audio, so that means a stalled machine).
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/loudness_meter.hpp"
+#include "core/audio_spec.hpp"
+#include "core/spsc_ring.hpp"
+#include "mix/bus_tap.hpp"
+#include "mix/render_plan.hpp"
+
+namespace simvx {
+
+struct BusStats {
+    std::string name;
+    LoudnessStats stats;
+};
+
+class BusMeters final : public BusTap {
+public:
+    enum class Mode { synchronous, threaded };
+    // The buses by their index in the plan; the output is reported as `output_name`.
+    // Without `loudness` only the peaks are followed (--json's status lines):
+    // true peak and loudness cost far more than a status line needs.
+    BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, bool loudness,
+              std::string output_name = "Master");
+    ~BusMeters() override;
+
+    void block(const RenderPlan& plan, const float* out, size_t frames) noexcept override;
+
+    // After the engine stopped: measures what is still queued, stops the
+    // thread. The output first, then the other buses in scene order. Needs `loudness`.
+    std::vector<BusStats> finish();
+    // Largest |sample| per row of finish() since the last call (the threaded
+    // mode only: for status lines), in the same order.
+    std::vector<float> take_recent_peaks();
+    // The rows' names: the output first, then the buses in scene order.
+    std::vector<std::string> names() const;
+    uint64_t dropped_blocks() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+
+private:
+    struct Channel {
+        std::string name;
+        uint32_t channels;
+        std::unique_ptr<LoudnessMeter> meter;  // null without `loudness`
+        std::unique_ptr<SpscRing<float>> ring;  // threaded mode
+        std::atomic<float> recent_peak{0};
+    };
+    void measure(Channel& c, const float* x, size_t frames);
+    void offer(Channel& c, const float* x, size_t frames) noexcept;
+    void drain();
+    void run();
+
+    Mode mode_;
+    size_t output_index_;                    // the plan index of the output bus (not tapped as a bus)
+    std::vector<std::unique_ptr<Channel>> rows_;  // [0] = output, then bus index order (output bus skipped)
+    std::vector<size_t> row_of_bus_;          // plan index → row (0 for the output bus: unused)
+    std::vector<float> scratch_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<uint64_t> dropped_{0};
+};
+
+}  // namespace simvx

@@ -1,0 +1,50 @@
+// --stats for one signal: sample peak, true peak, loudness (EBU R 128 via
+// libebur128: integrated, short-term maximum; the loudness range from the
+// short-term values every 100 ms, as EBU Tech 3342 and ffmpeg take them,
+// where libebur128's own LRA hops by 1 s) and clipped samples.
+// Fed in order from one thread; libebur128 may allocate while measuring, so
+// this never runs on a live audio thread (see bus_meters.hpp).
+#pragma once
+#include <ebur128.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace simvx {
+
+struct LoudnessStats {
+    double sample_peak_db = 0;    // dBFS
+    double true_peak_db = 0;      // dBTP, 4x oversampled (libebur128)
+    double integrated_lufs = 0;   // -inf: nothing above the absolute gate
+    double range_lu = 0;
+    double shortterm_max_lufs = 0;
+    uint64_t clipped = 0;         // samples with |x| > 1.0
+    uint64_t frames = 0;
+};
+
+class LoudnessMeter {
+public:
+    LoudnessMeter(uint32_t channels, uint32_t rate);
+    ~LoudnessMeter();
+    LoudnessMeter(const LoudnessMeter&) = delete;
+    LoudnessMeter& operator=(const LoudnessMeter&) = delete;
+
+    void add(const float* interleaved, size_t frames);
+    LoudnessStats stats() const;
+
+private:
+    void feed(const float* interleaved, size_t frames);
+
+    ebur128_state* state_;
+    uint32_t channels_;
+    size_t hop_;                 // short-term loudness is sampled every 100 ms
+    size_t since_hop_ = 0;
+    float peak_ = 0;
+    uint64_t clipped_ = 0;
+    uint64_t frames_ = 0;
+    double shortterm_max_;
+    std::vector<double> shortterm_;  // every 100 ms once a full 3 s window exists
+};
+
+}  // namespace simvx

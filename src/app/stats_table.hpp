@@ -1,0 +1,13 @@
+// --stats printed for people: one row per bus (the output first), numbers
+// with two decimals, "-inf" for silence.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app/bus_meters.hpp"
+
+namespace simvx {
+
+std::string stats_table(const std::vector<BusStats>& rows);
+
+}  // namespace simvx

@@ -1,0 +1,21 @@
+// A listener on the engine's buses: after each block, every bus's output
+// (after its effects and volume) and the engine's output (after the stop
+// fade). Called on the render thread, so an implementation must not
+// allocate, lock, log or do I/O when that thread is a live audio thread; an
+// offline render's pull thread may do more.
+#pragma once
+#include <cstddef>
+
+namespace simvx {
+
+class RenderPlan;
+
+class BusTap {
+public:
+    virtual ~BusTap() = default;
+    // `plan`'s buses hold this block (stereo, `frames` frames; Bus::index is
+    // the bus's place in the scene); `out` is the output (engine channels).
+    virtual void block(const RenderPlan& plan, const float* out, size_t frames) noexcept = 0;
+};
+
+}  // namespace simvx

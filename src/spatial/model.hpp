@@ -1,0 +1,52 @@
+// The 3D model of the scene format ("3D" in scene-format.md), as pure
+// functions: OpenAL 1.1 distance models (clamped) and cones, the OpenAL 1.1
+// doppler shift from source and listener velocity, the pan from the source's
+// azimuth in the listener's frame, and motion paths.
+#pragma once
+#include <span>
+
+#include "scene/scene.hpp"
+#include "spatial/vec3.hpp"
+
+namespace simvx {
+
+// Gain of a source `distance` metres away (OpenAL 1.1 "clamped" models: the
+// distance is clamped to [min, max] first; linear never goes below 0).
+double distance_gain(Attenuation model, double distance, double min_distance, double max_distance, double rolloff);
+
+// Gain of a cone for a listener `angle_deg` off the cone's axis: 1 inside
+// inner/2, the outer gain beyond outer/2, linear in between (OpenAL 1.1).
+double cone_gain(const ConeDesc& cone, double angle_deg);
+
+// Frequency ratio heard (OpenAL 1.1): with SL the vector from source to
+// listener, vls and vss the listener's and source's velocity along SL, each
+// clamped to c / DF: (c - DF·vls) / (c - DF·vss), DF = doppler_factor × the
+// sound's doppler. 1 when they coincide or DF is 0. Clamped to
+// [1/kMaxDopplerShift, kMaxDopplerShift] (a source at the speed of sound
+// would otherwise give infinity).
+inline constexpr double kMaxDopplerShift = 4.0;
+double doppler_shift(const Vec3& source_pos, const Vec3& source_vel, const Vec3& listener_pos, const Vec3& listener_vel,
+                     double speed_of_sound, double doppler_factor);
+
+// The listener's frame: unit forward, right and up vectors.
+struct ListenerFrame {
+    Vec3 forward, right, up;
+};
+ListenerFrame listener_frame(const Vec3& direction, const Vec3& world_up);
+
+// Pan in [-1, 1] from where the source is: the sine of its angle off the
+// listener's median plane (right = +1, ahead and behind = 0). 0 when the
+// source is at the listener.
+double azimuth_pan(const ListenerFrame& frame, const Vec3& relative);
+
+// A point that may move along a path: where it is and how fast it goes at
+// scene time t. Between keyframes the position is interpolated linearly and
+// the velocity is that segment's; before the first and after the last, the
+// point rests there (velocity 0). Without a path: the fixed position and the
+// given velocity.
+struct Motion {
+    Vec3 position, velocity;
+};
+Motion motion_at(std::span<const Keyframe> path, const Vec3& position, const Vec3& velocity, double t);
+
+}  // namespace simvx

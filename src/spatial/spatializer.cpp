@@ -1,0 +1,42 @@
+#include "spatial/spatializer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace simvx {
+namespace {
+
+bool moves(const std::vector<Keyframe>& path, const Vec3& velocity) {
+    return path.size() > 1 || length(velocity) > 0;
+}
+
+}  // namespace
+
+Spatializer::Spatializer(SpatialSetup setup) : s_(std::move(setup)) {}
+
+bool Spatializer::has_doppler() const noexcept {
+    return s_.doppler_factor > 0 && (moves(s_.source.path, s_.source.velocity) || moves(s_.listener.path, s_.listener.velocity));
+}
+
+SpatialState Spatializer::at(uint64_t frame) const noexcept {
+    const double t = static_cast<double>(frame) / s_.rate;
+    const Motion src = motion_at(s_.source.path, s_.source.position, s_.source.velocity, t);
+    const Motion lis = motion_at(s_.listener.path, s_.listener.position, s_.listener.velocity, t);
+    const Vec3 rel = src.position - lis.position;  // the source seen from the listener
+    const SpatialDesc& d = s_.source;
+    double gain = distance_gain(d.attenuation, length(rel), d.min_distance, d.max_distance, d.rolloff);
+    if (d.cone.inner_deg < 360 || d.cone.outer_deg < 360) {
+        // The listener's angle off the source's axis.
+        const Vec3 to_listener = normalized(lis.position - src.position);
+        const double c = std::clamp(dot(normalized(d.cone.direction), to_listener), -1.0, 1.0);
+        gain *= cone_gain(d.cone, std::acos(c) * 180 / std::numbers::pi);
+    }
+    const ListenerFrame frame_axes = listener_frame(s_.listener.direction, s_.listener.world_up);
+    StereoGain g = pan_gains(s_.pan_law, azimuth_pan(frame_axes, rel));
+    g.left = static_cast<float>(g.left * gain);
+    g.right = static_cast<float>(g.right * gain);
+    return {g, doppler_shift(src.position, src.velocity, lis.position, lis.velocity, s_.speed_of_sound, s_.doppler_factor)};
+}
+
+}  // namespace simvx

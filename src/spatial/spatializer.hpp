@@ -1,0 +1,41 @@
+// One 3D sound's view of the scene: from the source's and the listener's
+// positions and velocities (fixed or moving along paths) at a scene frame, the
+// gains of both channels (distance model × cone × pan law of the azimuth) and
+// the doppler shift. The voice asks once per block for the values at the
+// block's end and ramps to them, so nothing steps.
+#pragma once
+#include <cstdint>
+
+#include "dsp/pan.hpp"
+#include "scene/scene.hpp"
+#include "spatial/model.hpp"
+
+namespace simvx {
+
+struct SpatialSetup {
+    SpatialDesc source;
+    ListenerDesc listener;
+    PanLaw pan_law = PanLaw::balance;
+    double speed_of_sound = 343.3;
+    double doppler_factor = 1.0;  // the engine's, times the sound's own
+    uint32_t rate = 48000;        // scene frames per second
+};
+
+struct SpatialState {
+    StereoGain gain;       // distance × cone × pan
+    double doppler = 1.0;  // frequency ratio heard
+};
+
+class Spatializer {
+public:
+    explicit Spatializer(SpatialSetup setup);
+    // Real-time safe (no allocation).
+    SpatialState at(uint64_t frame) const noexcept;
+    // Whether the doppler shift can ever differ from 1 (then the sound needs a variable-rate resampler).
+    bool has_doppler() const noexcept;
+
+private:
+    SpatialSetup s_;
+};
+
+}  // namespace simvx
