@@ -28,12 +28,24 @@ TEST(LongMp3, OneHourRendersStreamedInUnder40MB) {
         << check.out;
 
     // Rendered at the scene's 48 kHz stereo (resampled), into /dev/null: 1.4 GB of floats if decoded whole.
-    RunResult r = run({"/usr/bin/time", "-f", "maxrss_kb=%M", bin(), dir / "scene.toml", "--render", "/dev/null", "-v"});
-    ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.err.find("done: 60:54.7 of audio"), std::string::npos) << r.err;
-    const auto at_kb = r.err.find("maxrss_kb=");
-    ASSERT_NE(at_kb, std::string::npos) << r.err;
-    EXPECT_LT(std::stol(r.err.substr(at_kb + 10)), 40 * 1024);
+    auto peak_kb = [&](const std::string& scene, const std::string& length) {
+        RunResult r = run({"/usr/bin/time", "-f", "maxrss_kb=%M", bin(), scene, "--render", "/dev/null", "-v"});
+        EXPECT_EQ(r.status, 0) << r.err;
+        EXPECT_NE(r.err.find("done: " + length + " of audio"), std::string::npos) << r.err;
+        const auto at_kb = r.err.find("maxrss_kb=");
+        return at_kb == std::string::npos ? 0L : std::stol(r.err.substr(at_kb + 10));
+    };
+    const long hour_kb = peak_kb(dir / "scene.toml", "60:54.7");
+    // Constant memory: no more than for one minute of the same (whatever a sanitizer adds to both).
+    std::string minute;
+    for (int i = 0; i < 6; ++i) minute += piece;
+    write_file(dir / "minute.mp3", minute);
+    write_file(dir / "minute.toml", "version = 1\n[[sound]]\nfile = \"minute.mp3\"\nstream = true\n");
+    const long minute_kb = peak_kb(dir / "minute.toml", "1:00.9");
+    EXPECT_LT(hour_kb, minute_kb + 4 * 1024) << "1 hour: " << hour_kb << " kB, 1 minute: " << minute_kb << " kB";
+#if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer's shadow memory and quarantine come on top
+    EXPECT_LT(hour_kb, 40 * 1024);
+#endif
 }
 
 // Streamed, an MP3 seeks (from_position, every loop pass) through the decoder;
@@ -54,7 +66,7 @@ TEST(LongMp3, StreamedLoopsSoundLikeInMemoryOnes) {
     ASSERT_EQ(b.frames(), a.frames());
     std::vector<float> d(a.samples.size());
     for (size_t i = 0; i < d.size(); ++i) d[i] = a.samples[i] - b.samples[i];
-    EXPECT_LT(peak_db(d), -100);  // two loop seams, each a decoder seek
+    EXPECT_LT(peak_db(d), -90);  // two loop seams, each a decoder seek (near-identical, as mpeg_test says)
 }
 
 }  // namespace
