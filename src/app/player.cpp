@@ -1,12 +1,11 @@
 #include "app/player.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <thread>
 
+#include "app/bus_meters.hpp"
 #include "app/prepare.hpp"
 #include "app/recorder.hpp"
 #include "app/run_report.hpp"
@@ -31,11 +30,9 @@ public:
         : o_(o), scene_(scene), engine_(std::move(engine)), sink_(sink), hooks_(hooks),
           // Keys come from standard input: not when a live stream reads it.
           keys_(std::none_of(scene.streams.begin(), scene.streams.end(), [](const StreamDesc& st) { return st.source == "-"; })),
-          status_(isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet) {
+          status_(hooks.status_line && hooks.meters) {
         current_.store(engine_.get());
-        engine_->set_tap(hooks_.tap);
-        if (status_.enabled()) engine_->enable_meters();
-        for (const auto& b : scene_.buses) meters_.push_back({b.name, 0.0f});
+        engine_->set_tap(hooks_.meters);
     }
 
     int run() {
@@ -104,9 +101,8 @@ private:
             return;
         }
         next->start_paused();
-        next->set_tap(hooks_.tap);
+        next->set_tap(hooks_.meters);
         next->set_listener_gain(db_to_gain(static_cast<float>(volume_db_)));
-        if (status_.enabled()) next->enable_meters();
         next->wait_for_sources(static_cast<size_t>(rate * kPreFillSeconds), 2.0);
         wait_faded_out();
         current_.store(next.get(), std::memory_order_release);
@@ -136,10 +132,9 @@ private:
         const double rate = engine_->spec().rate;
         info.position_s = static_cast<double>(engine_->position()) / rate;
         if (engine_->length()) info.length_s = static_cast<double>(*engine_->length()) / rate;
-        std::vector<float> peaks(engine_->bus_count());
-        engine_->take_bus_peaks(peaks);
-        for (size_t i = 0; i < meters_.size() && i < peaks.size(); ++i) meters_[i].peak = peaks[i];
-        info.meters = meters_;
+        const auto names = hooks_.meters->names();
+        const auto peaks = hooks_.meters->take_recent_peaks();
+        for (size_t i = 0; i < names.size() && i < peaks.size(); ++i) info.meters.push_back({names[i], peaks[i]});
         info.underruns = sink_.underruns() + engine_->underruns();
         info.paused = engine_->paused();
         info.reconnecting = sink_.reconnecting();
@@ -157,7 +152,6 @@ private:
     std::atomic<uint64_t> pulls_{0};
     TerminalKeys keys_;
     StatusLine status_;
-    std::vector<StatusInfo::Meter> meters_;
     double volume_db_ = 0;
 };
 

@@ -13,12 +13,13 @@
 
 namespace simvx {
 
-class BusTap;
+class BusMeters;
 class Recorder;
 
 // What the checks add to live playback (--stats, --json, --record, --watch).
 struct LiveHooks {
-    BusTap* tap = nullptr;          // set on the engine, and on each engine a seek builds
+    BusMeters* meters = nullptr;    // tapped on the engine, and on each engine a seek builds
+    bool status_line = false;       // draw the status line (its meters come from `meters`)
     Recorder* recorder = nullptr;   // gets every block the sink pulls
     std::function<void(Engine&)> tick;  // control thread, every status tick
     std::function<void(Engine&, bool interrupted)> finished;  // after the sink finished, engine still alive

@@ -144,8 +144,10 @@ int run_session(const Options& o) {
     // (no more than a stream's ring holds, so waiting always succeeds).
     const size_t chunk_frames = prepared.offline_chunk_frames;
     const bool live = o.output != OutputKind::render;
+    // A person at a terminal gets the status line; a program asking for --json gets status objects instead.
+    const bool status_line = live && isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet && !o.json;
     std::unique_ptr<BusMeters> meters;
-    if (o.stats || o.json)  // --json's status lines carry each bus's peak
+    if (o.stats || o.json || status_line)  // the status lines carry each bus's peak
         meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
                                              live ? BusMeters::Mode::threaded : BusMeters::Mode::synchronous, o.stats);
     auto sounds = JsonProgress::sounds_of(prepared.voices);
@@ -171,7 +173,8 @@ int run_session(const Options& o) {
         std::unique_ptr<Recorder> recorder;
         if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, engine.spec());
         LiveHooks hooks;
-        hooks.tap = meters.get();
+        hooks.meters = meters.get();
+        hooks.status_line = status_line;
         hooks.recorder = recorder.get();
         auto now = [&](const Engine& e) {
             return JsonProgress::Now{e.position(), e.underruns() + sink->underruns(), sink->reconnects(), sink->reconnecting()};

@@ -1,10 +1,47 @@
 #include "app/summary.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "app/progress.hpp"
 
 namespace simvx {
+namespace {
+
+const char* attenuation_name(Attenuation a) {
+    switch (a) {
+        case Attenuation::none: return "none";
+        case Attenuation::inverse: return "inverse";
+        case Attenuation::linear: return "linear";
+        case Attenuation::exponential: return "exponential";
+    }
+    return "?";
+}
+
+// Pitch and 3D placement, when the sound has them.
+std::string describe_motion(const SoundDesc& s) {
+    std::ostringstream o;
+    if (s.pitch != 1.0) o << ", pitch " << s.pitch;
+    if (!s.spatial) return o.str();
+    const SpatialDesc& sp = *s.spatial;
+    if (sp.path.empty())
+        o << ", 3D at (" << sp.position[0] << ", " << sp.position[1] << ", " << sp.position[2] << ")";
+    else
+        o << ", 3D along a path of " << sp.path.size() << " keyframes";
+    o << ", " << attenuation_name(sp.attenuation) << " attenuation " << sp.min_distance << ".." << sp.max_distance << " m";
+    return o.str();
+}
+
+const char* resampler_name(ResamplerKind k) {
+    switch (k) {
+        case ResamplerKind::sinc: return "sinc";
+        case ResamplerKind::cubic: return "cubic";
+        case ResamplerKind::linear: return "linear";
+    }
+    return "?";
+}
+
+}  // namespace
 
 std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     std::ostringstream o;
@@ -12,7 +49,8 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     o << (scene.path.empty() ? std::string("command line") : scene.path) << ": OK\n";
     o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
       << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
-      << (scene.engine.pan_law == PanLaw::balance ? "balance" : "constant_power") << "\n";
+      << (scene.engine.pan_law == PanLaw::balance ? "balance" : "constant_power") << ", resampler "
+      << resampler_name(scene.engine.resampler) << "\n";
     for (const auto& b : scene.buses) {
         o << "bus " << b.name << ": " << b.volume_db << " dB";
         if (!b.send_to.empty()) o << " -> " << b.send_to;
@@ -29,11 +67,14 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
         }
         o << "\n";
     }
+    std::map<std::string, const SoundDesc*> sound_named;
+    for (const auto& s : scene.sounds) sound_named.emplace(s.name, &s);
     for (const auto& v : p.voices) {
         o << "sound " << v.name << ": starts " << format_time(v.start_frame / rate) << ", ";
         if (v.end_frame) o << "ends " << format_time(static_cast<double>(*v.end_frame) / rate);
         else if (v.ends_with_source) o << "ends with its input";
         else o << "loops until stopped";
+        if (const auto it = sound_named.find(v.name); it != sound_named.end()) o << describe_motion(*it->second);
         o << "\n";
     }
     for (const auto& st : scene.streams) {

@@ -39,7 +39,6 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
       listener_gain_(1.0f, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))) {
     const ProcessSpec spec{config_.output.rate, config_.max_block};
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
-    peaks_ = std::vector<std::atomic<float>>(plan_->slot_of.size());
     length_ = scene_length(config_, voices);
     if (length_) published_length_.store(*length_);
     if (!config_.duration_frames && std::any_of(voices.begin(), voices.end(), [](auto& v) { return v.ends_with_source; })) {
@@ -392,7 +391,6 @@ void Engine::render_block(float* out, size_t frames) noexcept {
         }
     }
     if (over) over_.fetch_add(over, std::memory_order_relaxed);
-    if (meters_on_) meter_buses(plan, out, frames);
 }
 
 void Engine::start_paused() noexcept {
@@ -414,29 +412,5 @@ void Engine::apply_output_gains(float* m, size_t frames) noexcept {
     }
 }
 
-namespace {
-float peak_of(const float* x, size_t samples) noexcept {
-    float p = 0.0f;
-    for (size_t i = 0; i < samples; ++i) p = std::max(p, std::fabs(x[i]));
-    return p;
-}
-// Keeps the larger of the stored peak and `p` (the control thread resets it).
-void raise(std::atomic<float>& peak, float p) noexcept {
-    if (p > peak.load(std::memory_order_relaxed)) peak.store(p, std::memory_order_relaxed);
-}
-}  // namespace
-
-void Engine::meter_buses(const RenderPlan& plan, const float* out, size_t frames) noexcept {
-    const size_t n = std::min(peaks_.size(), plan.slot_of.size());
-    for (size_t i = 0; i < n; ++i) {
-        const size_t slot = plan.slot_of[i];
-        if (slot == plan.output) raise(peaks_[i], peak_of(out, frames * config_.output.channels));
-        else raise(peaks_[i], peak_of(plan.buses[slot].buffer.data(), frames * 2));
-    }
-}
-
-void Engine::take_bus_peaks(std::span<float> out) noexcept {
-    for (size_t i = 0; i < out.size() && i < peaks_.size(); ++i) out[i] = peaks_[i].exchange(0.0f, std::memory_order_relaxed);
-}
 
 }  // namespace simvx

@@ -95,14 +95,6 @@ public:
     // The listener's volume over everything (the up/down keys), ramped.
     void set_listener_gain(float gain) noexcept { listener_gain_request_.store(gain, std::memory_order_relaxed); }
 
-    // Bus meters for a status display. Off by default (an offline render does
-    // not pay for them); enable before rendering starts.
-    void enable_meters() { meters_on_ = true; }
-    size_t bus_count() const noexcept { return peaks_.size(); }
-    // The peak |sample| each bus output (by bus setup index; Master's after
-    // the output gains) since the previous call, and resets them.
-    void take_bus_peaks(std::span<float> out) noexcept;
-
     bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
     // Frames rendered so far (scene time).
     uint64_t position() const noexcept { return position_.load(std::memory_order_relaxed); }
@@ -135,7 +127,6 @@ private:
     void render_block(float* out, size_t frames) noexcept;
     void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept;
     void apply_output_gains(float* m, size_t frames) noexcept;
-    void meter_buses(const RenderPlan& plan, const float* out, size_t frames) noexcept;
     std::optional<size_t> tail_end(const float* out, size_t from, size_t frames) noexcept;
     uint64_t tail_quiet_target() const noexcept;
 
@@ -168,8 +159,6 @@ private:
     std::atomic<bool> pause_requested_{false};
     std::atomic<bool> faded_out_{false};
     std::atomic<float> listener_gain_request_{1.0f};
-    bool meters_on_ = false;
-    std::vector<std::atomic<float>> peaks_;     // by bus setup index
     std::optional<uint64_t> length_;           // the render thread's
     static constexpr uint64_t kNoLength = ~uint64_t{0};
     std::atomic<uint64_t> published_length_{kNoLength};  // length_ for other threads (live streams set it late)

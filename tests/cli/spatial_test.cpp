@@ -40,6 +40,19 @@ std::string at_distances(const std::string& model, const std::vector<double>& di
     return s;
 }
 
+TEST_F(SpatialCli, CheckSummarySaysPitchPlacementAndResampler) {
+    write_file(at("scene.toml"), "version = 1\n[engine]\nresampler = \"cubic\"\n"
+                                 "[[sound]]\nname = \"a\"\nfile = \"tone.wav\"\npitch = 1.5\n"
+                                 "[[sound]]\nname = \"b\"\nfile = \"dc.wav\"\n[sound.spatial]\nposition = [2, 0, -3]\n"
+                                 "attenuation = \"linear\"\nmin_distance = 2\nmax_distance = 50\n");
+    RunResult r = simvx({at("scene.toml"), "--check"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("resampler cubic"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("sound a: starts 0:00.0, ends 0:02.6, pitch 1.5"), std::string::npos) << r.out;  // 4 s / 1.5
+    EXPECT_NE(r.out.find("sound b: starts 0:00.0, ends 0:01.0, 3D at (2, 0, -3), linear attenuation 2..50 m"),
+              std::string::npos) << r.out;
+}
+
 TEST_F(SpatialCli, DistanceModelsMatchOpenAlWithinATenthOfADecibel) {
     const std::vector<double> d{0.5, 3, 7, 40, 250};
     const std::string params = "min_distance = 2\nmax_distance = 100\nrolloff = 0.8\n";

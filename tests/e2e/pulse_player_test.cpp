@@ -39,6 +39,31 @@ protected:
 };
 PulseServer* PulsePlayer::server = nullptr;
 
+// Three tracks cut from one recording, mid-waveform: the playlist reaches
+// the sink as the uncut recording, with no gap and no step at the cuts.
+TEST_F(PulsePlayer, APlaylistCutFromOneRecordingArrivesSeamless) {
+    const std::string whole = dir / "whole.wav";
+    sh("sox -n -r 48000 -c 2 -b 16 " + whole + " synth 1.5 sine 440 vol 0.5 fade h 0.01 1.5 0.01");
+    sh("sox " + whole + " " + (dir / "a.wav") + " trim 0 12345s");
+    sh("sox " + whole + " " + (dir / "b.wav") + " trim 12345s 23456s");
+    sh("sox " + whole + " " + (dir / "c.wav") + " trim 35801s");
+    RunResult r;
+    const Pcm rec = server->record_while(
+        [&] { r = simvx({dir / "a.wav", dir / "b.wav", dir / "c.wav", "--latency-ms", "100"}); });
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto l = rec.channel(0);
+    size_t first = l.size(), last = 0;
+    for (size_t i = 0; i < l.size(); ++i)
+        if (std::fabs(l[i]) > 1e-3f) first = std::min(first, i), last = i;
+    ASSERT_LT(first, l.size()) << "nothing arrived";
+    // As long as the recording (1.5 s, less the fades' quiet ends), and never a step beyond the sine's own.
+    EXPECT_NEAR(static_cast<double>(last - first), 72000.0, 200.0);
+    EXPECT_LT(max_step(std::span<const float>(l).subspan(first, last - first)), 0.5 * 2 * M_PI * 440 / 48000 * 1.05);
+    // No dropout: every 10 ms window in the middle carries the tone.
+    for (size_t w = first + 2400; w + 480 < last - 2400; w += 480)
+        ASSERT_GT(peak_db(std::span<const float>(l).subspan(w, 480)), -7.0) << "a gap at frame " << w - first;
+}
+
 TEST_F(PulsePlayer, ListDevicesShowsTheNullSinkAsDefault) {
     RunResult r = simvx({"--list-devices"});
     ASSERT_EQ(r.status, 0) << r.err;

@@ -1,5 +1,5 @@
-// Live controls of the engine: pause (a fade, then time stands still), the
-// listener's volume (ramped) and the bus meters.
+// Live controls of the engine: pause (a fade, then time stands still) and the
+// listener's volume (ramped).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -85,34 +85,6 @@ TEST(EngineControls, ListenerGainRampsWithoutAStep) {
     const size_t ramp = static_cast<size_t>(0.02 * kRate);
     EXPECT_LT(test::max_step(out), 0.5 * 0.75 / ramp * 1.05);  // linear over 20 ms
     EXPECT_FLOAT_EQ(out[ramp + 10], 0.125f);
-}
-
-TEST(EngineControls, MetersReportEachBusPeakAndReset) {
-    auto b = std::make_shared<SampleBuffer>();
-    b->rate = kRate;
-    b->channels = 1;
-    b->samples.assign(4800, 0.5f);
-    std::vector<VoiceSetup> vs(1);
-    vs[0].end_frame = 4800;
-    vs[0].bus = 1;
-    vs[0].source = std::make_unique<BufferSource>(b, 0, false, 0, 0);
-    const ProcessSpec spec{kRate, 1024};
-    std::vector<BusSetup> buses(2);
-    buses[0].name = "Master";
-    buses[1].name = "Music";
-    buses[1].gain = 0.5f;  // -6 dB
-    buses[1].parent = 0;
-    Engine e(EngineConfig{.output = {kRate, 2}}, std::move(vs), compile_plan(std::move(buses), spec));
-    e.enable_meters();
-    ASSERT_EQ(e.bus_count(), 2u);
-    std::vector<float> out(2 * 1000);
-    e.render(out);
-    std::vector<float> peaks(2);
-    e.take_bus_peaks(peaks);
-    EXPECT_FLOAT_EQ(peaks[1], 0.25f);  // after the bus's volume
-    EXPECT_FLOAT_EQ(peaks[0], 0.25f);  // Master's output
-    e.take_bus_peaks(peaks);
-    EXPECT_EQ(peaks[0], 0.0f);  // reset by the previous call
 }
 
 }  // namespace
