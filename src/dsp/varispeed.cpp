@@ -37,21 +37,23 @@ double kernel(double u) {
     return w * std::sin(x) / x;
 }
 
-// Rows of a kernel stretched by s (s = 1: the plain kernel): row p holds,
-// for read-position fraction p/kPhases, the `taps` coefficients of frames
-// ipos-half+1 .. ipos+half, followed by the difference to row p+1 (for
-// interpolating between rows). `taps` is a multiple of 8 (zeros past the
-// kernel's support), so rows are read in whole vectors.
+// Rows of a kernel stretched by s (s = 1: the plain kernel): row p (0 to
+// kPhases) holds, for read-position fraction p/kPhases, the `taps`
+// coefficients of frames ipos-half+1 .. ipos+half; a frame interpolates
+// between two neighbouring rows. Values only (no stored differences to the
+// next row): half the bytes, and the table's size in cache is what a frame
+// costs most (a row with its differences ran 25 % slower). `taps` is a
+// multiple of 8 (zeros past the kernel's support), so rows are read in whole
+// vectors.
 //
 // For ratios between 1 and 2 the kernel is stretched by the next of
 // kBands stretches 1 + (i+1)/kBands at or above the ratio (never below it,
-// so the stopband starts at or below 0.55 of the output's Nyquist-relative
-// rate and nothing aliases more than at the ratio's own stretch). Reading one
-// table per frame costs two loads and one FMA per tap more than the plain
-// kernel's taps; interpolating between stretches (as OpenAL Soft's bsinc
-// does) would add a third run of coefficients and a second FMA per tap. The
-// price is a passband edge that ends up to 1/kBands lower: at most 3 % (0.436
-// instead of 0.45 of the output rate at worst).
+// so the stopband starts at or below 0.55 of the output rate and nothing
+// aliases more than at the ratio's own stretch). A tap then
+// costs what it costs in the plain kernel; interpolating between stretches
+// (as OpenAL Soft's bsinc does) would read twice the rows and add an FMA per
+// tap. The price is a passband edge up to 1/kBands lower: 0.436 of the
+// output rate instead of 0.45 at worst.
 //
 // Beyond 2, `pairs` samples the kernel at steps of 1/kFine over
 // [-kHalf, kHalf], each value with the slope to the next, for a kernel
@@ -71,14 +73,7 @@ Rows make_rows(double s) {
         for (int j = 0; j < t.taps; ++j)
             at[static_cast<size_t>(p) * n + static_cast<size_t>(j)] =
                 kernel((j - t.half + 1 - static_cast<double>(p) / kPhases) / s) / s;
-    t.data.resize(static_cast<size_t>(kPhases) * 2 * n);
-    for (int p = 0; p < kPhases; ++p)
-        for (size_t j = 0; j < n; ++j) {
-            const size_t here = static_cast<size_t>(p) * n + j;
-            float* row = t.data.data() + static_cast<size_t>(p) * 2 * n;
-            row[j] = static_cast<float>(at[here]);
-            row[n + j] = static_cast<float>(at[here + n] - at[here]);
-        }
+    t.data.assign(at.begin(), at.end());
     return t;
 }
 
@@ -148,6 +143,9 @@ inline float hsum(const v8& v) {
 // interpolated towards the next, times the history around the read position.
 // Two sums per channel, each taking every other vector, so that two chains
 // of dependent FMAs overlap.
+// Between two rows' coefficients (a macro: a function passing vectors by value warns under -Wpsabi).
+#define lerp(a, b, f) ((a) + (f) * ((b) - (a)))
+
 template <bool Stereo>
 [[gnu::always_inline]] inline void sinc_rows(const Cursor& c, const float* rows, size_t half, size_t n, float& l,
                                              float& r) {
@@ -155,16 +153,16 @@ template <bool Stereo>
     const auto frac = static_cast<uint32_t>(c.pos);
     const uint32_t row = frac >> (kFracBits - kRowBits);
     const float pf = static_cast<float>(frac & ((1u << (kFracBits - kRowBits)) - 1)) * (1.0f / (1u << (kFracBits - kRowBits)));
-    const float* co = rows + static_cast<size_t>(row) * 2 * n;
-    const float* de = co + n;
+    const float* co = rows + static_cast<size_t>(row) * n;
+    const float* nx = co + n;
     const float* x0 = c.ch0 + ipos + 1 - half;
     const float* x1 = c.ch1 + ipos + 1 - half;
     const v8 vf = {pf, pf, pf, pf, pf, pf, pf, pf};
     v8 al0 = {}, al1 = {}, ar0 = {}, ar1 = {};
     size_t j = 0;
     for (; j + 16 <= n; j += 16) {
-        const v8 w0 = load8(co + j) + vf * load8(de + j);
-        const v8 w1 = load8(co + j + 8) + vf * load8(de + j + 8);
+        const v8 w0 = lerp(load8(co + j), load8(nx + j), vf);
+        const v8 w1 = lerp(load8(co + j + 8), load8(nx + j + 8), vf);
         al0 += w0 * load8(x0 + j);
         al1 += w1 * load8(x0 + j + 8);
         if constexpr (Stereo) {
@@ -173,7 +171,7 @@ template <bool Stereo>
         }
     }
     if (j < n) {
-        const v8 w = load8(co + j) + vf * load8(de + j);
+        const v8 w = lerp(load8(co + j), load8(nx + j), vf);
         al0 += w * load8(x0 + j);
         if constexpr (Stereo) ar0 += w * load8(x1 + j);
     }
