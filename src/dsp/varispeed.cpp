@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <numbers>
+#include <utility>
 
 namespace simvx {
 namespace {
@@ -60,7 +61,8 @@ double kernel(double u) {
 // stretched by any ratio and read tap by tap (slower).
 struct Rows {
     int half = 0, taps = 0;
-    std::vector<float> data;
+    std::vector<float> storage;
+    const float* data = nullptr;  // in storage, on a 64-byte boundary: no vector load splits a cache line
 };
 
 Rows make_rows(double s) {
@@ -73,7 +75,11 @@ Rows make_rows(double s) {
         for (int j = 0; j < t.taps; ++j)
             at[static_cast<size_t>(p) * n + static_cast<size_t>(j)] =
                 kernel((j - t.half + 1 - static_cast<double>(p) / kPhases) / s) / s;
-    t.data.assign(at.begin(), at.end());
+    t.storage.resize(at.size() + 16);
+    const auto misalign = reinterpret_cast<uintptr_t>(t.storage.data()) % 64 / sizeof(float);
+    float* rows = t.storage.data() + (misalign ? 16 - misalign : 0);
+    std::copy(at.begin(), at.end(), rows);
+    t.data = rows;
     return t;
 }
 
@@ -179,6 +185,18 @@ template <bool Stereo>
     if constexpr (Stereo) r = hsum(ar0 + ar1);
 }
 
+// A band table's rows, with the loop compiled for each tap count (72 to
+// 128): unrolled like the plain kernel's, instead of counted at run time.
+constexpr size_t kBandSizes = kHalf / 4;
+template <bool Stereo, size_t... K>
+[[gnu::always_inline]] inline void sinc_band(const Cursor& c, const Rows& b, float& l, float& r,
+                                             std::index_sequence<K...>) {
+    const auto half = static_cast<size_t>(b.half);
+    (void)((half == kHalf + 4 * (K + 1) ? (sinc_rows<Stereo>(c, b.data, kHalf + 4 * (K + 1), 2 * (kHalf + 4 * (K + 1)), l, r), true)
+                                        : false) ||
+           ...);
+}
+
 // The sinc stretched by a ratio above 2 (its cutoff follows the output's
 // Nyquist frequency). The stretch is rounded up so that successive taps step
 // through the fine table by a whole number of entries: every tap then shares
@@ -253,10 +271,9 @@ template <ResamplerKind Kind, bool Stereo>
             }
         } else {
             if (c.step <= static_cast<int64_t>(kOne)) {
-                sinc_rows<Stereo>(c, t.unit.data.data(), kHalf, kTaps, l, r);
+                sinc_rows<Stereo>(c, t.unit.data, kHalf, kTaps, l, r);
             } else if (c.step < static_cast<int64_t>(2 * kOne)) {
-                const Rows& b = t.bands[band_of(c.step)];
-                sinc_rows<Stereo>(c, b.data.data(), static_cast<size_t>(b.half), static_cast<size_t>(b.taps), l, r);
+                sinc_band<Stereo>(c, t.bands[band_of(c.step)], l, r, std::make_index_sequence<kBandSizes>{});
             } else {
                 sinc_stretched<Stereo>(c, t.pairs.data(), static_cast<double>(c.step) / kOne, l, r);
             }
