@@ -1,8 +1,10 @@
 #include "dsp/varispeed.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <numbers>
 #include <utility>
 
@@ -17,10 +19,19 @@ constexpr int kBands = 32;        // stretch tables between ratios 1 and 2
 constexpr double kBeta = 10.06;   // Kaiser beta for about 100 dB of stopband
 constexpr size_t kChunk = 512;    // input frames pulled per refill
 
+// The series sum (x/2)^2k / (k!)^2, with the 1/k^2 factors precomputed: the
+// tables take about a million of these, and dividing in the loop made the
+// tables' build time most of a pitched render's start-up.
 double bessel_i0(double x) {
+    static const auto inv_k2 = [] {
+        std::array<double, 64> a{};
+        for (size_t k = 1; k < a.size(); ++k) a[k] = 1.0 / static_cast<double>(k * k);
+        return a;
+    }();
+    const double q = x * x / 4;
     double sum = 1, term = 1;
-    for (int k = 1; k < 64; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
+    for (size_t k = 1; k < inv_k2.size(); ++k) {
+        term *= q * inv_k2[k];
         sum += term;
         if (term < sum * 1e-17) break;
     }
@@ -31,7 +42,8 @@ double bessel_i0(double x) {
 double kernel(double u) {
     if (std::fabs(u) >= kHalf) return 0;
     const double t = u / kHalf;
-    const double w = bessel_i0(kBeta * std::sqrt(1 - t * t)) / bessel_i0(kBeta);
+    static const double i0_beta = bessel_i0(kBeta);
+    const double w = bessel_i0(kBeta * std::sqrt(1 - t * t)) / i0_beta;
     if (u == 0) return w;
     if (u == std::round(u)) return 0;  // exact zeros keep integer positions exact
     const double x = std::numbers::pi * u;
@@ -85,24 +97,38 @@ Rows make_rows(double s) {
 
 double band_stretch(int i) { return 1 + static_cast<double>(i + 1) / kBands; }
 
+// Built on first use, each part only once a Varispeed's largest ratio can
+// reach it (a band takes about 3 ms to compute, all 32 about 100): the
+// constructor builds what its voice needs, so a render at a fixed pitch below
+// 1 pays for the plain kernel only. The render thread only reads parts its
+// Varispeed's constructor built.
 struct Tables {
     Rows unit;
-    std::vector<Rows> bands;
+    std::array<Rows, kBands> bands;
+    std::array<std::once_flag, kBands> band_built;
     std::vector<float> pairs;
-    Tables() : unit(make_rows(1)), pairs(2 * (2 * kHalf * kFine + 2)) {
-        for (int i = 0; i < kBands; ++i) bands.push_back(make_rows(band_stretch(i)));
-        const size_t fine = pairs.size() / 2;
-        for (size_t m = 0; m < fine; ++m) {
-            const double a = kernel(-kHalf + static_cast<double>(m) / kFine);
-            const double b = kernel(-kHalf + static_cast<double>(m + 1) / kFine);
-            pairs[2 * m] = static_cast<float>(a);
-            pairs[2 * m + 1] = static_cast<float>(b - a);
-        }
+    std::once_flag pairs_built;
+    Tables() : unit(make_rows(1)) {}
+
+    void build_band(size_t i) {
+        std::call_once(band_built[i], [&] { bands[i] = make_rows(band_stretch(static_cast<int>(i))); });
+    }
+    void build_pairs() {
+        std::call_once(pairs_built, [&] {
+            pairs.resize(2 * (2 * kHalf * kFine + 2));
+            const size_t fine = pairs.size() / 2;
+            for (size_t m = 0; m < fine; ++m) {
+                const double a = kernel(-kHalf + static_cast<double>(m) / kFine);
+                const double b = kernel(-kHalf + static_cast<double>(m + 1) / kFine);
+                pairs[2 * m] = static_cast<float>(a);
+                pairs[2 * m + 1] = static_cast<float>(b - a);
+            }
+        });
     }
 };
 
-const Tables& tables() {
-    static const Tables t;
+Tables& tables() {
+    static Tables t;
     return t;
 }
 
@@ -314,15 +340,23 @@ Varispeed::Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio
     : kind_(kind), channels_(channels == 1 ? 1 : 2), max_ratio_(std::clamp(max_ratio, 1.0, kMaxRatio)) {
     ratio_ = target_ = clamp(initial_ratio);
     if (kind_ == ResamplerKind::sinc) {
-        (void)tables();  // built here, never on the render thread
-        // The widest stretched kernel (its stretch rounded as in sinc_stretched), plus a vector's padding.
-        const double widest = static_cast<double>(kFine) / std::max(1.0, std::floor(kFine / max_ratio_));
-        auto reach = static_cast<size_t>(std::ceil(kHalf * widest));
-        if (max_ratio_ > 1) {  // the widest band table the ratio can reach
-            const double top = std::min(max_ratio_, 2.0);
-            const size_t band = std::min(band_of(std::llround(top * kOne) - 1), size_t{kBands - 1});
-            reach = std::max(reach, static_cast<size_t>(tables().bands[band].half));
+        Tables& t = tables();  // built here, never on the render thread
+        // A glide's steps accumulate rounding: the margin makes sure a step a
+        // hair above max_ratio finds its table built.
+        const double top = max_ratio_ * (1 + 1e-4);
+        size_t reach = kHalf;
+        if (top > 1) {
+            const size_t last = top >= 2 ? size_t{kBands - 1} : band_of(std::llround(top * kOne));
+            for (size_t i = 0; i <= last; ++i) t.build_band(i);
+            reach = std::max(reach, static_cast<size_t>(t.bands[last].half));
         }
+        if (top >= 2) {
+            t.build_pairs();
+            // The widest stretched kernel (its stretch rounded as in sinc_stretched).
+            const double widest = static_cast<double>(kFine) / std::max(1.0, std::floor(kFine / max_ratio_));
+            reach = std::max(reach, static_cast<size_t>(std::ceil(kHalf * widest)));
+        }
+        // Plus a vector's padding.
         left_ = reach + 10;
         right_ = reach + 10;
     } else {

@@ -90,14 +90,16 @@ INSTANTIATE_TEST_SUITE_P(Pitch, VarispeedKinds,
                              return "";
                          });
 
-// A tone at 0.4 fs pitched up and down (above 1.1, a tone that lands at
-// 0.4 fs): every alias and image below -90 dB relative to the tone. The
-// ratios cover each of the sinc's paths: below 1, the interpolated stretch
-// tables up to 2, the finely tabulated kernel beyond.
+// A tone at the top of the band the requirement covers, pitched up and
+// down: at 0.45 fs at the input, or above pitch 1 a tone that lands at
+// 0.45 fs. Every alias and image below -90 dB relative to the tone. The
+// ratios cover each of the sinc's paths: below 1, the band tables up to 2
+// (just above 1, where the band's stretch is furthest above the ratio, and at
+// a band's own stretch), the finely tabulated kernel beyond.
 class PitchSincSpurious : public ::testing::TestWithParam<double> {};
 
 TEST_P(PitchSincSpurious, EverySpuriousComponentBelowMinus90dB) {
-    const double ratio = GetParam(), f = 0.4 * kRate / std::max(1.0, ratio / 1.1);
+    const double ratio = GetParam(), f = 0.45 * kRate / std::max(1.0, ratio);
     // At least 2^15 output frames, so the analysis window resolves the 60 Hz guard.
     const auto in = sine(f, kRate, (size_t{1} << 16) * static_cast<size_t>(std::ceil(ratio / 2)), 0.5);
     const auto out = resample(in, 1, ratio, ResamplerKind::sinc);
