@@ -4,8 +4,10 @@
 // core at 48 kHz (the voices_48k counter). Measured (November 2026, the
 // shared 2-core machine), sinc in the engine: 7.3-7.8 ns per voice-frame at
 // pitch 0.8-0.99, 8.5-9.2 at 0.8-1.25 (2260-2450 voices; the target
-// is 2000), 14.3-14.7 at 1.25-2, 25 at 2-4. Before the band tables: 9.2-11,
-// 14.5-16.4, 15.6 and 135. README has the table for every kind.
+// is 2000), 14.3-14.7 at 1.25-2, 25 at 2-4. The design before the band
+// tables (one interpolated between stretches up to 2, a fine table read tap
+// by tap beyond), same machine: 9.3, 14.7, 29 and 134. README has the table
+// for every kind.
 //   build/bench/simvx_bench --benchmark_filter='Varispeed|PitchedVoices'
 #include <benchmark/benchmark.h>
 
