@@ -84,6 +84,13 @@ struct Rows {
     int row_bits = 0;  // log2 of the rows per unit of the fraction
     std::vector<float> storage;
     const float* data = nullptr;  // in storage, on a 64-byte boundary: no vector load splits a cache line
+
+    // Moved only: a moved vector keeps its buffer, so `data` stays valid; a copy would point into the original.
+    Rows() = default;
+    Rows(Rows&&) = default;
+    Rows& operator=(Rows&&) = default;
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
 };
 
 Rows make_rows(double s, int row_bits) {
