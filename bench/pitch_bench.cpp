@@ -2,12 +2,14 @@
 // (BM_Varispeed) and inside the engine with gain, pan and mixing
 // (BM_PitchedVoices), and how many voices that sustains in real time on one
 // core at 48 kHz (the voices_48k counter). Measured (November 2026, the
-// shared 2-core machine), sinc in the engine: 7.3-7.8 ns per voice-frame at
-// pitch 0.8-0.99, 8.5-9.2 at 0.8-1.25 (2260-2450 voices; the target
-// is 2000), 14.3-14.7 at 1.25-2, 25 at 2-4. The design before the band
+// shared 2-core machine), sinc in the engine: 7.3-8.5 ns per voice-frame at
+// pitch 0.8-0.99, 8.5-9.9 at 0.8-1.25 (2100-2450 voices; the target
+// is 2000), 14.3-16.5 at 1.25-2, 25-26 at 2-4. The design before the band
 // tables (one interpolated between stretches up to 2, a fine table read tap
-// by tap beyond), same machine: 9.3, 14.7, 29 and 134. README has the table
-// for every kind.
+// by tap beyond), same machine: 9.3, 14.7, 29 and 134 (run alternately with
+// this one under a heavier load: 9.3-12.5, 16.2-20.2, 28.6-32.1, 137-144
+// against 8.0-9.1, 9.1-12.5, 15.4-16.5, 26-32). README has the table for
+// every kind.
 //   build/bench/simvx_bench --benchmark_filter='Varispeed|PitchedVoices'
 #include <benchmark/benchmark.h>
 
