@@ -1,7 +1,15 @@
 // Pitched voices: the cost of each resampler kind per voice-frame, alone
 // (BM_Varispeed) and inside the engine with gain, pan and mixing
 // (BM_PitchedVoices), and how many voices that sustains in real time on one
-// core at 48 kHz (the voices_48k counter).
+// core at 48 kHz (the voices_48k counter). Measured (November 2026, the
+// shared 2-core machine), sinc in the engine: 7.3-8.5 ns per voice-frame at
+// pitch 0.8-0.99, 8.5-9.9 at 0.8-1.25 (2100-2450 voices; the target
+// is 2000), 14.3-16.5 at 1.25-2, 25-26 at 2-4. The design before the band
+// tables (one interpolated between stretches up to 2, a fine table read tap
+// by tap beyond), same machine: 9.3, 14.7, 29 and 134 (run alternately with
+// this one under a heavier load: 9.3-12.5, 16.2-20.2, 28.6-32.1, 137-144
+// against 8.0-9.1, 9.1-12.5, 15.4-16.5, 26-32). README has the table for
+// every kind.
 //   build/bench/simvx_bench --benchmark_filter='Varispeed|PitchedVoices'
 #include <benchmark/benchmark.h>
 
@@ -58,17 +66,19 @@ void BM_Varispeed(benchmark::State& state) {
 BENCHMARK(BM_Varispeed)->ArgNames({"kind", "ch", "ratio_x1000"})->ArgsProduct({{0, 1, 2}, {1, 2}, {944, 1059}});
 
 // The engine mixing `voices` pitched mono voices into stereo Master, with
-// pitches spread over 0.8 .. 0.99 (down) or 0.8 .. 1.25 (half up: the sinc
-// stretched above 1 costs more): args kind, voices, up.
+// pitches spread geometrically over one of four ranges: 0.8 .. 0.99 (down),
+// 0.8 .. 1.25 (half up), 1.25 .. 2 and 2 .. 4 (the sinc's kernel grows with
+// the pitch above 1, so nothing aliases): args kind, voices, range.
 void BM_PitchedVoices(benchmark::State& state) {
     const auto kind = static_cast<ResamplerKind>(state.range(0));
     const auto voices = static_cast<size_t>(state.range(1));
-    const double top = state.range(2) ? 1.25 : 0.99;
+    constexpr double kRanges[][2] = {{0.8, 0.99}, {0.8, 1.25}, {1.25, 2.0}, {2.0, 4.0}};
+    const double bottom = kRanges[state.range(2)][0], top = kRanges[state.range(2)][1];
     const auto buf = noise_buffer(1);
     std::vector<simvx::VoiceSetup> setups;
     for (size_t v = 0; v < voices; ++v) {
         simvx::VoiceSetup s;
-        const double ratio = 0.8 * std::pow(top / 0.8, static_cast<double>(v) / static_cast<double>(voices));
+        const double ratio = bottom * std::pow(top / bottom, static_cast<double>(v) / static_cast<double>(voices));
         s.source = std::make_unique<simvx::VarispeedSource>(
             std::make_unique<simvx::BufferSource>(buf, (v * 997) % 48000, true, 0, 0), kind, ratio, ratio);
         s.gain = 0.01f;
@@ -83,6 +93,6 @@ void BM_PitchedVoices(benchmark::State& state) {
     }
     report(state, 1024.0 * static_cast<double>(voices));
 }
-BENCHMARK(BM_PitchedVoices)->ArgNames({"kind", "voices", "up"})->ArgsProduct({{0, 1, 2}, {256}, {0, 1}});
+BENCHMARK(BM_PitchedVoices)->ArgNames({"kind", "voices", "range"})->ArgsProduct({{0, 1, 2}, {256}, {0, 1, 2, 3}});
 
 }  // namespace

@@ -1,25 +1,41 @@
 #include "dsp/varispeed.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <numbers>
+#include <utility>
 
 namespace simvx {
 namespace {
 
 constexpr int kTaps = static_cast<int>(Varispeed::kSincTaps);
 constexpr int kHalf = kTaps / 2;
-constexpr int kPhases = 256;      // table rows per unit of input time
-constexpr int kFine = 256;        // steps per unit of the stretched kernel's table
-constexpr int kScaleSteps = 8;    // stretch tables between ratios 1 and 2, interpolated
+constexpr int kRowBits = 8;       // the plain kernel's table: 256 rows per unit of input time
+constexpr int kOctaveBands = 32;  // stretch tables between ratios 1 and 2
+constexpr int kHigherBands = 16;  // per octave above 2
+constexpr int kOctaves = 6;       // up to Varispeed::kMaxRatio
+constexpr int kBands = kOctaveBands + (kOctaves - 1) * kHigherBands;
+static_assert(1 << kOctaves == static_cast<int>(Varispeed::kMaxRatio));
 constexpr double kBeta = 10.06;   // Kaiser beta for about 100 dB of stopband
 constexpr size_t kChunk = 512;    // input frames pulled per refill
 
+// The series sum (x/2)^2k / (k!)^2, with the 1/k^2 factors precomputed: the
+// tables take about a million of these, and dividing in the loop made the
+// tables' build time most of a pitched render's start-up.
 double bessel_i0(double x) {
+    static const auto inv_k2 = [] {
+        std::array<double, 64> a{};
+        for (size_t k = 1; k < a.size(); ++k) a[k] = 1.0 / static_cast<double>(k * k);
+        return a;
+    }();
+    const double q = x * x / 4;
     double sum = 1, term = 1;
-    for (int k = 1; k < 64; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
+    for (size_t k = 1; k < inv_k2.size(); ++k) {
+        term *= q * inv_k2[k];
         sum += term;
         if (term < sum * 1e-17) break;
     }
@@ -30,85 +46,106 @@ double bessel_i0(double x) {
 double kernel(double u) {
     if (std::fabs(u) >= kHalf) return 0;
     const double t = u / kHalf;
-    const double w = bessel_i0(kBeta * std::sqrt(1 - t * t)) / bessel_i0(kBeta);
+    static const double i0_beta = bessel_i0(kBeta);
+    const double w = bessel_i0(kBeta * std::sqrt(1 - t * t)) / i0_beta;
     if (u == 0) return w;
     if (u == std::round(u)) return 0;  // exact zeros keep integer positions exact
     const double x = std::numbers::pi * u;
     return w * std::sin(x) / x;
 }
 
-// Rows for the unstretched kernel: row p holds, for read-position fraction
-// p/kPhases, the kTaps coefficients of frames ipos-kHalf+1 .. ipos+kHalf,
-// followed by the difference to row p+1 (for interpolating between rows).
+// Rows of a kernel stretched by s (s = 1: the plain kernel): row p (0 to
+// `phases`) holds, for read-position fraction p/phases, the `taps`
+// coefficients of frames ipos-half+1 .. ipos+half; a frame interpolates
+// between two neighbouring rows. Values only (no stored differences to the
+// next row): half the bytes, and the table's size in cache is what a frame
+// costs most (a row with its differences ran 25 % slower). `taps` is a
+// multiple of 8 (zeros past the kernel's support), so rows are read in whole
+// vectors.
 //
-// For ratios between 1 and 2 the kernel stretched by the ratio comes from
-// tables at stretches 1 + i/kScaleSteps, interpolated both between rows (the
-// fraction) and between stretches, as OpenAL Soft's bsinc does: `scaled[i]`
-// covers stretches s0 = 1 + i/8 to s1 = 1 + (i+1)/8 over the taps of the
-// wider one. Each row holds three runs of `taps` floats: the value at s0, its
-// change to the next row and its change to s1 (the cross term is below
-// -150 dB and left out).
+// Above ratio 1 the kernel is stretched by the next of a set of stretches at
+// or above the ratio (never below it, so the stopband starts at or below
+// 0.55 of the output rate and nothing aliases more than at the ratio's own
+// stretch): kOctaveBands between 1 and 2 (1 + (i+1)/32), kHigherBands in
+// each octave above (2^e (1 + (i+1)/16)). A tap then costs what it costs in
+// the plain kernel; interpolating between stretches (as OpenAL Soft's bsinc
+// does) would read twice the rows and add an FMA per tap, and a kernel read
+// at any stretch from one fine table (this file's first design above 2) costs
+// a gather per tap, several times slower. The price is a passband edge up to
+// one step lower: 0.436 of the output rate instead of 0.45 at worst up to 2,
+// 0.424 above.
 //
-// Beyond 2, `pairs` samples the kernel at steps of 1/kFine over
-// [-kHalf, kHalf], each value with the slope to the next, for a kernel
-// stretched by any ratio and read tap by tap (slower).
-struct ScaledRows {
+// A stretched kernel is smoother per input frame, so in octave e (stretches
+// 2^e .. 2^(e+1)) rows are 2^e times further apart in the fraction: the
+// kernel is sampled as finely as the plain one, and every table holds 16 k
+// to 33 k coefficients whatever its length.
+struct Rows {
     int half = 0, taps = 0;
-    std::vector<float> data;
+    int row_bits = 0;  // log2 of the rows per unit of the fraction
+    std::vector<float> storage;
+    const float* data = nullptr;  // in storage, on a 64-byte boundary: no vector load splits a cache line
+
+    // Moved only: a moved vector keeps its buffer, so `data` stays valid; a copy would point into the original.
+    Rows() = default;
+    Rows(Rows&&) = default;
+    Rows& operator=(Rows&&) = default;
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
 };
 
-struct Tables {
-    std::vector<float> rows, pairs;
-    std::vector<ScaledRows> scaled;
-    Tables() : rows(static_cast<size_t>(kPhases) * 2 * kTaps), pairs(2 * (2 * kHalf * kFine + 2)), scaled(kScaleSteps) {
-        std::vector<double> at(static_cast<size_t>(kPhases + 1) * kTaps);
-        for (int p = 0; p <= kPhases; ++p)
-            for (int j = 0; j < kTaps; ++j)
-                at[static_cast<size_t>(p) * kTaps + j] = kernel(j - kHalf + 1 - static_cast<double>(p) / kPhases);
-        for (int p = 0; p < kPhases; ++p)
-            for (int j = 0; j < kTaps; ++j) {
-                const double a = at[static_cast<size_t>(p) * kTaps + j], b = at[static_cast<size_t>(p + 1) * kTaps + j];
-                rows[static_cast<size_t>(p) * 2 * kTaps + j] = static_cast<float>(a);
-                rows[static_cast<size_t>(p) * 2 * kTaps + kTaps + j] = static_cast<float>(b - a);
-            }
-        const size_t fine = pairs.size() / 2;
-        for (size_t m = 0; m < fine; ++m) {
-            const double a = kernel(-kHalf + static_cast<double>(m) / kFine);
-            const double b = kernel(-kHalf + static_cast<double>(m + 1) / kFine);
-            pairs[2 * m] = static_cast<float>(a);
-            pairs[2 * m + 1] = static_cast<float>(b - a);
+Rows make_rows(double s, int row_bits) {
+    Rows t;
+    t.half = 4 * static_cast<int>(std::ceil(kHalf * s / 4 - 1e-9));
+    t.taps = 2 * t.half;
+    t.row_bits = row_bits;
+    const int phases = 1 << row_bits;
+    const auto n = static_cast<size_t>(t.taps);
+    std::vector<double> at(static_cast<size_t>(phases + 1) * n);
+    // Row phases - p is row p reversed (the kernel is even): half the evaluations.
+    for (int p = 0; 2 * p <= phases; ++p)
+        for (int j = 0; j < t.taps; ++j) {
+            const double v = kernel((j - t.half + 1 - static_cast<double>(p) / phases) / s) / s;
+            at[static_cast<size_t>(p) * n + static_cast<size_t>(j)] = v;
+            at[static_cast<size_t>(phases - p) * n + (n - 1 - static_cast<size_t>(j))] = v;
         }
-        for (int i = 0; i < kScaleSteps; ++i) build_scaled(i);
-    }
+    t.storage.resize(at.size() + 16);
+    const auto misalign = reinterpret_cast<uintptr_t>(t.storage.data()) % 64 / sizeof(float);
+    float* rows = t.storage.data() + (misalign ? 16 - misalign : 0);
+    std::copy(at.begin(), at.end(), rows);
+    t.data = rows;
+    return t;
+}
 
-    void build_scaled(int i) {
-        const double s0 = 1 + static_cast<double>(i) / kScaleSteps, s1 = 1 + static_cast<double>(i + 1) / kScaleSteps;
-        ScaledRows& t = scaled[static_cast<size_t>(i)];
-        t.half = static_cast<int>(std::ceil(kHalf * s1));
-        t.taps = 2 * t.half;
-        const auto n = static_cast<size_t>(t.taps);
-        // v[s][p][j]: the kernel stretched by s at fraction p/kPhases, tap j.
-        std::vector<double> v0((kPhases + 1) * n), v1((kPhases + 1) * n);
-        for (int p = 0; p <= kPhases; ++p)
-            for (int j = 0; j < t.taps; ++j) {
-                const double u = j - t.half + 1 - static_cast<double>(p) / kPhases;
-                v0[static_cast<size_t>(p) * n + j] = kernel(u / s0) / s0;
-                v1[static_cast<size_t>(p) * n + j] = kernel(u / s1) / s1;
-            }
-        t.data.resize(static_cast<size_t>(kPhases) * 3 * n);
-        for (int p = 0; p < kPhases; ++p)
-            for (size_t j = 0; j < n; ++j) {
-                const size_t here = static_cast<size_t>(p) * n + j, next = here + n;
-                float* row = t.data.data() + static_cast<size_t>(p) * 3 * n;
-                row[j] = static_cast<float>(v0[here]);
-                row[n + j] = static_cast<float>(v0[next] - v0[here]);
-                row[2 * n + j] = static_cast<float>(v1[here] - v0[here]);
-            }
+// Band b's octave and its stretch.
+int band_octave(int b) { return b < kOctaveBands ? 0 : 1 + (b - kOctaveBands) / kHigherBands; }
+double band_stretch(int b) {
+    if (b < kOctaveBands) return 1 + static_cast<double>(b + 1) / kOctaveBands;
+    const int e = band_octave(b), i = (b - kOctaveBands) % kHigherBands;
+    return std::ldexp(1 + static_cast<double>(i + 1) / kHigherBands, e);
+}
+
+// Built on first use, each part only once a Varispeed's largest ratio can
+// reach it (measured: 1 ms for the plain kernel, 28 ms with every band up to
+// 2, 71 ms up to 16; the first design built everything, 81-103 ms): the
+// constructor builds what its voice needs, so a render at a fixed pitch below
+// 1 pays for the plain kernel only. The render thread only reads parts its
+// Varispeed's constructor built.
+struct Tables {
+    Rows unit;
+    std::array<Rows, kBands> bands;
+    std::array<std::once_flag, kBands> band_built;
+    Tables() : unit(make_rows(1, kRowBits)) {}
+
+    void build_band(size_t b) {
+        std::call_once(band_built[b], [&] {
+            const int band = static_cast<int>(b);
+            bands[b] = make_rows(band_stretch(band), kRowBits - band_octave(band));
+        });
     }
 };
 
-const Tables& tables() {
-    static const Tables t;
+Tables& tables() {
+    static Tables t;
     return t;
 }
 
@@ -116,8 +153,17 @@ const Tables& tables() {
 // advances and compares integers, and the fraction's top bits pick the table row.
 constexpr int kFracBits = 32;
 constexpr uint64_t kOne = uint64_t{1} << kFracBits;
-constexpr int kRowBits = 8;  // log2(kPhases)
-static_assert(1 << kRowBits == kPhases);
+
+// The band of a step above kOne: the first whose stretch is at or above it.
+inline size_t band_of(int64_t step) {
+    const uint64_t x = static_cast<uint64_t>(step) - 1;  // a step of exactly 2^e kOne is the top of octave e-1
+    const int e = std::bit_width(x) - 1 - kFracBits;
+    const uint64_t mant = (x >> e) - kOne;  // 0 .. kOne-1 within the octave
+    const size_t b = e == 0 ? static_cast<size_t>((mant * kOctaveBands) >> kFracBits)
+                            : static_cast<size_t>(kOctaveBands + (e - 1) * kHigherBands) +
+                                  static_cast<size_t>((mant * kHigherBands) >> kFracBits);
+    return std::min(b, size_t{kBands - 1});
+}
 
 // Everything one run of output frames needs, copied out of the Varispeed so
 // the hot loop works on locals.
@@ -145,95 +191,64 @@ inline float hsum(const v8& v) {
     return a[0] + a[1];
 }
 
+// Between two rows' coefficients (a macro: a function passing vectors by value warns under -Wpsabi).
+#define lerp(a, b, f) ((a) + (f) * ((b) - (a)))
+
+// One output frame from a table of rows: the row for the fraction,
+// interpolated towards the next, times the history around the read position.
+// Two sums per channel, each taking every other vector, so that two chains
+// of dependent FMAs overlap. The same 8-float vector code compiles for AVX2
+// and for baseline SSE2 (two halves per vector), in the same order of sums
+// (only FMA contraction may round the last bit differently).
 template <bool Stereo>
-[[gnu::always_inline]] inline void sinc_unit(const Cursor& c, const float* rows, float& l, float& r) {
+[[gnu::always_inline]] inline void sinc_rows(const Cursor& c, const float* rows, int row_bits, size_t half, size_t n,
+                                             float& l, float& r) {
     const auto ipos = static_cast<size_t>(c.pos >> kFracBits);
     const auto frac = static_cast<uint32_t>(c.pos);
-    const uint32_t row = frac >> (kFracBits - kRowBits);
-    const float pf = static_cast<float>(frac & ((1u << (kFracBits - kRowBits)) - 1)) * (1.0f / (1u << (kFracBits - kRowBits)));
-    const float* co = rows + static_cast<size_t>(row) * 2 * kTaps;
-    const float* de = co + kTaps;
-    const size_t first = ipos + 1 - kHalf;
+    const int shift = kFracBits - row_bits;
+    const uint32_t row = frac >> shift;
+    const float pf = static_cast<float>(frac & ((1u << shift) - 1)) * std::bit_cast<float>(static_cast<uint32_t>(127 - shift) << 23);
+    const float* co = rows + static_cast<size_t>(row) * n;
+    const float* nx = co + n;
+    const float* x0 = c.ch0 + ipos + 1 - half;
+    const float* x1 = c.ch1 + ipos + 1 - half;
     const v8 vf = {pf, pf, pf, pf, pf, pf, pf, pf};
-    v8 al = {}, ar = {};
-    for (int j = 0; j < kTaps; j += 8) {
-        const v8 w = load8(co + j) + vf * load8(de + j);
-        al += w * load8(c.ch0 + first + j);
-        if constexpr (Stereo) ar += w * load8(c.ch1 + first + j);
-    }
-    l = hsum(al);
-    if constexpr (Stereo) r = hsum(ar);
-}
-
-// The sinc stretched by a ratio between 1 and 2: rows interpolated by the
-// fraction and by the stretch (sf, 0..1 across the table's two stretches).
-template <bool Stereo>
-[[gnu::always_inline]] inline void sinc_scaled(const Cursor& c, const ScaledRows& t, float sf, float& l, float& r) {
-    const auto ipos = static_cast<size_t>(c.pos >> kFracBits);
-    const auto frac = static_cast<uint32_t>(c.pos);
-    const uint32_t row = frac >> (kFracBits - kRowBits);
-    const float pf = static_cast<float>(frac & ((1u << (kFracBits - kRowBits)) - 1)) * (1.0f / (1u << (kFracBits - kRowBits)));
-    const auto n = static_cast<size_t>(t.taps);
-    const float* a = t.data.data() + static_cast<size_t>(row) * 3 * n;
-    const size_t first = ipos + 1 - static_cast<size_t>(t.half);
-    const v8 vp = {pf, pf, pf, pf, pf, pf, pf, pf}, vs = {sf, sf, sf, sf, sf, sf, sf, sf};
-    v8 al = {}, ar = {};
-    for (size_t j = 0; j < n; j += 8) {
-        const v8 w = load8(a + j) + vp * load8(a + n + j) + vs * load8(a + 2 * n + j);
-        al += w * load8(c.ch0 + first + j);
-        if constexpr (Stereo) ar += w * load8(c.ch1 + first + j);
-    }
-    l = hsum(al);
-    if constexpr (Stereo) r = hsum(ar);
-}
-
-// The sinc stretched by a ratio above 2 (its cutoff follows the output's
-// Nyquist frequency). The stretch is rounded up so that successive taps step
-// through the fine table by a whole number of entries: every tap then shares
-// one interpolation fraction.
-template <bool Stereo>
-[[gnu::always_inline]] inline void sinc_stretched(const Cursor& c, const float* pairs, double ratio, float& l,
-                                                  float& r) {
-    const auto stride = static_cast<uint32_t>(std::max(1.0, std::floor(kFine / ratio)));
-    const double scale = static_cast<double>(kFine) / stride;
-    const double pos = static_cast<double>(c.pos) / kOne;
-    const double reach = kHalf * scale;
-    const auto lo = static_cast<size_t>(std::floor(pos - reach)) + 1;
-    const double idx0 = (static_cast<double>(lo) - pos) * stride + kHalf * kFine;  // > 0
-    const auto m0 = static_cast<uint32_t>(idx0);
-    const float f = static_cast<float>(idx0 - m0);
-    const uint32_t taps = (2 * kHalf * kFine - m0) / stride + 1;
-    // Table entries a stride apart, each pair (value, slope) in one cache line;
-    // four independent sums keep the FMAs overlapping. The 1/scale gain
-    // (unity gain at DC) applies once, to the sums.
-    float l0 = 0, l1 = 0, l2 = 0, l3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-    const float* x0 = c.ch0 + lo;
-    const float* x1 = c.ch1 + lo;
-    const float* e = pairs + 2 * static_cast<size_t>(m0);
-    const size_t es = 2 * static_cast<size_t>(stride);
-    uint32_t j = 0;
-    for (; j + 4 <= taps; j += 4, e += 4 * es) {
-        const float w0 = e[0] + f * e[1], w1 = e[es] + f * e[es + 1];
-        const float w2 = e[2 * es] + f * e[2 * es + 1], w3 = e[3 * es] + f * e[3 * es + 1];
-        l0 += w0 * x0[j];
-        l1 += w1 * x0[j + 1];
-        l2 += w2 * x0[j + 2];
-        l3 += w3 * x0[j + 3];
+    v8 al0 = {}, al1 = {}, ar0 = {}, ar1 = {};
+    size_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const v8 w0 = lerp(load8(co + j), load8(nx + j), vf);
+        const v8 w1 = lerp(load8(co + j + 8), load8(nx + j + 8), vf);
+        al0 += w0 * load8(x0 + j);
+        al1 += w1 * load8(x0 + j + 8);
         if constexpr (Stereo) {
-            r0 += w0 * x1[j];
-            r1 += w1 * x1[j + 1];
-            r2 += w2 * x1[j + 2];
-            r3 += w3 * x1[j + 3];
+            ar0 += w0 * load8(x1 + j);
+            ar1 += w1 * load8(x1 + j + 8);
         }
     }
-    for (; j < taps; ++j, e += es) {
-        const float w = e[0] + f * e[1];
-        l0 += w * x0[j];
-        if constexpr (Stereo) r0 += w * x1[j];
+    if (j < n) {
+        const v8 w = lerp(load8(co + j), load8(nx + j), vf);
+        al0 += w * load8(x0 + j);
+        if constexpr (Stereo) ar0 += w * load8(x1 + j);
     }
-    const auto gain = static_cast<float>(1.0 / scale);
-    l = ((l0 + l1) + (l2 + l3)) * gain;
-    if constexpr (Stereo) r = ((r0 + r1) + (r2 + r3)) * gain;
+    l = hsum(al0 + al1);
+    if constexpr (Stereo) r = hsum(ar0 + ar1);
+}
+
+// A band table's rows. Up to 2 (72 to 128 taps) the loop is compiled for
+// each tap count, unrolled like the plain kernel's; beyond, counted at run time.
+constexpr size_t kBandSizes = kHalf / 4;
+template <bool Stereo, size_t... K>
+[[gnu::always_inline]] inline void sinc_band(const Cursor& c, const Rows& b, float& l, float& r,
+                                             std::index_sequence<K...>) {
+    const auto half = static_cast<size_t>(b.half);
+    if (half > 2 * kHalf) {
+        sinc_rows<Stereo>(c, b.data, b.row_bits, half, 2 * half, l, r);
+        return;
+    }
+    (void)((half == kHalf + 4 * (K + 1)
+                ? (sinc_rows<Stereo>(c, b.data, kRowBits, kHalf + 4 * (K + 1), 2 * (kHalf + 4 * (K + 1)), l, r), true)
+                : false) ||
+           ...);
 }
 
 template <ResamplerKind Kind, bool Stereo>
@@ -261,13 +276,9 @@ template <ResamplerKind Kind, bool Stereo>
             }
         } else {
             if (c.step <= static_cast<int64_t>(kOne)) {
-                sinc_unit<Stereo>(c, t.rows.data(), l, r);
-            } else if (c.step < static_cast<int64_t>(2 * kOne)) {
-                const float x = static_cast<float>(c.step - static_cast<int64_t>(kOne)) * (kScaleSteps * 0x1p-32f);
-                const int i = std::min(static_cast<int>(x), kScaleSteps - 1);
-                sinc_scaled<Stereo>(c, t.scaled[static_cast<size_t>(i)], x - static_cast<float>(i), l, r);
+                sinc_rows<Stereo>(c, t.unit.data, kRowBits, kHalf, kTaps, l, r);
             } else {
-                sinc_stretched<Stereo>(c, t.pairs.data(), static_cast<double>(c.step) / kOne, l, r);
+                sinc_band<Stereo>(c, t.bands[band_of(c.step)], l, r, std::make_index_sequence<kBandSizes>{});
             }
         }
         if constexpr (Stereo) {
@@ -306,10 +317,17 @@ Varispeed::Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio
     : kind_(kind), channels_(channels == 1 ? 1 : 2), max_ratio_(std::clamp(max_ratio, 1.0, kMaxRatio)) {
     ratio_ = target_ = clamp(initial_ratio);
     if (kind_ == ResamplerKind::sinc) {
-        (void)tables();  // built here, never on the render thread
-        // The widest stretched kernel (its stretch rounded as in sinc_stretched), plus a vector's padding.
-        const double widest = static_cast<double>(kFine) / std::max(1.0, std::floor(kFine / max_ratio_));
-        const auto reach = static_cast<size_t>(std::ceil(kHalf * widest));
+        Tables& t = tables();  // built here, never on the render thread
+        // A glide's steps accumulate rounding: the margin makes sure a step a
+        // hair above max_ratio finds its table built.
+        const double top = max_ratio_ * (1 + 1e-4);
+        size_t reach = kHalf;
+        if (top > 1) {
+            const size_t last = band_of(std::llround(top * kOne));
+            for (size_t b = 0; b <= last; ++b) t.build_band(b);
+            reach = static_cast<size_t>(t.bands[last].half);
+        }
+        // Plus a vector's padding.
         left_ = reach + 10;
         right_ = reach + 10;
     } else {

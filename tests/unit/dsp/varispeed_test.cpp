@@ -90,15 +90,18 @@ INSTANTIATE_TEST_SUITE_P(Pitch, VarispeedKinds,
                              return "";
                          });
 
-// A tone at 0.4 fs pitched up and down (above 1.1, a tone that lands at
-// 0.4 fs): every alias and image below -90 dB relative to the tone. The
-// ratios cover each of the sinc's paths: below 1, the interpolated stretch
-// tables up to 2, the finely tabulated kernel beyond.
+// A tone at the top of the band the requirement covers, pitched up and
+// down: at 0.45 fs at the input, or above pitch 1 a tone that lands at
+// 0.45 fs. Every alias and image below -90 dB relative to the tone. The
+// ratios cover each of the sinc's paths: below 1, the band tables up to 2
+// (just above 1, where the band's stretch is furthest above the ratio, and at
+// a band's own stretch), the finely tabulated kernel beyond.
 class PitchSincSpurious : public ::testing::TestWithParam<double> {};
 
 TEST_P(PitchSincSpurious, EverySpuriousComponentBelowMinus90dB) {
-    const double ratio = GetParam(), f = 0.4 * kRate / std::max(1.0, ratio / 1.1);
-    const auto in = sine(f, kRate, 1 << 16, 0.5);
+    const double ratio = GetParam(), f = 0.45 * kRate / std::max(1.0, ratio);
+    // At least 2^15 output frames, so the analysis window resolves the 60 Hz guard.
+    const auto in = sine(f, kRate, (size_t{1} << 16) * static_cast<size_t>(std::ceil(ratio / 2)), 0.5);
     const auto out = resample(in, 1, ratio, ResamplerKind::sinc);
     const auto mid = middle(out, 1024);
     const double tone = test::peak_db(mid);
@@ -108,7 +111,48 @@ TEST_P(PitchSincSpurious, EverySpuriousComponentBelowMinus90dB) {
     EXPECT_LT(worst - tone, -90.0) << "ratio " << ratio << ": tone " << tone << " dB, worst " << worst << " dB";
 }
 
-INSTANTIATE_TEST_SUITE_P(Pitch, PitchSincSpurious, ::testing::Values(1.1, 0.7, 0.5, 1.02, 0.97, 1.37, 1.99, 2.6, 5.0));
+INSTANTIATE_TEST_SUITE_P(Pitch, PitchSincSpurious, ::testing::Values(1.1, 0.7, 0.5, 1.02, 0.97, 1.001, 1.03125, 1.25, 1.37,
+                                                           1.99, 2.6, 5.0, 12.0));
+
+// Above pitch 1 the kernel is stretched by the next tabulated stretch at or
+// above the pitch, so the passband's edge comes down by up to one step (at
+// worst just above 1, 32 steps to the octave, and just above 2, 16 steps to
+// each octave beyond). A tone that lands at 0.43 fs keeps its level within
+// 0.02 dB; at 0.45 fs it loses up to 0.1 dB below pitch 2, 0.8 dB above
+// (measured: 0.06 and 0.70).
+TEST(PitchSinc, PassbandHoldsUpToTheBandEdge) {
+    for (const double ratio : {0.97, 1.001, 1.5, 2.001, 5.0}) {
+        for (const double at : {0.43, 0.45}) {
+            const double f = at * kRate / std::max(1.0, ratio);
+            const auto in = sine(f, kRate, (size_t{1} << 16) * static_cast<size_t>(std::ceil(ratio / 2)), 0.5);
+            const auto out = resample(in, 1, ratio, ResamplerKind::sinc);
+            const double loss = test::rms_db(middle(in, 1024)) - test::rms_db(middle(out, 1024));
+            const double bound = at < 0.44 ? 0.02 : ratio > 2 ? 0.8 : 0.1;
+            EXPECT_LT(std::fabs(loss), bound) << "ratio " << ratio << ", tone at " << at << " fs";
+        }
+    }
+}
+
+// A glide across the octaves above 2 (band tables of different lengths and
+// row spacings, switched frame by frame): no step larger than the tone's own.
+TEST(PitchRamp, GlideAcrossOctavesAboveTwoHasNoDiscontinuity) {
+    const double f = 250;
+    const auto in = sine(f, kRate, 12 * kRate, 0.5);
+    Varispeed v(ResamplerKind::sinc, 1, 1.5, 6.0);
+    Memory m{&in, 1};
+    std::vector<float> out, buf(256);
+    const int blocks = 300;
+    for (int b = 0; b < blocks; ++b) {
+        v.set_ratio(1.5 * std::pow(4.0, (b + 1.0) / blocks));
+        const size_t n = v.process(buf.data(), buf.size(), &Memory::pull, &m);
+        out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    ASSERT_EQ(out.size(), 256u * blocks);
+    const double bound = 2 * std::numbers::pi * f * 6.0 / kRate * 0.5;
+    EXPECT_LT(max_step(middle(out)), bound * 1.02);
+    const std::span<const float> all(out);
+    EXPECT_NEAR(peak_frequency(all.subspan(all.size() - 4096), kRate), f * 5.9, 40);
+}
 
 // The cheap kinds are worse by design; the sinc is far better than both.
 TEST(PitchKinds, SincRejectsImagesFarBetterThanCubicAndLinear) {
