@@ -162,11 +162,12 @@ void Engine::apply_commands() noexcept {
     }
 }
 
-bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
+bool Engine::wait_for_sources(size_t frames, double timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
     const uint64_t until = position() + frames;
     auto wait = [&](const Voice& v) {
         if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) return true;
+        v.setup().source->fill(frames);
         while (!v.setup().source->ready(frames)) {
             if (std::chrono::steady_clock::now() > deadline) return false;
             std::this_thread::sleep_for(std::chrono::microseconds(100));

@@ -50,9 +50,10 @@ public:
     size_t render(std::span<float> out) noexcept;
 
     // Streamed sources. Not for the render thread: an offline render calls
-    // this before each render() so that streams never leave a gap, and live
+    // this before each render() so that streams never leave a gap (sources
+    // decoded on this thread decode the next `frames` here), and live
     // playback calls it once before starting, to pre-fill. Returns false on timeout.
-    bool wait_for_sources(size_t frames, double timeout_s = 1e9) const;
+    bool wait_for_sources(size_t frames, double timeout_s = 1e9);
     // Decode errors that ended streamed sources early, and the gaps live playback filled with silence.
     std::vector<std::string> source_errors() const;
     uint64_t underruns() const noexcept;

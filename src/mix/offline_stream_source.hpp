@@ -1,0 +1,45 @@
+// A streamed voice source for offline renders: decoded on the rendering
+// thread itself, a few thousand frames ahead, just before the engine needs
+// them (Engine::wait_for_sources calls fill()). An offline render has no
+// real-time deadline to protect, so a decoder thread per stream would only
+// add wake-ups, a ring copy and waiting; with dozens of long stems those cost
+// more than the decoding. Memory stays flat (one chunk ahead) and the samples
+// are those of StreamSource: both read through the same StreamReader.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decode/decoder.hpp"
+#include "mix/stream_reader.hpp"
+#include "mix/voice_source.hpp"
+
+namespace simvx {
+
+class OfflineStreamSource final : public VoiceSource {
+public:
+    OfflineStreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup);
+
+    uint32_t channels() const noexcept override { return channels_; }
+    size_t pull(float* out, size_t frames) noexcept override;
+    bool ready(size_t frames) const noexcept override;
+    void fill(size_t frames) override;
+    uint64_t underruns() const noexcept override { return underruns_; }
+    std::string error() const override { return error_; }
+
+private:
+    size_t buffered() const noexcept { return (buffer_.size() - read_) / channels_; }
+
+    std::unique_ptr<Decoder> decoder_;
+    std::string name_;
+    StreamReader reader_;
+    uint32_t channels_;
+    std::vector<float> buffer_;  // decoded frames; those before read_ are played
+    size_t read_ = 0;            // samples
+    bool ended_ = false;
+    uint64_t underruns_ = 0;
+    std::string error_;
+};
+
+}  // namespace simvx
