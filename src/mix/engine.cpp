@@ -165,9 +165,16 @@ void Engine::apply_commands() noexcept {
 bool Engine::wait_for_sources(size_t frames, double timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
     const uint64_t until = position() + frames;
+    auto needed = [&](const Voice& v) { return v.state() != Voice::State::stopped && v.setup().start_frame < until; };
+    // Sources that decode on this thread first, on both cores; then those with threads of their own.
+    to_fill_.clear();
+    for (const Voice& v : voices_)
+        if (needed(v) && v.setup().source->fillable()) to_fill_.push_back(v.setup().source.get());
+    for (const auto& v : owned_extra_)
+        if (needed(*v) && v->setup().source->fillable()) to_fill_.push_back(v->setup().source.get());
+    filler_.fill(to_fill_, frames);
     auto wait = [&](const Voice& v) {
-        if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) return true;
-        v.setup().source->fill(frames);
+        if (!needed(v)) return true;
         while (!v.setup().source->ready(frames)) {
             if (std::chrono::steady_clock::now() > deadline) return false;
             std::this_thread::sleep_for(std::chrono::microseconds(100));

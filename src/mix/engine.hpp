@@ -17,6 +17,7 @@
 #include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/render_plan.hpp"
+#include "mix/source_filler.hpp"
 #include "mix/voice.hpp"
 
 namespace simvx {
@@ -145,6 +146,8 @@ private:
     std::vector<Extra> extra_;                  // render thread: voices added while playing (capacity reserved)
     std::vector<std::unique_ptr<Voice>> owned_extra_;  // the control thread owns them until the engine goes
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
+    std::vector<VoiceSource*> to_fill_;         // wait_for_sources(): the sources it fills
+    SourceFiller filler_;                       // ... on two cores (declared after the voices: it goes first)
     std::vector<float> voice_out_;              // one voice's block, stereo
     std::vector<float> scratch_;                // one voice's source frames
     GainRamp stop_fade_;

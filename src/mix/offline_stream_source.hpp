@@ -24,6 +24,7 @@ public:
     uint32_t channels() const noexcept override { return channels_; }
     size_t pull(float* out, size_t frames) noexcept override;
     bool ready(size_t frames) const noexcept override;
+    bool fillable() const noexcept override { return true; }
     void fill(size_t frames) override;
     uint64_t underruns() const noexcept override { return underruns_; }
     std::string error() const override { return error_; }

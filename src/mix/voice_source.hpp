@@ -22,8 +22,9 @@ public:
     // that live playback had to fill with silence.
     virtual bool ready(size_t /*frames*/) const noexcept { return true; }
     // Not on the render thread: a source that decodes on the caller's thread
-    // (OfflineStreamSource) makes `frames` ready here. The others decode on
-    // their own threads, or hold everything already.
+    // (OfflineStreamSource, fillable) makes `frames` ready here. The others
+    // decode on their own threads, or hold everything already.
+    virtual bool fillable() const noexcept { return false; }
     virtual void fill(size_t /*frames*/) {}
     virtual uint64_t underruns() const noexcept { return 0; }
     // Why a streamed source ended early (a decode error), once it has ended.
