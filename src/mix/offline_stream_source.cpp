@@ -10,19 +10,36 @@ namespace simvx {
 OfflineStreamSource::OfflineStreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup)
     : decoder_(std::move(decoder)), name_(std::move(name)), reader_(*decoder_, setup), channels_(reader_.channels()) {}
 
+void OfflineStreamSource::decode(std::vector<float>& into, size_t frames, bool& ended, std::string& error) {
+    try {
+        while (!ended && into.size() / channels_ < frames) ended = !reader_.next(into);
+    } catch (const std::exception& e) {
+        error = e.what();
+        ended = true;
+    }
+    if (ended && reader_.non_finite())
+        log::warn(name_ + ": " + std::to_string(reader_.non_finite()) + " NaN or infinite samples replaced by silence");
+}
+
 void OfflineStreamSource::fill(size_t frames) {
-    if (ended_ || buffered() >= frames) return;
-    // The played part goes; what is left is at most a chunk, so the move is cheap.
+    // The played part goes; what is left is at most a block or two, so the move is cheap.
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(read_));
     read_ = 0;
-    try {
-        while (!ended_ && buffered() < frames) ended_ = !reader_.next(buffer_);
-    } catch (const std::exception& e) {
-        error_ = e.what();
-        ended_ = true;
+    if (!ahead_.empty() || ahead_ended_) {
+        // Take over what was decoded ahead: usually everything was played, and the buffers just swap.
+        if (buffer_.empty()) buffer_.swap(ahead_);
+        else buffer_.insert(buffer_.end(), ahead_.begin(), ahead_.end());
+        ahead_.clear();
+        ended_ = ahead_ended_;
+        error_ = ahead_error_;
     }
-    if (ended_ && reader_.non_finite())
-        log::warn(name_ + ": " + std::to_string(reader_.non_finite()) + " NaN or infinite samples replaced by silence");
+    if (!ended_ && buffered() < frames) decode(buffer_, frames, ended_, error_);
+    ahead_ended_ = ended_;
+    ahead_error_ = error_;
+}
+
+void OfflineStreamSource::prefetch(size_t frames) {
+    if (!ahead_ended_) decode(ahead_, frames, ahead_ended_, ahead_error_);
 }
 
 size_t OfflineStreamSource::pull(float* out, size_t frames) noexcept {

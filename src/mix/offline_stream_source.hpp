@@ -3,7 +3,8 @@
 // them (Engine::wait_for_sources calls fill()). An offline render has no
 // real-time deadline to protect, so a decoder thread per stream would only
 // add wake-ups, a ring copy and waiting; with dozens of long stems those cost
-// more than the decoding. Memory stays flat (one chunk ahead) and the samples
+// more than the decoding. The next block can be decoded ahead (prefetch) on
+// another core while this one renders. Memory stays flat (one chunk ahead) and the samples
 // are those of StreamSource: both read through the same StreamReader.
 #pragma once
 #include <cstdint>
@@ -26,6 +27,7 @@ public:
     bool ready(size_t frames) const noexcept override;
     bool fillable() const noexcept override { return true; }
     void fill(size_t frames) override;
+    void prefetch(size_t frames) override;
     uint64_t underruns() const noexcept override { return underruns_; }
     std::string error() const override { return error_; }
 
@@ -36,11 +38,19 @@ private:
     std::string name_;
     StreamReader reader_;
     uint32_t channels_;
+    // Decodes onto the end of `into` until it holds `frames` frames or the stream ends.
+    void decode(std::vector<float>& into, size_t frames, bool& ended, std::string& error);
+
+    // What the render thread pulls from (and fill() makes ready).
     std::vector<float> buffer_;  // decoded frames; those before read_ are played
     size_t read_ = 0;            // samples
     bool ended_ = false;
     uint64_t underruns_ = 0;
     std::string error_;
+    // What prefetch() decoded ahead, taken over by the next fill().
+    std::vector<float> ahead_;
+    bool ahead_ended_ = false;
+    std::string ahead_error_;
 };
 
 }  // namespace simvx

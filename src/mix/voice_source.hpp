@@ -26,6 +26,10 @@ public:
     // decode on their own threads, or hold everything already.
     virtual bool fillable() const noexcept { return false; }
     virtual void fill(size_t /*frames*/) {}
+    // Fillable sources: decode `frames` more ahead, on any one thread, while
+    // the render thread pulls what fill() made ready (the two touch separate
+    // state); the next fill() takes them over.
+    virtual void prefetch(size_t /*frames*/) {}
     virtual uint64_t underruns() const noexcept { return 0; }
     // Why a streamed source ended early (a decode error), once it has ended.
     virtual std::string error() const { return {}; }

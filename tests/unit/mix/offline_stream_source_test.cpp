@@ -14,15 +14,19 @@
 namespace simvx {
 namespace {
 
-// Pulls `frames` (or up to the end) in uneven blocks, filling or waiting before each, as an offline render does.
-std::vector<float> drain(VoiceSource& s, size_t frames, size_t block = 777) {
+// Pulls `frames` (or up to the end) in uneven blocks, filling or waiting before each, as an offline render
+// does; with `ahead`, the next block is decoded ahead on another thread while this one is pulled.
+std::vector<float> drain(VoiceSource& s, size_t frames, size_t block = 777, bool ahead = false) {
     std::vector<float> out, buf(block * s.channels());
     size_t done = 0;
     while (done < frames) {
         const size_t want = std::min(block, frames - done);
         s.fill(want);
         while (!s.ready(want)) std::this_thread::sleep_for(std::chrono::microseconds(100));
+        std::thread prefetch;
+        if (ahead) prefetch = std::thread([&] { s.prefetch(want); });
         const size_t n = s.pull(buf.data(), want);
+        if (prefetch.joinable()) prefetch.join();
         out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n * s.channels()));
         done += n;
         if (n < want) break;
@@ -37,6 +41,9 @@ std::vector<float> both_ways(const std::string& path, const StreamSetup& setup, 
     auto out = drain(o, frames);
     EXPECT_EQ(o.underruns(), 0u);
     EXPECT_TRUE(o.error().empty());
+    OfflineStreamSource ahead(open_decoder_file(path), path, setup);
+    EXPECT_EQ(drain(ahead, frames, 1000, true), out);  // decoding ahead changes nothing
+    EXPECT_EQ(ahead.underruns(), 0u);
     return out;
 }
 

@@ -22,7 +22,12 @@ public:
         fills.fetch_add(1);
         last = frames;
     }
-    std::atomic<int> fills{0};
+    void prefetch(size_t frames) override {
+        if (throws) throw std::runtime_error("broken stream");
+        prefetches.fetch_add(1);
+        last = frames;
+    }
+    std::atomic<int> fills{0}, prefetches{0};
     size_t last = 0;
     bool throws = false;
 };
@@ -58,6 +63,28 @@ TEST(SourceFiller, AFailureReachesTheCallerAndTheOthersAreStillFilled) {
     for (size_t i = 0; i < owned.size(); ++i) EXPECT_EQ(owned[i]->fills.load(), i == 5 ? 0 : 1) << i;
     owned[5]->throws = false;
     EXPECT_NO_THROW(filler.fill(sources, 100));  // the next call starts clean
+}
+
+TEST(SourceFiller, APrefetchRunsWhileTheCallerIsAwayAndEndsBeforeTheNextFill) {
+    std::vector<std::unique_ptr<CountingSource>> owned;
+    std::vector<VoiceSource*> sources;
+    for (int i = 0; i < 16; ++i) {
+        owned.push_back(std::make_unique<CountingSource>());
+        sources.push_back(owned.back().get());
+    }
+    SourceFiller filler;
+    for (int round = 0; round < 300; ++round) {
+        filler.fill(sources, 10);
+        filler.start_prefetch(std::span(sources).first(round % 2 ? 16 : 3), 20);
+    }
+    filler.finish();
+    for (size_t i = 0; i < owned.size(); ++i) {
+        EXPECT_EQ(owned[i]->fills.load(), 300) << i;
+        EXPECT_EQ(owned[i]->prefetches.load(), i < 3 ? 300 : 150) << i;
+    }
+    owned[2]->throws = true;
+    filler.start_prefetch(sources, 20);
+    EXPECT_THROW(filler.finish(), std::runtime_error);
 }
 
 }  // namespace
