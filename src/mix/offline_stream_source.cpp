@@ -44,7 +44,7 @@ void OfflineStreamSource::prefetch(size_t frames) {
 
 size_t OfflineStreamSource::pull(float* out, size_t frames) noexcept {
     const size_t got = std::min(frames, buffered());
-    std::memcpy(out, buffer_.data() + read_, got * channels_ * sizeof(float));
+    if (got) std::memcpy(out, buffer_.data() + read_, got * channels_ * sizeof(float));
     read_ += got * channels_;
     if (got == frames || ended_) return got;
     // Only when pulled without fill(): silence for the gap, counted, as a live stream would.
