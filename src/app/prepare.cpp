@@ -12,6 +12,7 @@
 #include "dsp/pan.hpp"
 #include "decode/registry.hpp"
 #include "dsp/effect_types.hpp"
+#include "mix/offline_stream_source.hpp"
 #include "mix/sound_loader.hpp"
 #include "mix/pipe_source.hpp"
 #include "mix/stream_source.hpp"
@@ -203,7 +204,7 @@ void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>&
 
 }  // namespace
 
-PreparedScene prepare_scene(const Scene& scene) {
+PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams) {
     PreparedScene p;
     const uint32_t rate = scene.engine.sample_rate;
     auto frames = [rate](double seconds) { return static_cast<uint64_t>(std::llround(seconds * rate)); };
@@ -303,10 +304,13 @@ PreparedScene prepare_scene(const Scene& scene) {
         if (streamed[i]) {
             try {
                 auto decoder = f.decoder ? std::move(f.decoder) : open_decoder_file(s.file);
-                v.source = std::make_unique<StreamSource>(
-                    std::move(decoder), s.file,
-                    StreamSetup{.engine_rate = unit, .from = position, .loop = s.loop, .loop_start = loop_start,
-                                .loop_end = s.loop_end > 0 ? loop_end : 0});
+                const StreamSetup setup{.engine_rate = unit, .from = position, .loop = s.loop, .loop_start = loop_start,
+                                        .loop_end = s.loop_end > 0 ? loop_end : 0};
+                // A pitched stream keeps its thread: the resampler above it pulls an uneven number of frames.
+                if (streams == StreamDecoding::render_thread && !varispeed)
+                    v.source = std::make_unique<OfflineStreamSource>(std::move(decoder), s.file, setup);
+                else
+                    v.source = std::make_unique<StreamSource>(std::move(decoder), s.file, setup);
             } catch (const Error& e) {
                 problems.push_back(prefix(s.file_where) + e.what());
                 continue;

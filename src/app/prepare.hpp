@@ -38,7 +38,12 @@ struct PreparedScene {
 inline constexpr double kStreamAutoSeconds = 20.0;
 inline constexpr double kStreamAutoLoopSeconds = 120.0;
 
+// Who decodes streamed sounds: a thread of their own each (live playback,
+// where the audio thread must never wait), or the thread that renders, just
+// before it needs the frames (an offline render: no deadline to protect).
+enum class StreamDecoding { own_threads, render_thread };
+
 // Throws InputError listing every sound that cannot be used (file:line:col first).
-PreparedScene prepare_scene(const Scene& scene);
+PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams = StreamDecoding::own_threads);
 
 }  // namespace simvx

@@ -131,7 +131,9 @@ int run_session(const Options& o) {
     if (o.output == OutputKind::render && !o.check) check_renderable(scene);
     if (o.watch && scene.path.empty()) throw UsageError("--watch follows a scene file: give a scene, not audio files");
     const auto t0 = std::chrono::steady_clock::now();
-    PreparedScene prepared = prepare_scene(scene);
+    // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
+    PreparedScene prepared = prepare_scene(
+        scene, o.output == OutputKind::render ? StreamDecoding::render_thread : StreamDecoding::own_threads);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
         if (o.json) json_line(json_check(scene, prepared));

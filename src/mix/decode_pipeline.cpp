@@ -30,6 +30,15 @@ DecodePipeline::DecodePipeline(const DecoderInfo& info, uint32_t engine_rate)
 }
 
 size_t DecodePipeline::step(std::vector<float>& out, size_t max_frames) {
+    if (!downmix_ && !resampler_) {
+        // Nothing to convert: decode straight into `out` (one copy less on the streaming path).
+        const size_t at = out.size();
+        out.resize(at + max_frames * in_channels_);
+        const size_t n = decoder_->read(std::span<float>(out.data() + at, max_frames * in_channels_));
+        out.resize(at + n * in_channels_);
+        if (may_be_non_finite_) non_finite_ += replace_non_finite(std::span<float>(out.data() + at, n * in_channels_));
+        return n;
+    }
     chunk_.resize(max_frames * in_channels_);
     const size_t n = decoder_->read(chunk_);
     if (n == 0) return 0;

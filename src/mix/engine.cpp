@@ -172,11 +172,25 @@ void Engine::apply_commands() noexcept {
     }
 }
 
-bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
+bool Engine::wait_for_sources(size_t frames, double timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-    const uint64_t until = position() + frames;
+    const uint64_t pos = position();
+    auto needed = [&](const Voice& v, uint64_t until) {
+        return v.state() != Voice::State::stopped && v.setup().start_frame < until;
+    };
+    auto fillable = [&](uint64_t until) {
+        to_fill_.clear();
+        for (const Voice& v : voices_)
+            if (needed(v, until) && v.setup().source->fillable()) to_fill_.push_back(v.setup().source.get());
+        for (const auto& v : owned_extra_)
+            if (needed(*v, until) && v->setup().source->fillable()) to_fill_.push_back(v->setup().source.get());
+        return std::span<VoiceSource* const>(to_fill_);
+    };
+    // Sources that decode on this thread first, on both cores (taking over what was decoded ahead)...
+    filler_.fill(fillable(pos + frames), frames);
+    // ... then those with threads of their own.
     auto wait = [&](const Voice& v) {
-        if (v.state() == Voice::State::stopped || v.setup().start_frame >= until) return true;
+        if (!needed(v, pos + frames)) return true;
         while (!v.setup().source->ready(frames)) {
             // A stop (Ctrl-C) must not wait for a live producer that may never write again.
             if (std::chrono::steady_clock::now() > deadline || stop_requested_.load(std::memory_order_relaxed)) return false;
@@ -188,6 +202,8 @@ bool Engine::wait_for_sources(size_t frames, double timeout_s) const {
         if (!wait(v)) return false;
     for (const auto& v : owned_extra_)
         if (!wait(*v)) return false;
+    // The next `frames` decode on the other core while the caller renders these.
+    filler_.start_prefetch(fillable(pos + 2 * frames), frames);
     return true;
 }
 

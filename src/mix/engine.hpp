@@ -17,6 +17,7 @@
 #include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/render_plan.hpp"
+#include "mix/source_filler.hpp"
 #include "mix/voice.hpp"
 
 namespace simvx {
@@ -50,10 +51,11 @@ public:
     size_t render(std::span<float> out) noexcept;
 
     // Streamed sources. Not for the render thread: an offline render calls
-    // this before each render() so that streams never leave a gap, and live
+    // this before each render() so that streams never leave a gap (sources
+    // decoded on this thread decode the next `frames` here), and live
     // playback calls it once before starting, to pre-fill. Returns false on
     // timeout, or at once when a stop has been requested.
-    bool wait_for_sources(size_t frames, double timeout_s = 1e9) const;
+    bool wait_for_sources(size_t frames, double timeout_s = 1e9);
     // Decode errors that ended streamed sources early, and the gaps live playback filled with silence.
     std::vector<std::string> source_errors() const;
     uint64_t underruns() const noexcept;
@@ -150,6 +152,8 @@ private:
     std::vector<Extra> extra_;                  // render thread: voices added while playing (capacity reserved)
     std::vector<std::unique_ptr<Voice>> owned_extra_;  // the control thread owns them until the engine goes
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
+    std::vector<VoiceSource*> to_fill_;         // wait_for_sources(): the sources it fills
+    SourceFiller filler_;                       // ... on two cores (declared after the voices: it goes first)
     std::vector<float> voice_out_;              // one voice's block, stereo
     std::vector<float> scratch_;                // one voice's source frames
     GainRamp stop_fade_;

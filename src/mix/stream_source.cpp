@@ -8,19 +8,8 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "mix/decode_pipeline.hpp"
 
 namespace simvx {
-namespace {
-
-constexpr size_t kChunkFrames = 4096;  // native frames decoded per step
-
-uint64_t to_native(uint64_t engine_frames, uint32_t native_rate, uint32_t engine_rate) {
-    return static_cast<uint64_t>(std::llround(static_cast<double>(engine_frames) * native_rate / engine_rate));
-}
-
-}  // namespace
-
 StreamSource::StreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup)
     : decoder_(std::move(decoder)),
       name_(std::move(name)),
@@ -57,38 +46,15 @@ void StreamSource::produce(std::span<const float> frames) {
 
 void StreamSource::decode_loop() noexcept {
     try {
-        const uint32_t native = decoder_->info().spec.rate;
-        const uint64_t from = to_native(setup_.from, native, setup_.engine_rate);
-        const uint64_t loop_start = to_native(setup_.loop_start, native, setup_.engine_rate);
-        const uint64_t loop_end = setup_.loop_end ? to_native(setup_.loop_end, native, setup_.engine_rate) : 0;
-        if (from) decoder_->seek(from);
-        uint64_t pos = from;
-        DecodePipeline pipe(*decoder_, setup_.engine_rate);
+        StreamReader reader(*decoder_, setup_);
         std::vector<float> out;
-        bool decoded_this_pass = false;
-        while (!stop_.load(std::memory_order_relaxed)) {
-            size_t want = kChunkFrames;
-            if (setup_.loop && loop_end) want = static_cast<size_t>(std::min<uint64_t>(want, loop_end > pos ? loop_end - pos : 0));
+        for (bool more = true; more && !stop_.load(std::memory_order_relaxed);) {
             out.clear();
-            const size_t n = want ? pipe.step(out, want) : 0;
-            if (n == 0) {
-                if (!setup_.loop) break;
-                if (!decoded_this_pass) break;  // an empty loop region would spin forever
-                // The loop seam goes through the same converter, so it stays continuous.
-                decoder_->seek(loop_start);
-                pos = loop_start;
-                decoded_this_pass = false;
-                continue;
-            }
-            decoded_this_pass = true;
-            pos += n;
+            more = reader.next(out);
             produce(out);
         }
-        out.clear();
-        pipe.finish(out);
-        produce(out);
-        if (pipe.non_finite())
-            log::warn(name_ + ": " + std::to_string(pipe.non_finite()) + " NaN or infinite samples replaced by silence");
+        if (reader.non_finite())
+            log::warn(name_ + ": " + std::to_string(reader.non_finite()) + " NaN or infinite samples replaced by silence");
     } catch (const std::exception& e) {
         error_ = e.what();
     }

@@ -6,7 +6,8 @@
 // When the ring runs dry during live playback the voice plays silence for the
 // gap and counts an underrun (the render thread never waits). An offline
 // render instead waits before rendering (Engine::wait_for_sources), so its
-// output does not depend on timing.
+// output does not depend on timing. (An offline render normally decodes on
+// its own thread instead: OfflineStreamSource.)
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -17,18 +18,10 @@
 
 #include "core/spsc_ring.hpp"
 #include "decode/decoder.hpp"
+#include "mix/stream_reader.hpp"
 #include "mix/voice_source.hpp"
 
 namespace simvx {
-
-struct StreamSetup {
-    uint32_t engine_rate = 48000;
-    uint64_t from = 0;          // first frame, in engine frames
-    bool loop = false;
-    uint64_t loop_start = 0;    // engine frames
-    uint64_t loop_end = 0;      // engine frames; 0 = end of file
-    size_t ring_frames = 1 << 16;
-};
 
 class StreamSource final : public VoiceSource {
 public:

@@ -21,6 +21,15 @@ public:
     // offline render that waits instead of letting a gap through; and the gaps
     // that live playback had to fill with silence.
     virtual bool ready(size_t /*frames*/) const noexcept { return true; }
+    // Not on the render thread: a source that decodes on the caller's thread
+    // (OfflineStreamSource, fillable) makes `frames` ready here. The others
+    // decode on their own threads, or hold everything already.
+    virtual bool fillable() const noexcept { return false; }
+    virtual void fill(size_t /*frames*/) {}
+    // Fillable sources: decode `frames` more ahead, on any one thread, while
+    // the render thread pulls what fill() made ready (the two touch separate
+    // state); the next fill() takes them over.
+    virtual void prefetch(size_t /*frames*/) {}
     virtual uint64_t underruns() const noexcept { return 0; }
     // Why a streamed source ended early (a decode error), once it has ended.
     virtual std::string error() const { return {}; }

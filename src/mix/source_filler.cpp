@@ -1,0 +1,92 @@
+#include "mix/source_filler.hpp"
+
+#include <utility>
+
+namespace simvx {
+
+SourceFiller::~SourceFiller() {
+    if (!thread_.joinable()) return;
+    {
+        std::lock_guard lock(mutex_);
+        quit_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();  // after the batch it may be working on
+}
+
+void SourceFiller::work() noexcept {
+    for (size_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < sources_.size();) {
+        try {
+            if (job_ == Job::fill) sources_[i]->fill(frames_);
+            else sources_[i]->prefetch(frames_);
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            if (!failure_) failure_ = std::current_exception();
+        }
+    }
+}
+
+void SourceFiller::helper_loop() {
+    uint64_t seen = 0;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
+        if (generation_ != seen) {
+            seen = generation_;
+            helper_busy_ = true;
+            lock.unlock();
+            work();
+            lock.lock();
+            helper_busy_ = false;
+            done_.notify_one();
+        }
+        if (quit_) return;
+    }
+}
+
+void SourceFiller::start(std::span<VoiceSource* const> sources, size_t frames, Job job) {
+    finish();
+    if (!thread_.joinable()) thread_ = std::thread([this] { helper_loop(); });
+    {
+        // The helper reads the batch only while busy, and a late one may still be in the last.
+        std::unique_lock lock(mutex_);
+        done_.wait(lock, [&] { return !helper_busy_; });
+        sources_.assign(sources.begin(), sources.end());
+        frames_ = frames;
+        job_ = job;
+        next_.store(0, std::memory_order_relaxed);
+        failure_ = nullptr;
+        ++generation_;
+    }
+    running_ = true;
+    wake_.notify_one();
+}
+
+void SourceFiller::finish() {
+    if (!running_) return;
+    running_ = false;
+    work();
+    std::unique_lock lock(mutex_);
+    // The helper is waited for only if it is at work; one that wakes later
+    // finds nothing left (or a later batch, which it joins like any other).
+    done_.wait(lock, [&] { return !helper_busy_; });
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+}
+
+void SourceFiller::fill(std::span<VoiceSource* const> sources, size_t frames) {
+    finish();
+    if (sources.size() < 2) {
+        for (VoiceSource* s : sources) s->fill(frames);
+        return;
+    }
+    start(sources, frames, Job::fill);
+    finish();
+}
+
+void SourceFiller::start_prefetch(std::span<VoiceSource* const> sources, size_t frames) {
+    finish();
+    if (sources.empty()) return;
+    start(sources, frames, Job::prefetch);
+}
+
+}  // namespace simvx
