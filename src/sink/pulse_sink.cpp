@@ -42,8 +42,7 @@ void PulseSink::on_stream_state(pa_stream* s, void* p) {
     auto* self = static_cast<PulseSink*>(p);
     const pa_stream_state_t state = pa_stream_get_state(s);
     if (state == PA_STREAM_READY && self->reconnecting_) {
-        self->reconnecting_ = false;
-        self->lost_.store(false, std::memory_order_relaxed);
+        self->reconnecting_.store(false, std::memory_order_relaxed);
         self->reconnects_.fetch_add(1, std::memory_order_relaxed);
     } else if (!PA_STREAM_IS_GOOD(state) && self->connection_->state() == PA_CONTEXT_READY) {
         // The context is fine, so the sink itself went away (or refused the stream).
@@ -128,9 +127,7 @@ void PulseSink::drop_stream() noexcept {
 // place; a new connection is tried every 200 ms until reconnect_s has passed.
 void PulseSink::server_lost() {
     drop_stream();
-    if (!reconnecting_) {
-        reconnecting_ = true;
-        lost_.store(true, std::memory_order_relaxed);
+    if (!reconnecting_.exchange(true, std::memory_order_relaxed)) {
         give_up_ = std::chrono::steady_clock::now() +
                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(config_.reconnect_s));
     }

@@ -43,7 +43,7 @@ public:
     std::string describe() const override { return description_; }
     uint64_t underruns() const override { return underruns_.load(std::memory_order_relaxed); }
     uint64_t reconnects() const override { return reconnects_.load(std::memory_order_relaxed); }
-    bool reconnecting() const override { return lost_.load(std::memory_order_relaxed); }
+    bool reconnecting() const override { return reconnecting_.load(std::memory_order_relaxed); }
 
 private:
     static void on_context_state(void* self);
@@ -68,14 +68,13 @@ private:
     // Main loop thread only (or with its lock held):
     bool started_ = false;       // start() has run: a lost server is worth reconnecting to
     bool ended_ = false;         // the engine reported its end
-    bool reconnecting_ = false;
     std::chrono::steady_clock::time_point give_up_{};
     std::string error_;
     std::string description_;
     std::atomic<uint64_t> written_{0};
     std::atomic<uint64_t> underruns_{0};
     std::atomic<uint64_t> reconnects_{0};
-    std::atomic<bool> lost_{false};  // reconnecting_, for other threads
+    std::atomic<bool> reconnecting_{false};  // written on the main loop thread, read by the status line
 };
 
 }  // namespace simvx

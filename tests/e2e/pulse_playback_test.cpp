@@ -11,34 +11,7 @@
 namespace simvx::test {
 namespace {
 
-class PulsePlayback : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        if (PulseServer::available()) server = new PulseServer();
-    }
-    static void TearDownTestSuite() {
-        delete server;
-        server = nullptr;
-    }
-    void SetUp() override {
-        if (!server) GTEST_SKIP() << "pulseaudio is not installed";
-    }
-    static PulseServer* server;
-    TempDir dir;
-};
-PulseServer* PulsePlayback::server = nullptr;
-
-// First and last frame above a threshold on channel 0.
-std::pair<size_t, size_t> active_span(const Pcm& p, float threshold = 1e-3f) {
-    const auto l = p.channel(0);
-    size_t first = l.size(), last = 0;
-    for (size_t i = 0; i < l.size(); ++i)
-        if (std::fabs(l[i]) > threshold) {
-            first = std::min(first, i);
-            last = i;
-        }
-    return {first, last};
-}
+using PulsePlayback = PulseTest;
 
 // A generous latency: these tests compare content, and a starved machine (a
 // sanitizer build) must not turn an underrun into a failure.

@@ -13,18 +13,8 @@
 namespace simvx::test {
 namespace {
 
-class PulsePlayer : public ::testing::Test {
+class PulsePlayer : public PulseTest {
 protected:
-    static void SetUpTestSuite() {
-        if (PulseServer::available()) server = new PulseServer();
-    }
-    static void TearDownTestSuite() {
-        delete server;
-        server = nullptr;
-    }
-    void SetUp() override {
-        if (!server) GTEST_SKIP() << "pulseaudio is not installed";
-    }
     // A sine at amplitude 0.5 with a short fade-in, so the only possible step is at the end.
     std::string tone(const std::string& name, double seconds) {
         const std::string path = dir / name;
@@ -34,10 +24,7 @@ protected:
     static double seconds_since(std::chrono::steady_clock::time_point t) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
-    static PulseServer* server;
-    TempDir dir;
 };
-PulseServer* PulsePlayer::server = nullptr;
 
 // Three tracks cut from one recording, mid-waveform: the playlist reaches
 // the sink as the uncut recording, with no gap and no step at the cuts.
@@ -52,9 +39,7 @@ TEST_F(PulsePlayer, APlaylistCutFromOneRecordingArrivesSeamless) {
         [&] { r = simvx({dir / "a.wav", dir / "b.wav", dir / "c.wav", "--latency-ms", "100"}); });
     ASSERT_EQ(r.status, 0) << r.err;
     const auto l = rec.channel(0);
-    size_t first = l.size(), last = 0;
-    for (size_t i = 0; i < l.size(); ++i)
-        if (std::fabs(l[i]) > 1e-3f) first = std::min(first, i), last = i;
+    const auto [first, last] = active_span(rec);
     ASSERT_LT(first, l.size()) << "nothing arrived";
     // As long as the recording (1.5 s, less the fades' quiet ends), and never a step beyond the sine's own.
     EXPECT_NEAR(static_cast<double>(last - first), 72000.0, 200.0);
@@ -105,9 +90,7 @@ void expect_interrupt_fades(PulseServer& server, const std::string& in, int sig,
     EXPECT_EQ(status, code) << read_file(log);
     EXPECT_LT(stop_seconds, 1.0);
     const auto l = rec.channel(0);
-    size_t last = 0, first = l.size();
-    for (size_t i = 0; i < l.size(); ++i)
-        if (std::fabs(l[i]) > 1e-3f) first = std::min(first, i), last = i;
+    const auto [first, last] = active_span(rec);
     ASSERT_LT(first, l.size()) << "nothing arrived";
     EXPECT_GT(last - first, 48000u) << "it played before the signal";
     EXPECT_LT(last - first, 48000u * 4) << "it stopped early, not at the end of the file";

@@ -2,7 +2,12 @@
 // null sink, a low-latency silent stream that keeps the sink's blocks short,
 // and a recorder of the sink's monitor.
 #pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
 #include <memory>
+#include <utility>
 #include <string>
 
 #include "support/audio.hpp"
@@ -39,6 +44,37 @@ private:
     std::unique_ptr<Child> daemon_;
     std::unique_ptr<Child> keepalive_;
     std::unique_ptr<Child> recorder_;
+};
+
+// First and last frame above a threshold on channel 0 of a recording
+// (first == frames() when nothing arrived).
+inline std::pair<size_t, size_t> active_span(const Pcm& p, float threshold = 1e-3f) {
+    const auto l = p.channel(0);
+    size_t first = l.size(), last = 0;
+    for (size_t i = 0; i < l.size(); ++i)
+        if (std::fabs(l[i]) > threshold) {
+            first = std::min(first, i);
+            last = i;
+        }
+    return {first, last};
+}
+
+// A test suite with its own daemon, started once for the suite; its tests
+// are skipped where pulseaudio is not installed.
+class PulseTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        if (PulseServer::available()) server = new PulseServer();
+    }
+    static void TearDownTestSuite() {
+        delete server;
+        server = nullptr;
+    }
+    void SetUp() override {
+        if (!server) GTEST_SKIP() << "pulseaudio is not installed";
+    }
+    static inline PulseServer* server = nullptr;
+    TempDir dir;
 };
 
 template <typename F>

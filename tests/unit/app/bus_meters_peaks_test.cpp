@@ -4,6 +4,7 @@
 
 #include "app/bus_meters.hpp"
 #include "mix/engine.hpp"
+#include "unit/mix/mix_fixtures.hpp"
 
 namespace simvx {
 namespace {
@@ -11,20 +12,11 @@ namespace {
 constexpr uint32_t kRate = 48000;
 
 void expect_peaks(BusMeters::Mode mode) {
-    auto b = std::make_shared<SampleBuffer>();
-    b->rate = kRate;
-    b->channels = 1;
-    b->samples.assign(4800, 0.5f);
-    std::vector<VoiceSetup> vs(1);
-    vs[0].end_frame = 4800;
-    vs[0].bus = 1;
-    vs[0].source = std::make_unique<BufferSource>(b, 0, false, 0, 0);
-    std::vector<BusSetup> buses(2);
-    buses[0].name = "Master";
-    buses[0].gain = 0.5f;
-    buses[1].name = "Music";
-    buses[1].gain = 0.5f;  // -6 dB
-    buses[1].parent = 0;
+    std::vector<VoiceSetup> vs;
+    vs.push_back(fixtures::voice_on(1, 0.5f, 4800));
+    std::vector<BusSetup> buses;
+    buses.push_back(fixtures::bus("Master", std::nullopt, 0.5f));
+    buses.push_back(fixtures::bus("Music", 0, 0.5f));  // -6 dB
     auto plan = compile_plan(std::move(buses), ProcessSpec{kRate, 1024});
     BusMeters meters(*plan, AudioSpec{kRate, 2}, mode, false);
     Engine e(EngineConfig{.output = {kRate, 2}}, std::move(vs), std::move(plan));

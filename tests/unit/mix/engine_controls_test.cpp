@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "mix/engine.hpp"
+#include "mix_fixtures.hpp"
 #include "support/audio.hpp"
 
 namespace simvx {
@@ -71,13 +72,8 @@ TEST(EngineControls, AnEngineStartedPausedIsSilentUntilResumed) {
 }
 
 TEST(EngineControls, ListenerGainRampsWithoutAStep) {
-    auto b = std::make_shared<SampleBuffer>();
-    b->rate = kRate;
-    b->channels = 1;
-    b->samples.assign(48000, 0.5f);
-    std::vector<VoiceSetup> vs(1);
-    vs[0].end_frame = 48000;
-    vs[0].source = std::make_unique<BufferSource>(b, 0, false, 0, 0);
+    std::vector<VoiceSetup> vs;
+    vs.push_back(fixtures::voice_on(0, 0.5f, 48000));
     Engine e(EngineConfig{.output = {kRate, 1}}, std::move(vs));
     pull(e, 100);
     e.set_listener_gain(0.25f);

@@ -7,37 +7,16 @@
 
 #include "dsp/effect_types.hpp"
 #include "mix/engine.hpp"
+#include "mix_fixtures.hpp"
 
 namespace simvx {
 namespace {
 
-constexpr uint32_t kRate = 48000;
+using fixtures::bus;
+using fixtures::constant;
+using fixtures::kRate;
+using fixtures::voice_on;
 const ProcessSpec kSpec{kRate, 1024};
-
-SharedBuffer constant(float v, size_t frames) {
-    auto b = std::make_shared<SampleBuffer>();
-    b->rate = kRate;
-    b->channels = 1;
-    b->samples.assign(frames, v);
-    return b;
-}
-
-VoiceSetup voice_on(size_t bus, float level, size_t frames, uint64_t start = 0) {
-    VoiceSetup v;
-    v.bus = bus;
-    v.start_frame = start;
-    v.end_frame = start + frames;
-    v.source = std::make_unique<BufferSource>(constant(level, frames), 0, false, 0, 0);
-    return v;
-}
-
-BusSetup bus(const char* name, std::optional<size_t> parent, float gain = 1.0f) {
-    BusSetup b;
-    b.name = name;
-    b.parent = parent;
-    b.gain = gain;
-    return b;
-}
 
 // Left channel of the next `frames` frames.
 std::vector<float> left(Engine& e, size_t frames) {

@@ -6,11 +6,15 @@
 
 #include "core/error.hpp"
 #include "mix/engine.hpp"
+#include "mix_fixtures.hpp"
 
 namespace simvx {
 namespace {
 
-constexpr uint32_t kRate = 48000;
+using fixtures::bus;
+using fixtures::constant;
+using fixtures::kRate;
+using fixtures::voice_on;
 const ProcessSpec kSpec{kRate, 1024};
 
 // A test effect: multiplies by a factor; or, with a key, outputs the key's left sample (proves order).
@@ -50,30 +54,6 @@ private:
     std::vector<float> line_;
     size_t pos_ = 0;
 };
-
-SharedBuffer constant(float v, size_t frames) {
-    auto b = std::make_shared<SampleBuffer>();
-    b->rate = kRate;
-    b->channels = 1;
-    b->samples.assign(frames, v);
-    return b;
-}
-
-VoiceSetup voice_on(size_t bus, float level, size_t frames = 4800) {
-    VoiceSetup v;
-    v.bus = bus;
-    v.end_frame = frames;
-    v.source = std::make_unique<BufferSource>(constant(level, frames), 0, false, 0, 0);
-    return v;
-}
-
-BusSetup bus(const char* name, std::optional<size_t> parent, float gain = 1.0f) {
-    BusSetup b;
-    b.name = name;
-    b.parent = parent;
-    b.gain = gain;
-    return b;
-}
 
 std::vector<float> render_all(Engine& e) {
     std::vector<float> out, buf(2 * 700);
