@@ -183,11 +183,14 @@ void PulseSink::open(const AudioSpec& spec) {
 }
 
 void PulseSink::start(PullFn pull) {
+    PulseLock lock(*connection_);
     // The main loop thread renders: it asks for real-time scheduling first.
+    // Only with the lock held: the call adds a deferred event to the loop, and
+    // the loop thread running it before it was fully set up aborted in
+    // libpulse ("Assertion '!e->dead' failed") about once in fifty starts.
     pa_threaded_mainloop_once_unlocked(
         connection_->loop(),
         [](pa_threaded_mainloop*, void*) { raise_audio_thread_priority(); }, nullptr);
-    PulseLock lock(*connection_);
     pull_ = std::move(pull);
     started_ = true;
     // Fill the buffer now, then uncork: playback starts with a full buffer.
