@@ -3,7 +3,7 @@
 # started here): time to first sound, CPU while playing an MP3 beside paplay
 # (and mpv when installed), and underruns of a 256-voice scene with effects at
 # 20 ms latency while the other core is busy.
-#   bench/pulse-playback.sh [path/to/simvxplay] [underrun-test seconds, default 300]
+#   bench/pulse-playback.sh [path/to/simvxplay] [underrun-test seconds, default 300; 0 skips it]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 here=$(realpath "$(dirname "$0")")
@@ -21,18 +21,35 @@ printf "  paplay    %6s ms\n" "$("$here/first_sound.py" 7 paplay click.wav)"
 
 sox -n -r 44100 -c 2 song.wav synth 20 sine 220 sine 330 pinknoise gain -12 2>/dev/null
 lame --quiet -b 192 song.wav song.mp3
-cpu() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f", $1 + $2}'; }
+# CPU milliseconds (user + sys) of one command: perf's task clock when perf
+# is installed (exact), else /usr/bin/time (10 ms steps).
+cpu_once() {
+  if command -v perf >/dev/null; then
+    perf stat -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ {printf "%.0f", $1}'
+  else
+    /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", ($1 + $2) * 1000}'
+  fi
+}
+# The median of five runs.
+cpu() {
+  for _ in 1 2 3 4 5; do cpu_once "$@"; echo; done | sort -n | sed -n 3p
+}
 # Most of the CPU goes to waking up for each server request, so compare at
 # the same latency as well as at each program's default.
-echo "CPU seconds (user + sys) to play a 20 s MP3 in real time:"
-printf "  simvxplay, 20 ms latency (its default) %s s\n" "$(cpu "$bin" -q song.mp3)"
-printf "  paplay,    20 ms latency               %s s\n" "$(cpu paplay --latency-msec=20 song.mp3)"
-printf "  simvxplay, 200 ms latency              %s s\n" "$(cpu "$bin" -q --latency-ms 200 song.mp3)"
-printf "  paplay,    its default (about 2 s)     %s s\n" "$(cpu paplay song.mp3)"
+echo "CPU milliseconds (user + sys, median of 5) to play a 20 s MP3 in real time:"
+printf "  simvxplay, 20 ms latency (its default)  %4s ms\n" "$(cpu "$bin" -q song.mp3)"
+printf "  paplay,    20 ms latency                %4s ms\n" "$(cpu paplay --latency-msec=20 song.mp3)"
 if command -v mpv >/dev/null; then
-  printf "  mpv --no-video, its default            %s s\n" "$(cpu mpv --no-video --really-quiet --ao=pulse song.mp3)"
+  printf "  mpv --no-video, 20 ms latency           %4s ms\n" \
+    "$(cpu mpv --no-video --really-quiet --ao=pulse --pulse-buffer=20 song.mp3)"
+fi
+printf "  simvxplay, 200 ms latency               %4s ms\n" "$(cpu "$bin" -q --latency-ms 200 song.mp3)"
+printf "  paplay,    its default (about 2 s)      %4s ms\n" "$(cpu paplay song.mp3)"
+if command -v mpv >/dev/null; then
+  printf "  mpv --no-video, its default             %4s ms\n" "$(cpu mpv --no-video --really-quiet --ao=pulse song.mp3)"
 fi
 
+[ "$soak" -gt 0 ] || exit 0
 echo "256 voices with effects at 20 ms latency for $soak s, the other core busy:"
 for i in $(seq 1 8); do
   sox -R -n -r 48000 -c 2 -b 16 "v$i.wav" synth 3 sine $((200 + 50 * i)) pinknoise tremolo 3 40 gain -40 2>/dev/null

@@ -59,6 +59,13 @@ size_t OfflineStreamSource::pull(float* out, size_t frames) noexcept {
     return frames;
 }
 
+const float* OfflineStreamSource::lend(size_t frames) noexcept {
+    if (buffered() < frames) return nullptr;
+    const float* p = buffer_.data() + read_;
+    read_ += frames * channels_;
+    return p;
+}
+
 bool OfflineStreamSource::ready(size_t frames) const noexcept { return ended_ || buffered() >= frames; }
 
 }  // namespace simvx

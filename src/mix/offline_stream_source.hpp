@@ -24,9 +24,13 @@ public:
 
     uint32_t channels() const noexcept override { return channels_; }
     size_t pull(float* out, size_t frames) noexcept override;
+    const float* lend(size_t frames) noexcept override;
     bool ready(size_t frames) const noexcept override;
     bool fillable() const noexcept override { return true; }
     void fill(size_t frames) override;
+    bool fill_decodes(size_t frames) const noexcept override {
+        return !ahead_ended_ && buffered() + ahead_.size() / channels_ < frames;
+    }
     void prefetch(size_t frames) override;
     uint64_t underruns() const noexcept override { return underruns_; }
     std::string error() const override { return error_; }

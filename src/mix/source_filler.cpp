@@ -75,11 +75,18 @@ void SourceFiller::finish() {
 
 void SourceFiller::fill(std::span<VoiceSource* const> sources, size_t frames) {
     finish();
-    if (sources.size() < 2) {
-        for (VoiceSource* s : sources) s->fill(frames);
+    // Usually the prefetch decoded everything: taking it over is cheap, and
+    // waking the helper for that cost more than doing it here.
+    decoding_.clear();
+    for (VoiceSource* s : sources) {
+        if (s->fill_decodes(frames)) decoding_.push_back(s);
+        else s->fill(frames);
+    }
+    if (decoding_.size() < 2) {
+        for (VoiceSource* s : decoding_) s->fill(frames);
         return;
     }
-    start(sources, frames, Job::fill);
+    start(decoding_, frames, Job::fill);
     finish();
 }
 

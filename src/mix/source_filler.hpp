@@ -56,6 +56,7 @@ private:
     Job job_ = Job::fill;
     std::atomic<size_t> next_{0};
     std::exception_ptr failure_;  // first failure (guarded by mutex_)
+    std::vector<VoiceSource*> decoding_;  // fill(): the sources with decoding to do (caller's thread)
 };
 
 }  // namespace simvx

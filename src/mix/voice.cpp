@@ -95,10 +95,14 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     state_ = State::playing;
     const size_t want = static_cast<size_t>(stop - first);
     if (setup_.spatial) update_spatial(first, want);
-    const size_t got = setup_.source->pull(scratch, want);
+    // Straight from where the source holds its frames, or copied out of it.
+    const float* lent = setup_.source->lend(want);
+    const size_t got = lent ? want : setup_.source->pull(scratch, want);
+    // The source's memory and the bus block never overlap: let the loops vectorise.
+    const float* __restrict in = lent ? lent : scratch;
     if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
 
-    float* out = out_block + offset * 2;
+    float* __restrict out = out_block + offset * 2;
     const uint64_t t0 = first - setup_.start_frame;
     const bool fading = t0 < setup_.fade_in_frames ||
                         (setup_.fade_out_frames && setup_.end_frame &&
@@ -108,8 +112,8 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     if (setup_.spatial) {
         for (size_t i = 0; i < got; ++i) {
             const float g = gain_.next() * envelope(t0 + i);
-            const float l = mono ? scratch[i] : scratch[2 * i];
-            const float r = mono ? scratch[i] : scratch[2 * i + 1];
+            const float l = mono ? in[i] : in[2 * i];
+            const float r = mono ? in[i] : in[2 * i + 1];
             put<Add>(out[2 * i], l * g * spatial_left_.next());
             put<Add>(out[2 * i + 1], r * g * spatial_right_.next());
         }
@@ -120,21 +124,21 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
         const float gl = gain_.value() * pl, gr = gain_.value() * pr;
         if (mono) {
             for (size_t i = 0; i < got; ++i) {
-                put<Add>(out[2 * i], scratch[i] * gl);
-                put<Add>(out[2 * i + 1], scratch[i] * gr);
+                put<Add>(out[2 * i], in[i] * gl);
+                put<Add>(out[2 * i + 1], in[i] * gr);
             }
         } else {
             for (size_t i = 0; i < got; ++i) {
-                put<Add>(out[2 * i], scratch[2 * i] * gl);
-                put<Add>(out[2 * i + 1], scratch[2 * i + 1] * gr);
+                put<Add>(out[2 * i], in[2 * i] * gl);
+                put<Add>(out[2 * i + 1], in[2 * i + 1] * gr);
             }
         }
         return {offset, got};
     }
     for (size_t i = 0; i < got; ++i) {
         const float g = gain_.next() * envelope(t0 + i);
-        const float l = mono ? scratch[i] : scratch[2 * i];
-        const float r = mono ? scratch[i] : scratch[2 * i + 1];
+        const float l = mono ? in[i] : in[2 * i];
+        const float r = mono ? in[i] : in[2 * i + 1];
         put<Add>(out[2 * i], l * g * pl);
         put<Add>(out[2 * i + 1], r * g * pr);
     }

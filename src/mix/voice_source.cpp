@@ -30,4 +30,12 @@ size_t BufferSource::pull(float* out, size_t frames) noexcept {
     return done;
 }
 
+const float* BufferSource::lend(size_t frames) noexcept {
+    const uint64_t end = loop_ ? loop_end_ : buffer_->frames();
+    if (pos_ >= end || end - pos_ < frames) return nullptr;  // at a wrap or the end: pull() handles those
+    const float* p = buffer_->samples.data() + pos_ * buffer_->channels;
+    pos_ += frames;
+    return p;
+}
+
 }  // namespace simvx

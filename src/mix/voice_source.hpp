@@ -1,6 +1,6 @@
-// Where a voice's samples come from. The in-memory BufferSource is the only
-// one for now; a ring-buffer source fed by a decoder or stream thread plugs in
-// behind the same interface.
+// Where a voice's samples come from: a sound in memory (BufferSource), a
+// file streamed by a thread of its own or by the render thread, a live pipe,
+// a resampler in front of any of these (pitch).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -17,6 +17,11 @@ public:
     // Writes up to `frames` interleaved frames; fewer means the source ended.
     // Called on the render thread: never allocates, locks, logs or blocks.
     virtual size_t pull(float* out, size_t frames) noexcept = 0;
+    // The next `frames` frames where they already lie, when the source holds
+    // them all in one piece (advancing as pull() does); nullptr otherwise, and
+    // then pull() them. The voice mixes straight from here: one copy less.
+    // Valid until the next call on the source. Render thread, as pull().
+    virtual const float* lend(size_t /*frames*/) noexcept { return nullptr; }
     // Streamed sources: whether `frames` are buffered (or the end is), for an
     // offline render that waits instead of letting a gap through; and the gaps
     // that live playback had to fill with silence.
@@ -26,6 +31,9 @@ public:
     // decode on their own threads, or hold everything already.
     virtual bool fillable() const noexcept { return false; }
     virtual void fill(size_t /*frames*/) {}
+    // Whether fill(frames) has decoding to do, rather than only taking over
+    // what prefetch() decoded: the cheap ones are not worth waking a thread for.
+    virtual bool fill_decodes(size_t /*frames*/) const noexcept { return fillable(); }
     // Fillable sources: decode `frames` more ahead, on any one thread, while
     // the render thread pulls what fill() made ready (the two touch separate
     // state); the next fill() takes them over.
@@ -43,6 +51,7 @@ public:
     BufferSource(SharedBuffer buffer, uint64_t from, bool loop, uint64_t loop_start, uint64_t loop_end);
     uint32_t channels() const noexcept override { return buffer_->channels; }
     size_t pull(float* out, size_t frames) noexcept override;
+    const float* lend(size_t frames) noexcept override;
 
 private:
     SharedBuffer buffer_;

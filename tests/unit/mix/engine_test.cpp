@@ -50,6 +50,22 @@ std::vector<float> noise(size_t n, uint32_t seed = 1) {
     return v;
 }
 
+// A sound in memory lends its frames where they lie (the voice mixes from
+// there) until a block would cross the loop's end; pull() takes the wrap.
+TEST(BufferSource, LendsInPlaceUpToTheLoopEndAndPullsAcrossIt) {
+    auto b = make_buffer(noise(2 * 1000), 2);
+    BufferSource s(b, 100, true, 200, 900);
+    const float* p = s.lend(500);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p, b->samples.data() + 2 * 100);
+    EXPECT_EQ(s.lend(301), nullptr) << "600 + 301 crosses the loop end at 900";
+    std::vector<float> buf(2 * 301);
+    ASSERT_EQ(s.pull(buf.data(), 301), 301u);
+    EXPECT_EQ(buf[2 * 299], b->samples[2 * 899]);
+    EXPECT_EQ(buf[2 * 300], b->samples[2 * 200]) << "after frame 899 comes 200";
+    EXPECT_EQ(s.lend(10), b->samples.data() + 2 * 201);
+}
+
 TEST(Engine, IdentityIsBitExact) {
     auto b = make_buffer(noise(2 * 10007), 2);
     std::vector<VoiceSetup> vs;

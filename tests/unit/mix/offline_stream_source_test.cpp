@@ -15,8 +15,9 @@ namespace simvx {
 namespace {
 
 // Pulls `frames` (or up to the end) in uneven blocks, filling or waiting before each, as an offline render
-// does; with `ahead`, the next block is decoded ahead on another thread while this one is pulled.
-std::vector<float> drain(VoiceSource& s, size_t frames, size_t block = 777, bool ahead = false) {
+// does; with `ahead`, the next block is decoded ahead on another thread while this one is pulled; with
+// `lending`, each block is borrowed where the source lends it (as a voice does) and pulled otherwise.
+std::vector<float> drain(VoiceSource& s, size_t frames, size_t block = 777, bool ahead = false, bool lending = false) {
     std::vector<float> out, buf(block * s.channels());
     size_t done = 0;
     while (done < frames) {
@@ -25,7 +26,9 @@ std::vector<float> drain(VoiceSource& s, size_t frames, size_t block = 777, bool
         while (!s.ready(want)) std::this_thread::sleep_for(std::chrono::microseconds(100));
         std::thread prefetch;
         if (ahead) prefetch = std::thread([&] { s.prefetch(want); });
-        const size_t n = s.pull(buf.data(), want);
+        const float* lent = lending ? s.lend(want) : nullptr;
+        if (lent) std::copy_n(lent, want * s.channels(), buf.begin());
+        const size_t n = lent ? want : s.pull(buf.data(), want);
         if (prefetch.joinable()) prefetch.join();
         out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n * s.channels()));
         done += n;
@@ -44,6 +47,8 @@ std::vector<float> both_ways(const std::string& path, const StreamSetup& setup, 
     OfflineStreamSource ahead(open_decoder_file(path), path, setup);
     EXPECT_EQ(drain(ahead, frames, 1000, true), out);  // decoding ahead changes nothing
     EXPECT_EQ(ahead.underruns(), 0u);
+    OfflineStreamSource lending(open_decoder_file(path), path, setup);
+    EXPECT_EQ(drain(lending, frames, 1000, true, true), out);  // nor does mixing from its buffer
     return out;
 }
 
@@ -91,6 +96,32 @@ TEST(OfflineStreamSource, DecodingAheadStaysBoundedWhenAStepYieldsManyBlocks) {
         ASSERT_EQ(s.pull(buf.data(), 4096), 4096u);
     }
     EXPECT_LT(most, 4096u * 12) << "a decoder step is 4096 frames at 8 kHz: 24576 at 48 kHz";
+}
+
+// What a block needs was decoded ahead: fill() only takes it over, which the
+// caller does itself rather than wake a thread for; otherwise it decodes.
+TEST(OfflineStreamSource, FillDecodesOnlyWhatTheDecodingAheadLeftOut) {
+    test::TempDir dir;
+    const auto path = dir / "in.wav";
+    test::write_wav(path, test::interleave({test::sine(440, 48000, 48000, 0.5)}, 48000), test::WavFormat::s16);
+    OfflineStreamSource s(open_decoder_file(path), path, StreamSetup{.engine_rate = 48000});
+    std::vector<float> buf(1000);
+    EXPECT_TRUE(s.fill_decodes(1000));
+    s.fill(1000);
+    EXPECT_TRUE(s.lend(1000) != nullptr);
+    EXPECT_TRUE(s.fill_decodes(20000)) << "a decoder step is 4096 frames";
+    s.prefetch(1000);
+    EXPECT_FALSE(s.fill_decodes(1000));
+    s.fill(1000);
+    EXPECT_EQ(s.lend(s.buffered() + 1), nullptr) << "lends only what it holds";
+    // To the end: the last short block is pulled, and then nothing more needs decoding.
+    while (s.lend(1000)) {
+        s.fill(1000);
+        s.prefetch(1000);
+    }
+    EXPECT_EQ(s.pull(buf.data(), 1000), 0u);  // 48 blocks of 1000: all played
+    s.fill(1000);
+    EXPECT_FALSE(s.fill_decodes(1000));
 }
 
 TEST(OfflineStreamSource, PulledWithoutFillIsAGapNotAWait) {
