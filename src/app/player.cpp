@@ -93,7 +93,7 @@ private:
         try {
             Scene s = scene_;
             s.skip = target;
-            PreparedScene p = prepare_scene(s);
+            PreparedScene p = prepare_scene(s, StreamDecoding::own_threads, hooks_.decoded);
             next = std::make_unique<Engine>(p.config, std::move(p.voices), std::move(p.plan));
         } catch (const std::exception& e) {
             log::warn(std::string("cannot seek: ") + e.what());

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/options.hpp"
+#include "app/prepare.hpp"
 #include "mix/engine.hpp"
 #include "scene/scene.hpp"
 #include "sink/sink.hpp"
@@ -21,6 +22,7 @@ struct LiveHooks {
     BusMeters* meters = nullptr;    // tapped on the engine, and on each engine a seek builds
     bool status_line = false;       // draw the status line (its meters come from `meters`)
     Recorder* recorder = nullptr;   // gets every block the sink pulls
+    DecodedSounds* decoded = nullptr;  // what the preparation decoded, reused by seeks
     std::function<void(Engine&)> tick;  // control thread, every status tick
     std::function<void(Engine&, bool interrupted)> finished;  // after the sink finished, engine still alive
 };

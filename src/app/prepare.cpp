@@ -59,7 +59,7 @@ bool should_stream(const SoundDesc& s, const DecoderInfo& info) {
 
 // Decodes the files that sounds play from memory, each once per rate it is
 // needed at (the engine's; the file's own for pitched sounds), on all cores.
-void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
+void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, DecodedSounds* decoded) {
     struct Job {
         const std::string* path;
         OpenedFile* file;
@@ -68,8 +68,13 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
     std::vector<Job> todo;
     for (auto& [path, f] : files) {
         if (!f.error.empty()) continue;
-        if (f.needs_memory) todo.push_back({&path, &f, false});
-        if (f.needs_native) todo.push_back({&path, &f, true});
+        auto need = [&](bool native) {
+            SharedBuffer& slot = native ? f.native : f.buffer;
+            if (decoded) slot = decoded->find(path, native ? f.info.spec.rate : rate);
+            if (!slot) todo.push_back({&path, &f, native});
+        };
+        if (f.needs_memory) need(false);
+        if (f.needs_native) need(true);
     }
     std::atomic<size_t> next{0};
     std::mutex decoder_lock;  // the opened decoder goes to one job only
@@ -101,6 +106,10 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate) {
     for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
+    if (decoded)
+        for (const Job& j : todo)
+            if (const SharedBuffer& b = j.native ? j.file->native : j.file->buffer)
+                decoded->keep(*j.path, j.native ? j.file->info.spec.rate : rate, b);
 }
 
 // A 3D sound's view of the scene, or nothing for a 2D sound.
@@ -204,7 +213,18 @@ void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>&
 
 }  // namespace
 
-PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams) {
+SharedBuffer DecodedSounds::find(const std::string& path, uint32_t rate) const {
+    const auto it = buffers_.find({path, rate});
+    if (it == buffers_.end()) return nullptr;
+    ++reused_;
+    return it->second;
+}
+
+void DecodedSounds::keep(const std::string& path, uint32_t rate, SharedBuffer buffer) {
+    buffers_[{path, rate}] = std::move(buffer);
+}
+
+PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedSounds* decoded) {
     PreparedScene p;
     const uint32_t rate = scene.engine.sample_rate;
     auto frames = [rate](double seconds) { return static_cast<uint64_t>(std::llround(seconds * rate)); };
@@ -225,7 +245,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams) {
         if (resampled(scene, scene.sounds[i])) f.needs_native = true;
         else f.needs_memory = true;
     }
-    load_buffers(files, rate);
+    load_buffers(files, rate, decoded);
 
     uint64_t previous_end = 0;
     for (size_t i = 0; i < scene.sounds.size(); ++i) {

@@ -43,7 +43,26 @@ inline constexpr double kStreamAutoLoopSeconds = 120.0;
 // before it needs the frames (an offline render: no deadline to protect).
 enum class StreamDecoding { own_threads, render_thread };
 
-// Throws InputError listing every sound that cannot be used (file:line:col first).
-PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams = StreamDecoding::own_threads);
+// Sounds decoded into memory, kept from one prepare_scene() to the next on
+// the same files: a seek in the player prepares the scene again from the new
+// point, and decoding every file again made each key press wait for it.
+// Keyed by path and rate; lives as long as the playback (files are not
+// re-read if they change meanwhile).
+class DecodedSounds {
+public:
+    SharedBuffer find(const std::string& path, uint32_t rate) const;
+    void keep(const std::string& path, uint32_t rate, SharedBuffer buffer);
+    size_t reused() const { return reused_; }  // how many finds hit
+
+private:
+    std::map<std::pair<std::string, uint32_t>, SharedBuffer> buffers_;
+    mutable size_t reused_ = 0;
+};
+
+// Throws InputError listing every sound that cannot be used (file:line:col
+// first). With `decoded`, sounds found there are not decoded again, and those
+// decoded are kept there.
+PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams = StreamDecoding::own_threads,
+                            DecodedSounds* decoded = nullptr);
 
 }  // namespace simvx

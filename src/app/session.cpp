@@ -132,8 +132,12 @@ int run_session(const Options& o) {
     if (o.watch && scene.path.empty()) throw UsageError("--watch follows a scene file: give a scene, not audio files");
     const auto t0 = std::chrono::steady_clock::now();
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
+    // Playing plain files, what is decoded is kept for seeking.
+    DecodedSounds decoded;
+    const bool seekable = o.output != OutputKind::render && scene.path.empty();
     PreparedScene prepared = prepare_scene(
-        scene, o.output == OutputKind::render ? StreamDecoding::render_thread : StreamDecoding::own_threads);
+        scene, o.output == OutputKind::render ? StreamDecoding::render_thread : StreamDecoding::own_threads,
+        seekable ? &decoded : nullptr);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
         if (o.json) json_line(json_check(scene, prepared));
@@ -178,6 +182,7 @@ int run_session(const Options& o) {
         hooks.meters = meters.get();
         hooks.status_line = status_line;
         hooks.recorder = recorder.get();
+        hooks.decoded = seekable ? &decoded : nullptr;
         auto now = [&](const Engine& e) {
             return JsonProgress::Now{e.position(), e.underruns() + sink->underruns(), sink->reconnects(), sink->reconnecting()};
         };
