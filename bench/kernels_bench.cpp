@@ -73,7 +73,7 @@ BENCHMARK_CAPTURE(BM_Decode, mp3, std::string("mp3"))->Unit(benchmark::kMillisec
 void BM_Resample44k1To48k(benchmark::State& state) {
     std::vector<float> in(44100 * 2);
     for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(0.5 * std::sin(0.0123 * static_cast<double>(i)));
-    std::vector<float> out;
+    simvx::SampleVector out;
     for (auto _ : state) {
         simvx::Resampler r(44100, 48000, 2);
         out.clear();

@@ -54,7 +54,7 @@ PcmFramer::PcmFramer(PcmFormat format, uint32_t rate, uint32_t channels, std::st
     frame_bytes_ = channels_ * bits_ / 8;
 }
 
-void PcmFramer::feed(std::span<const uint8_t> bytes, std::vector<float>& out) {
+void PcmFramer::feed(std::span<const uint8_t> bytes, SampleVector& out) {
     if (!in_data_) {
         parse_header(bytes);
         if (!in_data_) return;
@@ -157,7 +157,7 @@ void PcmFramer::parse_fmt() {
     have_fmt_ = true;
 }
 
-void PcmFramer::convert(const uint8_t* p, size_t frames, std::vector<float>& out) const {
+void PcmFramer::convert(const uint8_t* p, size_t frames, SampleVector& out) const {
     const size_t n = frames * channels_;
     if (n == 0) return;  // (an empty span may have no data pointer at all)
     const size_t at = out.size();

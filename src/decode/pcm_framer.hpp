@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/sample_vector.hpp"
+
 namespace simvx {
 
 enum class PcmFormat { s16, s24, s32, f32, wav };
@@ -31,7 +33,7 @@ public:
     // Consumes `bytes` and appends every frame they complete to `out`
     // (interleaved floats, full scale ±1). Throws InputError on a WAV header
     // that cannot be played.
-    void feed(std::span<const uint8_t> bytes, std::vector<float>& out);
+    void feed(std::span<const uint8_t> bytes, SampleVector& out);
 
     // Whether rate(), channels() and bits() are known (always for raw formats;
     // for WAV once the data chunk begins).
@@ -47,7 +49,7 @@ public:
 private:
     void parse_header(std::span<const uint8_t>& bytes);
     void parse_fmt();
-    void convert(const uint8_t* p, size_t frames, std::vector<float>& out) const;
+    void convert(const uint8_t* p, size_t frames, SampleVector& out) const;
 
     PcmFormat format_;
     std::string name_;

@@ -20,7 +20,7 @@ Resampler::Resampler(uint32_t in_rate, uint32_t out_rate, uint32_t channels)
 
 Resampler::~Resampler() { soxr_delete(soxr_); }
 
-void Resampler::run(const float* in, size_t in_frames, std::vector<float>& out) {
+void Resampler::run(const float* in, size_t in_frames, SampleVector& out) {
     // soxr may hold input back; call until it has taken all of it and has
     // nothing more to give.
     size_t offset = 0;
@@ -40,13 +40,13 @@ void Resampler::run(const float* in, size_t in_frames, std::vector<float>& out) 
     }
 }
 
-void Resampler::process(std::span<const float> in, std::vector<float>& out) {
+void Resampler::process(std::span<const float> in, SampleVector& out) {
     const size_t frames = in.size() / channels_;
     frames_in_ += frames;
     if (frames) run(in.data(), frames, out);
 }
 
-void Resampler::finish(std::vector<float>& out) {
+void Resampler::finish(SampleVector& out) {
     const uint64_t want = static_cast<uint64_t>(
         std::llround(static_cast<double>(frames_in_) * out_rate_ / in_rate_));
     run(nullptr, 0, out);

@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "core/sample_vector.hpp"
+
 struct soxr;
 
 namespace simvx {
@@ -18,15 +20,15 @@ public:
     Resampler& operator=(const Resampler&) = delete;
 
     // Appends the converted frames of `in` (interleaved) to `out`.
-    void process(std::span<const float> in, std::vector<float>& out);
+    void process(std::span<const float> in, SampleVector& out);
     // Flushes the filter's delay line at the end of the input; afterwards the
     // total output is exactly round(total_in × out_rate / in_rate) frames.
     // `out` must be the vector the earlier output went to (the last frames
     // may be trimmed).
-    void finish(std::vector<float>& out);
+    void finish(SampleVector& out);
 
 private:
-    void run(const float* in, size_t in_frames, std::vector<float>& out);
+    void run(const float* in, size_t in_frames, SampleVector& out);
 
     soxr* soxr_ = nullptr;
     uint32_t in_rate_, out_rate_, channels_;

@@ -29,7 +29,7 @@ DecodePipeline::DecodePipeline(const DecoderInfo& info, uint32_t engine_rate)
     if (info.spec.rate != engine_rate) resampler_.emplace(info.spec.rate, engine_rate, out_channels_);
 }
 
-size_t DecodePipeline::step(std::vector<float>& out, size_t max_frames) {
+size_t DecodePipeline::step(SampleVector& out, size_t max_frames) {
     if (!downmix_ && !resampler_) {
         // Nothing to convert: decode straight into `out` (one copy less on the streaming path).
         const size_t at = out.size();
@@ -46,7 +46,7 @@ size_t DecodePipeline::step(std::vector<float>& out, size_t max_frames) {
     return n;
 }
 
-void DecodePipeline::convert(std::span<float> got, std::vector<float>& out) {
+void DecodePipeline::convert(std::span<float> got, SampleVector& out) {
     const size_t n = got.size() / in_channels_;
     if (may_be_non_finite_) non_finite_ += replace_non_finite(got);
     if (downmix_) {
@@ -58,7 +58,7 @@ void DecodePipeline::convert(std::span<float> got, std::vector<float>& out) {
     else out.insert(out.end(), got.begin(), got.end());
 }
 
-void DecodePipeline::finish(std::vector<float>& out) {
+void DecodePipeline::finish(SampleVector& out) {
     if (resampler_) resampler_->finish(out);
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/sample_vector.hpp"
 #include "decode/decoder.hpp"
 #include "dsp/downmix.hpp"
 #include "dsp/resampler.hpp"
@@ -21,12 +22,12 @@ public:
     uint32_t channels() const { return out_channels_; }  // 1 or 2
     // Decodes up to max_frames native frames and appends the converted frames
     // to `out`. Returns the native frames decoded; 0 = end of the input.
-    size_t step(std::vector<float>& out, size_t max_frames);
+    size_t step(SampleVector& out, size_t max_frames);
     // Converts native frames (modified in place) and appends them to `out`.
-    void convert(std::span<float> frames, std::vector<float>& out);
+    void convert(std::span<float> frames, SampleVector& out);
     // At the very end: flushes the rate converter into `out` (the same vector
     // the output went to, since its last frames may be trimmed).
-    void finish(std::vector<float>& out);
+    void finish(SampleVector& out);
     // How many NaN/inf samples were replaced so far.
     uint64_t non_finite() const { return non_finite_; }
 
@@ -36,7 +37,7 @@ private:
     bool may_be_non_finite_;
     std::optional<DownmixMatrix> downmix_;
     std::optional<Resampler> resampler_;
-    std::vector<float> chunk_, stereo_;
+    SampleVector chunk_, stereo_;
     uint64_t non_finite_ = 0;
 };
 

@@ -10,7 +10,7 @@ namespace simvx {
 OfflineStreamSource::OfflineStreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup)
     : decoder_(std::move(decoder)), name_(std::move(name)), reader_(*decoder_, setup), channels_(reader_.channels()) {}
 
-void OfflineStreamSource::decode(std::vector<float>& into, size_t frames, bool& ended, std::string& error) {
+void OfflineStreamSource::decode(SampleVector& into, size_t frames, bool& ended, std::string& error) {
     try {
         while (!ended && into.size() / channels_ < frames) ended = !reader_.next(into);
     } catch (const std::exception& e) {

@@ -44,17 +44,17 @@ private:
     StreamReader reader_;
     uint32_t channels_;
     // Decodes onto the end of `into` until it holds `frames` frames or the stream ends.
-    void decode(std::vector<float>& into, size_t frames, bool& ended, std::string& error);
+    void decode(SampleVector& into, size_t frames, bool& ended, std::string& error);
 
     // What the render thread pulls from (and fill() makes ready).
-    std::vector<float> buffer_;  // decoded frames; those before read_ are played
+    SampleVector buffer_;  // decoded frames; those before read_ are played
     size_t read_ = 0;            // samples
     bool ended_ = false;
     uint64_t underruns_ = 0;
     std::string error_;
     size_t ahead_want_ = 0;  // frames the next block lacks, set by fill() for prefetch()
     // What prefetch() decoded ahead, taken over by the next fill().
-    std::vector<float> ahead_;
+    SampleVector ahead_;
     bool ahead_ended_ = false;
     std::string ahead_error_;
 };

@@ -95,7 +95,7 @@ void PipeSource::read_all() {
     if (framer.ready()) start_converting();
 
     std::vector<uint8_t> bytes(kMaxReadBytes);
-    std::vector<float> frames, out;
+    SampleVector frames, out;
     while (!stop_.load(std::memory_order_relaxed)) {
         pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
         if (::poll(fds, 2, -1) < 0) {

@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "core/sample_vector.hpp"
+
 namespace simvx {
 
 struct SampleBuffer {
     uint32_t rate = 48000;
     uint32_t channels = 2;       // 1 or 2: more are downmixed when loading
-    std::vector<float> samples;  // interleaved, finite
+    SampleVector samples;        // interleaved, finite
     // Where it came from, for messages and --check.
     std::string path;
     std::string format;          // the decoder's description

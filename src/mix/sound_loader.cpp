@@ -38,7 +38,7 @@ SharedBuffer load_sound(std::unique_ptr<Decoder> dec, const std::string& path, u
         const bool may_be_non_finite = info.bits == 0;
         s.resize(*info.frames * in_ch);
         size_t filled = 0;
-        std::vector<float> extra;  // only if the file holds more than its header said
+        SampleVector extra;  // only if the file holds more than its header said
         for (;;) {
             const bool full = filled == s.size();
             if (full) extra.resize(kChunkFrames * in_ch);

@@ -22,7 +22,7 @@ StreamReader::StreamReader(Decoder& decoder, const StreamSetup& setup)
       loop_start_(to_native(setup.loop_start, decoder.info().spec.rate, setup.engine_rate)),
       loop_end_(setup.loop_end ? to_native(setup.loop_end, decoder.info().spec.rate, setup.engine_rate) : 0) {}
 
-bool StreamReader::next(std::vector<float>& out) {
+bool StreamReader::next(SampleVector& out) {
     if (ended_) return false;
     if (!started_) {
         started_ = true;

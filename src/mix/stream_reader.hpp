@@ -30,7 +30,7 @@ public:
     // Appends the next converted frames (one decoded chunk) to `out`. At the
     // end, appends what the converter still held and returns false; later
     // calls append nothing. Throws what the decoder throws.
-    bool next(std::vector<float>& out);
+    bool next(SampleVector& out);
     // NaN/inf samples replaced so far.
     uint64_t non_finite() const { return pipe_.non_finite(); }
 

@@ -47,7 +47,7 @@ void StreamSource::produce(std::span<const float> frames) {
 void StreamSource::decode_loop() noexcept {
     try {
         StreamReader reader(*decoder_, setup_);
-        std::vector<float> out;
+        SampleVector out;
         for (bool more = true; more && !stop_.load(std::memory_order_relaxed);) {
             out.clear();
             more = reader.next(out);

@@ -66,20 +66,20 @@ Bytes s16_ramp(size_t samples) {
 // Feeds `bytes` in pieces of the sizes `next_size` returns.
 template <class Sizes>
 std::vector<float> feed_in_pieces(PcmFramer& f, const Bytes& bytes, Sizes next_size) {
-    std::vector<float> out;
+    SampleVector out;
     size_t at = 0;
     while (at < bytes.size()) {
         const size_t n = std::min(next_size(), bytes.size() - at);
         f.feed(std::span<const uint8_t>(bytes.data() + at, n), out);
         at += n;
     }
-    return out;
+    return {out.begin(), out.end()};
 }
 
 std::vector<float> feed_whole(PcmFramer& f, const Bytes& bytes) {
-    std::vector<float> out;
+    SampleVector out;
     f.feed(bytes, out);
-    return out;
+    return {out.begin(), out.end()};
 }
 
 TEST(PcmFramer, S16FramesAreTheSameWhateverTheWriteSizes) {
@@ -120,7 +120,7 @@ TEST(PcmFramer, SampleFormatsDecodeToFullScale) {
 
 TEST(PcmFramer, IncompleteLastFrameIsCounted) {
     PcmFramer f(PcmFormat::s24, 48000, 2, "s");  // 6-byte frames
-    std::vector<float> out;
+    SampleVector out;
     const Bytes bytes(6 * 10 + 4, 0);
     f.feed(bytes, out);
     EXPECT_EQ(out.size(), 20u);
@@ -171,7 +171,7 @@ TEST(PcmFramer, FloatWavIsRead) {
 std::string error_of(const Bytes& bytes) {
     PcmFramer f(PcmFormat::wav, 48000, 2, "stream -");
     try {
-        std::vector<float> out;
+        SampleVector out;
         f.feed(bytes, out);
         f.finish();
     } catch (const InputError& e) {

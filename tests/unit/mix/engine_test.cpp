@@ -19,7 +19,7 @@ SharedBuffer make_buffer(std::vector<float> samples, uint32_t channels) {
     auto b = std::make_shared<SampleBuffer>();
     b->rate = kRate;
     b->channels = channels;
-    b->samples = std::move(samples);
+    b->samples.assign(samples.begin(), samples.end());
     return b;
 }
 
