@@ -1,8 +1,36 @@
 #include "mix/source_filler.hpp"
 
+#include <chrono>
 #include <utility>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace simvx {
+namespace {
+
+// Batches come one per block, a fraction of a millisecond apart: waiting for
+// the next one (or for the helper's last source) spinning for a moment saves
+// a sleep and a wake-up through the kernel each time, which cost the
+// rendering thread more than the small sources themselves. Returns whether
+// `done` became true; the caller then sleeps on its condition as before.
+template <typename Done>
+bool spin_until(Done done) {
+    constexpr auto kSpin = std::chrono::microseconds(50);
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    for (;;) {
+        for (int i = 0; i < 64; ++i) {
+            if (done()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+            _mm_pause();
+#endif
+        }
+        if (std::chrono::steady_clock::now() > until) return done();
+    }
+}
+
+}  // namespace
 
 SourceFiller::~SourceFiller() {
     if (!thread_.joinable()) return;
@@ -30,6 +58,9 @@ void SourceFiller::helper_loop() {
     uint64_t seen = 0;
     std::unique_lock lock(mutex_);
     for (;;) {
+        lock.unlock();
+        spin_until([&] { return quit_.load(std::memory_order_relaxed) || generation_.load(std::memory_order_acquire) != seen; });
+        lock.lock();
         wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
         if (generation_ != seen) {
             seen = generation_;
@@ -66,6 +97,7 @@ void SourceFiller::finish() {
     if (!running_) return;
     running_ = false;
     work();
+    spin_until([&] { return !helper_busy_.load(std::memory_order_acquire); });
     std::unique_lock lock(mutex_);
     // The helper is waited for only if it is at work; one that wakes later
     // finds nothing left (or a later batch, which it joins like any other).

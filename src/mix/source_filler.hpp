@@ -47,9 +47,11 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_, done_;
     std::thread thread_;
-    bool quit_ = false;
-    uint64_t generation_ = 0;     // a new batch (guarded by mutex_)
-    bool helper_busy_ = false;    // the helper is inside work() (guarded by mutex_)
+    // Written under mutex_; atomic so that a waiting thread can spin on them
+    // briefly before sleeping (see spin_until).
+    std::atomic<bool> quit_{false};
+    std::atomic<uint64_t> generation_{0};  // a new batch
+    std::atomic<bool> helper_busy_{false};  // the helper is inside work()
     bool running_ = false;        // a batch was started and not finished (caller's thread)
     std::vector<VoiceSource*> sources_;  // the batch; read by the helper only while busy
     size_t frames_ = 0;
