@@ -13,20 +13,20 @@ namespace {
 // Batches come one per block, a fraction of a millisecond apart: waiting for
 // the next one (or for the helper's last source) spinning for a moment saves
 // a sleep and a wake-up through the kernel each time, which cost the
-// rendering thread more than the small sources themselves. Returns whether
-// `done` became true; the caller then sleeps on its condition as before.
+// rendering thread more than the small sources themselves. The caller then
+// sleeps on its condition as before (at once, if `done` became true).
 template <typename Done>
-bool spin_until(Done done) {
+void spin_until(Done done) {
     constexpr auto kSpin = std::chrono::microseconds(50);
     const auto until = std::chrono::steady_clock::now() + kSpin;
     for (;;) {
         for (int i = 0; i < 64; ++i) {
-            if (done()) return true;
+            if (done()) return;
 #if defined(__x86_64__) || defined(__i386__)
             _mm_pause();
 #endif
         }
-        if (std::chrono::steady_clock::now() > until) return done();
+        if (std::chrono::steady_clock::now() > until) return;
     }
 }
 
