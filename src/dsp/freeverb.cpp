@@ -55,18 +55,11 @@ void allpass4(float* __restrict a, float* __restrict b, float* __restrict c, flo
 
 }  // namespace
 
-void Freeverb::Comb::clear() noexcept {
-    std::fill(buf_.begin(), buf_.end(), 0.0f);
-    store_ = 0.0f;
-}
+void Freeverb::Line::clear() noexcept { std::fill(buf_.begin(), buf_.end(), 0.0f); }
 
-bool Freeverb::Comb::clean() const noexcept {
-    return simvx::clean(store_) && std::all_of(buf_.begin(), buf_.end(), simvx::clean);
-}
+bool Freeverb::Line::clean() const noexcept { return std::all_of(buf_.begin(), buf_.end(), simvx::clean); }
 
-void Freeverb::Allpass::clear() noexcept { std::fill(buf_.begin(), buf_.end(), 0.0f); }
-
-bool Freeverb::Allpass::clean() const noexcept { return std::all_of(buf_.begin(), buf_.end(), simvx::clean); }
+bool Freeverb::Comb::clean() const noexcept { return simvx::clean(store_) && Line::clean(); }
 
 void Freeverb::prepare(uint32_t sample_rate) {
     rate_ = sample_rate;

@@ -43,39 +43,32 @@ private:
     // chunks of this size, each filter running over a whole chunk at a time.
     static constexpr size_t kChunk = 256;
 
-    class Comb {
-    public:
+    // A circular line of samples, walked in stretches that do not wrap.
+    struct Line {
+        std::vector<float> buf_;
+        size_t pos_ = 0;
         void resize(size_t n) {
             buf_.assign(n, 0.0f);
             pos_ = 0;
+        }
+        void clear() noexcept;
+        size_t size() const noexcept { return buf_.size(); }
+        bool clean() const noexcept;
+    };
+    // A comb's line, and the memory of the lowpass in its feedback.
+    struct Comb : Line {
+        float store_ = 0.0f;
+        void resize(size_t n) {
+            Line::resize(n);
             store_ = 0.0f;
         }
-        void clear() noexcept;
-        size_t size() const noexcept { return buf_.size(); }
-        bool clean() const noexcept;
-
-    private:
-        friend class Freeverb;
-        std::vector<float> buf_;
-        size_t pos_ = 0;
-        float store_ = 0.0f;  // the feedback lowpass's memory
-    };
-
-    class Allpass {
-    public:
-        void resize(size_t n) {
-            buf_.assign(n, 0.0f);
-            pos_ = 0;
+        void clear() noexcept {
+            Line::clear();
+            store_ = 0.0f;
         }
-        void clear() noexcept;
-        size_t size() const noexcept { return buf_.size(); }
         bool clean() const noexcept;
-
-    private:
-        friend class Freeverb;
-        std::vector<float> buf_;
-        size_t pos_ = 0;
     };
+    using Allpass = Line;
 
     template <bool kRamping>
     void process_chunk(const float* in, float* out, size_t frames) noexcept;
