@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <thread>
 
 #include "cli_support.hpp"
 
@@ -154,10 +157,22 @@ TEST_F(Render, UnwritableOutputIsAnOutputError) {
 
 TEST_F(Render, InterruptFinalizesAValidFadedWav) {
     sh("sox -n -r 8000 -c 1 -b 16 " + at("tone.wav") + " synth 1 sine 500 vol 0.5");  // small: the render runs flat out
-    // A loop rendered for ten hours is stopped by SIGINT after a moment.
-    RunResult r = run({"timeout", "--preserve-status", "-s", "INT", "0.3", bin(), at("tone.wav"), "--loop",
-                       "--duration", "36000", "--render-format", "f32", "--render", at("out.wav")});
-    EXPECT_EQ(r.status, 130) << r.err;
+    // A loop rendered for ten hours is stopped by SIGINT once it is under way
+    // (its partial file has grown: on a loaded machine a fixed delay could
+    // come before the signal handler was even installed).
+    const std::string log = at("render.log");
+    Child render({bin(), at("tone.wav"), "--loop", "--duration", "36000", "--render-format", "f32", "--render",
+                  at("out.wav")},
+                 log);
+    auto partial_bytes = [&] {
+        for (const auto& e : fs::directory_iterator(dir.path()))
+            if (e.path().filename().string().rfind(".out.wav.partial-", 0) == 0) return fs::file_size(e.path());
+        return std::uintmax_t{0};
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (partial_bytes() < 64 * 1024 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(render.stop(SIGINT, 20), 130) << read_file(log);
     ASSERT_TRUE(fs::exists(at("out.wav")));
     const long frames = soxi("-s", at("out.wav"));
     EXPECT_GT(frames, 800);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -65,12 +66,32 @@ void PulseServer::start_recorder(const std::string& path) {
         "sh", "-c",
         std::string("exec parec --device=") + kSink + ".monitor --latency-msec=10 --format=float32le --rate=48000 "
         "--channels=2 --raw > '" + path + "'"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    // Recording has begun once the monitor's (silent) frames arrive: waiting
+    // for them, not for a fixed time, so that a loaded machine does not start
+    // the recorder after the sound (a clip once arrived with only its tail).
+    wait_for_frames(path, 0, 0.05, 10.0);
+}
+
+// Waits until the recording at `path` holds `seconds` more than `from` bytes
+// (the keep-alive stream keeps the monitor delivering), or `timeout_s` passed
+// (a test that killed the daemon has no monitor any more).
+void PulseServer::wait_for_frames(const std::string& path, uintmax_t from, double seconds, double timeout_s) {
+    const auto want = from + static_cast<uintmax_t>(seconds * 48000) * 8;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                                  std::chrono::duration<double>(timeout_s));
+    std::error_code ec;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto size = std::filesystem::file_size(path, ec);
+        if (!ec && size >= want) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
 }
 
 Pcm PulseServer::stop_recorder(const std::string& path) {
-    // Let the last blocks reach the monitor before stopping.
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Let the last blocks reach the monitor before stopping: 400 ms more of it.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    wait_for_frames(path, ec ? 0 : size, 0.4, 3.0);
     recorder_->stop(SIGINT);
     recorder_.reset();
     return from_f32le(read_file(path), 48000, 2);

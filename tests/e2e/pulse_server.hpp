@@ -39,6 +39,7 @@ public:
 private:
     void start_recorder(const std::string& path);
     Pcm stop_recorder(const std::string& path);
+    static void wait_for_frames(const std::string& path, uintmax_t from, double seconds, double timeout_s);
 
     TempDir dir_;
     std::unique_ptr<Child> daemon_;
