@@ -8,9 +8,16 @@
 namespace simvx::test {
 namespace {
 
-TEST(LongMp3, OneHourRendersStreamedInUnder40MB) {
-    for (const char* tool : {"sox", "lame"})
-        if (!have_tool(tool)) GTEST_SKIP() << "needs " << tool;
+// The fixtures are made with sox and encoded with lame.
+class LongMp3 : public ::testing::Test {
+protected:
+    void SetUp() override {
+        for (const char* tool : {"sox", "lame"})
+            if (!have_tool(tool)) GTEST_SKIP() << "needs " << tool;
+    }
+};
+
+TEST_F(LongMp3, OneHourRendersStreamedInUnder40MB) {
     TempDir dir;
     // One hour cheaply: 10 s encoded once (8 kHz mono, 8 kb/s, no Info tag so
     // the pieces join), then the same frames 360 times over.
@@ -50,9 +57,7 @@ TEST(LongMp3, OneHourRendersStreamedInUnder40MB) {
 
 // Streamed, an MP3 seeks (from_position, every loop pass) through the decoder;
 // in memory it is cut from one decode: the two sound the same.
-TEST(LongMp3, StreamedLoopsSoundLikeInMemoryOnes) {
-    for (const char* tool : {"sox", "lame"})
-        if (!have_tool(tool)) GTEST_SKIP() << "needs " << tool;
+TEST_F(LongMp3, StreamedLoopsSoundLikeInMemoryOnes) {
     TempDir dir;
     sh("sox -n -r 44100 -c 2 -b 16 " + (dir / "m.wav") + " synth 30 sine 300 sine 500 gain -8");
     sh("lame --quiet -b 128 " + (dir / "m.wav") + " " + (dir / "m.mp3"));

@@ -233,11 +233,6 @@ bus = "Voice"
     }
 }
 
-}  // namespace
-}  // namespace simvx::test
-
-namespace simvx::test {
-namespace {
 
 // A render waits for its producer; Ctrl-C must end it even when the producer never writes.
 TEST(StreamInterrupt, RenderWaitingForASilentProducerEndsOnCtrlC) {
@@ -251,11 +246,6 @@ TEST(StreamInterrupt, RenderWaitingForASilentProducerEndsOnCtrlC) {
     EXPECT_EQ(soxi("-c", dir / "out.wav"), 2);  // a valid WAV of what was rendered
 }
 
-}  // namespace
-}  // namespace simvx::test
-
-namespace simvx::test {
-namespace {
 
 // --watch reloads the scene while a [[stream]] plays: the stream goes on,
 // whole (a reload must not open its input a second time and take its data).

@@ -82,13 +82,25 @@ TEST_F(PulsePlayer, AHundredQuickStartsAllExitCleanly) {
     const auto in = tone("blip.wav", 0.01);
     std::vector<RunResult> runs;
     // Recording meanwhile, as a busier server made the race likelier.
-    server->record_while([&] {
+    const Pcm rec = server->record_while([&] {
         for (int i = 0; i < 100; ++i) runs.push_back(simvx({in, "-q"}));
     });
     for (size_t i = 0; i < runs.size(); ++i) {
         EXPECT_EQ(runs[i].status, 0) << "start " << i << ": " << runs[i].err;
         EXPECT_EQ(runs[i].err, "") << "start " << i;
     }
+    // And each one was heard: a hundred blips, apart (a start takes longer than 5 ms of silence).
+    const auto l = rec.channel(0);
+    size_t blips = 0, quiet = 240;
+    for (float x : l) {
+        if (std::fabs(x) > 1e-3f) {
+            if (quiet >= 240) ++blips;
+            quiet = 0;
+        } else {
+            ++quiet;
+        }
+    }
+    EXPECT_EQ(blips, 100u);
 }
 
 // Ctrl-C and SIGTERM: the run ends within a second with the documented code,

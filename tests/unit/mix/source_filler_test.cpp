@@ -32,13 +32,22 @@ public:
     bool throws = false;
 };
 
-TEST(SourceFiller, FillsEverySourceOncePerCall) {
+// `n` counting sources, and the pointers the filler takes.
+struct Sources {
+    explicit Sources(int n) {
+        for (int i = 0; i < n; ++i) {
+            owned.push_back(std::make_unique<CountingSource>());
+            sources.push_back(owned.back().get());
+        }
+    }
     std::vector<std::unique_ptr<CountingSource>> owned;
     std::vector<VoiceSource*> sources;
-    for (int i = 0; i < 37; ++i) {
-        owned.push_back(std::make_unique<CountingSource>());
-        sources.push_back(owned.back().get());
-    }
+};
+
+TEST(SourceFiller, FillsEverySourceOncePerCall) {
+    Sources set(37);
+    auto& owned = set.owned;
+    auto& sources = set.sources;
     SourceFiller filler;
     for (size_t round = 1; round <= 500; ++round) {
         const size_t n = round % 5 == 0 ? 1 : sources.size();  // a single source is filled on the caller
@@ -51,12 +60,9 @@ TEST(SourceFiller, FillsEverySourceOncePerCall) {
 }
 
 TEST(SourceFiller, AFailureReachesTheCallerAndTheOthersAreStillFilled) {
-    std::vector<std::unique_ptr<CountingSource>> owned;
-    std::vector<VoiceSource*> sources;
-    for (int i = 0; i < 8; ++i) {
-        owned.push_back(std::make_unique<CountingSource>());
-        sources.push_back(owned.back().get());
-    }
+    Sources set(8);
+    auto& owned = set.owned;
+    auto& sources = set.sources;
     owned[5]->throws = true;
     SourceFiller filler;
     EXPECT_THROW(filler.fill(sources, 100), std::runtime_error);
@@ -66,12 +72,9 @@ TEST(SourceFiller, AFailureReachesTheCallerAndTheOthersAreStillFilled) {
 }
 
 TEST(SourceFiller, APrefetchRunsWhileTheCallerIsAwayAndEndsBeforeTheNextFill) {
-    std::vector<std::unique_ptr<CountingSource>> owned;
-    std::vector<VoiceSource*> sources;
-    for (int i = 0; i < 16; ++i) {
-        owned.push_back(std::make_unique<CountingSource>());
-        sources.push_back(owned.back().get());
-    }
+    Sources set(16);
+    auto& owned = set.owned;
+    auto& sources = set.sources;
     SourceFiller filler;
     for (int round = 0; round < 300; ++round) {
         filler.fill(sources, 10);
