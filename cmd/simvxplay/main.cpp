@@ -12,8 +12,10 @@
 #include "app/session.hpp"
 #include "app/versions.hpp"
 #include "core/error.hpp"
+#include "core/time_limit.hpp"
 #include "core/log.hpp"
 #include "decode/registry.hpp"
+#include "number_option.hpp"
 #include "scene/suggest.hpp"
 
 namespace {
@@ -43,8 +45,10 @@ void report(const std::string& what) {
 
 int main(int argc, char** argv) {
     simvx::Options o;
+    // Named here, so --help shows "simvxplay" and not the path it was run by.
     CLI::App app{"simvxplay: play, mix and render audio scenes and files.\n"
-                 "Inputs: a scene (.toml with version = 1) or audio files (" + simvx::supported_formats() + ")."};
+                 "Inputs: a scene (.toml with version = 1) or audio files (" + simvx::supported_formats() + ").",
+                 "simvxplay"};
     app.footer(kFooter);
     app.get_formatter()->column_width(34);
 
@@ -69,18 +73,18 @@ int main(int argc, char** argv) {
         ->excludes(null);
     out_group->add_flag("--list-devices", o.list_devices, "List the PulseAudio sinks (* marks the default) and exit");
     out_group->add_option("--latency-ms", o.latency_ms, "Playback target latency, and the --null period (default 20)")
-        ->check(CLI::Range(1u, 2000u))
+        ->check(simvx::number_in({1, 2000, false, true, "a latency in ms"}))
         ->type_name("MS");
 
     auto* fmt = app.add_option_group("Format and timing");
     fmt->add_option("--sample-rate", o.sample_rate, "Engine and output sample rate (8000..192000)")
-        ->check(CLI::Range(8000u, 192000u))
+        ->check(simvx::number_in({8000, 192000, false, true, "a sample rate in Hz"}))
         ->type_name("HZ");
-    fmt->add_option("--channels", o.channels, "Output channels, 1 or 2")->check(CLI::Range(1u, 2u))->type_name("N");
+    fmt->add_option("--channels", o.channels, "Output channels, 1 or 2")->check(simvx::number_in({1, 2, false, true, "a channel count"}))->type_name("N");
     fmt->add_option("--duration", o.duration, "Stop after SEC seconds of scene time")
-        ->check(CLI::PositiveNumber)
+        ->check(simvx::number_in({0, simvx::kMaxTimeSeconds, true, false, "a number of seconds"}))
         ->type_name("SEC");
-    fmt->add_option("--volume-db", o.volume_db, "Master gain in dB")->check(CLI::Range(-120.0, 24.0))->type_name("DB");
+    fmt->add_option("--volume-db", o.volume_db, "Master gain in dB")->check(simvx::number_in({-120, 24, false, false, "a gain in dB"}))->type_name("DB");
 
     auto* buses = app.add_option_group("Buses");
     // Repeatable, one bus per occurrence (so `--mute Music scene.toml` keeps the scene an input).
@@ -99,10 +103,10 @@ int main(int argc, char** argv) {
     files->add_flag("--loop", o.loop, "Loop the file (with several files, needs --mix)");
     files->add_flag("--mix", o.mix, "Layer the files instead of playing them one after another");
     files->add_option("--start-at", o.start_at, "Begin SEC seconds into the playlist or mix")
-        ->check(CLI::NonNegativeNumber)
+        ->check(simvx::number_in({0, simvx::kMaxTimeSeconds, false, false, "a number of seconds"}))
         ->type_name("SEC");
     files->add_option("--pitch", o.pitch, "Play at X times the speed and pitch (varispeed, 0.01..16)")
-        ->check(CLI::Range(0.01, 16.0))
+        ->check(simvx::number_in({0.01, 16, false, false, "a speed factor"}))
         ->type_name("X");
 
     auto* live = app.add_option_group("Live PCM stream", "Raw PCM from another program, alone or mixed into the scene");
@@ -113,18 +117,18 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"s16", "s24", "s32", "f32", "wav"}))
         ->type_name("s16|s24|s32|f32|wav");
     live->add_option("--stream-rate", o.stream_rate, "Sample rate of the stream (default 48000; resampled)")
-        ->check(CLI::Range(8000u, 192000u))
+        ->check(simvx::number_in({8000, 192000, false, true, "a sample rate in Hz"}))
         ->type_name("HZ");
     live->add_option("--stream-channels", o.stream_channels, "Channels of the stream, 1..8 (default 2)")
-        ->check(CLI::Range(1u, 8u))
+        ->check(simvx::number_in({1, 8, false, true, "a channel count"}))
         ->type_name("N");
     live->add_option("--stream-bus", o.stream_bus, "Bus the stream mixes into (default Master)")->type_name("BUS");
     live->add_option("--stream-volume-db", o.stream_volume_db, "Gain of the stream in dB (default 0)")
-        ->check(CLI::Range(-120.0, 24.0))
+        ->check(simvx::number_in({-120, 24, false, false, "a gain in dB"}))
         ->type_name("DB");
     live->add_option("--stream-buffer-ms", o.stream_buffer_ms,
                      "Live input buffered, 5..10000 ms (default 250): lower for interactive synthesis")
-        ->check(CLI::Range(5u, 10000u))
+        ->check(simvx::number_in({5, 10000, false, true, "a buffer length in ms"}))
         ->type_name("MS");
 
     app.add_flag("--check", o.check, "Validate the inputs (scene, files decodable), print a summary, exit");
@@ -144,7 +148,7 @@ int main(int argc, char** argv) {
                        ->type_name("FILE");
     expect->needs(render);
     checks->add_option("--tolerance-db", o.tolerance_db, "Peak residual that --expect accepts (default -90 dBFS)")
-        ->check(CLI::Range(-200.0, 0.0))
+        ->check(simvx::number_in({-200, 0, false, false, "a level in dBFS"}))
         ->type_name("DB")
         ->needs(expect);
     app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");
@@ -167,9 +171,11 @@ int main(int argc, char** argv) {
         simvx::log::error(std::string(e.what()) + hint + " (see --help)");
         return static_cast<int>(simvx::ExitCode::usage);
     } catch (const CLI::ParseError& e) {
-        // --help prints and exits 0; real errors exit with the usage code.
-        const int code = app.exit(e);
-        return code == 0 ? 0 : static_cast<int>(simvx::ExitCode::usage);
+        // --help prints and exits 0; real errors are reported like every
+        // other error, and exit with the usage code.
+        if (e.get_exit_code() == 0) return app.exit(e);
+        simvx::log::error(std::string(e.what()) + " (see --help)");
+        return static_cast<int>(simvx::ExitCode::usage);
     }
     if (version) {
         std::fputs(simvx::version_text().c_str(), stdout);

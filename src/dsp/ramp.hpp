@@ -1,7 +1,12 @@
 // A gain that moves linearly to its target over a fixed number of frames, so
 // changes never step (no zipper noise, no clicks). Real-time safe. Once it
 // arrives, value() is exactly the target (unity stays bit-exact).
+//
+// Every gain of the engine passes through one of these, so this is where a
+// non-finite gain (a NaN from a bad control value) is stopped: it becomes
+// silence instead of NaN or full-scale DC at the output.
 #pragma once
+#include <cmath>
 #include <cstdint>
 
 namespace simvx {
@@ -9,18 +14,18 @@ namespace simvx {
 class GainRamp {
 public:
     explicit GainRamp(float initial = 1.0f, uint32_t ramp_frames = 480) noexcept
-        : value_(initial), target_(initial), ramp_frames_(ramp_frames ? ramp_frames : 1) {}
+        : value_(sane(initial)), target_(value_), ramp_frames_(ramp_frames ? ramp_frames : 1) {}
 
     void set_ramp_frames(uint32_t frames) noexcept { ramp_frames_ = frames ? frames : 1; }
     // Starts moving towards `target`; reaching it takes ramp_frames.
     void set_target(float target) noexcept {
-        target_ = target;
+        target_ = sane(target);
         remaining_ = value_ == target ? 0 : ramp_frames_;
         step_ = remaining_ ? (target_ - value_) / static_cast<float>(remaining_) : 0.0f;
     }
     // Jumps without a ramp (before playback starts).
     void reset(float value) noexcept {
-        value_ = target_ = value;
+        value_ = target_ = sane(value);
         remaining_ = 0;
         step_ = 0;
     }
@@ -38,6 +43,8 @@ public:
     }
 
 private:
+    static float sane(float gain) noexcept { return std::isfinite(gain) ? gain : 0.0f; }
+
     float value_, target_;
     float step_ = 0.0f;
     uint32_t remaining_ = 0;

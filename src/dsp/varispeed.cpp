@@ -331,8 +331,14 @@ Varispeed::Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio
         left_ = reach + 10;
         right_ = reach + 10;
     } else {
+        // The kernels read frames ipos-1 .. ipos+2; the read position may
+        // then move one step (up to max_ratio frames, plus a glide's
+        // rounding) past where the run stopped, and the history must still
+        // hold it: refill() drops what lies before it. With a margin of only
+        // the kernel's reach, a step above 3 frames left the position past
+        // the history's end (a negative-size memmove: heap corruption).
         left_ = 2;
-        right_ = 3;
+        right_ = 3 + static_cast<size_t>(std::ceil(max_ratio_ * (1 + 1e-4))) + 1;
     }
     capacity_ = left_ + right_ + std::max(kChunk, static_cast<size_t>(std::ceil(max_ratio_)) * 4);
     hist_.assign(capacity_ * channels_, 0.0f);

@@ -28,6 +28,7 @@
 #include <span>
 #include <toml++/toml.h>
 
+#include "core/time_limit.hpp"
 #include "core/topo_sort.hpp"
 #include "dsp/effect_types.hpp"
 #include "scene/suggest.hpp"
@@ -180,7 +181,8 @@ struct Range {
     }
 };
 
-constexpr Range at_least_zero(std::string_view unit) { return Range{0, std::numeric_limits<double>::infinity(), false, unit}; }
+// A time in seconds: from 0 up to the one bound every time value shares.
+constexpr Range seconds() { return Range{0, kMaxTimeSeconds, false, "s"}; }
 
 // A number (TOML integer or float), finite and in range.
 std::optional<double> read_number(Checker& c, const Item& it, const Range& range) {
@@ -453,7 +455,7 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"sample_rate", integer_field(&EngineSettings::sample_rate, 8000, 192000, "Hz")},
         {"channels", integer_field(&EngineSettings::channels, 1, 2)},
         {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
-        {"duration", number_field(&EngineSettings::duration, Range{0, 86400, true, "s"})},
+        {"duration", number_field(&EngineSettings::duration, Range{0, kMaxTimeSeconds, true, "s"})},
         {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLaws))},
         {"resampler",
          choice_field(&EngineSettings::resampler, std::span<const Choice<ResamplerKind>>(kResamplers))},
@@ -505,7 +507,7 @@ Reader<T> vec3_field(Vec3 T::*member, bool nonzero = false) {
     };
 }
 
-// path = [[t, x, y, z], ...]: times at least 0 and strictly increasing.
+// path = [[t, x, y, z], ...]: times within seconds() and strictly increasing.
 template <class T>
 Reader<T> path_field(std::vector<Keyframe> T::*member) {
     return [member](Checker& c, const Item& it, T& out) {
@@ -528,9 +530,9 @@ Reader<T> path_field(std::vector<Keyframe> T::*member) {
                 if (!x) return;
                 v[i] = *x;
             }
-            if (v[0] < 0) {
-                c.error(element.source(), "keyframe times in " + it.subject() + " must be at least 0 s, found " +
-                                              format_number(v[0]));
+            if (!seconds().contains(v[0])) {
+                c.error(element.source(), "keyframe times in " + it.subject() + " must be " + seconds().str() +
+                                              ", found " + format_number(v[0]));
                 return;
             }
             if (!path.empty() && v[0] <= path.back().t) {
@@ -856,12 +858,12 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
         {"pitch", on_desc(number_field(&SoundDesc::pitch, Range{0.01, 16, false, ""}))},
         {"loop", on_desc(bool_field(&SoundDesc::loop))},
-        {"loop_start", on_desc(number_field(&SoundDesc::loop_start, at_least_zero("s")))},
-        {"loop_end", on_desc(number_field(&SoundDesc::loop_end, at_least_zero("s")))},
-        {"start", on_desc(number_field(&SoundDesc::start, at_least_zero("s")))},
-        {"from_position", on_desc(number_field(&SoundDesc::from_position, at_least_zero("s")))},
-        {"fade_in", on_desc(number_field(&SoundDesc::fade_in, at_least_zero("s")))},
-        {"fade_out", on_desc(number_field(&SoundDesc::fade_out, at_least_zero("s")))},
+        {"loop_start", on_desc(number_field(&SoundDesc::loop_start, seconds()))},
+        {"loop_end", on_desc(number_field(&SoundDesc::loop_end, seconds()))},
+        {"start", on_desc(number_field(&SoundDesc::start, seconds()))},
+        {"from_position", on_desc(number_field(&SoundDesc::from_position, seconds()))},
+        {"fade_in", on_desc(number_field(&SoundDesc::fade_in, seconds()))},
+        {"fade_out", on_desc(number_field(&SoundDesc::fade_out, seconds()))},
         {"pan", on_desc(number_field(&SoundDesc::pan, Range{-1, 1, false, ""}))},
         {"stream", read_stream_mode},
         {"sends", [](Checker& c, const Item& it, SoundEntry& s) { read_sends(c, it, s.desc.sends); }},

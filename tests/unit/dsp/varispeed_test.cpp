@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 #include <vector>
@@ -193,6 +194,62 @@ TEST(PitchRamp, GlideFromHalfToDoubleHasNoDiscontinuity) {
         const std::span<const float> all(out);
         EXPECT_NEAR(peak_frequency(all.subspan(256, 4096), kRate), f * 0.52, 20);
         EXPECT_NEAR(peak_frequency(all.subspan(all.size() - 4096), kRate), f * 1.98, 25);
+    }
+}
+
+// Every interpolator over the ratios a voice can ask for: the file's rate
+// over the engine's (8 to 192 kHz either way) times a pitch from 0.01 to 16,
+// clamped to [kMinRatio, kMaxRatio]. Once linear and cubic crashed (a step
+// longer than their history's right margin left the read position past its
+// end) at 22050 Hz / pitch 2.94 and above. Each case: the length is
+// ceil(N / r) at a constant ratio, every sample finite and within the
+// input's range (a Catmull-Rom overshoot allowed), and a glide that swings
+// between half and twice the ratio every block stays finite too.
+TEST(PitchGrid, EveryKindRateAndPitchKeepsItsLengthAndRange) {
+    const uint32_t rates[] = {8000, 11025, 22050, 32000, 44100, 48000, 96000, 192000};
+    const double pitches[] = {0.01, 0.5, 1.0, 2.94, 8.0, 16.0};
+    for (auto kind : {ResamplerKind::linear, ResamplerKind::cubic, ResamplerKind::sinc}) {
+        for (uint32_t channels : {1u, 2u}) {
+            const size_t frames = 700;
+            std::vector<float> in(frames * channels);
+            for (size_t i = 0; i < in.size(); ++i) in[i] = 0.5f * static_cast<float>(std::sin(0.05 * static_cast<double>(i)));
+            for (uint32_t file_rate : {8000u, 44100u, 192000u}) {
+                for (uint32_t engine_rate : rates) {
+                    for (double pitch : pitches) {
+                        const double wanted = pitch * file_rate / engine_rate;
+                        const double r = std::clamp(wanted, Varispeed::kMinRatio, Varispeed::kMaxRatio);
+                        SCOPED_TRACE(::testing::Message() << "kind " << static_cast<int>(kind) << " ch " << channels
+                                                          << " file " << file_rate << " engine " << engine_rate
+                                                          << " pitch " << pitch);
+                        const auto out = resample(in, channels, wanted, kind, 313);
+                        const double expected = std::ceil(static_cast<double>(frames) / r);
+                        EXPECT_NEAR(static_cast<double>(out.size() / channels), expected, 1.0 + expected * 1e-6);
+                        float peak = 0;
+                        for (float x : out) {
+                            ASSERT_TRUE(std::isfinite(x));
+                            peak = std::max(peak, std::abs(x));
+                        }
+                        EXPECT_LT(peak, 0.5f * 1.3f);
+
+                        // A glide: the ratio swings between r/2 and 2r (within
+                        // the clamp) every block.
+                        Varispeed v(kind, channels, r, std::min(2 * r, Varispeed::kMaxRatio));
+                        Memory m{&in, channels};
+                        std::vector<float> buf(257 * channels);
+                        size_t total = 0;
+                        for (int b = 0; b < 100000; ++b) {
+                            v.set_ratio(b % 2 ? r / 2 : 2 * r);
+                            const size_t n = v.process(buf.data(), 257, &Memory::pull, &m);
+                            for (size_t i = 0; i < n * channels; ++i) ASSERT_TRUE(std::isfinite(buf[i]));
+                            total += n;
+                            if (n < 257) break;
+                        }
+                        EXPECT_GE(static_cast<double>(total), std::floor(frames / (2 * r)) - 1);
+                        EXPECT_LE(static_cast<double>(total), std::ceil(frames / std::max(r / 2, Varispeed::kMinRatio)) + 257);
+                    }
+                }
+            }
+        }
     }
 }
 
