@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -1165,6 +1166,60 @@ Scene load_scene_file(const std::string& path) {
     return load_scene_text(text, path);
 }
 
+namespace {
+
+// The shape of TOML: every line that says something is a [table] or
+// [[array]] header or a `key = value`, and at least one is a key. Prose,
+// code and other text formats fail on their first few lines.
+bool has_toml_shape(std::string_view text) {
+    size_t keys = 0, lines = 0, other = 0;
+    bool in_multiline = false;  // inside a multi-line string or array: no shape to check
+    auto opens_multiline = [](std::string_view v) {
+        return v.find("'''") != std::string_view::npos || v.find("\"\"\"") != std::string_view::npos;
+    };
+    while (!text.empty() && lines < 200) {
+        const size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+        if (line.empty() || line.front() == '#') continue;
+        ++lines;
+        if (in_multiline) {
+            if (opens_multiline(line) || line.front() == ']') in_multiline = false;
+            continue;
+        }
+        if (line.front() == '[') {
+            if (line.find(']') == std::string_view::npos) ++other;
+            continue;
+        }
+        const size_t eq = line.find('=');
+        const std::string_view key = line.substr(0, eq);
+        constexpr std::string_view kKeyChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.\"' ";
+        if (eq == std::string_view::npos || eq == 0 || key.find_first_not_of(kKeyChars) != std::string_view::npos) {
+            ++other;
+            continue;
+        }
+        ++keys;
+        const std::string_view value = line.substr(eq + 1);
+        if (opens_multiline(value) || (value.find('[') != std::string_view::npos && value.find(']') == std::string_view::npos))
+            in_multiline = true;
+    }
+    return keys > 0 && other * 10 <= lines;  // a stray line in ten: a syntax error the loader will point at
+}
+
+bool has_toml_suffix(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return ext == ".toml";
+}
+
+}  // namespace
+
+// A text file is a scene when it is named .toml or has the shape of TOML:
+// then the loader, not the audio sniffer, says what is wrong with it (a
+// trailing comma, a missing or unsupported version) with file:line:col,
+// instead of "not a supported audio file".
 bool looks_like_scene(const std::string& path) {
     constexpr size_t limit = 1 << 20;
     try {
@@ -1182,9 +1237,10 @@ bool looks_like_scene(const std::string& path) {
             if (!rest || rest->find('\0') != std::string::npos) return false;
             text += *rest;
         }
+        if (has_toml_suffix(path) || has_toml_shape(text)) return true;
+        // Any valid TOML document with a version key is meant as a scene too.
         const toml::table root = toml::parse(text, std::string_view(path));
-        const auto* version = root.get_as<int64_t>("version");
-        return version && version->get() == 1;
+        return root.contains("version");
     } catch (...) {
         return false;
     }

@@ -35,8 +35,9 @@ Scene load_scene_file(const std::string& path);
 // the folder that relative sound paths are resolved against.
 Scene load_scene_text(std::string_view text, const std::string& path);
 
-// True when the file's content is a scene (a TOML document with version = 1),
-// whatever its name: lets `simvxplay thing` tell scenes from audio files.
+// True when the file is meant as a scene: text named .toml or shaped like TOML
+// (headers and key = value lines): lets `simvxplay thing` tell scenes from audio
+// files, and sends a broken scene to the loader, which says where it is wrong.
 bool looks_like_scene(const std::string& path);
 
 }  // namespace simvx

@@ -51,7 +51,7 @@ start = -1
     has(r.err, f + ":12:7: 'pan' in [[sound]] must be between -1 and 1");
     has(r.err, f + ":15:8: 'file' in [[sound]]: cannot open \"missing.wav\"");
     has(r.err, f + ":18:8: " + at("junk.wav") + ": not a supported audio file");  // found with the key errors
-    has(r.err, f + ":19:9: 'start' in [[sound]] must be at least 0 s");
+    has(r.err, f + ":19:9: 'start' in [[sound]] must be between 0 and 86400 s");
     // In line order, one per line.
     EXPECT_LT(r.err.find(":3:1:"), r.err.find(":7:13:"));
     EXPECT_LT(r.err.find(":15:8:"), r.err.find(":18:8:"));

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <tuple>
 
 #include "cli_support.hpp"
 
@@ -96,6 +97,34 @@ TEST_F(SceneCli, ASceneIsRecognisedByContentNotName) {
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(soxi("-s", at("o.wav")), 48000);
     EXPECT_EQ(soxi("-r", at("o.wav")), 48000);
+}
+
+// TOML that does not parse, or has no or another version, is diagnosed as a
+// scene (line and column, the parser's words), never as "not a supported
+// audio file"; --check and --render alike, and nothing is written.
+TEST_F(SceneCli, BrokenTomlIsReportedAsASceneWithItsPosition) {
+    const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+        {"comma.toml", "version = 1\n[engine]\nsample_rate = 48000,\n", "comma.toml:3:"},
+        {"string.toml", "version = 1\n[[sound]]\nfile = \"dc.wav\n", "string.toml:3:"},
+        {"dup.toml", "version = 1\n[engine]\nsample_rate = 48000\nsample_rate = 44100\n", "dup.toml:4:"},
+        {"v2.toml", "version = 2\n", "v2.toml:1:11: unsupported scene format version 2"},
+        {"vstr.toml", "version = \"1\"\n", "vstr.toml:1:"},
+        {"noversion.toml", "[[sound]]\nfile = \"dc.wav\"\n", "noversion.toml:1:1: missing required key 'version'"},
+        // No .toml name: the shape alone makes it a scene.
+        {"mix", "version = 1\n[[sound]]\nfile = \"dc.wav\",\n", "mix:3:"},
+    };
+    for (const auto& [name, text, expected] : cases) {
+        write_file(at(name), text);
+        for (const char* mode : {"--check", "--render"}) {
+            std::vector<std::string> args = {at(name), mode};
+            if (std::string(mode) == "--render") args.push_back(at("out.wav"));
+            const RunResult r = simvx(args);
+            EXPECT_EQ(r.status, 3) << name << " " << mode << ": " << r.err;
+            EXPECT_NE(r.err.find(expected), std::string::npos) << name << " " << mode << ": " << r.err;
+            EXPECT_EQ(r.err.find("not a supported audio file"), std::string::npos) << r.err;
+            EXPECT_FALSE(std::filesystem::exists(at("out.wav")));
+        }
+    }
 }
 
 TEST_F(SceneCli, AllErrorsAreReportedWithPositionsAndNothingIsWritten) {

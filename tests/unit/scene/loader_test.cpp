@@ -226,13 +226,14 @@ INSTANTIATE_TEST_SUITE_P(
         RangeCase{"[[sound]]", "volume_db = nan", "4:13: 'volume_db' in [[sound]] must be between -120 and 24 dB, found nan"},
         RangeCase{"[[sound]]", "pitch = 0", "4:9: 'pitch' in [[sound]] must be between 0.01 and 16, found 0"},
         RangeCase{"[[sound]]", "pitch = 17.0", "4:9: 'pitch' in [[sound]] must be between 0.01 and 16, found 17.0"},
-        RangeCase{"[[sound]]", "loop_start = -1", "4:14: 'loop_start' in [[sound]] must be at least 0 s, found -1"},
-        RangeCase{"[[sound]]", "loop_end = -0.5", "4:12: 'loop_end' in [[sound]] must be at least 0 s, found -0.5"},
-        RangeCase{"[[sound]]", "start = -2", "4:9: 'start' in [[sound]] must be at least 0 s, found -2"},
-        RangeCase{"[[sound]]", "start = inf", "4:9: 'start' in [[sound]] must be at least 0 s, found inf"},
-        RangeCase{"[[sound]]", "from_position = -1", "4:17: 'from_position' in [[sound]] must be at least 0 s, found -1"},
-        RangeCase{"[[sound]]", "fade_in = -1", "4:11: 'fade_in' in [[sound]] must be at least 0 s, found -1"},
-        RangeCase{"[[sound]]", "fade_out = -0.1", "4:12: 'fade_out' in [[sound]] must be at least 0 s, found -0.1"},
+        RangeCase{"[[sound]]", "loop_start = -1", "4:14: 'loop_start' in [[sound]] must be between 0 and 86400 s, found -1"},
+        RangeCase{"[[sound]]", "loop_end = -0.5", "4:12: 'loop_end' in [[sound]] must be between 0 and 86400 s, found -0.5"},
+        RangeCase{"[[sound]]", "start = -2", "4:9: 'start' in [[sound]] must be between 0 and 86400 s, found -2"},
+        RangeCase{"[[sound]]", "start = inf", "4:9: 'start' in [[sound]] must be between 0 and 86400 s, found inf"},
+        RangeCase{"[[sound]]", "start = 1e15", "4:9: 'start' in [[sound]] must be between 0 and 86400 s, found 1e+15"},
+        RangeCase{"[[sound]]", "from_position = -1", "4:17: 'from_position' in [[sound]] must be between 0 and 86400 s, found -1"},
+        RangeCase{"[[sound]]", "fade_in = -1", "4:11: 'fade_in' in [[sound]] must be between 0 and 86400 s, found -1"},
+        RangeCase{"[[sound]]", "fade_out = -0.1", "4:12: 'fade_out' in [[sound]] must be between 0 and 86400 s, found -0.1"},
         RangeCase{"[[sound]]", "pan = 1.5", "4:7: 'pan' in [[sound]] must be between -1 and 1, found 1.5"},
         RangeCase{"[[sound]]", "pan = -2", "4:7: 'pan' in [[sound]] must be between -1 and 1, found -2"},
         RangeCase{"[engine]", "sample_rate = 4000", "4:15: 'sample_rate' in [engine] must be an integer between 8000 and 192000 Hz, found 4000"},
@@ -750,15 +751,28 @@ TEST_F(SceneLoader, LooksLikeSceneRecognisesScenesByContent) {
     EXPECT_TRUE(looks_like_scene(dir / "bad.toml"));
 }
 
-TEST_F(SceneLoader, LooksLikeSceneRejectsOtherFiles) {
+TEST_F(SceneLoader, LooksLikeSceneTakesBrokenScenesToTheLoader) {
+    // Named .toml, or shaped like TOML: the loader says what is wrong (a
+    // missing or unsupported version, a syntax error), with line and column.
     write_file(dir / "other.toml", "[package]\nname = \"x\"\n");
-    EXPECT_FALSE(looks_like_scene(dir / "other.toml"));
+    EXPECT_TRUE(looks_like_scene(dir / "other.toml"));
     write_file(dir / "v2.toml", "version = 2\n");
-    EXPECT_FALSE(looks_like_scene(dir / "v2.toml"));
-    write_file(dir / "float.toml", "version = 1.0\n");
-    EXPECT_FALSE(looks_like_scene(dir / "float.toml"));
-    write_file(dir / "notes.txt", "version = 1 is what I wrote {\n");
+    EXPECT_TRUE(looks_like_scene(dir / "v2.toml"));
+    write_file(dir / "float", "version = 1.0\n[engine]\nsample_rate = 48000,\n");
+    EXPECT_TRUE(looks_like_scene(dir / "float"));
+    write_file(dir / "multi", "version = 1\n[[sound]]\nname = \"\"\"\nsome text\n(free form)\n\"\"\"\n");
+    EXPECT_TRUE(looks_like_scene(dir / "multi"));
+    write_file(dir / "unterminated.TOML", "version = 1\n[[sound]]\nfile = \"x.wav\n");
+    EXPECT_TRUE(looks_like_scene(dir / "unterminated.TOML"));
+}
+
+TEST_F(SceneLoader, LooksLikeSceneRejectsOtherFiles) {
+    write_file(dir / "notes.txt", "I wrote version 1 of this\nand then some notes = many\nand more prose here\n");
     EXPECT_FALSE(looks_like_scene(dir / "notes.txt"));
+    write_file(dir / "code.c", "int main(void) {\n    int x = 1;\n    return x;\n}\n");
+    EXPECT_FALSE(looks_like_scene(dir / "code.c"));
+    write_file(dir / "empty.txt", "");
+    EXPECT_FALSE(looks_like_scene(dir / "empty.txt"));
     EXPECT_FALSE(looks_like_scene(dir / "missing.toml"));
     EXPECT_FALSE(looks_like_scene(dir.path().string()));
 
