@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
     live->add_option("--stream", o.stream, "Play live PCM from SRC: '-' = standard input, or a path (FIFO or file)")
         ->type_name("SRC");
     live->add_option("--stream-format", o.stream_format,
-                     "Sample format, little-endian (default s16); wav reads a WAV header from the stream")
+                     "Sample format, little-endian (default: s16, or wav when the stream starts with a WAV header)")
         ->check(CLI::IsMember({"s16", "s24", "s32", "f32", "wav"}))
         ->type_name("s16|s24|s32|f32|wav");
     live->add_option("--stream-rate", o.stream_rate, "Sample rate of the stream (default 48000; resampled)")

@@ -71,7 +71,10 @@ void add_cli_stream(const Options& o, Scene& scene) {
     }
     StreamDesc st;
     st.source = *o.stream;
-    if (o.stream_format) st.format = *parse_pcm_format(*o.stream_format);  // CLI11 checked the name
+    if (o.stream_format) {
+        st.format = *parse_pcm_format(*o.stream_format);  // CLI11 checked the name
+        st.format_given = true;
+    }
     if (o.stream_rate) st.rate = *o.stream_rate;
     if (o.stream_channels) st.channels = *o.stream_channels;
     if (o.stream_volume_db) st.volume_db = *o.stream_volume_db;

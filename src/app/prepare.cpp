@@ -196,7 +196,8 @@ void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>&
         v.gain = db_to_gain(st.volume_db);
         v.pan = pan_gains(scene.engine.pan_law, 0.0);
         v.bus = bus_index(scene, st.bus);
-        PipeSetup setup{.source = st.source, .format = st.format, .rate = st.rate, .channels = st.channels,
+        PipeSetup setup{.source = st.source, .format = st.format, .format_given = st.format_given, .rate = st.rate,
+                        .channels = st.channels,
                         .engine_rate = rate,
                         .buffer_frames = std::max<size_t>(2, static_cast<size_t>(uint64_t{st.buffer_ms} * rate / 1000))};
         try {

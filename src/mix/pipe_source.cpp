@@ -22,6 +22,7 @@ namespace {
 
 constexpr size_t kMaxReadBytes = 64 * 1024;
 constexpr size_t kHeaderReadBytes = 4096;  // before a WAV header is through, the frame size is unknown
+constexpr size_t kWavMagicBytes = 12;      // "RIFF" size "WAVE": enough to tell a WAV stream from raw PCM
 constexpr double kFadeSeconds = 0.005;     // the fades around a gap: no click, too short to hear as a fade
 
 std::string describe_source(const std::string& source) {
@@ -80,22 +81,49 @@ void PipeSource::read_loop() noexcept {
     finished_.store(true, std::memory_order_release);
 }
 
+// True when the first bytes of a stream are a RIFF or RF64 WAVE header.
+static bool starts_like_wav(std::span<const uint8_t> head) {
+    if (head.size() < kWavMagicBytes) return false;
+    return (std::memcmp(head.data(), "RIFF", 4) == 0 || std::memcmp(head.data(), "RF64", 4) == 0) &&
+           std::memcmp(head.data() + 8, "WAVE", 4) == 0;
+}
+
 void PipeSource::read_all() {
-    PcmFramer framer(setup_.format, setup_.rate, setup_.channels, name_);
+    // Until the format is settled (the first 12 bytes seen, unless it is
+    // wav), the bytes wait in `head`.
+    std::optional<PcmFramer> framer;
+    std::vector<uint8_t> head;
     std::optional<DecodePipeline> convert;
     uint32_t ch = 2;
     auto start_converting = [&] {
         DecoderInfo info;
-        info.spec = AudioSpec{framer.rate(), framer.channels()};
-        info.bits = framer.bits();
+        info.spec = AudioSpec{framer->rate(), framer->channels()};
+        info.bits = framer->bits();
         convert.emplace(info, setup_.engine_rate);
         ch = convert->channels();
         channels_.store(ch, std::memory_order_release);  // before the first push: pull() relies on it
     };
-    if (framer.ready()) start_converting();
+    SampleVector frames, out;
+    // Settles the format from what `head` holds (all of the input, at its end).
+    auto settle = [&] {
+        PcmFormat format = setup_.format;
+        if (format != PcmFormat::wav && starts_like_wav(head)) {
+            if (setup_.format_given)
+                log::warn(name_ + ": the input starts with a WAV header but is read as raw " + pcm_format_name(format) +
+                          " as --stream-format/format says; leave the format out (or give wav) to read its header");
+            else
+                format = PcmFormat::wav;
+        }
+        framer.emplace(format, setup_.rate, setup_.channels, name_);
+        if (framer->ready()) start_converting();
+        framer->feed(head, frames);
+        head.clear();
+        if (!convert && framer->ready()) start_converting();
+    };
+    if (setup_.format == PcmFormat::wav) settle();  // otherwise the first 12 bytes decide, or warn
 
     std::vector<uint8_t> bytes(kMaxReadBytes);
-    SampleVector frames, out;
+    bool any_input = false;
     while (!stop_.load(std::memory_order_relaxed)) {
         pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
         if (::poll(fds, 2, -1) < 0) {
@@ -105,12 +133,12 @@ void PipeSource::read_all() {
         if (fds[1].revents) return;  // stopping
         // Read about what the ring has room for: the rest stays in the pipe,
         // which pushes back on the producer while playback catches up.
-        size_t want = kHeaderReadBytes;
+        size_t want = framer ? kHeaderReadBytes : kWavMagicBytes - head.size();
         if (convert) {
             const size_t used = (ring_.capacity() - ring_.writable()) / ch;
             const size_t room = buffer_frames_ > used ? buffer_frames_ - used : 0;
-            const size_t frame_bytes = size_t{framer.channels()} * (framer.bits() ? framer.bits() : 32) / 8;
-            const double native = static_cast<double>(room) * framer.rate() / setup_.engine_rate;
+            const size_t frame_bytes = size_t{framer->channels()} * (framer->bits() ? framer->bits() : 32) / 8;
+            const double native = static_cast<double>(room) * framer->rate() / setup_.engine_rate;
             want = std::clamp<size_t>(static_cast<size_t>(native + 1) * frame_bytes, frame_bytes, kMaxReadBytes);
         }
         const ssize_t got = ::read(fd_, bytes.data(), want);
@@ -119,18 +147,36 @@ void PipeSource::read_all() {
             throw InputError(name_ + ": read error: " + std::strerror(errno));
         }
         if (got == 0) break;  // end of input
+        any_input = true;
         frames.clear();
-        framer.feed(std::span<const uint8_t>(bytes.data(), static_cast<size_t>(got)), frames);
-        if (!convert && framer.ready()) start_converting();
+        if (!framer) {
+            head.insert(head.end(), bytes.begin(), bytes.begin() + got);
+            if (head.size() < kWavMagicBytes) continue;
+            settle();
+        } else {
+            framer->feed(std::span<const uint8_t>(bytes.data(), static_cast<size_t>(got)), frames);
+            if (!convert && framer->ready()) start_converting();
+        }
         if (frames.empty()) continue;
         out.clear();
         convert->convert(frames, out);
         if (!push(out, ch)) return;
     }
     if (stop_.load(std::memory_order_relaxed)) return;
-    if (const size_t partial = framer.finish())
+    if (!any_input) log::warn(name_ + ": the input was empty (no bytes before its end)");
+    if (!framer) {  // the input ended within its first 12 bytes
+        frames.clear();
+        settle();
+        if (convert && !frames.empty()) {
+            out.clear();
+            convert->convert(frames, out);
+            if (!push(out, ch)) return;
+        }
+    }
+    if (const size_t partial = framer->finish())
         log::warn(name_ + ": the input ended inside a frame; its last " + std::to_string(partial) +
                   " byte(s) were dropped");
+    if (!convert) return;  // finish() threw for a WAV header that never completed; raw formats always convert
     out.clear();
     convert->finish(out);
     push(out, ch);

@@ -25,6 +25,10 @@ namespace simvx {
 struct PipeSetup {
     std::string source = "-";   // "-" = standard input, or a path
     PcmFormat format = PcmFormat::s16;
+    // Not given by the user: a stream that starts with RIFF/RF64....WAVE is
+    // read as WAV (espeak-ng --stdout, sox -t wav -). Given as raw: such a
+    // stream is still read raw, with a warning.
+    bool format_given = true;
     uint32_t rate = 48000;      // raw formats; WAV says its own
     uint32_t channels = 2;
     uint32_t engine_rate = 48000;

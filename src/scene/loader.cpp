@@ -968,6 +968,7 @@ void read_stream(Checker& c, const toml::table& table, Draft& d) {
     st.where = c.at(table.source());
     const Seen seen = read_table(c, table, kStream, stream_fields(), st);
     if (!seen.find("source")) c.error(table.source(), "missing required key 'source' in [[stream]] (\"-\" for standard input)");
+    st.format_given = seen.find("format") != nullptr;
     d.scene.streams.push_back(std::move(st));
 }
 

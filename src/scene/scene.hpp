@@ -126,6 +126,7 @@ struct SoundDesc {
 struct StreamDesc {
     std::string source = "-";  // "-" = standard input, or a path (FIFO or file)
     PcmFormat format = PcmFormat::s16;
+    bool format_given = false; // not given: a stream that starts with a WAV header is read as WAV
     uint32_t rate = 48000;     // raw formats; a WAV header says its own
     uint32_t channels = 2;
     std::string bus = "Master";

@@ -124,6 +124,59 @@ TEST_F(Stream, WavHeaderWithPlaceholderLengthsIsRead) {
     }
 }
 
+// espeak-ng --stdout and sox -t wav - write a WAV header on the pipe: with
+// no --stream-format it is read as WAV (22050 Hz mono speech once played
+// as 48 kHz stereo raw: a quarter as long, and noise). Given as raw, it
+// stays raw and a warning says why it probably sounds wrong. One byte at a
+// time changes nothing.
+TEST_F(Stream, AWavHeaderIsReadAsWavWhenNoFormatIsGiven) {
+    write_wav(at("voice.wav"), interleave({sine(700, 22050, 22050, 0.5)}, 22050), WavFormat::s16);
+    const std::string wav = read_file(at("voice.wav"));
+    for (const bool bytewise : {false, true}) {
+        const std::vector<std::string> args = {bin(), "--stream", "-", "--render", at("out.wav"), "--render-format",
+                                               "f32"};
+        RunResult r = bytewise ? run_fed(args,
+                                         [&](int fd) {
+                                             for (char c : with_placeholder_lengths(wav, 0xFFFFFFFFu))
+                                                 if (!write_all(fd, &c, 1)) return;
+                                         })
+                               : run(args, wav);
+        ASSERT_EQ(r.status, 0) << r.err;
+        EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+        const Pcm out = sox_read(at("out.wav"));
+        EXPECT_EQ(out.rate, 48000u);
+        EXPECT_EQ(out.frames(), 48000u) << "bytewise " << bytewise;
+        EXPECT_NEAR(peak_frequency(out.channel(0), 48000), 700.0, 0.5);
+    }
+    // RF64 too (its 32-bit sizes are placeholders on a pipe).
+    std::string rf64 = with_placeholder_lengths(wav, 0xFFFFFFFFu);
+    std::memcpy(rf64.data(), "RF64", 4);
+    RunResult r = simvx({"--stream", "-", "--render", at("out.wav")}, rf64);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-s", at("out.wav")), 48000);
+
+    r = simvx({"--stream", "-", "--stream-format", "s16", "--render", at("out.wav")}, wav);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("starts with a WAV header but is read as raw s16"), std::string::npos) << r.err;
+    // Read raw: 2 bytes per sample, 4 per stereo frame.
+    EXPECT_EQ(soxi("-s", at("out.wav")), static_cast<long>(wav.size() / 4));
+}
+
+TEST_F(Stream, AnEmptyOrTinyInputIsWarnedAboutOrPlayed) {
+    RunResult r = simvx({"--stream", "-", "--render", at("out.wav")}, "");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("the input was empty"), std::string::npos) << r.err;
+    EXPECT_EQ(soxi("-s", at("out.wav")), 0);
+    // Two s16 mono frames, fewer bytes than a WAV header: still played.
+    const std::string two = std::string("\x00\x40\x00\xc0", 4);
+    r = simvx({"--stream", "-", "--stream-channels", "1", "--render", at("out.wav"), "--render-format", "f32"}, two);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Pcm out = sox_read(at("out.wav"));
+    ASSERT_EQ(out.frames(), 2u);
+    EXPECT_FLOAT_EQ(out.samples[0], 0.5f);
+    EXPECT_FLOAT_EQ(out.samples[2], -0.5f);
+}
+
 TEST_F(Stream, LateProducerDuringPlaybackCountsUnderrunsAndEndsCleanly) {
     const std::string in = noise_s16(0.6);
     const size_t half = in.size() / 2 / 4 * 4;
