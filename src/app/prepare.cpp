@@ -249,6 +249,8 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     load_buffers(files, rate, decoded);
 
     uint64_t previous_end = 0;
+    bool endless = false;
+    uint64_t latest_end = 0;
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         const SoundDesc& s = scene.sounds[i];
         OpenedFile& f = files.at(s.file);
@@ -306,6 +308,8 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (!s.loop) v.end_frame = v.start_frame + plays;
         else if (p.config.duration_frames) v.end_frame = std::max(v.start_frame, *p.config.duration_frames);
         if (v.end_frame) previous_end = *v.end_frame;
+        if (v.end_frame) latest_end = std::max(latest_end, *v.end_frame);
+        else endless = true;
         v.gain = db_to_gain(s.volume_db);
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
         v.spatial = spatializer(scene, s);
@@ -347,6 +351,8 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         }
         p.voices.push_back(std::move(v));
     }
+    if (p.config.duration_frames) p.full_length = p.config.duration_frames;
+    else if (!endless) p.full_length = latest_end;
     add_streams(scene, p, problems);
     if (!problems.empty()) {
         std::string all;

@@ -28,6 +28,9 @@ struct PreparedScene {
     std::vector<VoiceSetup> voices;
     std::unique_ptr<RenderPlan> plan;          // the bus graph, compiled
     std::map<std::string, FileSummary> files;  // by path
+    // The length rule over every sound, those a skip (--start-at) passed
+    // included, in frames; none when a sound loops without a duration.
+    std::optional<uint64_t> full_length;
     // An offline render waits for streamed sources this many frames at a time
     // (no more than any of them promises to buffer).
     size_t offline_chunk_frames = 4096;

@@ -130,6 +130,8 @@ int run_session(const Options& o) {
     }
     if (o.output == OutputKind::render && !o.check) check_renderable(scene);
     if (o.watch && scene.path.empty()) throw UsageError("--watch follows a scene file: give a scene, not audio files");
+    if (scene.sounds.empty() && scene.streams.empty() && !o.watch)
+        log::warn(scene.path + ": the scene has no [[sound]] and no [[stream]]: there is nothing to hear");
     const auto t0 = std::chrono::steady_clock::now();
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
     // Playing plain files, what is decoded is kept for seeking.
@@ -146,6 +148,10 @@ int run_session(const Options& o) {
     }
 
     const uint64_t start_frame = prepared.config.start_frame;
+    if (start_frame > 0 && scene.streams.empty() && prepared.full_length && start_frame >= *prepared.full_length)
+        throw UsageError("--start-at " + format_time(scene.skip) + " is at or past the end: " +
+                         (scene.sounds.size() > 1 ? "the files last " : "the file lasts ") +
+                         format_time(static_cast<double>(*prepared.full_length) / scene.engine.sample_rate));
     // An offline render waits for streamed sources this many frames at a time
     // (no more than a stream's ring holds, so waiting always succeeds).
     const size_t chunk_frames = prepared.offline_chunk_frames;

@@ -119,6 +119,31 @@ TEST_F(OptionsCli, SceneTimeKeysShareTheBound) {
     EXPECT_NE(r.err.find("between 0 and 86400 s"), std::string::npos) << r.err;
 }
 
+TEST_F(OptionsCli, StartAtPastTheEndIsAnErrorNamingTheLength) {
+    // tone.wav lasts 0.1 s.
+    RunResult r = render_with({"--start-at", "0.1"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--start-at 0:00.1 is at or past the end: the file lasts 0:00.1"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(at("out.wav")));
+    r = simvx({at("tone.wav"), at("tone.wav"), "--start-at", "0.5", "--render", at("out.wav")}, {}, 20);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("the files last 0:00.2"), std::string::npos) << r.err;
+    // Just before the end: the rest of the file, to the frame.
+    r = render_with({"--start-at", "0.075"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-s", at("out.wav")), 4800 - 3600);
+}
+
+TEST_F(OptionsCli, AnEmptySceneIsWarnedAbout) {
+    write_file(at("empty.toml"), "version = 1\n[engine]\nduration = 0.5\n");
+    const RunResult r = simvx({at("empty.toml"), "--render", at("out.wav")}, {}, 20);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: " + at("empty.toml") + ": the scene has no [[sound]] and no [[stream]]"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(soxi("-s", at("out.wav")), 24000);  // the duration, silent
+}
+
 TEST_F(OptionsCli, HelpNamesTheProgramNotItsPath) {
     const RunResult r = simvx({"--help"});
     EXPECT_EQ(r.status, 0);
