@@ -63,10 +63,12 @@ int main(int argc, char** argv) {
     render->excludes(null);
     out_group->add_option("--render-format", o.render_format, "Sample format of the rendered WAV (default s16)")
         ->check(CLI::IsMember({"s16", "s24", "f32"}))
-        ->type_name("s16|s24|f32");
+        ->type_name("s16|s24|f32")
+        ->needs(render);
     out_group->add_option("--dither", o.dither, "Dither when quantizing a render to s16/s24 (default none: bit-exact)")
         ->check(CLI::IsMember({"none", "tpdf"}))
-        ->type_name("none|tpdf");
+        ->type_name("none|tpdf")
+        ->needs(render);
     out_group->add_option("--device", o.device, "PulseAudio sink to play on (default: the server's default)")
         ->type_name("NAME")
         ->excludes(render)
@@ -184,6 +186,12 @@ int main(int argc, char** argv) {
     if (!o.render_path.empty()) o.output = simvx::OutputKind::render;
     else if (null_out) o.output = simvx::OutputKind::null;
     o.verbosity = quiet ? simvx::log::Level::quiet : verbose ? simvx::log::Level::verbose : simvx::log::Level::normal;
+    // Options that would do nothing are refused, as --stream-rate without --stream is.
+    if (o.dither == "tpdf" && o.render_format == "f32") {
+        simvx::log::error("--dither tpdf: an f32 render keeps every bit and is never dithered; "
+                          "give --render-format s16 or s24, or leave --dither out");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
     if (o.json && o.render_path == "-") {
         simvx::log::error("--json writes to standard output, which --render - already uses: render to a file");
         return static_cast<int>(simvx::ExitCode::usage);

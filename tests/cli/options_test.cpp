@@ -144,6 +144,19 @@ TEST_F(OptionsCli, AnEmptySceneIsWarnedAbout) {
     EXPECT_EQ(soxi("-s", at("out.wav")), 24000);  // the duration, silent
 }
 
+TEST_F(OptionsCli, OptionsThatWouldDoNothingAreRefused) {
+    RunResult r = simvx({at("tone.wav"), "--null", "--render-format", "f32"}, {}, 20);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--render-format requires --render"), std::string::npos) << r.err;
+    r = simvx({at("tone.wav"), "--null", "--dither", "tpdf"}, {}, 20);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--dither requires --render"), std::string::npos) << r.err;
+    r = render_with({"--render-format", "f32", "--dither", "tpdf"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--dither tpdf: an f32 render keeps every bit"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(at("out.wav")));
+}
+
 TEST_F(OptionsCli, HelpNamesTheProgramNotItsPath) {
     const RunResult r = simvx({"--help"});
     EXPECT_EQ(r.status, 0);
