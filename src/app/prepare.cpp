@@ -185,6 +185,24 @@ std::string secs(double s) {
     return o.str();
 }
 
+}  // namespace
+
+std::string timing_problem(const SoundDesc& s, uint64_t len, uint32_t unit) {
+    auto at = [unit](double seconds) { return static_cast<uint64_t>(std::llround(seconds * unit)); };
+    const uint64_t loop_end = s.loop_end > 0 ? at(s.loop_end) : len;
+    const std::string length = " (" + secs(static_cast<double>(len) / unit) + ")";
+    if (len == 0) return s.file + " has no audio in it";
+    if (at(s.from_position) >= len)
+        return "from_position " + secs(s.from_position) + " is at or past the end of " + s.file + length;
+    if (s.loop && loop_end > len) return "loop_end " + secs(s.loop_end) + " is past the end of " + s.file + length;
+    if (s.loop && at(s.loop_start) >= loop_end)
+        return "loop_start " + secs(s.loop_start) + " must be before loop_end (" +
+               secs(static_cast<double>(loop_end) / unit) + ")";
+    return {};
+}
+
+namespace {
+
 // Live streams: each a voice that starts with the playback and ends with its input.
 void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>& problems) {
     const uint32_t rate = scene.engine.sample_rate;
@@ -279,23 +297,8 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         const uint64_t loop_start = at(s.loop_start);
         const uint64_t loop_end = s.loop_end > 0 ? at(s.loop_end) : len;
         const std::string where = prefix(s.where) + "sound '" + s.name + "': ";
-        if (len == 0) {
-            problems.push_back(where + s.file + " has no audio in it");
-            continue;
-        }
-        if (from >= len) {
-            problems.push_back(where + "from_position " + secs(s.from_position) + " is at or past the end of " + s.file +
-                               " (" + secs(static_cast<double>(len) / unit) + ")");
-            continue;
-        }
-        if (s.loop && loop_end > len) {
-            problems.push_back(where + "loop_end " + secs(s.loop_end) + " is past the end of " + s.file + " (" +
-                               secs(static_cast<double>(len) / unit) + ")");
-            continue;
-        }
-        if (s.loop && loop_start >= loop_end) {
-            problems.push_back(where + "loop_start " + secs(s.loop_start) + " must be before loop_end (" +
-                               secs(static_cast<double>(loop_end) / unit) + ")");
+        if (auto why = timing_problem(s, len, unit); !why.empty()) {
+            problems.push_back(where + why);
             continue;
         }
 

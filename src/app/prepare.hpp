@@ -36,6 +36,11 @@ struct PreparedScene {
     size_t offline_chunk_frames = 4096;
 };
 
+// What makes a sound's timing impossible in a file of `len` frames at `unit`
+// Hz (from_position or the loop region past its end), worded for the user;
+// empty when it can play. The render and --check share it.
+std::string timing_problem(const SoundDesc& s, uint64_t len, uint32_t unit);
+
 // `stream = "auto"` streams sounds longer than this (looping ones only when
 // much longer: a short loop is decoded once and looped from memory).
 inline constexpr double kStreamAutoSeconds = 20.0;

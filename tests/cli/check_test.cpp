@@ -3,6 +3,8 @@
 // missing files and files that do not decode.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cli_support.hpp"
 
 namespace simvx::test {
@@ -57,6 +59,33 @@ start = -1
     EXPECT_LT(r.err.find(":15:8:"), r.err.find(":18:8:"));
     EXPECT_LT(r.err.find(":18:8:"), r.err.find(":19:9:"));
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 7);
+}
+
+// A sound's timing against its file's length (ok.wav lasts 0.1 s) is
+// reported in the same run as key errors elsewhere, at the sound.
+TEST_F(Check, TimingPastTheFilesEndIsReportedWithTheKeyErrors) {
+    write_file(at("timing.toml"), R"(version = 1
+[[sound]]
+file = "ok.wav"
+volme_db = -3
+
+[[sound]]
+file = "ok.wav"
+from_position = 0.5
+
+[[sound]]
+name = "looped"
+file = "ok.wav"
+loop = true
+loop_end = 2.0
+)");
+    RunResult r = simvx({at("timing.toml"), "--check"});
+    EXPECT_EQ(r.status, 3);
+    const std::string f = at("timing.toml");
+    has(r.err, f + ":4:1: unknown key 'volme_db' in [[sound]]; did you mean 'volume_db'?");
+    has(r.err, f + ":6:1: sound 'ok.wav': from_position 0.500 s is at or past the end of ok.wav (0.100 s)");
+    has(r.err, f + ":10:1: sound 'looped': loop_end 2.000 s is past the end of ok.wav (0.100 s)");
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
 }
 
 TEST_F(Check, ReportsEveryUnusableFileOfAValidScene) {
