@@ -251,6 +251,9 @@ int run_session(const Options& o) {
     }
     progress.clear();
     sink->finish();
+    if (sig && o.output == OutputKind::render)
+        log::note("interrupted: wrote " + format_time(static_cast<double>(sink->frames_written()) / rate) +
+                  " of audio to " + (o.render_path == "-" ? std::string("standard output") : o.render_path));
     if (json) json->poll({engine.position(), engine.underruns()}, true);
     const bool failed = report_sources(engine);
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/progress.hpp"
 #include "cli_support.hpp"
 
 namespace simvx::test {
@@ -177,6 +178,11 @@ TEST_F(Render, InterruptFinalizesAValidFadedWav) {
     const long frames = soxi("-s", at("out.wav"));
     EXPECT_GT(frames, 800);
     EXPECT_LT(frames, 8000L * 36000);
+    // It says what it kept.
+    EXPECT_NE(read_file(log).find("interrupted: wrote " + format_time(static_cast<double>(frames) / 8000) +
+                                  " of audio to " + at("out.wav")),
+              std::string::npos)
+        << read_file(log);
     // The header is complete and the end is a fade, not a cut: the last
     // samples fall to silence.
     RunResult tail = run({"sox", at("out.wav"), "-e", "floating-point", "-t", "f32", "-", "trim", "-200s"});
