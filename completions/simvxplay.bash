@@ -27,7 +27,7 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8" -- "$cur")); return ;;
         --device)
             COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
-        --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-buffer-ms)
+        --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
             return ;;
         --mute|--solo|--stream-bus)
             # bus names from the scene on the command line, if any
@@ -43,7 +43,7 @@ _simvxplay() {
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
-            --stream-channels --stream-bus --stream-volume-db --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db
+            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db
             --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi

@@ -2,7 +2,7 @@
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
 # --render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
-# --stream-volume-db --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db --quiet --verbose --version --help
+# --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db --quiet --verbose --version --help
 complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
 complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
@@ -26,6 +26,7 @@ complete -c simvxplay -l stream-rate -x -a '8000 16000 22050 24000 32000 44100 4
 complete -c simvxplay -l stream-channels -x -a '1 2 3 4 5 6 7 8' -d 'Channels of the stream'
 complete -c simvxplay -l stream-bus -x -d 'Bus the stream mixes into'
 complete -c simvxplay -l stream-volume-db -x -d 'Gain of the stream in dB'
+complete -c simvxplay -l stream-pan -x -d 'Pan of the stream, -1 left to 1 right'
 complete -c simvxplay -l stream-buffer-ms -x -d 'Live input buffered (ms)'
 complete -c simvxplay -l check -d 'Validate the inputs, print a summary, exit'
 complete -c simvxplay -l stats -d 'Print peaks, loudness and clipped samples per bus at the end'

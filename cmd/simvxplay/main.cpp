@@ -128,6 +128,9 @@ int main(int argc, char** argv) {
     live->add_option("--stream-volume-db", o.stream_volume_db, "Gain of the stream in dB (default 0)")
         ->check(simvx::number_in({-120, 24, false, false, "a gain in dB"}))
         ->type_name("DB");
+    live->add_option("--stream-pan", o.stream_pan, "Pan of the stream, -1 (left) to 1 (right) (default 0)")
+        ->check(simvx::number_in({-1, 1, false, false, "a pan position"}))
+        ->type_name("PAN");
     live->add_option("--stream-buffer-ms", o.stream_buffer_ms,
                      "Live input buffered, 5..10000 ms (default 250): lower for interactive synthesis")
         ->check(simvx::number_in({5, 10000, false, true, "a buffer length in ms"}))

@@ -64,7 +64,8 @@ void add_cli_stream(const Options& o, Scene& scene) {
     if (!o.stream) {
         const char* opt = o.stream_format ? "--stream-format" : o.stream_rate ? "--stream-rate"
                           : o.stream_channels ? "--stream-channels" : o.stream_bus ? "--stream-bus"
-                          : o.stream_volume_db ? "--stream-volume-db" : o.stream_buffer_ms ? "--stream-buffer-ms"
+                          : o.stream_volume_db ? "--stream-volume-db" : o.stream_pan ? "--stream-pan"
+                          : o.stream_buffer_ms ? "--stream-buffer-ms"
                                                                              : nullptr;
         if (opt) throw UsageError(std::string(opt) + " describes a live input: give it with --stream SRC");
         return;
@@ -78,6 +79,7 @@ void add_cli_stream(const Options& o, Scene& scene) {
     if (o.stream_rate) st.rate = *o.stream_rate;
     if (o.stream_channels) st.channels = *o.stream_channels;
     if (o.stream_volume_db) st.volume_db = *o.stream_volume_db;
+    if (o.stream_pan) st.pan = *o.stream_pan;
     if (o.stream_buffer_ms) st.buffer_ms = *o.stream_buffer_ms;
     if (o.stream_bus) st.bus = find_bus(scene, *o.stream_bus, "--stream-bus").name;
     for (const auto& other : scene.streams)

@@ -38,6 +38,7 @@ struct Options {
     std::optional<uint32_t> stream_channels;
     std::optional<std::string> stream_bus;
     std::optional<double> stream_volume_db;
+    std::optional<double> stream_pan;
     std::optional<uint32_t> stream_buffer_ms;
     std::optional<double> pitch;       // varispeed of every file
     bool check = false;

@@ -212,7 +212,7 @@ void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>&
         v.start_frame = p.config.start_frame;
         v.ends_with_source = true;
         v.gain = db_to_gain(st.volume_db);
-        v.pan = pan_gains(scene.engine.pan_law, 0.0);
+        v.pan = pan_gains(scene.engine.pan_law, st.pan);
         v.bus = bus_index(scene, st.bus);
         PipeSetup setup{.source = st.source, .format = st.format, .format_given = st.format_given, .rate = st.rate,
                         .channels = st.channels,

@@ -424,6 +424,7 @@ constexpr TableKind kSound{"sound", "[[sound]]"};
 constexpr TableKind kStream{"stream", "[[stream]]"};
 
 constexpr Range kVolumeDb{-120, 24, false, "dB"};
+constexpr Range kPan{-1, 1, false, ""};
 const std::string kMaster = "Master";
 
 constexpr std::array<Choice<PcmFormat>, 5> kPcmFormats{{{"s16", PcmFormat::s16},
@@ -865,7 +866,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"from_position", on_desc(number_field(&SoundDesc::from_position, seconds()))},
         {"fade_in", on_desc(number_field(&SoundDesc::fade_in, seconds()))},
         {"fade_out", on_desc(number_field(&SoundDesc::fade_out, seconds()))},
-        {"pan", on_desc(number_field(&SoundDesc::pan, Range{-1, 1, false, ""}))},
+        {"pan", on_desc(number_field(&SoundDesc::pan, kPan))},
         {"stream", read_stream_mode},
         {"sends", [](Checker& c, const Item& it, SoundEntry& s) { read_sends(c, it, s.desc.sends); }},
         {"spatial",
@@ -958,6 +959,7 @@ std::span<const Field<StreamDesc>> stream_fields() {
              }
          }},
         {"volume_db", number_field(&StreamDesc::volume_db, kVolumeDb)},
+        {"pan", number_field(&StreamDesc::pan, kPan)},
         {"buffer_ms", integer_field(&StreamDesc::buffer_ms, 5, 10000, "ms")},
     };
     return fields;

@@ -131,6 +131,7 @@ struct StreamDesc {
     uint32_t channels = 2;
     std::string bus = "Master";
     double volume_db = 0.0;
+    double pan = 0.0;          // -1 left .. 1 right, by the engine's pan law
     uint32_t buffer_ms = 250;
     SourceLocation where;      // the [[stream]] table
     SourceLocation bus_where;  // its `bus` key

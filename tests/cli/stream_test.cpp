@@ -221,6 +221,43 @@ TEST_F(Stream, TruncatedLastFrameIsDroppedWithAWarning) {
     EXPECT_EQ(raw_samples(at("out.wav"), "s16"), in);
 }
 
+// --stream-pan and a [[stream]]'s pan place the stream as a sound's pan
+// does (the default balance law: full on one side, the other side reduced).
+TEST_F(Stream, PanPlacesTheStream) {
+    std::vector<float> samples(4800, 0.25f);
+    std::string bytes(samples.size() * 4, '\0');
+    std::memcpy(bytes.data(), samples.data(), bytes.size());
+    for (const double pan : {-1.0, -0.5, 0.5, 1.0}) {
+        RunResult r = simvx({"--stream", "-", "--stream-format", "f32", "--stream-channels", "1", "--stream-pan",
+                             std::to_string(pan), "--render", at("out.wav"), "--render-format", "f32"},
+                            bytes);
+        ASSERT_EQ(r.status, 0) << r.err;
+        const Pcm out = sox_read(at("out.wav"));
+        ASSERT_EQ(out.frames(), 4800u);
+        // A mono source reaches both sides at 0.25; balance keeps the near
+        // side at full and scales the far one by 1 - |pan|.
+        const double left = pan <= 0 ? 0.25 : 0.25 * (1 - pan), right = pan >= 0 ? 0.25 : 0.25 * (1 + pan);
+        EXPECT_NEAR(out.samples[2 * 2400], left, 1e-6) << pan;
+        EXPECT_NEAR(out.samples[2 * 2400 + 1], right, 1e-6) << pan;
+    }
+    // The same from a scene's [[stream]].
+    write_file(at("s.toml"), "version = 1\n[[stream]]\nsource = \"-\"\nformat = \"f32\"\nchannels = 1\npan = -1.0\n");
+    RunResult r = simvx({at("s.toml"), "--render", at("out.wav"), "--render-format", "f32"}, bytes);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Pcm out = sox_read(at("out.wav"));
+    EXPECT_NEAR(out.samples[2 * 2400], 0.25, 1e-6);
+    EXPECT_EQ(out.samples[2 * 2400 + 1], 0.0f);
+    // Out of range: a usage error, and a scene error with its position.
+    r = simvx({"--stream", "-", "--stream-pan", "2", "--null"}, bytes);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--stream-pan: must be a pan position from -1 to 1, got '2'"), std::string::npos) << r.err;
+    write_file(at("s.toml"), "version = 1\n[[stream]]\nsource = \"-\"\npan = 1.5\n");
+    r = simvx({at("s.toml"), "--check"}, bytes);
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("s.toml:4:7: 'pan' in [[stream]] must be between -1 and 1, found 1.5"), std::string::npos)
+        << r.err;
+}
+
 TEST_F(Stream, NonFiniteFloatsBecomeSilenceWithAWarning) {
     std::vector<float> samples(4800, 0.25f);
     samples[100] = std::nanf("");
