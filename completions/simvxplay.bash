@@ -29,12 +29,16 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
         --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
             return ;;
+        --list)
+            COMPREPLY=($(compgen -W "formats effects keys buses" -- "$cur")); return ;;
         --mute|--solo|--stream-bus)
-            # bus names from the scene on the command line, if any
+            # the buses of the scene on the command line, as simvxplay reads them
             local f
             for f in "${COMP_WORDS[@]}"; do
-                if [[ "$f" == *.toml && -f "$f" ]]; then
-                    COMPREPLY=($(compgen -W "Master $(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*\"\([^\"]*\)\".*/\1/p' "$f")" -- "$cur"))
+                if [[ -f "$f" && "$f" != -* ]]; then
+                    local names
+                    names=$("${COMP_WORDS[0]}" "$f" --list buses 2>/dev/null) || continue
+                    COMPREPLY=($(compgen -W "$names" -- "$cur"))
                     return
                 fi
             done
@@ -44,7 +48,7 @@ _simvxplay() {
         COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db
-            --quiet -q --verbose -v --version --help -h" -- "$cur"))
+            --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

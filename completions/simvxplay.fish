@@ -3,6 +3,18 @@
 # --render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db --quiet --verbose --version --help
+# --list
+
+# The buses of the scene on the command line, as simvxplay reads them.
+function __simvxplay_buses
+    set -l words (commandline -opc)
+    for f in $words[2..-1]
+        if test -f "$f"; and not string match -q -- '-*' $f
+            $words[1] $f --list buses 2>/dev/null; and return
+        end
+    end
+end
+
 complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
 complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
@@ -14,8 +26,8 @@ complete -c simvxplay -l sample-rate -x -a '8000 16000 22050 32000 44100 48000 8
 complete -c simvxplay -l channels -x -a '1 2' -d 'Output channels'
 complete -c simvxplay -l duration -x -d 'Stop after SEC seconds of scene time'
 complete -c simvxplay -l volume-db -x -d 'Master gain in dB'
-complete -c simvxplay -l mute -x -d 'Mute a bus (repeatable)'
-complete -c simvxplay -l solo -x -d 'Solo a bus (repeatable)'
+complete -c simvxplay -l mute -x -a '(__simvxplay_buses)' -d 'Mute a bus (repeatable)'
+complete -c simvxplay -l solo -x -a '(__simvxplay_buses)' -d 'Solo a bus (repeatable)'
 complete -c simvxplay -l loop -d 'Loop the file'
 complete -c simvxplay -l mix -d 'Layer the files instead of playing them in sequence'
 complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist or mix'
@@ -24,7 +36,7 @@ complete -c simvxplay -l stream -r -F -d 'Play live PCM from - (stdin) or a FIFO
 complete -c simvxplay -l stream-format -x -a 's16 s24 s32 f32 wav' -d 'Sample format of the stream'
 complete -c simvxplay -l stream-rate -x -a '8000 16000 22050 24000 32000 44100 48000 96000' -d 'Sample rate of the stream'
 complete -c simvxplay -l stream-channels -x -a '1 2 3 4 5 6 7 8' -d 'Channels of the stream'
-complete -c simvxplay -l stream-bus -x -d 'Bus the stream mixes into'
+complete -c simvxplay -l stream-bus -x -a '(__simvxplay_buses)' -d 'Bus the stream mixes into'
 complete -c simvxplay -l stream-volume-db -x -d 'Gain of the stream in dB'
 complete -c simvxplay -l stream-pan -x -d 'Pan of the stream, -1 left to 1 right'
 complete -c simvxplay -l stream-buffer-ms -x -d 'Live input buffered (ms)'
@@ -37,5 +49,6 @@ complete -c simvxplay -l expect -r -F -d 'With --render: compare the render with
 complete -c simvxplay -l tolerance-db -x -d 'Peak residual --expect accepts (dBFS, default -90)'
 complete -c simvxplay -s q -l quiet -d 'No progress line, no warnings'
 complete -c simvxplay -s v -l verbose -d 'Say what is being done'
+complete -c simvxplay -l list -x -a 'formats effects keys buses' -d 'List formats, effects, scene keys or a scene\'s buses'
 complete -c simvxplay -l version -d 'Print the versions of simvxplay and its libraries'
 complete -c simvxplay -s h -l help -d 'Print the options'

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/capabilities.hpp"
 #include "app/json_report.hpp"
 #include "app/options.hpp"
 #include "app/session.hpp"
@@ -159,6 +160,12 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", quiet, "No progress line, no warnings");
     app.add_flag("-v,--verbose", verbose, "Say what is being done (formats, output, latency)");
     app.add_flag("--version", version, "Print the version of simvxplay and of its libraries");
+    std::string list_what;
+    app.add_option("--list", list_what,
+                   "List what this simvxplay reads and does, one item a line (with --json: one JSON object): "
+                   "formats, effects (parameters, ranges, defaults), keys (of the scene format), buses (of a scene)")
+        ->check(CLI::IsMember({"formats", "effects", "keys", "buses"}))
+        ->type_name("WHAT");
 
     try {
         app.parse(argc, argv);
@@ -185,6 +192,15 @@ int main(int argc, char** argv) {
     if (version) {
         std::fputs(simvx::version_text().c_str(), stdout);
         return 0;
+    }
+    if (!list_what.empty()) {
+        try {
+            std::fputs(simvx::list_capabilities(list_what, o.json, o.inputs).c_str(), stdout);
+            return 0;
+        } catch (const simvx::Error& e) {
+            report(e.what());
+            return static_cast<int>(e.code());
+        }
     }
     if (!o.render_path.empty()) o.output = simvx::OutputKind::render;
     else if (null_out) o.output = simvx::OutputKind::null;

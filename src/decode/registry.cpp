@@ -93,6 +93,12 @@ std::string supported_formats() {
     return "WAV, FLAC, Ogg FLAC, Ogg Vorbis, Ogg Opus and MPEG audio layers I-III";
 }
 
+std::vector<std::string> decoder_names() {
+    std::vector<std::string> names;
+    for (const auto& f : kFormats) names.emplace_back(f.name);
+    return names;
+}
+
 size_t Decoder::read_int(std::span<int32_t>) {
     throw DecodeError(info().format + " has no exact integer samples");
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "decode/decoder.hpp"
 
@@ -14,5 +15,7 @@ std::unique_ptr<Decoder> open_decoder_file(const std::string& path);
 
 // The names of the formats, for --help and --version.
 std::string supported_formats();
+// The decoders, one name each, in the order they are tried (for --list formats).
+std::vector<std::string> decoder_names();
 
 }  // namespace simvx

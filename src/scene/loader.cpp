@@ -1171,6 +1171,38 @@ Scene load_scene_file(const std::string& path) {
 
 namespace {
 
+template <class T>
+SceneTableKeys keys_of(std::string_view table, std::span<const Field<T>> fields) {
+    SceneTableKeys t{std::string(table), {}};
+    for (const auto& f : fields)
+        if (f.read) t.keys.emplace_back(f.key);
+    return t;
+}
+
+}  // namespace
+
+std::vector<SceneTableKeys> scene_keys() {
+    // Read from the same tables the loader validates with; effects' keys
+    // depend on their type (see effect_types()).
+    std::vector<SceneTableKeys> all = {
+        keys_of("(top level)", root_fields()),
+        keys_of(kEngine.header, engine_fields()),
+        keys_of(kListener.header, listener_fields()),
+        keys_of(kBus.header, bus_fields()),
+        keys_of("[[bus]] sends", send_fields()),
+        keys_of(kSound.header, sound_fields()),
+        keys_of("[[sound]] sends", send_fields()),
+        keys_of(kSpatial.header, spatial_fields()),
+        keys_of("[sound.spatial] cone", cone_fields()),
+        keys_of(kStream.header, stream_fields()),
+        keys_of("[[bus.effect]] bands (eq)", band_fields()),
+    };
+    all.push_back({"[[bus.effect]]", {"type", "enabled"}});
+    return all;
+}
+
+namespace {
+
 // The shape of TOML: every line that says something is a [table] or
 // [[array]] header or a `key = value`, and at least one is a key. Prose,
 // code and other text formats fail on their first few lines.

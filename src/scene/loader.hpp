@@ -35,6 +35,14 @@ Scene load_scene_file(const std::string& path);
 // the folder that relative sound paths are resolved against.
 Scene load_scene_text(std::string_view text, const std::string& path);
 
+// The keys of each table of the format, from the loader's own tables (for
+// --list keys and the completions): "[engine]" → sample_rate, channels, ...
+struct SceneTableKeys {
+    std::string table;
+    std::vector<std::string> keys;
+};
+std::vector<SceneTableKeys> scene_keys();
+
 // True when the file is meant as a scene: text named .toml or shaped like TOML
 // (headers and key = value lines): lets `simvxplay thing` tell scenes from audio
 // files, and sends a broken scene to the loader, which says where it is wrong.
