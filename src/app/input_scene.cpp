@@ -1,8 +1,10 @@
 #include "app/input_scene.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
 #include "scene/suggest.hpp"
@@ -16,12 +18,32 @@ Scene scene_from_files(const Options& o) {
     Scene scene;
     scene.buses.push_back(BusDesc{.name = "Master", .send_to = ""});
     // A plain file plays at its own rate and, if mono, stays mono, so that
-    // `simvxplay in.wav --render out.wav` reproduces it exactly.
-    const auto first = open_decoder_file(o.inputs.front());
-    scene.engine.sample_rate = first->info().spec.rate;
-    scene.engine.channels = first->info().spec.channels == 1 ? 1 : 2;
+    // `simvxplay in.wav --render out.wav` reproduces it exactly. Files that
+    // differ play at the highest rate and the widest layout among them (a
+    // 96 kHz stereo file after a 22 kHz mono one is neither downsampled nor
+    // downmixed), and the user is told once.
+    uint32_t rate = 0, channels = 1;
+    std::vector<std::string> layouts;
+    for (const auto& path : o.inputs) {
+        const AudioSpec spec = open_decoder_file(path)->info().spec;
+        const std::string layout = std::to_string(spec.rate) + " Hz " +
+                                   (spec.channels == 1   ? std::string("mono")
+                                    : spec.channels == 2 ? std::string("stereo")
+                                                         : std::to_string(spec.channels) + " channels");
+        if (std::find(layouts.begin(), layouts.end(), layout) == layouts.end()) layouts.push_back(layout);
+        rate = std::max(rate, spec.rate);
+        channels = std::max<uint32_t>(channels, spec.channels == 1 ? 1 : 2);
+    }
+    scene.engine.sample_rate = rate;
+    scene.engine.channels = channels;
     if (scene.engine.sample_rate < 8000 || scene.engine.sample_rate > 192000) {
         scene.engine.sample_rate = 48000;  // play odd rates at a rate every device takes
+    }
+    if (layouts.size() > 1 && !o.sample_rate && !o.channels) {
+        std::string list;
+        for (const auto& l : layouts) list += (list.empty() ? "" : ", ") + l;
+        log::note("the files differ (" + list + "): playing at " + std::to_string(scene.engine.sample_rate) + " Hz " +
+                  (scene.engine.channels == 1 ? "mono" : "stereo") + " (--sample-rate and --channels choose)");
     }
     for (const auto& path : o.inputs) {
         SoundDesc s;

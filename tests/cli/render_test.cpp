@@ -194,6 +194,33 @@ TEST_F(Render, InterruptFinalizesAValidFadedWav) {
     EXPECT_EQ(fs::file_size(at("out.wav")) % 2, 0u);
 }
 
+// A playlist whose files differ plays at the highest rate and the widest
+// layout among them, and says so once: a 96 kHz stereo tone at 30 kHz after
+// a 22 kHz mono one keeps its rate and its channels.
+TEST_F(Render, APlaylistTakesTheHighestRateAndWidestLayout) {
+    sh("sox -n -r 22050 -c 1 -b 16 " + at("a.wav") + " synth 0.5 sine 300 vol 0.5");
+    sh("sox -r 96000 -c 2 -n -b 24 " + at("b.flac") + " synth 0.5 sine 30000 vol 0.5 remix 1 0");  // synthesized at 96 kHz
+    RunResult r = simvx({at("a.wav"), at("b.flac"), "--render", at("out.wav"), "--render-format", "f32"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("the files differ (22050 Hz mono, 96000 Hz stereo): playing at 96000 Hz stereo"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    const Pcm out = sox_read(at("out.wav"));
+    ASSERT_EQ(out.rate, 96000u);
+    ASSERT_EQ(out.channels, 2u);
+    EXPECT_EQ(out.frames(), 96000u);
+    const auto left = out.channel(0), right = out.channel(1);
+    const std::span<const float> second_left(left.data() + 48000 + 4800, 38400), second_right(right.data() + 48000 + 4800, 38400);
+    EXPECT_NEAR(peak_frequency(second_left, 96000), 30000.0, 3.0);
+    EXPECT_NEAR(rms_db(second_left), 20 * std::log10(0.5 / std::sqrt(2.0)), 0.1);
+    EXPECT_LT(rms_db(second_right), -100);  // the right channel stays its own (silent), not a downmix
+    // Chosen by the user: no note.
+    r = simvx({at("a.wav"), at("b.flac"), "--sample-rate", "48000", "--render", at("out.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err.find("differ"), std::string::npos) << r.err;
+}
+
 TEST_F(Render, LoopWithoutDurationCannotBeRendered) {
     const auto in = noise("in.wav", "-r 48000 -c 2 -b 16", 0.1);
     RunResult r = simvx({in, "--loop", "--render", at("out.wav")});
