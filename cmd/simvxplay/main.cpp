@@ -1,6 +1,7 @@
 // simvxplay's front end: command-line options → Options → run_session.
 // Everything else lives in src/.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,7 +24,7 @@ namespace {
 
 const char* kFooter = R"(Exit status: 0 success, 2 usage error, 3 bad input (scene or audio file),
 4 no audio server or device, 5 output I/O error, 6 --expect mismatch,
-130 interrupted (143 by SIGTERM).
+130 interrupted (143 by SIGTERM), 141 the reader of standard output went away.
 See simvxplay(1) for the scene format and examples.)";
 
 // Every long option name of the app and its groups, for "did you mean".
@@ -211,6 +212,11 @@ int main(int argc, char** argv) {
                           "give --render-format s16 or s24, or leave --dither out");
         return static_cast<int>(simvx::ExitCode::usage);
     }
+    if (o.render_path == "-" && isatty(STDOUT_FILENO)) {
+        simvx::log::error("--render -: standard output is a terminal, and a WAV stream there would only garble it; "
+                          "redirect it to a file or pipe it to another program");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
     if (o.json && o.render_path == "-") {
         simvx::log::error("--json writes to standard output, which --render - already uses: render to a file");
         return static_cast<int>(simvx::ExitCode::usage);
@@ -219,11 +225,17 @@ int main(int argc, char** argv) {
     // Errors on stderr, and with --json also as the last line on stdout.
     auto fail = [&](const std::string& what, simvx::ExitCode code) {
         report(what);
-        if (o.json) simvx::json_line(simvx::json_error(what, static_cast<int>(code)));
+        try {
+            if (o.json) simvx::json_line(simvx::json_error(what, static_cast<int>(code)));
+        } catch (const simvx::ClosedOutputError&) {
+            // stderr already has it
+        }
         return static_cast<int>(code);
     };
     try {
         return simvx::run_session(o);
+    } catch (const simvx::ClosedOutputError&) {
+        return static_cast<int>(simvx::ExitCode::closed_output);  // the reader left: nothing to say, nowhere to say it
     } catch (const simvx::Error& e) {
         return fail(e.what(), e.code());
     } catch (const std::exception& e) {

@@ -1,13 +1,20 @@
 #include "app/json_report.hpp"
 
+#include <cerrno>
+#include <cstdio>
+
 #include "app/expect.hpp"
+#include "core/error.hpp"
 
 namespace simvx {
 
 void json_line(const JsonObject& object, std::FILE* out) {
     const std::string line = object.str() + "\n";
-    std::fwrite(line.data(), 1, line.size(), out);
-    std::fflush(out);
+    const int error_number = std::fwrite(line.data(), 1, line.size(), out) != line.size() || std::fflush(out) != 0 ? errno : 0;
+    if (error_number) {
+        std::clearerr(out);
+        throw_write_error("standard output", error_number);
+    }
 }
 
 JsonObject json_error(const std::string& message, int exit_code) {

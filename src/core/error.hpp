@@ -1,5 +1,7 @@
 // Errors that reach the user, each carrying the documented exit code.
 #pragma once
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -15,6 +17,7 @@ enum class ExitCode : int {
     output_io = 5,     // writing the output failed
     mismatch = 6,      // --expect found a difference
     interrupted = 130, // SIGINT (SIGTERM gives 143)
+    closed_output = 141, // the reader of standard output went away (128 + SIGPIPE, as a shell pipeline expects)
 };
 
 class Error : public std::runtime_error {
@@ -43,5 +46,19 @@ struct UsageError : Error {
 struct OutputError : Error {
     explicit OutputError(const std::string& what) : Error(ExitCode::output_io, what) {}
 };
+
+// The reader of a pipe went away (`simvxplay ... --render - | head -c 1000`,
+// `--json | head -n 2`): not a failure to report but the end of the run,
+// quietly, with the exit status a process killed by SIGPIPE has.
+struct ClosedOutputError : Error {
+    explicit ClosedOutputError(const std::string& what) : Error(ExitCode::closed_output, what) {}
+};
+
+// After a failed write to `name`: ClosedOutputError for a closed pipe,
+// OutputError (with the system's reason) for anything else.
+[[noreturn]] inline void throw_write_error(const std::string& name, int error_number) {
+    if (error_number == EPIPE) throw ClosedOutputError(name + ": the reader went away");
+    throw OutputError(name + ": write failed: " + std::strerror(error_number));
+}
 
 }  // namespace simvx

@@ -46,8 +46,7 @@ WavWriter::WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec
 }
 
 void WavWriter::put(const void* data, size_t bytes) {
-    if (std::fwrite(data, 1, bytes, file_) != bytes)
-        throw OutputError(name_ + ": write failed: " + std::strerror(errno));
+    if (std::fwrite(data, 1, bytes, file_) != bytes) throw_write_error(name_, errno);
 }
 
 // `frames` = kUnknown writes the "length unknown" sizes used for pipes.
@@ -118,7 +117,7 @@ void WavWriter::write(std::span<const float> samples) {
 void WavWriter::finalize() {
     if ((frames_ * spec_.channels * bytes_per_sample_) & 1) put("", 1);
     if (seekable_) write_header(frames_, true);
-    if (std::fflush(file_) != 0) throw OutputError(name_ + ": write failed: " + std::strerror(errno));
+    if (std::fflush(file_) != 0) throw_write_error(name_, errno);
 }
 
 }  // namespace simvx

@@ -221,6 +221,33 @@ TEST_F(Render, APlaylistTakesTheHighestRateAndWidestLayout) {
     EXPECT_EQ(r.err.find("differ"), std::string::npos) << r.err;
 }
 
+// A closed output pipe ends the run quietly with the shell's convention
+// (141 = 128 + SIGPIPE), as `sox ... - | head` would; so does --json when
+// its reader leaves, without playing on to the end.
+TEST_F(Render, AClosedOutputPipeEndsQuietlyWith141) {
+    sh("sox -n -r 8000 -c 1 -b 16 " + at("tone.wav") + " synth 1 sine 500 vol 0.5");
+    RunResult r = run({"bash", "-c",
+                       bin() + " " + at("tone.wav") + " --loop --duration 3600 --render - 2>" + at("err.txt") +
+                           " | head -c 1000 >/dev/null; echo ${PIPESTATUS[0]}"});
+    EXPECT_EQ(r.out, "141\n");
+    EXPECT_EQ(read_file(at("err.txt")), "");
+    r = run({"bash", "-c",
+             bin() + " " + at("tone.wav") + " --loop --duration 30 --null --json 2>" + at("err.txt") +
+                 " | head -n 2 | wc -l; echo ${PIPESTATUS[0]}"});
+    EXPECT_EQ(r.out, "2\n141\n");
+    EXPECT_LT(r.seconds, 15.0);  // not the 30 s it would play: it stopped when its reader left
+    EXPECT_EQ(read_file(at("err.txt")), "");
+}
+
+TEST_F(Render, RenderToATerminalIsRefused) {
+    if (!have_tool("script")) GTEST_SKIP() << "script (util-linux) is needed to give the binary a terminal";
+    sh("sox -n -r 8000 -c 1 -b 16 " + at("tone.wav") + " synth 0.1 sine 500");
+    const RunResult r = run({"script", "-qec", bin() + " " + at("tone.wav") + " --render -", "/dev/null"});
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("--render -: standard output is a terminal"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("RIFF"), std::string::npos);
+}
+
 TEST_F(Render, LoopWithoutDurationCannotBeRendered) {
     const auto in = noise("in.wav", "-r 48000 -c 2 -b 16", 0.1);
     RunResult r = simvx({in, "--loop", "--render", at("out.wav")});
