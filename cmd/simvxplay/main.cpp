@@ -17,6 +17,7 @@
 #include "core/time_limit.hpp"
 #include "core/log.hpp"
 #include "decode/registry.hpp"
+#include "scene/loader.hpp"
 #include "number_option.hpp"
 #include "scene/suggest.hpp"
 
@@ -221,12 +222,24 @@ int main(int argc, char** argv) {
         simvx::log::error("--json writes to standard output, which --render - already uses: render to a file");
         return static_cast<int>(simvx::ExitCode::usage);
     }
+    if (o.json) {
+        // Warnings as {"type":"warning"} objects too; one fwrite per line, so
+        // a warning from a reader thread never splits another line.
+        simvx::log::set_warning_hook([](const std::string& message) noexcept {
+            try {
+                simvx::json_line(simvx::JsonObject().add("type", "warning").add("message", message));
+            } catch (...) {
+                // the reader has gone; the run ends on its own next write
+            }
+        });
+    }
 
     // Errors on stderr, and with --json also as the last line on stdout.
-    auto fail = [&](const std::string& what, simvx::ExitCode code) {
+    auto fail = [&](const std::string& what, simvx::ExitCode code,
+                    const std::vector<simvx::SceneDiagnostic>& problems = {}) {
         report(what);
         try {
-            if (o.json) simvx::json_line(simvx::json_error(what, static_cast<int>(code)));
+            if (o.json) simvx::json_line(simvx::json_error(what, static_cast<int>(code), problems));
         } catch (const simvx::ClosedOutputError&) {
             // stderr already has it
         }
@@ -236,6 +249,8 @@ int main(int argc, char** argv) {
         return simvx::run_session(o);
     } catch (const simvx::ClosedOutputError&) {
         return static_cast<int>(simvx::ExitCode::closed_output);  // the reader left: nothing to say, nowhere to say it
+    } catch (const simvx::SceneError& e) {
+        return fail(e.what(), e.code(), e.diagnostics());
     } catch (const simvx::Error& e) {
         return fail(e.what(), e.code());
     } catch (const std::exception& e) {

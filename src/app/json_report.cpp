@@ -17,8 +17,21 @@ void json_line(const JsonObject& object, std::FILE* out) {
     }
 }
 
-JsonObject json_error(const std::string& message, int exit_code) {
-    return JsonObject().add("type", "error").add("message", message).add("exit_code", exit_code);
+JsonObject json_error(const std::string& message, int exit_code, const std::vector<SceneDiagnostic>& problems) {
+    JsonObject o;
+    o.add("type", "error").add("message", message).add("exit_code", exit_code);
+    if (!problems.empty()) {
+        std::vector<JsonObject> list;
+        for (const SceneDiagnostic& d : problems) {
+            JsonObject p;
+            if (d.where.line) {
+                p.add("file", d.where.file).add("line", uint64_t{d.where.line}).add("column", uint64_t{d.where.column});
+            }
+            list.push_back(p.add("message", d.message));
+        }
+        o.add("problems", list);
+    }
+    return o;
 }
 
 JsonObject json_check(const Scene& scene, const PreparedScene& p) {

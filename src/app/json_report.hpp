@@ -15,6 +15,7 @@
 #include "app/json.hpp"
 #include "app/prepare.hpp"
 #include "mix/voice.hpp"
+#include "scene/loader.hpp"
 
 namespace simvx {
 
@@ -22,7 +23,9 @@ namespace simvx {
 void json_line(const JsonObject& object, std::FILE* out = stdout);
 
 // The "error" object main() prints before exiting with `exit_code`.
-JsonObject json_error(const std::string& message, int exit_code);
+// {"type":"error", ...}; with the scene's problems, each as {"file", "line",
+// "column", "message"} (the location only where there is one).
+JsonObject json_error(const std::string& message, int exit_code, const std::vector<SceneDiagnostic>& problems = {});
 // --check --json: what a validated scene will do.
 JsonObject json_check(const Scene& scene, const PreparedScene& prepared);
 JsonObject json_stats(const std::vector<BusStats>& rows);

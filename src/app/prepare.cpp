@@ -17,6 +17,7 @@
 #include "mix/pipe_source.hpp"
 #include "mix/stream_source.hpp"
 #include "mix/varispeed_source.hpp"
+#include "scene/loader.hpp"
 
 namespace simvx {
 namespace {
@@ -133,9 +134,9 @@ bool resampled(const Scene& scene, const SoundDesc& s) {
     return spatial && spatial->has_doppler();
 }
 
-std::string prefix(const SourceLocation& where) {
-    return where.line ? where.str() + ": " : std::string();
-}
+// A problem found while preparing, at the scene key it comes from (a
+// location without a line, for sounds given on the command line, is left out).
+using Problems = std::vector<SceneDiagnostic>;
 
 // The loader has checked that every name resolves.
 size_t bus_index(const Scene& scene, const std::string& name) {
@@ -145,7 +146,7 @@ size_t bus_index(const Scene& scene, const std::string& name) {
 
 // The scene's buses → a compiled render plan, effects built and prepared.
 // Effect checks that depend on the final rate (--sample-rate) are repeated here.
-std::unique_ptr<RenderPlan> build_plan(const Scene& scene, std::vector<std::string>& problems) {
+std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
     const uint32_t rate = scene.engine.sample_rate;
     std::vector<BusSetup> setups;
     for (const BusDesc& b : scene.buses) {
@@ -161,7 +162,7 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, std::vector<std::stri
             const EffectType* type = find_effect_type(e.config.type);
             if (type->check)
                 if (auto problem = type->check(e.config, rate); !problem.empty()) {
-                    problems.push_back(prefix(e.where) + "effect '" + e.config.type + "' of bus '" + b.name + "': " + problem);
+                    problems.push_back({e.where, "effect '" + e.config.type + "' of bus '" + b.name + "': " + problem});
                     continue;
                 }
             BusSetup::Effect fx{type->make(e.config), e.config.enabled, std::nullopt};
@@ -173,7 +174,9 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, std::vector<std::stri
     try {
         return compile_plan(std::move(setups), ProcessSpec{rate, EngineConfig{}.max_block});
     } catch (const Error& e) {
-        problems.push_back(e.what());
+        SceneDiagnostic whole;  // the bus graph as a whole: no one key
+        whole.message = e.what();
+        problems.push_back(std::move(whole));
         return nullptr;
     }
 }
@@ -204,7 +207,7 @@ std::string timing_problem(const SoundDesc& s, uint64_t len, uint32_t unit) {
 namespace {
 
 // Live streams: each a voice that starts with the playback and ends with its input.
-void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>& problems) {
+void add_streams(const Scene& scene, PreparedScene& p, Problems& problems) {
     const uint32_t rate = scene.engine.sample_rate;
     for (const StreamDesc& st : scene.streams) {
         VoiceSetup v;
@@ -223,7 +226,7 @@ void add_streams(const Scene& scene, PreparedScene& p, std::vector<std::string>&
             p.offline_chunk_frames = std::min(p.offline_chunk_frames, source->max_wait_frames());
             v.source = std::move(source);
         } catch (const Error& e) {
-            problems.push_back(prefix(st.source_where.line ? st.source_where : st.where) + e.what());
+            problems.push_back({st.source_where.line ? st.source_where : st.where, e.what()});
             continue;
         }
         p.voices.push_back(std::move(v));
@@ -251,7 +254,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     p.config.output = AudioSpec{rate, scene.engine.channels};
     if (scene.engine.duration) p.config.duration_frames = frames(*scene.engine.duration);
     p.config.start_frame = frames(scene.skip);
-    std::vector<std::string> problems;
+    Problems problems;
     p.plan = build_plan(scene, problems);
 
     auto files = open_all(scene);
@@ -273,7 +276,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         const SoundDesc& s = scene.sounds[i];
         OpenedFile& f = files.at(s.file);
         if (!f.error.empty()) {
-            problems.push_back(prefix(s.file_where) + f.error);
+            problems.push_back({s.file_where, f.error});
             continue;
         }
         FileSummary& summary = p.files[s.file];
@@ -296,9 +299,9 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         const uint64_t from = at(s.from_position);
         const uint64_t loop_start = at(s.loop_start);
         const uint64_t loop_end = s.loop_end > 0 ? at(s.loop_end) : len;
-        const std::string where = prefix(s.where) + "sound '" + s.name + "': ";
+        const std::string sound = "sound '" + s.name + "': ";
         if (auto why = timing_problem(s, len, unit); !why.empty()) {
-            problems.push_back(where + why);
+            problems.push_back({s.where, sound + why});
             continue;
         }
 
@@ -340,7 +343,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
                 else
                     v.source = std::make_unique<StreamSource>(std::move(decoder), s.file, setup);
             } catch (const Error& e) {
-                problems.push_back(prefix(s.file_where) + e.what());
+                problems.push_back({s.file_where, e.what()});
                 continue;
             }
         } else {
@@ -357,11 +360,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     if (p.config.duration_frames) p.full_length = p.config.duration_frames;
     else if (!endless) p.full_length = latest_end;
     add_streams(scene, p, problems);
-    if (!problems.empty()) {
-        std::string all;
-        for (const auto& m : problems) all += (all.empty() ? "" : "\n") + m;
-        throw InputError(all);
-    }
+    if (!problems.empty()) throw SceneError(std::move(problems));
     return p;
 }
 

@@ -15,4 +15,10 @@ void info(const std::string& message);   // only with -v
 void note(const std::string& message);   // results the user asked for (--expect, --stats) unless quiet
 void error(const std::string& message);  // always
 
+// Also hands every warning to `hook` (--json writes them as objects on
+// stdout). Called on whichever thread warned: it must be thread-safe and
+// must not throw.
+using WarningHook = void (*)(const std::string& message) noexcept;
+void set_warning_hook(WarningHook hook);
+
 }  // namespace simvx::log

@@ -14,7 +14,9 @@ namespace simvx {
 struct SceneDiagnostic {
     SourceLocation where;
     std::string message;  // one sentence, without the location
-    std::string str() const { return where.str() + ": " + message; }
+    // "file:line:col: message"; the message alone when it has no line (a
+    // sound given on the command line, a problem of the whole scene).
+    std::string str() const { return where.line ? where.str() + ": " + message : message; }
 };
 
 // Thrown with every diagnostic of the file; what() joins them one per line.

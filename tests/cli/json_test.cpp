@@ -25,6 +25,7 @@ need = {
   "check": ["ok", "scene", "rate", "channels", "length", "buses", "sounds", "files"],
   "end": ["position", "reason", "exit_code"],
   "error": ["message", "exit_code"],
+  "warning": ["message"],
 }
 bus_need = {"status": ["name", "peak_db"],
             "stats": ["name", "sample_peak_db", "true_peak_db", "integrated_lufs", "range_lu",
@@ -41,6 +42,11 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     if t == "sound": extra = " %s %s %.3f" % (o["event"], o["name"], o["time"])
     if t == "stats": extra = " " + ",".join(b["name"] for b in o["buses"])
     if t in ("end", "error"): extra = " %d" % o["exit_code"]
+    if t == "error" and "problems" in o:
+        for p in o["problems"]:
+            assert "message" in p
+            extra += " | %s:%s:%s" % (p.get("file", "-").split("/")[-1], p.get("line", "-"), p.get("column", "-"))
+    if t == "warning": extra = " " + o["message"]
     if t == "expect": extra = " %s" % o["passed"]
     print(t + extra)
 )PY";
@@ -120,7 +126,7 @@ TEST_F(Json, RenderWithExpectAndErrors) {
     EXPECT_EQ(r.status, 3);
     v = parse(r.out);
     ASSERT_EQ(v.size(), 1u) << r.out;
-    EXPECT_EQ(v[0], "error 3");
+    EXPECT_EQ(v[0], "error 3 | bad.toml:3:8");
 }
 
 TEST_F(Json, CheckAsJsonAndNotWithARenderOnStdout) {
@@ -132,6 +138,32 @@ TEST_F(Json, CheckAsJsonAndNotWithARenderOnStdout) {
     r = simvx({at("mix.toml"), "--render", "-", "--json"});
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--render -"), std::string::npos) << r.err;
+}
+
+// --check's problems as objects with their positions, and warnings as
+// objects: a program reading --json needs no stderr parsing.
+TEST_F(Json, CheckProblemsAndWarningsAreObjects) {
+    if (!have_tool("python3")) GTEST_SKIP() << "python3 not installed";
+    write_file(at("bad.toml"), "version = 1\n[[sound]]\nfile = \"a.wav\"\nvolme = 1\n[[sound]]\nfile = \"a.wav\"\n"
+                               "from_position = 9\n");
+    RunResult r = simvx({at("bad.toml"), "--check", "--json"});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_EQ(parse(r.out), std::vector<std::string>{"error 3 | bad.toml:4:1 | bad.toml:5:1"});
+    EXPECT_NE(r.out.find(R"J("message":"sound 'a.wav': from_position 9.000 s is at or past the end of a.wav (0.500 s)")J"),
+              std::string::npos)
+        << r.out;
+    // A warning (a stream that ends inside a frame), even with -q.
+    r = simvx({"--stream", "-", "--render", at("o.wav"), "--json", "-q"}, "abc");
+    EXPECT_EQ(r.status, 0) << r.err;
+    const auto objects = parse(r.out);
+    ASSERT_FALSE(objects.empty());
+    // The reader thread warns when the input ends: before or after "start".
+    EXPECT_EQ(count(objects, "warning stream - (standard input): the input ended inside a frame; its last 3 byte(s) were "
+                             "dropped"),
+              1u)
+        << r.out;
+    EXPECT_EQ(objects.back(), "end 0");
+    EXPECT_EQ(r.err, "");
 }
 
 }  // namespace
