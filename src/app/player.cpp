@@ -28,7 +28,7 @@ class Player {
 public:
     Player(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink, const LiveHooks& hooks)
         : o_(o), scene_(scene), engine_(std::move(engine)), sink_(sink), hooks_(hooks),
-          // Keys come from standard input: not when a live stream reads it.
+          // Keys come from standard input, or from the terminal when a live stream reads it.
           keys_(std::none_of(scene.streams.begin(), scene.streams.end(), [](const StreamDesc& st) { return st.source == "-"; })),
           status_(hooks.status_line && hooks.meters) {
         current_.store(engine_.get());
@@ -82,8 +82,18 @@ private:
     // (as --start-at does) and swaps it in between two pulls: the old one fades
     // out first and the new one fades in, so a seek never clicks.
     void seek(double delta) {
-        if (!scene_.path.empty()) return;  // a scene's timeline is not a track to seek in
-        if (!scene_.streams.empty()) return;  // nor live input: it cannot be read twice or skipped
+        // A scene's timeline is not a track to seek in, nor can live input be
+        // read twice or skipped: say so once instead of ignoring the key.
+        if (!scene_.path.empty() || !scene_.streams.empty()) {
+            if (!told_no_seek_) {
+                status_.clear();
+                log::note(!scene_.path.empty() ? "arrows seek in plain files; a scene plays from its start (--start-at "
+                                                 "and seeking are for files)"
+                                               : "a live stream cannot be seeked: its input is read once");
+                told_no_seek_ = true;
+            }
+            return;
+        }
         const double rate = engine_->spec().rate;
         double target = std::max(0.0, static_cast<double>(engine_->position()) / rate + delta);
         if (engine_->length()) target = std::min(target, static_cast<double>(*engine_->length()) / rate);
@@ -153,6 +163,7 @@ private:
     TerminalKeys keys_;
     StatusLine status_;
     double volume_db_ = 0;
+    bool told_no_seek_ = false;
 };
 
 }  // namespace

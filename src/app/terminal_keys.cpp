@@ -1,5 +1,6 @@
 #include "app/terminal_keys.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -40,17 +41,24 @@ std::optional<Key> parse_key(std::string_view b, size_t& used) {
     }
 }
 
-TerminalKeys::TerminalKeys(bool wanted) {
-    if (!wanted || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+TerminalKeys::TerminalKeys(bool stdin_free) {
+    if (stdin_free && isatty(STDIN_FILENO)) {
+        fd_ = STDIN_FILENO;
+    } else if (isatty(STDERR_FILENO)) {
+        fd_ = ::open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        own_fd_ = fd_ >= 0;
+    }
+    if (fd_ < 0 || tcgetattr(fd_, &saved_) != 0) return;
     termios raw = saved_;
     raw.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
     raw.c_cc[VMIN] = 0;
     raw.c_cc[VTIME] = 0;
-    active_ = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+    active_ = tcsetattr(fd_, TCSANOW, &raw) == 0;
 }
 
 TerminalKeys::~TerminalKeys() {
-    if (active_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+    if (active_) tcsetattr(fd_, TCSANOW, &saved_);
+    if (own_fd_) ::close(fd_);
 }
 
 std::optional<Key> TerminalKeys::wait(std::chrono::milliseconds timeout) {
@@ -58,10 +66,10 @@ std::optional<Key> TerminalKeys::wait(std::chrono::milliseconds timeout) {
         std::this_thread::sleep_for(timeout);
         return std::nullopt;
     }
-    pollfd fd{STDIN_FILENO, POLLIN, 0};
+    pollfd fd{fd_, POLLIN, 0};
     if (pending_.empty() && poll(&fd, 1, static_cast<int>(timeout.count())) > 0) {
         char buf[64];
-        const ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        const ssize_t n = read(fd_, buf, sizeof buf);
         if (n > 0) pending_.append(buf, static_cast<size_t>(n));
     }
     while (!pending_.empty()) {

@@ -19,8 +19,12 @@ std::optional<Key> parse_key(std::string_view bytes, size_t& used);
 
 class TerminalKeys {
 public:
-    // Active only when standard input is a terminal (and `wanted`).
-    explicit TerminalKeys(bool wanted);
+    // Reads standard input when it is a terminal and `stdin_free` (no live
+    // stream reads it); otherwise the controlling terminal, /dev/tty, as mpv
+    // and ffplay do (`producer | simvxplay --stream -` still takes keys),
+    // when standard error is a terminal too (an interactive run). Inactive
+    // when there is no terminal.
+    explicit TerminalKeys(bool stdin_free);
     ~TerminalKeys();
     TerminalKeys(const TerminalKeys&) = delete;
     TerminalKeys& operator=(const TerminalKeys&) = delete;
@@ -31,6 +35,8 @@ public:
 
 private:
     bool active_ = false;
+    int fd_ = -1;            // standard input, or /dev/tty opened here
+    bool own_fd_ = false;
     termios saved_{};
     std::string pending_;
 };
