@@ -344,7 +344,8 @@ void Engine::process_buses(RenderPlan& plan, size_t frames) noexcept {
         float* b = bus.buffer.data();
         if (!bus.bypass_effects)
             for (auto& e : bus.effects)
-                if (e.enabled) e.processor->process(b, frames, e.key ? plan.buses[*e.key].buffer.data() : nullptr);
+                if (e.enabled) e.processor->process(b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr);
+        if (!bus.key_buffer.empty()) std::copy_n(b, samples, bus.key_buffer.begin());  // before the fader
         // Unity gain multiplies by nothing, which keeps the identity render bit-exact.
         if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
             for (size_t i = 0; i < frames; ++i) {

@@ -60,10 +60,27 @@ void apply_solo(const std::vector<BusSetup>& buses, RenderPlan& plan) {
     };
     for (size_t i = 0; i < buses.size(); ++i)
         if (buses[i].solo) feed(i);
+    // A sidechain key keeps mixing for its detector whatever is soloed: the
+    // key bus and every bus feeding it (its children, buses sending to it)
+    // take their sounds, and the feeders pass them on; the key bus's own
+    // output stays as solo says, so it is not heard.
+    std::vector<bool> keyed(buses.size()), feeds_key(buses.size());
+    for (const RenderPlan::Bus& b : plan.buses)  // the effects have moved into the plan: keys are slots there
+        for (const auto& e : b.effects)
+            if (e.key) keyed[plan.buses[*e.key].index] = true;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < buses.size(); ++i) {
+            bool feeds = buses[i].parent && keyed[*buses[i].parent];
+            for (const auto& s : buses[i].sends) feeds = feeds || keyed[s.bus];
+            feeds_key[i] = feeds;
+            if (feeds && !keyed[i]) keyed[i] = grew = true;
+        }
+    }
     for (size_t i = 0; i < buses.size(); ++i) {
         RenderPlan::Bus& bus = plan.buses[plan.slot_of[i]];
-        bus.input_open = active[i];
-        bus.output_open = active[i] || downstream[i];
+        bus.input_open = active[i] || keyed[i];
+        bus.output_open = active[i] || downstream[i] || feeds_key[i];
     }
 }
 
@@ -91,7 +108,10 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
         else plan->output = plan->slot_of[i];
         for (auto send : s.sends) b.sends.push_back({plan->slot_of[send.bus], send.gain});
         for (auto& e : s.effects) {
-            if (e.key) e.key = plan->slot_of[*e.key];
+            if (e.key) {
+                e.key = plan->slot_of[*e.key];
+                plan->buses[*e.key].key_buffer.assign(static_cast<size_t>(spec.max_block) * 2, 0.0f);
+            }
             e.processor->prepare(spec);
             if (e.enabled && !s.bypass_effects && e.processor->tail_frames() > 0) {
                 plan->has_tail = true;

@@ -30,7 +30,7 @@ struct BusSetup {
     struct Effect {
         std::unique_ptr<Processor> processor;
         bool enabled = true;
-        std::optional<size_t> key;  // sidechain: the bus whose output drives the detector
+        std::optional<size_t> key;  // sidechain: the bus whose signal (after its effects, before its fader) drives the detector
     };
     std::vector<Effect> effects;
 };
@@ -48,6 +48,11 @@ public:
         std::vector<BusSetup::Send> sends;
         std::vector<BusSetup::Effect> effects;
         std::vector<float> buffer;  // stereo interleaved, max_block frames
+        // A sidechain key's signal: after the bus's effects, before its fader
+        // and mute (a pre-fader key, as consoles tap it), so muting or
+        // lowering the key bus, or soloing another, never takes the ducking
+        // away. Allocated only for buses that key an effect.
+        std::vector<float> key_buffer;
     };
 
     std::vector<Bus> buses;          // in render order; the output bus is last

@@ -140,6 +140,19 @@ start = 1.0
     EXPECT_NEAR(tone_level_db(p.samples, 200, 3 * 48000, w), -12.0, 0.5);
     // The voice itself is untouched.
     EXPECT_NEAR(tone_level_db(p.samples, 1000, 48000 + 24000, w), -6.0, 0.1);
+
+    // The key is tapped before the Voice bus's fader and mute: muting the
+    // voice, or soloing the music, leaves the ducking exactly as it was.
+    for (const auto& extra : std::vector<std::vector<std::string>>{{"--mute", "Voice"}, {"--solo", "Music"}}) {
+        const Pcm q = render("duck.toml", extra);
+        ASSERT_EQ(q.frames(), 4u * 48000);
+        EXPECT_NEAR(tone_level_db(q.samples, 200, 48000 + 24000, w), -25.5, 1.0) << extra[0];
+        EXPECT_LT(tone_level_db(q.samples, 1000, 48000 + 24000, w), -120) << extra[0];  // the voice is not heard
+        // Through the attack, the hold and the release alike.
+        for (const size_t at_frame : {48000 + 480, 48000 + 24000, 2 * 48000 + 4800, 3 * 48000})
+            EXPECT_NEAR(tone_level_db(q.samples, 200, at_frame, w), tone_level_db(p.samples, 200, at_frame, w), 0.01)
+                << extra[0] << " at " << at_frame;
+    }
 }
 
 }  // namespace

@@ -131,8 +131,32 @@ TEST(RenderPlan, SidechainKeyRendersBeforeTheBusItDrives) {
     auto plan = compile_plan(std::move(b), kSpec);
     EXPECT_LT(plan->slot_of[2], plan->slot_of[1]);
     Engine e(EngineConfig{.output = {kRate, 2}}, std::move(v), std::move(plan));
-    // Music outputs Voice's post-fader signal (0.4), plus Voice itself (0.4).
-    EXPECT_FLOAT_EQ(left_at(render_all(e), 100), 0.8f);
+    // Music outputs Voice's pre-fader signal (0.8), plus Voice itself (0.4).
+    EXPECT_FLOAT_EQ(left_at(render_all(e), 100), 1.2f);
+}
+
+// The key is tapped before the key bus's fader and whatever is muted or
+// soloed: muting the voice, or soloing the music, keeps the ducking (here
+// the probe passes the key through, so Music outputs it).
+TEST(RenderPlan, MuteAndSoloNeverTakeTheSidechainKeyAway) {
+    auto make = [](bool mute_voice, bool solo_music) {
+        std::vector<BusSetup> b;
+        b.push_back(bus("Master", std::nullopt));
+        b.push_back(bus("Music", 0));
+        b.push_back(bus("Voice", 0, 0.5f));
+        b.push_back(bus("Choir", 2));  // a child of the key bus: part of the key
+        b[1].effects.push_back({std::make_unique<Probe>(1.0f), true, 2});
+        b[2].mute = mute_voice;
+        b[1].solo = solo_music;
+        std::vector<VoiceSetup> v;
+        v.push_back(voice_on(2, 0.8f));
+        v.push_back(voice_on(3, 0.1f));
+        Engine e(EngineConfig{.output = {kRate, 2}}, std::move(v), compile_plan(std::move(b), kSpec));
+        return left_at(render_all(e), 100);
+    };
+    EXPECT_FLOAT_EQ(make(false, false), 0.9f + 0.45f);  // key 0.9 through Music, Voice heard at 0.5
+    EXPECT_FLOAT_EQ(make(true, false), 0.9f);           // Voice muted: not heard, still the key
+    EXPECT_FLOAT_EQ(make(false, true), 0.9f);           // Music soloed: Voice and Choir silent, still the key
 }
 
 TEST(RenderPlan, CyclesAreErrorsNamingTheBuses) {
