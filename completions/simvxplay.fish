@@ -30,7 +30,7 @@ complete -c simvxplay -l mute -x -a '(__simvxplay_buses)' -d 'Mute a bus (repeat
 complete -c simvxplay -l solo -x -a '(__simvxplay_buses)' -d 'Solo a bus (repeatable)'
 complete -c simvxplay -l loop -d 'Loop the file'
 complete -c simvxplay -l mix -d 'Layer the files instead of playing them in sequence'
-complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist or mix'
+complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist, mix or scene'
 complete -c simvxplay -l pitch -x -d 'Play at X times the speed and pitch (0.01..16)'
 complete -c simvxplay -l stream -r -F -d 'Play live PCM from - (stdin) or a FIFO/file'
 complete -c simvxplay -l stream-format -x -a 's16 s24 s32 f32 wav' -d 'Sample format of the stream'

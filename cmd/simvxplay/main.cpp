@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     auto* files = app.add_option_group("Audio-file inputs");
     files->add_flag("--loop", o.loop, "Loop the file (with several files, needs --mix)");
     files->add_flag("--mix", o.mix, "Layer the files instead of playing them one after another");
-    files->add_option("--start-at", o.start_at, "Begin SEC seconds into the playlist or mix")
+    files->add_option("--start-at", o.start_at, "Begin SEC seconds into the playlist, mix or scene")
         ->check(simvx::number_in({0, simvx::kMaxTimeSeconds, false, false, "a number of seconds"}))
         ->type_name("SEC");
     files->add_option("--pitch", o.pitch, "Play at X times the speed and pitch (varispeed, 0.01..16)")

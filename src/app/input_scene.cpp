@@ -61,10 +61,9 @@ Scene scene_from_files(const Options& o) {
 }
 
 void reject_file_options_for_scene(const Options& o) {
-    const char* opt = o.loop ? "--loop" : o.mix ? "--mix" : o.start_at ? "--start-at" : o.pitch ? "--pitch" : nullptr;
+    const char* opt = o.loop ? "--loop" : o.mix ? "--mix" : o.pitch ? "--pitch" : nullptr;
     if (opt)
-        throw UsageError(std::string(opt) +
-                         " applies to audio-file inputs; in a scene set it per sound (loop, start, from_position, pitch)");
+        throw UsageError(std::string(opt) + " applies to audio-file inputs; in a scene set it per sound (loop, pitch)");
 }
 
 // A bus named on the command line; a usage error with the closest name if none is.
@@ -127,6 +126,7 @@ Scene scene_from_options(const Options& o) {
     if (is_scene) {
         reject_file_options_for_scene(o);
         scene = load_scene_file(o.inputs.front());
+        if (o.start_at) scene.skip = *o.start_at;  // every sound, fade and path at the state it has then
     } else if (!o.inputs.empty()) {
         scene = scene_from_files(o);
     }

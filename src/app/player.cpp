@@ -82,14 +82,13 @@ private:
     // (as --start-at does) and swaps it in between two pulls: the old one fades
     // out first and the new one fades in, so a seek never clicks.
     void seek(double delta) {
-        // A scene's timeline is not a track to seek in, nor can live input be
-        // read twice or skipped: say so once instead of ignoring the key.
-        if (!scene_.path.empty() || !scene_.streams.empty()) {
+        // Live input cannot be read twice or skipped: say so once instead of
+        // ignoring the key. (--watch swaps scenes under the player: no seeking there either.)
+        if (!scene_.streams.empty() || o_.watch) {
             if (!told_no_seek_) {
                 status_.clear();
-                log::note(!scene_.path.empty() ? "arrows seek in plain files; a scene plays from its start (--start-at "
-                                                 "and seeking are for files)"
-                                               : "a live stream cannot be seeked: its input is read once");
+                log::note(!scene_.streams.empty() ? "a scene with a live stream cannot seek: its input is read once"
+                                                  : "--watch plays the scene as it is edited: no seeking");
                 told_no_seek_ = true;
             }
             return;

@@ -304,6 +304,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
             problems.push_back({s.where, sound + why});
             continue;
         }
+        if (!s.enabled) continue;  // checked like the others, not played
 
         VoiceSetup v;
         v.name = s.name;
@@ -313,6 +314,11 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
                                          : len - from;
         if (!s.loop) v.end_frame = v.start_frame + plays;
         else if (p.config.duration_frames) v.end_frame = std::max(v.start_frame, *p.config.duration_frames);
+        // stop = SEC ends it early, faded as a stop is: over the engine's stop
+        // fade (or its own fade_out, if longer), silent from `stop` on.
+        const uint64_t stop_at = s.stop ? frames(*s.stop) : 0;
+        const bool stopped_early = s.stop && (!v.end_frame || stop_at < *v.end_frame);
+        if (stopped_early) v.end_frame = stop_at;
         if (v.end_frame) previous_end = *v.end_frame;
         if (v.end_frame) latest_end = std::max(latest_end, *v.end_frame);
         else endless = true;
@@ -321,6 +327,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         v.spatial = spatializer(scene, s);
         v.fade_in_frames = frames(s.fade_in);
         v.fade_out_frames = frames(s.fade_out);
+        if (stopped_early) v.fade_out_frames = std::max(v.fade_out_frames, frames(p.config.stop_fade_seconds));
         v.bus = bus_index(scene, s.bus);
         for (const auto& send : s.sends) v.sends.push_back({bus_index(scene, send.bus), db_to_gain(send.volume_db)});
 

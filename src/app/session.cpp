@@ -36,9 +36,10 @@ namespace {
 void check_renderable(const Scene& scene) {
     if (scene.engine.duration) return;
     for (const auto& s : scene.sounds)
-        if (s.loop)
+        if (s.loop && !s.stop && s.enabled)
             throw UsageError((s.where.line ? s.where.str() + ": " : std::string()) + "sound '" + s.name +
-                             "' loops forever, so the render would never end: give --duration SEC or engine.duration");
+                             "' loops forever, so the render would never end: give it a stop time, or --duration "
+                             "SEC or engine.duration");
 }
 
 std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engine& engine, uint64_t start_frame) {
@@ -136,7 +137,7 @@ int run_session(const Options& o) {
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
     // Playing plain files, what is decoded is kept for seeking.
     DecodedSounds decoded;
-    const bool seekable = o.output != OutputKind::render && scene.path.empty();
+    const bool seekable = o.output != OutputKind::render && scene.streams.empty();
     PreparedScene prepared = prepare_scene(
         scene, o.output == OutputKind::render ? StreamDecoding::render_thread : StreamDecoding::own_threads,
         seekable ? &decoded : nullptr);
@@ -150,7 +151,7 @@ int run_session(const Options& o) {
     const uint64_t start_frame = prepared.config.start_frame;
     if (start_frame > 0 && scene.streams.empty() && prepared.full_length && start_frame >= *prepared.full_length)
         throw UsageError("--start-at " + format_time(scene.skip) + " is at or past the end: " +
-                         (scene.sounds.size() > 1 ? "the files last " : "the file lasts ") +
+                         (!scene.path.empty() ? "the scene lasts " : scene.sounds.size() > 1 ? "the files last " : "the file lasts ") +
                          format_time(static_cast<double>(*prepared.full_length) / scene.engine.sample_rate));
     // An offline render waits for streamed sources this many frames at a time
     // (no more than a stream's ring holds, so waiting always succeeds).

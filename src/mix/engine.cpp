@@ -251,7 +251,11 @@ size_t Engine::render(std::span<float> out) noexcept {
             done = want;
             break;
         }
-        size_t n = std::min<size_t>(want - done, config_.max_block);
+        // Blocks end on multiples of max_block in scene time, whatever the
+        // sink asks for: what is evaluated per block (3D gains and doppler)
+        // then falls on the same frames in a render from --start-at, in a
+        // seek and in playback at any period size.
+        size_t n = std::min<size_t>(want - done, config_.max_block - pos % config_.max_block);
         // A pause fade ends on a block boundary, so that scene time stops exactly where the sound did.
         if (pause_target_ && pause_fade_.ramping()) n = std::min<size_t>(n, pause_fade_.remaining());
         if (end_) n = static_cast<size_t>(std::min<uint64_t>(n, *end_ - pos));

@@ -867,6 +867,8 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"fade_in", on_desc(number_field(&SoundDesc::fade_in, seconds()))},
         {"fade_out", on_desc(number_field(&SoundDesc::fade_out, seconds()))},
         {"pan", on_desc(number_field(&SoundDesc::pan, kPan))},
+        {"stop", on_desc(number_field(&SoundDesc::stop, seconds()))},
+        {"enabled", on_desc(bool_field(&SoundDesc::enabled))},
         {"stream", read_stream_mode},
         {"sends", [](Checker& c, const Item& it, SoundEntry& s) { read_sends(c, it, s.desc.sends); }},
         {"spatial",
@@ -915,6 +917,9 @@ void read_sound(Checker& c, const toml::table& table, Draft& d) {
         c.error(pan->source(), "'pan' in [[sound]] is for 2D sounds; a sound with [sound.spatial] is panned by its "
                                "position");
     const auto& desc = s.desc;
+    if (const toml::node* stop = seen.find("stop"); stop && desc.stop && *desc.stop <= desc.start)
+        c.error(stop->source(), "'stop' in [[sound]] must be after its start (" + format_number(desc.start) +
+                                    " s), found " + literal(*stop));
     if (const toml::node* end = seen.find("loop_end"); end && desc.loop_end != 0 && desc.loop_end <= desc.loop_start)
         c.error(end->source(), "'loop_end' in [[sound]] must be greater than loop_start (" +
                                    format_number(desc.loop_start) + " s), or 0 for the end of the file, found " +

@@ -111,6 +111,10 @@ struct SoundDesc {
     double fade_in = 0.0;
     double fade_out = 0.0;
     double pan = 0.0;
+    // Scene time at which the sound stops before its end (a loop, a long
+    // file): it fades out over the engine's stop fade, ending there.
+    std::optional<double> stop;
+    bool enabled = true;         // false: checked, not played
     StreamMode stream = StreamMode::automatic;
     std::vector<SendDesc> sends;
     std::optional<SpatialDesc> spatial;

@@ -91,6 +91,60 @@ fade_out = 0.2
     EXPECT_EQ(p.samples[35999], 0.0f);
 }
 
+// stop = SEC ends a sound early (a loop here) with the stop fade, silent
+// from then on; enabled = false keeps a sound in the scene, checked but
+// unheard.
+TEST_F(SceneCli, StopEndsASoundWithAFadeAndDisabledSoundsAreSilent) {
+    const Pcm p = render("version = 1\n[engine]\nduration = 1.5\n"
+                         "[[sound]]\nfile = \"dc.wav\"\nloop = true\nstop = 1.0\n"
+                         "[[sound]]\nfile = \"sine.wav\"\nenabled = false\n");
+    ASSERT_EQ(p.frames(), 72000u);
+    const auto left = p.channel(0);
+    EXPECT_FLOAT_EQ(left[47000 - 720 - 10], 0.5f);  // before the 15 ms stop fade
+    EXPECT_GT(left[48000 - 360], 0.2f);              // fading
+    EXPECT_LT(left[48000 - 360], 0.3f);
+    EXPECT_LT(left[47999], 0.001f);                  // the fade's last frame
+    for (size_t i = 48000; i < 72000; ++i) ASSERT_EQ(left[i], 0.0f) << i;  // stopped; the disabled sine never plays
+    EXPECT_LT(max_step(std::span<const float>(left).subspan(47000, 1000)), 0.5 / 700);  // a ramp, not a cut
+
+    // Without a duration the stop ends the scene, and renders are allowed.
+    const Pcm q = render("version = 1\n[[sound]]\nfile = \"dc.wav\"\nloop = true\nstop = 2.5\n");
+    EXPECT_EQ(q.frames(), 120000u);
+
+    write_file(at("scene.toml"), "version = 1\n[[sound]]\nfile = \"dc.wav\"\nstart = 2\nstop = 1\n");
+    const RunResult r = simvx({at("scene.toml"), "--check"});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("scene.toml:5:8: 'stop' in [[sound]] must be after its start (2 s), found 1"), std::string::npos)
+        << r.err;
+}
+
+// --start-at in a scene: every sound at the state it would have reached
+// (under way, looping, fading, streamed from disk), so the render from t is
+// the tail of the full render, bit for bit; a moving 3D sound within -60 dB
+// (its gains glide per block, and the blocks fall elsewhere).
+TEST_F(SceneCli, StartAtInASceneIsTheTailOfTheFullRender) {
+    const std::string scene = "version = 1\n"
+                              "[[sound]]\nfile = \"sine.wav\"\nloop = true\nloop_start = 0.25\nstop = 2.2\nfade_in = 0.8\n"
+                              "[[sound]]\nfile = \"sine.wav\"\nstart = 0.9\nfade_out = 0.5\nstream = true\npan = 0.3\n"
+                              "[[sound]]\nfile = \"dc.wav\"\nstart = 1.5\nvolume_db = -12\n";
+    const Pcm full = render(scene);
+    for (const double t : {0.5, 1.0, 1.7}) {
+        const Pcm part = render(scene, {"--start-at", std::to_string(t)});
+        const size_t skip = static_cast<size_t>(std::llround(t * 48000));
+        ASSERT_EQ(part.frames() + skip, full.frames()) << t;
+        EXPECT_TRUE(std::equal(part.samples.begin(), part.samples.end(), full.samples.begin() + 2 * skip)) << t;
+    }
+    const std::string moving = "version = 1\n[[sound]]\nfile = \"sine.wav\"\nloop = true\nstop = 2.0\n"
+                               "[sound.spatial]\npath = [[0, -10, 0, -2], [2, 10, 0, -2]]\ndoppler = 0\n";
+    const Pcm full3d = render(moving);
+    const Pcm part3d = render(moving, {"--start-at", "0.75"});
+    const size_t skip = 36000;
+    ASSERT_EQ(part3d.frames() + skip, full3d.frames());
+    std::vector<float> residual(part3d.samples.size());
+    for (size_t i = 0; i < residual.size(); ++i) residual[i] = part3d.samples[i] - full3d.samples[i + 2 * skip];
+    EXPECT_LT(peak_db(residual), -60);  // only the first, partial block can differ
+}
+
 TEST_F(SceneCli, ASceneIsRecognisedByContentNotName) {
     write_file(at("mix.txt"), "version = 1\n[[sound]]\nfile = \"dc.wav\"\n");
     RunResult r = simvx({at("mix.txt"), "--render", at("o.wav")});

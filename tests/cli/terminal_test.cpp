@@ -1,6 +1,6 @@
 // The player's keys on a real terminal (script(1) gives the binary a pty):
-// read from /dev/tty when a live stream has standard input, and an arrow in a
-// scene says why it does not seek instead of doing nothing.
+// read from /dev/tty when a live stream has standard input; arrows seek
+// scenes, and say why they cannot when a live stream plays.
 #include <gtest/gtest.h>
 
 #include "cli_support.hpp"
@@ -35,14 +35,31 @@ TEST_F(TerminalCli, QuitKeyReachesAStreamPlayerThroughTheTerminal) {
     EXPECT_GE(whole.seconds, 0.9);
 }
 
-TEST_F(TerminalCli, ArrowsInASceneSayScenesDoNotSeek) {
+// The right arrow seeks a scene 5 s on (each sound at the state it would
+// have reached, as --start-at), then q quits: the run ends past 5 s of scene
+// time within a fraction of that in wall time.
+TEST_F(TerminalCli, ArrowsSeekAScene) {
     sh("sox -n -r 48000 -c 1 -b 16 " + at("tone.wav") + " synth 0.5 sine 440");
-    write_file(at("scene.toml"), "version = 1\n[[sound]]\nfile = \"tone.wav\"\n");
-    const RunResult r = on_terminal(bin() + " " + at("scene.toml") + " --null", "\033[C\033[C");
+    write_file(at("scene.toml"), "version = 1\n[[sound]]\nfile = \"tone.wav\"\nloop = true\nstop = 20\n");
+    const RunResult r = on_terminal(bin() + " " + at("scene.toml") + " --null --json", "\033[Cq");
     EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out;
-    const size_t first = r.out.find("arrows seek in plain files");
+    const size_t end = r.out.find("\"type\":\"end\",\"position\":");
+    ASSERT_NE(end, std::string::npos) << r.out;
+    const std::string key = "\"position\":";
+    const double position = std::stod(r.out.substr(r.out.find(key, end) + key.size()));
+    EXPECT_GE(position, 5.0) << r.out;
+    EXPECT_LT(position, 8.0) << r.out;
+    EXPECT_LT(r.seconds, 10.0);
+}
+
+// A scene with a live stream cannot seek: the arrow says so, once.
+TEST_F(TerminalCli, ArrowsOnALiveStreamSayItCannotSeek) {
+    sh("sox -n -r 48000 -c 2 -b 16 -t raw " + at("pcm.raw") + " synth 1 sine 440");
+    const RunResult r = on_terminal(bin() + " --stream " + at("pcm.raw") + " --null", "\033[C\033[C");
+    EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out;
+    const size_t first = r.out.find("cannot seek: its input is read once");
     EXPECT_NE(first, std::string::npos) << r.out;
-    EXPECT_EQ(r.out.find("arrows seek in plain files", first + 1), std::string::npos);  // said once
+    EXPECT_EQ(r.out.find("cannot seek", first + 1), std::string::npos);  // said once
 }
 
 }  // namespace
