@@ -1,0 +1,164 @@
+// Faults a render must survive: a full disk, signals of every kind, and
+// inputs at scale. What is on disk afterwards is either the untouched old
+// target or a complete, valid WAV (checked by parsing it); memory stays
+// bounded (peak RSS measured with /usr/bin/time and reported).
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "cli_support.hpp"
+
+namespace simvx::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// AddressSanitizer's shadow memory and quarantine come on top of what the
+// program holds: the memory bounds are checked in the plain build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMeasuresMemory = false;
+#else
+constexpr bool kMeasuresMemory = true;
+#endif
+
+class Faults : public ::testing::Test {
+protected:
+    TempDir dir;
+    std::string at(const std::string& n) const { return dir / n; }
+    void SetUp() override { sh("sox -n -r 8000 -c 1 -b 16 " + at("tone.wav") + " synth 1 sine 300 vol 0.5"); }
+
+    // Runs simvxplay under /usr/bin/time; the peak RSS in MB.
+    double peak_rss_mb(const std::vector<std::string>& args, RunResult* result = nullptr) {
+        std::vector<std::string> argv = {"/usr/bin/time", "-f", "maxrss_kb=%M", bin()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        RunResult r = run(argv, {}, 300);
+        if (result) *result = r;
+        const auto k = r.err.rfind("maxrss_kb=");
+        EXPECT_NE(k, std::string::npos) << r.err;
+        return k == std::string::npos ? 0 : std::stod(r.err.substr(k + 10)) / 1024;
+    }
+};
+
+// The frames a WAV file's header announces, and whether that matches the
+// bytes that follow (a complete file, not one cut short or claiming more).
+struct ParsedWav {
+    bool valid = false;
+    uint64_t data_bytes = 0;
+};
+ParsedWav parse_wav(const std::string& bytes) {
+    ParsedWav w;
+    if (bytes.size() < 12 || bytes.compare(0, 4, "RIFF") != 0 || bytes.compare(8, 4, "WAVE") != 0) return w;
+    size_t at = 12;
+    while (at + 8 <= bytes.size()) {
+        uint32_t size = 0;
+        std::memcpy(&size, bytes.data() + at + 4, 4);
+        if (bytes.compare(at, 4, "data") == 0) {
+            w.data_bytes = size;
+            w.valid = at + 8 + size <= bytes.size() && bytes.size() - (at + 8 + size) <= 1;  // a pad byte at most
+            return w;
+        }
+        at += 8 + size + (size & 1);
+    }
+    return w;
+}
+
+TEST_F(Faults, AFullDiskIsAClearErrorAndLeavesNothingBehind) {
+    const std::string mnt = at("small-disk");
+    fs::create_directory(mnt);
+    if (geteuid() != 0 || ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") != 0)
+        GTEST_SKIP() << "cannot mount a 1 MB tmpfs here (" << std::strerror(errno) << "): the full-disk case needs root";
+    struct Unmount {
+        std::string path;
+        ~Unmount() { ::umount(path.c_str()); }
+    } unmount{mnt};
+    // A minute of 8 kHz mono s16 is 960 kB: more than fits beside the header
+    // once the disk also holds the old target.
+    write_file(mnt + "/o.wav", "EXISTING");
+    for (const char* format : {"s16", "f32"}) {
+        RunResult r = simvx({at("tone.wav"), "--loop", "--duration", "120", "--render-format", format, "--render",
+                             mnt + "/o.wav"});
+        EXPECT_EQ(r.status, 5) << r.err;
+        EXPECT_NE(r.err.find(mnt + "/o.wav: write failed: No space left on device"), std::string::npos) << r.err;
+        EXPECT_EQ(read_file(mnt + "/o.wav"), "EXISTING");  // the old target, untouched
+        size_t entries = 0;
+        for ([[maybe_unused]] const auto& e : fs::directory_iterator(mnt)) ++entries;
+        EXPECT_EQ(entries, 1u) << "a partial file was left behind";
+    }
+}
+
+// SIGINT and SIGTERM finalize a valid WAV of what was rendered; SIGKILL
+// leaves the old target as it was.
+TEST_F(Faults, SignalsDuringARenderLeaveAValidWavOrTheOldTarget) {
+    for (const int sig : {SIGINT, SIGTERM, SIGKILL}) {
+        write_file(at("out.wav"), "OLD");
+        Child render({bin(), at("tone.wav"), "--loop", "--duration", "36000", "--render", at("out.wav")});
+        // Under way: its partial file has grown.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        auto partial_bytes = [&] {
+            for (const auto& e : fs::directory_iterator(dir.path()))
+                if (e.path().filename().string().rfind(".out.wav.partial-", 0) == 0) return fs::file_size(e.path());
+            return std::uintmax_t{0};
+        };
+        while (partial_bytes() < 64 * 1024 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const int status = render.stop(sig, 20);
+        const std::string bytes = read_file(at("out.wav"));
+        if (sig == SIGKILL) {
+            EXPECT_EQ(status, 128 + SIGKILL);
+            EXPECT_EQ(bytes, "OLD");
+            continue;
+        }
+        EXPECT_EQ(status, 128 + sig);
+        const ParsedWav w = parse_wav(bytes);
+        EXPECT_TRUE(w.valid) << "signal " << sig;
+        EXPECT_GT(w.data_bytes, 64u * 1024) << "signal " << sig;
+        EXPECT_EQ(soxi("-s", at("out.wav")), static_cast<long>(w.data_bytes / 2));
+    }
+}
+
+// At scale: 1,000 sounds, a chain of 200 buses, six hours of a looped
+// sound. Each renders what it should in bounded memory.
+TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
+    std::string many = "version = 1\n[engine]\nsample_rate = 8000\nchannels = 1\n";
+    for (int i = 0; i < 1000; ++i)
+        many += "[[sound]]\nname = \"s" + std::to_string(i) + "\"\nfile = \"tone.wav\"\nstart = " +
+                std::to_string(i * 0.01) + "\nvolume_db = -60\n";
+    write_file(at("many.toml"), many);
+    RunResult r;
+    const double many_mb = peak_rss_mb({at("many.toml"), "--render", at("many.wav")}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(soxi("-s", at("many.wav")), 8000 * 10 + 8000 - 80);  // the last starts at 9.99 s and lasts 1 s
+    std::cout << "1,000 sounds: peak RSS " << many_mb << " MB\n";
+    if (kMeasuresMemory) EXPECT_LT(many_mb, 200);
+
+    std::string chain = "version = 1\n[engine]\nsample_rate = 8000\nchannels = 1\n";
+    for (int i = 0; i < 200; ++i)
+        chain += "[[bus]]\nname = \"b" + std::to_string(i) + "\"\nsend_to = \"" +
+                 (i == 0 ? std::string("Master") : "b" + std::to_string(i - 1)) + "\"\nvolume_db = -0.05\n";
+    chain += "[[sound]]\nfile = \"tone.wav\"\nbus = \"b199\"\n";
+    write_file(at("chain.toml"), chain);
+    const double chain_mb = peak_rss_mb({at("chain.toml"), "--render", at("chain.wav"), "--render-format", "f32"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Pcm out = sox_read(at("chain.wav"));
+    // 200 buses at -0.05 dB each: -10 dB in all, on a -6 dB tone.
+    EXPECT_NEAR(rms_db(std::span<const float>(out.samples).subspan(800, 6400)), 20 * std::log10(0.5 / std::sqrt(2.0)) - 10,
+                0.05);
+    std::cout << "200-bus chain: peak RSS " << chain_mb << " MB\n";
+    if (kMeasuresMemory) EXPECT_LT(chain_mb, 100);
+
+    const double long_mb = peak_rss_mb({at("tone.wav"), "--loop", "--duration", "21600", "--render", "/dev/null"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::cout << "six hours looped: peak RSS " << long_mb << " MB\n";
+    if (kMeasuresMemory) EXPECT_LT(long_mb, 60);
+}
+
+}  // namespace
+}  // namespace simvx::test
