@@ -137,7 +137,9 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(soxi("-s", at("many.wav")), 8000 * 10 + 8000 - 80);  // the last starts at 9.99 s and lasts 1 s
     std::cout << "1,000 sounds: peak RSS " << many_mb << " MB\n";
-    if (kMeasuresMemory) EXPECT_LT(many_mb, 200);
+    if (kMeasuresMemory) {
+        EXPECT_LT(many_mb, 200);
+    }
 
     std::string chain = "version = 1\n[engine]\nsample_rate = 8000\nchannels = 1\n";
     for (int i = 0; i < 200; ++i)
@@ -152,12 +154,16 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
     EXPECT_NEAR(rms_db(std::span<const float>(out.samples).subspan(800, 6400)), 20 * std::log10(0.5 / std::sqrt(2.0)) - 10,
                 0.05);
     std::cout << "200-bus chain: peak RSS " << chain_mb << " MB\n";
-    if (kMeasuresMemory) EXPECT_LT(chain_mb, 100);
+    if (kMeasuresMemory) {
+        EXPECT_LT(chain_mb, 100);
+    }
 
     const double long_mb = peak_rss_mb({at("tone.wav"), "--loop", "--duration", "21600", "--render", "/dev/null"}, &r);
     ASSERT_EQ(r.status, 0) << r.err;
     std::cout << "six hours looped: peak RSS " << long_mb << " MB\n";
-    if (kMeasuresMemory) EXPECT_LT(long_mb, 60);
+    if (kMeasuresMemory) {
+        EXPECT_LT(long_mb, 60);
+    }
 }
 
 }  // namespace
