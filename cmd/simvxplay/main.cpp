@@ -18,7 +18,7 @@
 #include "core/log.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
-#include "number_option.hpp"
+#include "option_checks.hpp"
 #include "scene/suggest.hpp"
 
 namespace {
@@ -65,11 +65,11 @@ int main(int argc, char** argv) {
     auto* null = out_group->add_flag("--null", null_out, "Mix in real time through the engine, discard the samples");
     render->excludes(null);
     out_group->add_option("--render-format", o.render_format, "Sample format of the rendered WAV (default s16)")
-        ->check(CLI::IsMember({"s16", "s24", "f32"}))
+        ->check(simvx::one_of({"s16", "s24", "f32"}))
         ->type_name("s16|s24|f32")
         ->needs(render);
     out_group->add_option("--dither", o.dither, "Dither when quantizing a render to s16/s24 (default none: bit-exact)")
-        ->check(CLI::IsMember({"none", "tpdf"}))
+        ->check(simvx::one_of({"none", "tpdf"}))
         ->type_name("none|tpdf")
         ->needs(render);
     out_group->add_option("--device", o.device, "PulseAudio sink to play on (default: the server's default)")
@@ -82,10 +82,10 @@ int main(int argc, char** argv) {
         ->type_name("MS");
 
     auto* fmt = app.add_option_group("Format and timing");
-    fmt->add_option("--sample-rate", o.sample_rate, "Engine and output sample rate (8000..192000)")
+    fmt->add_option("--sample-rate", o.sample_rate, "Engine and output sample rate, 8000..192000 (default: the scene's; for files, their highest rate)")
         ->check(simvx::number_in({8000, 192000, false, true, "a sample rate in Hz"}))
         ->type_name("HZ");
-    fmt->add_option("--channels", o.channels, "Output channels, 1 or 2")->check(simvx::number_in({1, 2, false, true, "a channel count"}))->type_name("N");
+    fmt->add_option("--channels", o.channels, "Output channels, 1 or 2 (default: the scene's, 2; for files, 1 when every file is mono)")->check(simvx::number_in({1, 2, false, true, "a channel count"}))->type_name("N");
     fmt->add_option("--duration", o.duration, "Stop after SEC seconds of scene time")
         ->check(simvx::number_in({0, simvx::kMaxTimeSeconds, true, false, "a number of seconds"}))
         ->type_name("SEC");
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
         ->type_name("SRC");
     live->add_option("--stream-format", o.stream_format,
                      "Sample format, little-endian (default: s16, or wav when the stream starts with a WAV header)")
-        ->check(CLI::IsMember({"s16", "s24", "s32", "f32", "wav"}))
+        ->check(simvx::one_of({"s16", "s24", "s32", "f32", "wav"}))
         ->type_name("s16|s24|s32|f32|wav");
     live->add_option("--stream-rate", o.stream_rate, "Sample rate of the stream (default 48000; resampled)")
         ->check(simvx::number_in({8000, 192000, false, true, "a sample rate in Hz"}))
@@ -166,8 +166,8 @@ int main(int argc, char** argv) {
     app.add_option("--list", list_what,
                    "List what this simvxplay reads and does, one item a line (with --json: one JSON object): "
                    "formats, effects (parameters, ranges, defaults), keys (of the scene format), buses (of a scene)")
-        ->check(CLI::IsMember({"formats", "effects", "keys", "buses"}))
-        ->type_name("WHAT");
+        ->check(simvx::one_of({"formats", "effects", "keys", "buses"}))
+        ->type_name("formats|effects|keys|buses");
 
     try {
         app.parse(argc, argv);

@@ -162,6 +162,18 @@ TEST_F(OptionsCli, HelpNamesTheProgramNotItsPath) {
     EXPECT_EQ(r.status, 0);
     EXPECT_EQ(r.out.find(bin()), std::string::npos);
     EXPECT_NE(r.out.find("Usage: simvxplay"), std::string::npos) << r.out.substr(0, 300);
+    EXPECT_EQ(r.out.find(":{"), std::string::npos) << "CLI11's choice lists clutter --help";
+}
+
+TEST_F(OptionsCli, ANameOutsideItsListSuggestsTheClosest) {
+    RunResult r = render_with({"--render-format", "s61"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("simvxplay: error: --render-format: must be one of s16, s24, f32, got 's61'; did you mean s16?"),
+              std::string::npos)
+        << r.err;
+    r = simvx({"--list", "efects"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("did you mean effects?"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
-// Checks for the numeric options, in the user's terms: every value must be
-// a finite number in its range ("nan" once made --duration render forever
-// and --volume-db write full-scale DC), and a bad one is reported as
+// Checks for the options' values, in the user's terms. Every number must be
+// finite and in its range ("nan" once made --duration render forever and
+// --volume-db write full-scale DC), and a bad one is reported as
 // "--duration: must be a number of seconds greater than 0 and at most 86400,
-// got -1" instead of CLI11's raw range (which printed DBL_MAX in full).
+// got '-1'" instead of CLI11's raw range (which printed DBL_MAX in full); a
+// name must be one of a list, with the closest one suggested. Neither adds
+// CLI11's ":{...}" to --help: the type name there already lists the choices.
 #pragma once
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 namespace simvx {
 
@@ -25,5 +28,8 @@ std::string check_number(const std::string& text, const NumberRule& rule);
 
 // The rule as a CLI11 validator (its message becomes "--option: must be ...").
 CLI::Validator number_in(NumberRule rule);
+
+// One of `names`: "must be one of s16, s24, f32, got 's61'; did you mean s16?"
+CLI::Validator one_of(std::vector<std::string> names);
 
 }  // namespace simvx

@@ -1,8 +1,11 @@
-#include "number_option.hpp"
+#include "option_checks.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+
+#include "scene/suggest.hpp"
 
 namespace simvx {
 namespace {
@@ -40,6 +43,19 @@ std::string check_number(const std::string& text, const NumberRule& rule) {
 
 CLI::Validator number_in(NumberRule rule) {
     return CLI::Validator([rule](std::string& text) { return check_number(text, rule); }, "", "");
+}
+
+CLI::Validator one_of(std::vector<std::string> names) {
+    return CLI::Validator(
+        [names](std::string& text) -> std::string {
+            if (std::find(names.begin(), names.end(), text) != names.end()) return {};
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            std::string message = "must be one of " + list + ", got '" + text + "'";
+            if (auto near = closest(text, std::span<const std::string>(names))) message += "; did you mean " + *near + "?";
+            return message;
+        },
+        "", "");
 }
 
 }  // namespace simvx
