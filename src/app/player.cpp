@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 #include "app/bus_meters.hpp"
@@ -23,6 +24,16 @@ constexpr auto kTick = std::chrono::milliseconds(50);  // key polling and status
 constexpr double kSeekStepSeconds = 5.0;
 constexpr double kVolumeStepDb = 3.0;
 constexpr double kPreFillSeconds = 0.5;
+// After Ctrl-C or SIGTERM the fade (15 ms) reaches the output at its next
+// request and plays out within the output's latency; the exit waits that
+// long and a margin, never for the server to finish a block (a null sink's
+// can last 2 s; a stopped server never asks for more), and never more than
+// the cap: Ctrl-C ends a run within a second whatever the server does.
+constexpr double kSignalDrainMargin = 0.06;
+constexpr double kSignalDrainCap = 0.8;
+// At the natural end, how long the output may take to play what it holds
+// before the run gives up on a server that stopped answering.
+constexpr auto kEndDrain = std::chrono::seconds(5);
 
 class Player {
 public:
@@ -44,9 +55,26 @@ public:
             return n;
         });
         int sig = 0;
+        // Every wait for the output has an end: a signal, or the engine's
+        // end, starts a deadline after which the sink stops waiting.
+        std::optional<std::chrono::steady_clock::time_point> give_up;
+        bool warned = false;
         while (!sink_.done()) {
-            if (const auto key = keys_.wait(kTick)) handle(*key);
-            if (!sig && (sig = signals::received())) stop();  // fades out, then the sink drains
+            const auto key = keys_.wait(sig || give_up ? std::chrono::milliseconds(10) : kTick);
+            if (key) handle(*key);
+            const auto now = std::chrono::steady_clock::now();
+            if (!sig && (sig = signals::received())) {
+                stop();  // fades out; the sink plays the fade
+                const double wait = std::min(sink_.latency_seconds() + kSignalDrainMargin, kSignalDrainCap);
+                give_up = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(wait));
+            }
+            if (!give_up && current_.load(std::memory_order_acquire)->finished()) give_up = now + kEndDrain;
+            if (give_up && now >= *give_up) {
+                if (!sig && !warned) log::warn("the audio server did not play the end within 5 s; giving up on it");
+                warned = true;
+                sink_.cut_short();
+            }
             draw();
             if (hooks_.tick) hooks_.tick(*engine_);
         }

@@ -176,6 +176,7 @@ void PulseSink::open(const AudioSpec& spec) {
     const pa_buffer_attr* got = pa_stream_get_buffer_attr(stream_);
     const pa_sample_spec* ss = pa_stream_get_sample_spec(stream_);
     const double latency_ms = got && ss ? static_cast<double>(pa_bytes_to_usec(got->tlength, ss)) / 1000.0 : 0.0;
+    latency_s_ = latency_ms / 1000.0;
     const char* name = pa_stream_get_device_name(stream_);
     description_ = std::string("PulseAudio sink ") + (name ? name : "?") + ", " +
                    std::to_string(static_cast<int>(latency_ms + 0.5)) + " ms target latency (asked " +
@@ -210,6 +211,17 @@ void PulseSink::finish() {
 }
 
 void PulseSink::abort() noexcept { teardown(); }
+
+// No drain to wait for: the main loop stops pulling, and finish() tears the
+// stream down without asking the server anything (a stopped server never
+// answers; a slow one would hold the exit for a block of up to 2 s).
+void PulseSink::cut_short() noexcept {
+    if (!connection_) return;
+    PulseLock lock(*connection_);
+    ended_ = true;
+    done_.set();
+    connection_->signal();
+}
 
 void PulseSink::teardown() noexcept {
     if (!connection_) return;

@@ -39,6 +39,8 @@ public:
     void start(PullFn pull) override;
     void finish() override;
     void abort() noexcept override;
+    void cut_short() noexcept override;
+    double latency_seconds() const override { return latency_s_; }
     uint64_t frames_written() const override { return written_.load(std::memory_order_relaxed); }
     std::string describe() const override { return description_; }
     uint64_t underruns() const override { return underruns_.load(std::memory_order_relaxed); }
@@ -71,6 +73,7 @@ private:
     std::chrono::steady_clock::time_point give_up_{};
     std::string error_;
     std::string description_;
+    double latency_s_ = 0;  // the target latency the server granted
     std::atomic<uint64_t> written_{0};
     std::atomic<uint64_t> underruns_{0};
     std::atomic<uint64_t> reconnects_{0};

@@ -31,6 +31,14 @@ public:
     virtual void finish() = 0;
     // Stops at once and discards what is unfinished (a failed run).
     virtual void abort() noexcept = 0;
+    // Stops waiting for the output to play what it was given, so that
+    // finish() returns at once: after Ctrl-C once the fade has been handed
+    // over, or when a server stops answering at the end. Sinks that pull at
+    // their own pace (a file, the null clock) end by themselves: nothing to do.
+    virtual void cut_short() noexcept {}
+    // How far ahead of the listener the output holds audio (the server's
+    // buffer): what must play out before a fade just handed over is heard.
+    virtual double latency_seconds() const { return 0; }
     // Frames delivered so far.
     virtual uint64_t frames_written() const = 0;
     virtual std::string describe() const = 0;  // for -v

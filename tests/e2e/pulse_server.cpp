@@ -59,6 +59,14 @@ void PulseServer::kill_daemon() {
     if (daemon_) daemon_->stop(SIGKILL);
 }
 
+void PulseServer::pause_daemon() {
+    if (daemon_) ::kill(daemon_->pid(), SIGSTOP);
+}
+
+void PulseServer::resume_daemon() {
+    if (daemon_) ::kill(daemon_->pid(), SIGCONT);
+}
+
 std::string PulseServer::log() const { return read_file(dir_ / "pulseaudio.log"); }
 
 void PulseServer::start_recorder(const std::string& path) {

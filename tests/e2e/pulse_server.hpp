@@ -31,6 +31,9 @@ public:
     Pcm record_while(F&& play);
 
     void kill_daemon();
+    // SIGSTOP / SIGCONT the daemon: a server that stops answering, then comes back.
+    void pause_daemon();
+    void resume_daemon();
     // Starts the daemon again (same socket, same sink) after kill_daemon().
     void start_daemon();
     // The daemon's log so far.

@@ -47,6 +47,7 @@ public:
     // Sends `sig`, waits up to `timeout_s`, then SIGKILL; returns the status as run() does.
     int stop(int sig = 15, double timeout_s = 5);
     bool running();
+    int pid() const { return pid_; }
 
 private:
     int pid_ = -1;
