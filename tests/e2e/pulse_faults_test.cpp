@@ -18,14 +18,6 @@ namespace {
 
 class PulseFaults : public PulseTest {
 protected:
-    std::string tone(const std::string& name, double seconds) {
-        const std::string path = dir / name;
-        sh("sox -n -r 48000 -c 2 -b 16 " + path + " synth " + std::to_string(seconds) + " sine 500 vol 0.5 fade h 0.01");
-        return path;
-    }
-    static double seconds_since(std::chrono::steady_clock::time_point t) {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    }
     // Sends `sig` and waits for the exit; the status and the seconds it took.
     static std::pair<int, double> signal_and_wait(Child& player, int sig) {
         const auto t = std::chrono::steady_clock::now();

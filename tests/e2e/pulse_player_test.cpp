@@ -14,18 +14,7 @@
 namespace simvx::test {
 namespace {
 
-class PulsePlayer : public PulseTest {
-protected:
-    // A sine at amplitude 0.5 with a short fade-in, so the only possible step is at the end.
-    std::string tone(const std::string& name, double seconds) {
-        const std::string path = dir / name;
-        sh("sox -n -r 48000 -c 2 -b 16 " + path + " synth " + std::to_string(seconds) + " sine 500 vol 0.5 fade h 0.01");
-        return path;
-    }
-    static double seconds_since(std::chrono::steady_clock::time_point t) {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    }
-};
+class PulsePlayer : public PulseTest {};
 
 // Three tracks cut from one recording, mid-waveform: the playlist reaches
 // the sink as the uncut recording, with no gap and no step at the cuts.

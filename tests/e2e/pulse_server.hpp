@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <utility>
@@ -76,6 +77,15 @@ protected:
     }
     void SetUp() override {
         if (!server) GTEST_SKIP() << "pulseaudio is not installed";
+    }
+    // A sine at amplitude 0.5 with a short fade-in, so the only possible step is at the end.
+    std::string tone(const std::string& name, double seconds) {
+        const std::string path = dir / name;
+        sh("sox -n -r 48000 -c 2 -b 16 " + path + " synth " + std::to_string(seconds) + " sine 500 vol 0.5 fade h 0.01");
+        return path;
+    }
+    static double seconds_since(std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
     static inline PulseServer* server = nullptr;
     TempDir dir;
