@@ -15,6 +15,7 @@ endfunction()
 simvx_require_pkg(FLAC flac libflac-dev)
 simvx_require_pkg(VORBIS vorbis libvorbis-dev)
 simvx_require_pkg(VORBISFILE vorbisfile libvorbis-dev)
+simvx_require_pkg(OGG ogg libogg-dev)  # vorbis.cpp walks pages with libogg
 simvx_require_pkg(OPUS opus libopus-dev)
 simvx_require_pkg(OPUSFILE opusfile libopusfile-dev)
 simvx_require_pkg(MPG123 libmpg123 libmpg123-dev)

@@ -28,6 +28,9 @@ bool probe_opus(std::span<const uint8_t> head);       // Ogg page whose first pa
 std::unique_ptr<Decoder> open_opus(std::unique_ptr<ByteSource> src);
 
 bool probe_mpeg(std::span<const uint8_t> head);       // MPEG audio layer 1-3, optionally after ID3v2
+// Where the ID3v2 tags at the start of the input end (0 when there are none);
+// past head.size() when a tag is longer than the head (cover art).
+size_t id3v2_end(std::span<const uint8_t> head);
 std::unique_ptr<Decoder> open_mpeg(std::unique_ptr<ByteSource> src);
 
 }  // namespace simvx::formats

@@ -13,6 +13,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,25 +26,25 @@ namespace {
 
 // --- Sniffing ------------------------------------------------------------------
 
-// Offset just past an ID3v2 tag at the start of `head` (0 when there is none).
+// Offset just past the ID3v2 tag at `at` (`at` itself when there is none).
 // The size is syncsafe (7 bits per byte); a footer adds 10 bytes.
-size_t skip_id3v2(std::span<const uint8_t> head) {
-    if (head.size() < 10 || std::memcmp(head.data(), "ID3", 3) != 0) return 0;
-    if ((head[6] | head[7] | head[8] | head[9]) & 0x80) return 0;
-    const size_t body = (size_t{head[6]} << 21) | (size_t{head[7]} << 14) | (size_t{head[8]} << 7) | head[9];
-    const bool footer = (head[5] & 0x10) != 0;
-    return 10 + body + (footer ? 10 : 0);
+size_t skip_one_id3v2(std::span<const uint8_t> head, size_t at) {
+    if (head.size() < at + 10 || std::memcmp(head.data() + at, "ID3", 3) != 0) return at;
+    const uint8_t* h = head.data() + at;
+    if ((h[6] | h[7] | h[8] | h[9]) & 0x80) return at;
+    const size_t body = (size_t{h[6]} << 21) | (size_t{h[7]} << 14) | (size_t{h[8]} << 7) | h[9];
+    const bool footer = (h[5] & 0x10) != 0;
+    return at + 10 + body + (footer ? 10 : 0);
 }
 
 // The fields of a 4-byte MPEG audio frame header that sniffing needs (ISO 11172-3 / 13818-3).
 struct FrameHeader {
-    int version = 0;        // 0 = MPEG-1, 1 = MPEG-2, 2 = MPEG-2.5
     int layer = 0;          // 1..3
-    uint32_t rate = 0;
     size_t length = 0;      // bytes including the header; 0 for free format
-    uint32_t fixed = 0;     // the bits that stay the same from frame to frame
+    uint32_t stream = 0;    // what stays the same from frame to frame of one stream
 
-    bool continues(const FrameHeader& o) const { return fixed == o.fixed; }
+    bool free_format() const { return length == 0; }
+    size_t slot() const { return layer == 1 ? 4 : 1; }  // what padding adds
 };
 
 std::optional<FrameHeader> parse_header(std::span<const uint8_t> b, size_t at) {
@@ -52,7 +53,8 @@ std::optional<FrameHeader> parse_header(std::span<const uint8_t> b, size_t at) {
     if ((h >> 21) != 0x7FF) return std::nullopt;  // 11 sync bits
     const uint32_t ver_bits = (h >> 19) & 3, layer_bits = (h >> 17) & 3;
     const uint32_t br_index = (h >> 12) & 15, rate_index = (h >> 10) & 3, padding = (h >> 9) & 1;
-    if (ver_bits == 1 || layer_bits == 0 || br_index == 15 || rate_index == 3) return std::nullopt;
+    const uint32_t mode = (h >> 6) & 3, emphasis = h & 3;
+    if (ver_bits == 1 || layer_bits == 0 || br_index == 15 || rate_index == 3 || emphasis == 2) return std::nullopt;
 
     static constexpr std::array<std::array<uint16_t, 15>, 5> kKbps = {{
         {0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448},  // MPEG-1 layer I
@@ -64,43 +66,90 @@ std::optional<FrameHeader> parse_header(std::span<const uint8_t> b, size_t at) {
     static constexpr std::array<uint32_t, 3> kMpeg1Rates = {44100, 48000, 32000};
 
     FrameHeader f;
-    f.version = ver_bits == 3 ? 0 : ver_bits == 2 ? 1 : 2;
+    const int version = ver_bits == 3 ? 0 : ver_bits == 2 ? 1 : 2;  // MPEG-1, 2, 2.5
     f.layer = 4 - static_cast<int>(layer_bits);
-    f.rate = kMpeg1Rates[rate_index] >> f.version;
-    const size_t table = f.version == 0 ? static_cast<size_t>(f.layer - 1) : f.layer == 1 ? 3 : 4;
+    const uint32_t rate = kMpeg1Rates[rate_index] >> version;
+    const size_t table = version == 0 ? static_cast<size_t>(f.layer - 1) : f.layer == 1 ? 3 : 4;
     const size_t bps = size_t{kKbps[table][br_index]} * 1000;
     if (bps) {
         if (f.layer == 1)
-            f.length = (12 * bps / f.rate + padding) * 4;
+            f.length = (12 * bps / rate + padding) * 4;
         else
-            f.length = (f.layer == 3 && f.version != 0 ? 72 : 144) * bps / f.rate + padding;
+            f.length = (f.layer == 3 && version != 0 ? 72 : 144) * bps / rate + padding;
     }
-    f.fixed = h & 0xFFFE0C00u;  // sync, version, layer and sample rate
+    // Sync, version, layer and sample rate; whether it is mono; whether it is
+    // free format. Bit rate (VBR), padding and stereo/joint stereo may change.
+    f.stream = (h & 0xFFFE0C00u) | (mode == 3 ? 0x40u : 0u) | (bps == 0 ? 1u : 0u);
     return f;
 }
 
-// Free-format frames do not say their length: look for the next header of the same stream.
+// Free-format frames do not say their length: the first two headers of the
+// stream give it, and the later frames keep it (give or take the padding).
 constexpr size_t kMaxFreeFormatFrame = 8192;
+constexpr size_t kMinFreeFormatFrame = 24;  // header and the smallest side info
 
-// True when a frame header at `at` is followed by a second one where its
-// length predicts (or, for free format, by one of the same stream nearby).
-// A header that ends the input exactly also counts: a file of one frame.
-bool confirmed_frame(std::span<const uint8_t> b, size_t at, bool whole_input) {
-    const auto first = parse_header(b, at);
-    if (!first) return false;
-    if (first->length == 0) {
-        const size_t end = std::min(b.size(), at + kMaxFreeFormatFrame);
-        for (size_t next = at + 4; next + 4 <= end; ++next) {
-            const auto second = parse_header(b, next);
-            if (second && second->continues(*first) && second->length == 0) return true;
-        }
-        return false;
-    }
-    const size_t next = at + first->length;
-    if (whole_input && next == b.size()) return true;
-    const auto second = parse_header(b, next);
-    return second && second->continues(*first);
+// Trailing tags that may follow the last frame.
+bool at_trailing_tag(std::span<const uint8_t> b, size_t at) {
+    auto is = [&](std::string_view tag) {
+        return b.size() >= at + tag.size() && std::memcmp(b.data() + at, tag.data(), tag.size()) == 0;
+    };
+    return is("TAG") || is("APETAGEX") || is("ID3") || is("LYRICS");
 }
+
+// The frames that follow each other from `at`, each where the one before says
+// it ends, all of one stream (up to `enough`). `ended` says the chain ran into
+// the end of the whole input or a trailing tag rather than into other bytes.
+struct Chain {
+    int frames = 0;
+    bool ended = false;
+};
+
+Chain follow_chain(std::span<const uint8_t> b, size_t at, bool whole_input, int enough) {
+    Chain c;
+    const auto first = parse_header(b, at);
+    if (!first) return c;
+    c.frames = 1;
+    size_t free_length = 0;
+    if (first->free_format()) {
+        const size_t end = std::min(b.size(), at + kMaxFreeFormatFrame);
+        for (size_t next = at + kMinFreeFormatFrame; next + 4 <= end && !free_length; ++next) {
+            const auto h = parse_header(b, next);
+            if (h && h->stream == first->stream) free_length = next - at;
+        }
+        if (!free_length) {
+            c.ended = whole_input && end == b.size();
+            return c;
+        }
+    }
+    size_t pos = at;
+    while (c.frames < enough) {
+        const auto here = parse_header(b, pos);
+        // Free format: the next frame is as long as the first, or one padding slot shorter or longer.
+        const size_t lengths[3] = {here->free_format() ? free_length : here->length, free_length - here->slot(),
+                                   free_length + here->slot()};
+        const size_t tries = here->free_format() ? 3 : 1;
+        std::optional<size_t> next;
+        for (size_t i = 0; i < tries && !next; ++i) {
+            const size_t cand = pos + lengths[i];
+            if ((whole_input && cand >= b.size()) || at_trailing_tag(b, cand)) {
+                c.ended = true;
+                return c;
+            }
+            const auto h = parse_header(b, cand);
+            if (h && h->stream == first->stream) next = cand;
+        }
+        if (!next) return c;
+        pos = *next;
+        ++c.frames;
+    }
+    return c;
+}
+
+// How much evidence makes a stream (see probe_mpeg).
+constexpr size_t kNearStart = 256;     // junk this short before the first frame is "at the start"
+constexpr int kFramesNearStart = 2;
+constexpr int kFramesAfterJunk = 4;
+constexpr int kFramesAfterJunkToEnd = 3;
 
 // --- Decoder ---------------------------------------------------------------------
 
@@ -376,14 +425,43 @@ void MpegDecoder::seek(uint64_t frame) {
 
 }  // namespace
 
+size_t id3v2_end(std::span<const uint8_t> head) {
+    size_t at = 0;
+    // Some files carry several tags in a row; each may be followed by the next.
+    for (size_t next = skip_one_id3v2(head, 0); next != at; next = skip_one_id3v2(head, at)) at = next;
+    return at;
+}
+
+// Chance sync words are everywhere in binary data (0xFFFF is -1; 0xFFFE and
+// 0xFFFF are also Layer I headers), so one header proves nothing: a stream is
+// several frames in a row, each header where the previous frame's length says,
+// all of one version, layer, sample rate and channel mode (as ffmpeg's and
+// libmagic's probes demand). Real files start with a frame after their ID3v2
+// tags, or after a little junk (a stray tag footer, padding); two frames in a
+// row there are enough, which keeps damaged and cut test streams playable.
+// Further in, where executables and tables hold chance headers, it takes four
+// (three when they run into the end of the file), and Layer I and free format,
+// whose headers such data imitates best, are not looked for at all.
 bool probe_mpeg(std::span<const uint8_t> head) {
-    const size_t start = skip_id3v2(head);
-    // A tag longer than the head (cover art) hides what follows: trust the tag.
-    if (start >= head.size() && start > 0) return true;
+    const size_t start = id3v2_end(head);
+    // A tag longer than the head hides what follows: the registry probes past it.
+    if (start >= head.size()) return false;
     const bool whole_input = head.size() < kProbeBytes;
-    // The first frame right at the start, or after a little junk that mpg123 would skip.
-    for (size_t at = start; at + 4 <= head.size(); ++at)
-        if (head[at] == 0xFF && confirmed_frame(head, at, whole_input && at == start)) return true;
+    for (size_t at = start; at + 4 <= head.size(); ++at) {
+        if (head[at] != 0xFF) continue;
+        const auto h = parse_header(head, at);
+        if (!h) continue;
+        const size_t junk = at - start;
+        if (junk <= kNearStart) {
+            const Chain c = follow_chain(head, at, whole_input, kFramesNearStart);
+            // A whole input of one frame (a cut or tiny file) counts when it starts right there.
+            if (c.frames >= kFramesNearStart || (c.ended && junk == 0)) return true;
+            continue;
+        }
+        if (h->layer == 1 || h->free_format()) continue;
+        const Chain c = follow_chain(head, at, whole_input, kFramesAfterJunk);
+        if (c.frames >= kFramesAfterJunk || (c.ended && c.frames >= kFramesAfterJunkToEnd)) return true;
+    }
     return false;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <optional>
@@ -20,28 +21,34 @@
 
 namespace simvx::ogg {
 
-// True when one of the beginning-of-stream pages that open the input carries a
-// first packet starting with `magic`. An Ogg file starts with the BOS page of
-// every multiplexed stream, so a Skeleton ("fishead") or Theora stream may
-// come first and the audio stream's header follow it.
-inline bool first_packet_starts_with(std::span<const uint8_t> head, std::string_view magic) {
+// The first packet of each beginning-of-stream page that opens the input (its
+// first bytes, as far as the head holds them). An Ogg file starts with the BOS
+// page of every multiplexed stream, so a Skeleton ("fishead") or Theora stream
+// may come first and the audio stream's header follow it.
+inline std::vector<std::span<const uint8_t>> stream_heads(std::span<const uint8_t> head) {
     constexpr size_t kPageHeader = 27;  // "OggS", version, flags, granule, serial, seq, crc, segment count
     constexpr uint8_t kBeginOfStream = 0x02;
+    std::vector<std::span<const uint8_t>> heads;
     size_t page = 0;
     while (page + kPageHeader <= head.size()) {
         const uint8_t* p = head.data() + page;
-        if (p[0] != 'O' || p[1] != 'g' || p[2] != 'g' || p[3] != 'S') return false;
-        if (page > 0 && !(p[5] & kBeginOfStream)) return false;  // past the BOS pages: no more stream heads
+        if (p[0] != 'O' || p[1] != 'g' || p[2] != 'g' || p[3] != 'S') break;
+        if (page > 0 && !(p[5] & kBeginOfStream)) break;  // past the BOS pages: no more stream heads
         const size_t segments = p[26];
         const size_t body = page + kPageHeader + segments;
-        if (body > head.size()) return false;
-        if (body + magic.size() <= head.size() &&
-            std::string_view(reinterpret_cast<const char*>(head.data() + body), magic.size()) == magic)
-            return true;
+        if (body > head.size()) break;
         size_t body_size = 0;
         for (size_t i = 0; i < segments; ++i) body_size += p[kPageHeader + i];
+        heads.push_back(head.subspan(body, std::min(body_size, head.size() - body)));
         page = body + body_size;
     }
+    return heads;
+}
+
+// True when one of the streams that open the input has a first packet starting with `magic`.
+inline bool first_packet_starts_with(std::span<const uint8_t> head, std::string_view magic) {
+    for (const auto packet : stream_heads(head))
+        if (packet.size() >= magic.size() && std::memcmp(packet.data(), magic.data(), magic.size()) == 0) return true;
     return false;
 }
 

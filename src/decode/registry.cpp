@@ -1,11 +1,10 @@
 #include "decode/registry.hpp"
 
-#include <cstring>
-#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 #include "decode/formats.hpp"
+#include "decode/sniff.hpp"
 
 namespace simvx {
 namespace {
@@ -27,49 +26,15 @@ constexpr FormatEntry kFormats[] = {
     {"MPEG audio", formats::probe_mpeg, formats::open_mpeg},
 };
 
-bool starts_with(std::span<const uint8_t> b, std::string_view magic, size_t at = 0) {
-    return b.size() >= at + magic.size() && std::memcmp(b.data() + at, magic.data(), magic.size()) == 0;
-}
-
-std::string hex_prefix(std::span<const uint8_t> b) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (size_t i = 0; i < b.size() && i < 8; ++i) {
-        if (i) s += ' ';
-        s += digits[b[i] >> 4];
-        s += digits[b[i] & 15];
-    }
-    return s;
-}
-
-// What an input that no decoder took looks like, for the error message.
-std::string describe(std::span<const uint8_t> b) {
-    if (b.empty()) return "an empty file";
-    if (starts_with(b, "OggS")) {
-        // The first packet of the first page starts after the segment table.
-        if (b.size() >= 27) {
-            const size_t body = 27 + b[26];
-            auto at = [&](std::string_view m) { return starts_with(b, m, body); };
-            if (at("Speex   ")) return "an Ogg stream of Speex audio, which is not supported";
-            if (at("\x80theora")) return "an Ogg stream of Theora video";
-            if (at("\x01vorbis") || at("OpusHead") || at("\x7f" "FLAC"))
-                return "an Ogg stream whose headers are damaged";
-        }
-        return "an Ogg stream of an unknown codec";
-    }
-    if (starts_with(b, "RIFF") || starts_with(b, "RF64") || starts_with(b, "RIFX"))
-        return "a RIFF file that is not WAVE audio";
-    if (starts_with(b, ".snd")) return "an AU/SND file, which is not supported";
-    if (starts_with(b, "#!AMR")) return "an AMR file, which is not supported";
-    if (starts_with(b, "FORM")) return "an AIFF/IFF file, which is not supported";
-    if (starts_with(b, "ID3")) return "an ID3 tag with no MPEG audio after it";
-    if (starts_with(b, "fLaC")) return "a FLAC signature with damaged metadata";
-    if (b.size() >= 8 && starts_with(b, "ftyp", 4)) return "an MP4/M4A file, which is not supported";
-    bool text = true;
-    for (size_t i = 0; i < b.size() && i < 512; ++i)
-        if (b[i] < 9 || (b[i] > 13 && b[i] < 32)) text = false;
-    if (text) return "text, not audio";
-    return "unrecognised data (first bytes " + hex_prefix(b) + ")";
+// The bytes after the ID3v2 tags at the start of the input, when the tags
+// are longer than the head (cover art): where MPEG audio would begin.
+std::vector<uint8_t> after_long_tags(ByteSource& src, std::span<const uint8_t> head) {
+    const size_t end = formats::id3v2_end(head);
+    std::vector<uint8_t> after;
+    if (end <= head.size() || !src.seek(end)) return after;
+    after.resize(formats::kProbeBytes);
+    after.resize(src.read(after.data(), after.size()));
+    return after;
 }
 
 }  // namespace
@@ -77,12 +42,23 @@ std::string describe(std::span<const uint8_t> b) {
 std::unique_ptr<Decoder> open_decoder(std::unique_ptr<ByteSource> src) {
     std::vector<uint8_t> head(formats::kProbeBytes);
     head.resize(src->read(head.data(), head.size()));
+    const std::vector<uint8_t> after_tags = after_long_tags(*src, head);
     if (!src->seek(0)) throw InputError(src->name() + ": cannot rewind the input to decode it");
+    auto refuse = [&] {
+        return InputError(src->name() + ": not a supported audio file: found " + sniff::describe(head) +
+                          " (simvxplay reads " + supported_formats() + ")");
+    };
     for (const auto& f : kFormats) {
+        if (f.probe == formats::probe_mpeg) {
+            // Every other format has a signature; MPEG audio is only frame
+            // headers, which chance bytes imitate: a file that is recognisably
+            // something else is never searched for them.
+            if (sniff::other_format(head)) throw refuse();
+            if (!after_tags.empty() && formats::probe_mpeg(after_tags)) return f.open(std::move(src));
+        }
         if (f.probe(head)) return f.open(std::move(src));
     }
-    throw InputError(src->name() + ": not a supported audio file: found " + describe(head) +
-                     " (simvxplay reads " + supported_formats() + ")");
+    throw refuse();
 }
 
 std::unique_ptr<Decoder> open_decoder_file(const std::string& path) {

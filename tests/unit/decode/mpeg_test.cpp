@@ -151,9 +151,18 @@ TEST_F(MpegDecoder, ProbeTakesFramesAtTheStartAfterATagOrAfterALittleJunk) {
     const std::string tag = std::string("ID3\x04\x00\x00\x00\x00\x01\x00", 10) + std::string(128, '\0');
     EXPECT_TRUE(formats::probe_mpeg(head(tag + bytes_)));
     EXPECT_TRUE(formats::probe_mpeg(head(std::string(300, 'x') + bytes_)));
-    // A tag bigger than the probe window (cover art) is trusted.
-    const std::string big_tag = std::string("ID3\x04\x00\x00\x00\x10\x00\x00", 10) + std::string(70000, '\0');
-    EXPECT_TRUE(formats::probe_mpeg(head(big_tag + bytes_)));
+    // A tag bigger than the probe window (cover art, 70000 bytes) hides the
+    // frames from the probe; it says where the tag ends, and open_decoder
+    // looks for the frames there.
+    const std::string big_tag = std::string("ID3\x04\x00\x00\x00\x04\x22\x70", 10) + std::string(70000, '\0');
+    EXPECT_FALSE(formats::probe_mpeg(head(big_tag + bytes_)));
+    EXPECT_EQ(formats::id3v2_end(head(big_tag + bytes_)), 70010u);
+    const std::string tagged = big_tag + bytes_;
+    const auto dec = open_decoder(ByteSource::from_memory(std::vector<uint8_t>(tagged.begin(), tagged.end()), "tagged.mp3"));
+    EXPECT_EQ(dec->info().format, "MPEG-1 Layer III");
+    // The same tag with nothing after it is refused.
+    EXPECT_THROW(open_decoder(ByteSource::from_memory(std::vector<uint8_t>(big_tag.begin(), big_tag.end()), "t.mp3")),
+                 InputError);
 }
 
 TEST_F(MpegDecoder, ProbeRefusesTextNoiseAndALoneSyncWord) {
@@ -164,6 +173,38 @@ TEST_F(MpegDecoder, ProbeRefusesTextNoiseAndALoneSyncWord) {
     EXPECT_FALSE(formats::probe_mpeg(head(noise)));
     // One valid-looking header followed by something else.
     EXPECT_FALSE(formats::probe_mpeg(head(bytes_.substr(0, 4) + std::string(3000, '\0'))));
+}
+
+// Frames of silence with header `h` and `length` bytes each.
+std::string frames_of(const char* h, size_t length, int n) {
+    std::string frame(length, '\0');
+    std::memcpy(frame.data(), h, 4);
+    std::string out;
+    for (int i = 0; i < n; ++i) out += frame;
+    return out;
+}
+
+// How many frames in a row make a stream: 2 near the start, 4 (or 3 that end
+// the input) after more than 256 bytes of junk, where Layer I is not looked for.
+TEST(MpegProbe, FramesInARowNeededDependOnWhereTheyStart) {
+    auto probe = [](const std::string& s) {
+        return formats::probe_mpeg({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+    };
+    const char* l3 = "\xff\xfb\x90\x00";  // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: 417 bytes
+    const std::string zeros(2000, '\0'), junk(1000, 'x');
+    EXPECT_TRUE(probe(frames_of(l3, 417, 2) + zeros));
+    EXPECT_FALSE(probe(frames_of(l3, 417, 1) + zeros));
+    EXPECT_TRUE(probe(frames_of(l3, 417, 1)));  // a whole input of one frame
+    EXPECT_TRUE(probe(std::string(200, 'x') + frames_of(l3, 417, 2) + zeros));
+    EXPECT_FALSE(probe(junk + frames_of(l3, 417, 2) + zeros));
+    EXPECT_FALSE(probe(junk + frames_of(l3, 417, 3) + zeros));
+    EXPECT_TRUE(probe(junk + frames_of(l3, 417, 3)));
+    EXPECT_TRUE(probe(junk + frames_of(l3, 417, 4) + zeros));
+    // A change of sample rate (48 kHz: 384 bytes) breaks the chain.
+    EXPECT_FALSE(probe(junk + frames_of(l3, 417, 2) + frames_of("\xff\xfb\x94\x00", 384, 2) + zeros));
+    const char* l1 = "\xff\xff\x90\x00";  // MPEG-1 Layer I, 288 kbit/s, 44.1 kHz: 312 bytes
+    EXPECT_TRUE(probe(frames_of(l1, 312, 3) + zeros));
+    EXPECT_FALSE(probe(junk + frames_of(l1, 312, 20) + zeros));
 }
 
 TEST_F(MpegDecoder, DecodesAfterAnId3v2Tag) {

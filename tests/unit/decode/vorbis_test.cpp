@@ -148,6 +148,30 @@ TEST_F(VorbisTest, ChainEndsBeforeALinkWithoutVorbis) {
     EXPECT_EQ(got.info.frames, 2 * one);
 }
 
+// Issue 19 (the reproducers in ../shared/repro/codec-ogg-rc1-e4dafcf2c7): a
+// Vorbis link whose last page lost bytes at its end, so its sizes run into
+// the Opus link chained after it. libvorbisfile bisected into the Opus link,
+// failed with OV_EREAD and leaked; now the chain is cut before the Opus link
+// (found past the damaged page), the intact Vorbis pages play, and nothing
+// leaks (the ASan build checks).
+TEST_F(VorbisTest, DamagedPageBeforeAnOpusLinkPlaysTheVorbisPagesBeforeIt) {
+    if (!have_tool("opusenc")) GTEST_SKIP() << "opusenc not installed";
+    const std::string vorbis = read_file(encode(44100, 2));
+    const std::string opus = dir_ / "o.opus";
+    sh("opusenc --quiet --serial 9 '" + make_source_wav(dir_, 48000, 2) + "' '" + opus + "'");
+    const std::vector<Page> pages = pages_of(vorbis);
+    ASSERT_GE(pages.size(), 4u);
+    const Page& last = pages.back();
+    const std::string damaged = vorbis.substr(0, last.offset + last.size - 100) + read_file(opus);
+    const std::string path = dir_ / "damaged.ogg";
+    write_file(path, damaged);
+    const Decoded got = decode_file(path);
+    EXPECT_EQ(got.info.spec.channels, 2u);
+    EXPECT_EQ(got.pcm.frames(), static_cast<uint64_t>(pages[pages.size() - 2].granule));
+    // The damaged page and the Opus link are not even looked at for the length.
+    EXPECT_EQ(got.info.frames, got.pcm.frames());
+}
+
 TEST_F(VorbisTest, UnseekableInputDecodesTheSame) {
     const std::string ogg = encode(48000, 6);
     const Pcm full = decode_file(ogg).pcm;
