@@ -381,7 +381,9 @@ Seen read_table(Checker& c, const toml::table& table, const TableKind& kind, std
     Seen seen;
     const std::string in = kind.in();
     for (auto&& [key, node] : table) {
-        const auto f = std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.key == key.str(); });
+        // A named copy: lambdas capturing structured bindings need clang 16 (the fuzz build uses 14).
+        const std::string_view name = key.str();
+        const auto f = std::find_if(fields.begin(), fields.end(), [&](const auto& x) { return x.key == name; });
         if (f == fields.end()) {
             report_unknown(c, kind, key, node, fields);
             continue;
