@@ -32,12 +32,17 @@ float max_step(const std::vector<float>& x) {
     return m;
 }
 
-// Scales by the config's first value; records how often update() ran.
+// Scales by its parameter.
+struct ScalerParams {
+    float factor = 1.0f;
+};
 class Scaler final : public Processor {
 public:
     void prepare(const ProcessSpec&) override {}
     void reset() noexcept override {}
-    void update(const EffectConfig& c) noexcept override { factor_ = static_cast<float>(c.values.at(0)); }
+    void update(const EffectParams& params) noexcept override {
+        if (ScalerParams p; params.get(p)) factor_ = p.factor;
+    }
     void process(float* audio, size_t frames, const float*) noexcept override {
         for (size_t i = 0; i < 2 * frames; ++i) audio[i] *= factor_;
     }
@@ -51,7 +56,7 @@ class Echo final : public Processor {
 public:
     void prepare(const ProcessSpec&) override { line_.assign(200, 0.0f); }
     void reset() noexcept override {}
-    void update(const EffectConfig&) noexcept override {}
+    void update(const EffectParams&) noexcept override {}
     void process(float* audio, size_t frames, const float*) noexcept override {
         for (size_t i = 0; i < 2 * frames; ++i) {
             const float d = line_[pos_];
@@ -94,12 +99,11 @@ TEST(LiveEdit, EffectParametersUpdateOnTheRenderThread) {
     v.push_back(voice_on(1, 0.5f, kRate));
     Engine e(EngineConfig{.output = {kRate, 2}}, std::move(v), compile_plan(std::move(setups), kSpec));
     EXPECT_FLOAT_EQ(left(e, 100).back(), 0.5f);
-    EffectConfig c;
-    c.type = "scaler";
-    c.values = {0.5};
-    ASSERT_TRUE(e.update_effect(1, 0, c));
+    ASSERT_TRUE(e.update_effect(1, 0, EffectParams::of(ScalerParams{0.5f})));
     EXPECT_FLOAT_EQ(left(e, 100).front(), 0.25f);
-    e.collect_retired();  // the config copy comes back to be freed here (ASan checks it is)
+    // Parameters of another type are not taken for these.
+    ASSERT_TRUE(e.update_effect(1, 0, EffectParams::of(0.125)));
+    EXPECT_FLOAT_EQ(left(e, 100).front(), 0.25f);
 }
 
 TEST(LiveEdit, ReleasedVoicesFadeOutAndAddedVoicesJoin) {
