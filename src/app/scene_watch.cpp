@@ -6,75 +6,16 @@
 
 #include "app/input_scene.hpp"
 #include "app/prepare.hpp"
+#include "app/scene_diff.hpp"
 #include "core/error.hpp"
 #include "core/gain.hpp"
+#include "dsp/effect_types.hpp"
 
 namespace simvx {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 constexpr double kGainRampMs = 10, kCrossfadeMs = 20, kRemoveFadeMs = 50, kReplaceFadeMs = 20;
-
-// Sounds are matched by name; a repeated name gets "#2", "#3"... in scene order.
-std::vector<std::string> keys_of(const std::vector<std::string>& names) {
-    std::map<std::string, int> seen;
-    std::vector<std::string> keys;
-    for (const auto& n : names) {
-        const int k = ++seen[n];
-        keys.push_back(k == 1 ? n : n + "#" + std::to_string(k));
-    }
-    return keys;
-}
-
-std::vector<std::string> sound_names(const Scene& s) {
-    std::vector<std::string> n;
-    for (const auto& d : s.sounds) n.push_back(d.name);
-    return n;
-}
-
-bool same_sends(const std::vector<SendDesc>& a, const std::vector<SendDesc>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (a[i].bus != b[i].bus || a[i].volume_db != b[i].volume_db) return false;
-    return true;
-}
-
-// What needs a new render plan: routing, solo, bypass, the effect chain's shape.
-bool same_structure(const BusDesc& a, const BusDesc& b) {
-    if (a.send_to != b.send_to || !same_sends(a.sends, b.sends) || a.solo != b.solo ||
-        a.bypass_effects != b.bypass_effects || a.effects.size() != b.effects.size())
-        return false;
-    for (size_t i = 0; i < a.effects.size(); ++i) {
-        const EffectConfig &x = a.effects[i].config, &y = b.effects[i].config;
-        if (x.type != y.type || x.enabled != y.enabled || x.sidechain != y.sidechain) return false;
-    }
-    return true;
-}
-
-bool same_params(const EffectConfig& a, const EffectConfig& b) {
-    if (a.values != b.values || a.bands.size() != b.bands.size()) return false;
-    for (size_t i = 0; i < a.bands.size(); ++i)
-        if (a.bands[i].type != b.bands[i].type || a.bands[i].freq != b.bands[i].freq || a.bands[i].q != b.bands[i].q ||
-            a.bands[i].gain_db != b.bands[i].gain_db)
-            return false;
-    return true;
-}
-
-float bus_gain(const BusDesc& b) { return b.mute ? 0.0f : db_to_gain(b.volume_db); }
-
-// Everything of a sound but its volume (those changes ramp instead).
-bool same_but_volume(const SoundDesc& a, const SoundDesc& b) {
-    return a.file == b.file && a.bus == b.bus && a.pitch == b.pitch && a.loop == b.loop && a.loop_start == b.loop_start &&
-           a.loop_end == b.loop_end && a.start == b.start && a.from_position == b.from_position &&
-           a.fade_in == b.fade_in && a.fade_out == b.fade_out && a.pan == b.pan && a.stream == b.stream &&
-           same_sends(a.sends, b.sends);
-}
-
-std::string db(double v) {
-    std::ostringstream o;
-    o << v << " dB";
-    return o.str();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -87,7 +28,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 SceneWatch::SceneWatch(const Options& options, Scene scene, const std::vector<std::string>& voices)
     : options_(options), path_(scene.path), scene_(std::move(scene)) {
-    const auto keys = keys_of(voices);
+    const auto keys = sound_keys(voices);
     for (size_t id = 0; id < keys.size(); ++id) voice_of_[keys[id]] = id;
     applied_ = seen_ = stamp();
 }
@@ -106,24 +47,47 @@ std::optional<ReloadResult> SceneWatch::poll(Engine& engine) {
     const bool settled = s == seen_;  // unchanged since the last look: the writer is done
     seen_ = s;
     if (!settled || s == applied_ || s.size < 0) return std::nullopt;
+    const Stamp before = applied_;
     applied_ = s;
-    return reload(engine);
+    auto r = reload(engine);
+    if (!r) applied_ = before;  // waits for room in the engine's queues: again at the next poll
+    return r;
 }
 
-ReloadResult SceneWatch::reload(Engine& engine) {
+std::optional<ReloadResult> SceneWatch::reload(Engine& engine) {
     ReloadResult r;
     Scene next;
-    PreparedScene p;
     try {
         next = scene_from_options(options_);
-        if (next.engine.sample_rate != scene_.engine.sample_rate || next.engine.channels != scene_.engine.channels)
-            throw InputError(path_ + ": the engine's sample rate or channels changed: restart simvxplay to apply that");
-        bool same_buses = next.buses.size() == scene_.buses.size();
-        for (size_t i = 0; same_buses && i < next.buses.size(); ++i) same_buses = next.buses[i].name == scene_.buses[i].name;
-        if (!same_buses)
-            throw InputError(path_ + ": buses were added, removed, renamed or reordered: restart simvxplay to apply that");
-        // Live streams keep playing as they are: preparing them again would
-        // open their inputs a second time and take data from the playing ones.
+    } catch (const Error& e) {
+        r.errors = lines_of(e.what());
+        return r;
+    }
+    SceneDiff diff = diff_scenes(scene_, next);
+    if (!diff.needs_restart.empty()) {
+        for (const auto& what : diff.needs_restart) r.errors.push_back(path_ + ": " + what + ": restart simvxplay to apply that");
+        return r;
+    }
+    // Everything the reload queues must fit, or none of it is queued: a
+    // reload applied in part would leave the watcher believing edits that are
+    // not playing. A reload larger than the queues can never fit.
+    size_t commands = diff.bus_gains.size(), voices = 0;
+    for (const auto& s : diff.sounds) {
+        commands += s.kind != SceneDiff::Sound::Kind::added;
+        voices += s.kind == SceneDiff::Sound::Kind::added || s.kind == SceneDiff::Sound::Kind::restarted;
+    }
+    if (commands > engine.command_capacity() || diff.effect_updates.size() > engine.effect_update_capacity() ||
+        voices > Engine::kMaxAddedVoices) {
+        r.errors.push_back(path_ + ": too many changes at once: restart simvxplay to apply them");
+        return r;
+    }
+    if (engine.command_room() < commands || engine.effect_update_room() < diff.effect_updates.size() ||
+        engine.voice_room() < voices)
+        return std::nullopt;
+    PreparedScene p;
+    try {
+        // Live streams keep playing as they are (the diff refuses edits to
+        // them): preparing them again would open their inputs a second time.
         Scene without_streams = next;
         without_streams.streams.clear();
         p = prepare_scene(without_streams);
@@ -133,42 +97,18 @@ ReloadResult SceneWatch::reload(Engine& engine) {
     }
     const uint32_t rate = next.engine.sample_rate;
     auto frames = [rate](double ms) { return static_cast<uint32_t>(rate * ms / 1000.0); };
+    // Each of these fits: the rooms were looked at above, and only this thread fills the queues.
     bool queued = true;
 
-    // Buses: a new plan when the structure changed (it carries the new gains
-    // and parameters too), otherwise ramps and parameter updates.
-    bool rebuild = false;
-    for (size_t i = 0; i < next.buses.size(); ++i)
-        if (!same_structure(scene_.buses[i], next.buses[i])) {
-            rebuild = true;
-            r.changes.push_back("bus " + next.buses[i].name + ": routing or effect chain rebuilt");
-        }
-    if (rebuild) {
-        engine.replace_plan(std::move(p.plan), frames(kCrossfadeMs));
-    } else {
-        for (size_t i = 0; i < next.buses.size(); ++i) {
-            const BusDesc &was = scene_.buses[i], &now = next.buses[i];
-            if (bus_gain(was) != bus_gain(now)) {
-                queued = engine.ramp_bus_gain(i, bus_gain(now), frames(kGainRampMs)) && queued;
-                r.changes.push_back("bus " + now.name + ": " + (now.mute ? std::string("muted") : db(now.volume_db)));
-            }
-            for (size_t k = 0; k < now.effects.size(); ++k)
-                if (!same_params(was.effects[k].config, now.effects[k].config)) {
-                    queued = engine.update_effect(i, k, now.effects[k].config) && queued;
-                    r.changes.push_back("bus " + now.name + ": " + now.effects[k].config.type + " parameters");
-                }
-        }
-    }
+    if (diff.rebuild_plan) engine.replace_plan(std::move(p.plan), frames(kCrossfadeMs));
+    for (const auto& g : diff.bus_gains) queued = engine.ramp_bus_gain(g.bus, g.gain, frames(kGainRampMs)) && queued;
+    for (const auto& u : diff.effect_updates)
+        queued = engine.update_effect(u.bus, u.effect, effect_params(next.buses[u.bus].effects[u.effect].config)) && queued;
 
-    // Sounds, by name.
-    std::map<std::string, const SoundDesc*> old_sounds, new_sounds;
-    const auto old_keys = keys_of(sound_names(scene_)), new_keys = keys_of(sound_names(next));
-    for (size_t i = 0; i < old_keys.size(); ++i) old_sounds[old_keys[i]] = &scene_.sounds[i];
-    for (size_t i = 0; i < new_keys.size(); ++i) new_sounds[new_keys[i]] = &next.sounds[i];
     std::map<std::string, VoiceSetup*> prepared;
     std::vector<std::string> names;
     for (const auto& v : p.voices) names.push_back(v.name);
-    const auto voice_keys = keys_of(names);
+    const auto voice_keys = sound_keys(names);
     for (size_t i = 0; i < voice_keys.size(); ++i) prepared[voice_keys[i]] = &p.voices[i];
 
     auto release = [&](const std::string& key, double ms) {
@@ -191,28 +131,24 @@ ReloadResult SceneWatch::reload(Engine& engine) {
         if (auto id = engine.add_voice(std::move(v))) voice_of_[key] = *id;
         else queued = false;
     };
-    for (const auto& [key, was] : old_sounds) {
-        auto it = new_sounds.find(key);
-        if (it == new_sounds.end()) {
-            release(key, kRemoveFadeMs);
-            r.changes.push_back("sound " + key + ": removed");
-        } else if (!same_but_volume(*was, *it->second)) {
-            release(key, kReplaceFadeMs);
-            start(key);
-            r.changes.push_back("sound " + key + ": restarted with its new settings");
-        } else if (was->volume_db != it->second->volume_db) {
-            if (auto v = voice_of_.find(key); v != voice_of_.end())
-                queued = engine.ramp_voice_gain(v->second, db_to_gain(it->second->volume_db), frames(kGainRampMs)) && queued;
-            r.changes.push_back("sound " + key + ": " + db(it->second->volume_db));
+    using Kind = SceneDiff::Sound::Kind;
+    for (const auto& s : diff.sounds) {
+        switch (s.kind) {
+            case Kind::removed: release(s.key, kRemoveFadeMs); break;
+            case Kind::restarted:
+                release(s.key, kReplaceFadeMs);
+                start(s.key);
+                break;
+            case Kind::volume:
+                if (auto v = voice_of_.find(s.key); v != voice_of_.end())
+                    queued = engine.ramp_voice_gain(v->second, db_to_gain(s.volume_db), frames(kGainRampMs)) && queued;
+                break;
+            case Kind::added: start(s.key); break;
         }
     }
-    for (const auto& [key, now] : new_sounds)
-        if (!old_sounds.count(key)) {
-            start(key);
-            r.changes.push_back("sound " + key + ": added");
-        }
-    if (!queued)
-        r.changes.push_back("some edits could not be queued (too many at once): save the file again to apply them");
+    r.changes = std::move(diff.changes);
+    if (!queued)  // cannot happen (see above); said rather than lost if it ever does
+        r.changes.push_back("some edits could not be queued: restart simvxplay to apply them");
     scene_ = std::move(next);
     r.ok = true;
     return r;

@@ -2,13 +2,16 @@
 // changes, reloaded and reconciled with the running engine:
 //  - bus volumes and mutes ramp to their new values (10 ms);
 //  - effect parameters go to Processor::update (the effects ramp them);
-//  - a changed effect chain, routing, solo or bypass: a new render plan is
-//    built here and crossfaded in over 20 ms while the old one keeps running;
+//  - a changed effect chain, routing, solo or bypass, or a parameter an
+//    effect cannot take while running (the limiter's lookahead_ms): a new
+//    render plan is built here and crossfaded in over 20 ms while the old one keeps running;
 //  - sounds (matched by name) whose volume changed ramp; added sounds start
 //    (at their start time, or at once if it has passed); removed sounds fade
 //    out over 50 ms; a sound with any other change fades out and starts anew.
 // A scene that does not validate is reported and the old scene plays on.
-// Changing the bus list or the engine format needs a restart (reported so).
+// What cannot change while playing (the bus list, [engine], [listener],
+// streams: see app/scene_diff.hpp) is reported as needing a restart, and the
+// old scene plays on: no edit is applied in part or dropped unsaid.
 #pragma once
 #include <chrono>
 #include <map>
@@ -39,7 +42,8 @@ public:
     std::optional<ReloadResult> poll(Engine& engine);
 
 private:
-    ReloadResult reload(Engine& engine);
+    // None: the engine's queues have no room for it yet (tried again at the next poll).
+    std::optional<ReloadResult> reload(Engine& engine);
     struct Stamp {
         int64_t mtime_ns = 0;
         int64_t size = -1;

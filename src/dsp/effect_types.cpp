@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+#include <string>
 
 #include "dsp/effects/effects.hpp"
 
@@ -21,6 +23,17 @@ const EffectType* find_effect_type(std::string_view name) {
     const auto types = effect_types();
     const auto it = std::find_if(types.begin(), types.end(), [&](const EffectType& t) { return t.name == name; });
     return it == types.end() ? nullptr : &*it;
+}
+
+EffectParams effect_params(const EffectConfig& config) {
+    const EffectType* type = find_effect_type(config.type);
+    if (!type || !type->to_params) throw std::logic_error("no effect type '" + config.type + "'");
+    return type->to_params(config);
+}
+
+bool updatable(const EffectConfig& from, const EffectConfig& to) {
+    const EffectType* type = find_effect_type(to.type);
+    return type && (!type->updatable || type->updatable(from, to));
 }
 
 }  // namespace simvx

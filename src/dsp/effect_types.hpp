@@ -53,6 +53,12 @@ struct EffectType {
     // problem in one sentence, or an empty string.
     std::string (*check)(const EffectConfig& config, uint32_t sample_rate) = nullptr;
     std::unique_ptr<Processor> (*make)(const EffectConfig& config) = nullptr;
+    // The typed parameters Processor::update() takes (control thread).
+    EffectParams (*to_params)(const EffectConfig& config) = nullptr;
+    // Whether update() can take `to` on an effect built from `from`; when not
+    // (the limiter's look-ahead, which sets its latency), the effect must be
+    // built anew. None: always.
+    bool (*updatable)(const EffectConfig& from, const EffectConfig& to) = nullptr;
 };
 
 // A config of `type` with every parameter at its default (tests, and the loader's starting point).
@@ -60,5 +66,11 @@ EffectConfig default_config(const EffectType& type);
 
 std::span<const EffectType> effect_types();
 const EffectType* find_effect_type(std::string_view name);
+
+// Control thread: the typed parameters of a config (std::logic_error for a type
+// not in the registry: the loader has validated it); and whether an effect
+// built from `from` can take `to` through update() (same type assumed).
+EffectParams effect_params(const EffectConfig& config);
+bool updatable(const EffectConfig& from, const EffectConfig& to);
 
 }  // namespace simvx

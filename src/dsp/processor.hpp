@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace simvx {
+#include "dsp/effect_params.hpp"
 
-struct EffectConfig;
+namespace simvx {
 
 struct ProcessSpec {
     uint32_t sample_rate = 48000;
@@ -33,9 +33,10 @@ public:
     virtual void process(float* audio, size_t frames, const float* key) noexcept = 0;
 
     // New parameter values while playing (live control, scene reload), called
-    // on the audio thread with a config that outlives the effect's use of it.
-    // Values are approached with a ramp (tens of milliseconds), never a jump.
-    virtual void update(const EffectConfig& config) noexcept = 0;
+    // on the audio thread with the effect's own typed struct, converted off it
+    // (EffectType::to_params); params of another type are ignored. Values are
+    // approached with a ramp (tens of milliseconds), never a jump.
+    virtual void update(const EffectParams& params) noexcept = 0;
 
     // How many frames of output can follow the end of the input (delay and
     // reverb tails), so a render lets them ring out. 0 for memoryless effects.

@@ -52,6 +52,7 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     }
     voices_.reserve(voices.size());
     for (auto& v : voices) voices_.emplace_back(std::move(v));
+    next_id_ = voices_.size();
     extra_.reserve(kMaxAddedVoices);
     voice_out_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
     scratch_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
@@ -64,8 +65,6 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
 
 Engine::~Engine() {
     collect_retired();
-    Command c;
-    while (commands_.pop(c)) delete c.config;
     delete pending_.exchange(nullptr);
     delete fading_;
     delete plan_;
@@ -73,15 +72,20 @@ Engine::~Engine() {
 
 void Engine::replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_frames) {
     collect_retired();
-    pending_crossfade_.store(crossfade_frames, std::memory_order_relaxed);
+    plan->crossfade_in = crossfade_frames;
     delete pending_.exchange(plan.release(), std::memory_order_acq_rel);  // a plan never adopted is simply dropped
 }
 
 void Engine::collect_retired() {
     RenderPlan* old = nullptr;
     while (retired_.pop(old)) delete old;
-    EffectConfig* config = nullptr;
-    while (retired_configs_.pop(config)) delete config;
+    for (Voice* v = nullptr; stopped_extra_.pop(v);) {
+        const auto it = std::find_if(owned_extra_.begin(), owned_extra_.end(), [v](auto& o) { return o.get() == v; });
+        if (it == owned_extra_.end()) continue;  // cannot happen: each is handed back once
+        if (auto e = v->setup().source->error(); !e.empty()) freed_errors_.push_back(std::move(e));
+        freed_underruns_.fetch_add(v->setup().source->underruns(), std::memory_order_relaxed);
+        owned_extra_.erase(it);
+    }
 }
 
 void Engine::adopt_pending_plan() noexcept {
@@ -90,9 +94,9 @@ void Engine::adopt_pending_plan() noexcept {
     if (!pending_.load(std::memory_order_acquire) || retired_.writable() == 0) return;
     RenderPlan* next = pending_.exchange(nullptr, std::memory_order_acq_rel);
     if (!next) return;
-    if (const uint32_t crossfade = pending_crossfade_.load(std::memory_order_relaxed)) {
+    if (next->crossfade_in) {
         fading_ = plan_;  // retired when the crossfade ends
-        crossfade_total_ = crossfade;
+        crossfade_total_ = next->crossfade_in;
         crossfade_done_ = 0;
     } else {
         retired_.push(plan_);
@@ -105,30 +109,43 @@ bool Engine::send(const Command& c) {
     return commands_.push(c);
 }
 
-bool Engine::ramp_bus_gain(size_t bus, float gain, uint32_t frames) {
-    return send({Command::Kind::bus_gain, static_cast<uint32_t>(bus), 0, frames, gain, nullptr});
+size_t Engine::command_room() {
+    collect_retired();
+    return commands_.writable();
 }
 
-bool Engine::update_effect(size_t bus, size_t effect, const EffectConfig& config) {
-    auto* copy = new EffectConfig(config);
-    if (send({Command::Kind::effect, static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), 0, 0, copy})) return true;
-    delete copy;
-    return false;
+size_t Engine::effect_update_room() {
+    collect_retired();
+    return effect_updates_.writable();
+}
+
+size_t Engine::voice_room() {
+    collect_retired();
+    return std::min(added_.writable(), kMaxAddedVoices - owned_extra_.size());
+}
+
+bool Engine::ramp_bus_gain(size_t bus, float gain, uint32_t frames) {
+    return send({Command::Kind::bus_gain, static_cast<uint32_t>(bus), frames, gain});
+}
+
+bool Engine::update_effect(size_t bus, size_t effect, const EffectParams& params) {
+    collect_retired();
+    return effect_updates_.push({static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), params});
 }
 
 bool Engine::ramp_voice_gain(size_t voice, float gain, uint32_t frames) {
-    return send({Command::Kind::voice_gain, static_cast<uint32_t>(voice), 0, frames, gain, nullptr});
+    return send({Command::Kind::voice_gain, static_cast<uint32_t>(voice), frames, gain});
 }
 
 bool Engine::release_voice(size_t voice, uint32_t frames) {
-    return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), 0, frames, 0, nullptr});
+    return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), frames, 0});
 }
 
 std::optional<size_t> Engine::add_voice(VoiceSetup setup) {
-    if (owned_extra_.size() >= kMaxAddedVoices || added_.writable() == 0) return std::nullopt;
+    if (voice_room() == 0) return std::nullopt;
     owned_extra_.push_back(std::make_unique<Voice>(std::move(setup)));
-    const size_t id = voices_.size() + owned_extra_.size() - 1;
-    added_.push(Extra{id, owned_extra_.back().get()});
+    const size_t id = next_id_++;
+    added_.push(Extra{id, owned_extra_.back().get()});  // fits: voice_room() looked
     return id;
 }
 
@@ -136,11 +153,27 @@ Voice* Engine::voice_by_id(size_t id) noexcept {
     if (id < voices_.size()) return &voices_[id];
     for (const Extra& e : extra_)
         if (e.id == id) return e.voice;
-    return nullptr;
+    return nullptr;  // not added yet, or stopped and handed back: nothing to do
+}
+
+// Render thread: added voices that have stopped go back to the control thread
+// to be freed (in order, so the mix sums in the same order as before). One that
+// does not fit in the ring stays, silent, until a later block.
+void Engine::hand_back_stopped_voices() noexcept {
+    size_t kept = 0;
+    for (const Extra& e : extra_)
+        if (e.voice->state() != Voice::State::stopped || !stopped_extra_.push(e.voice)) extra_[kept++] = e;
+    extra_.resize(kept);  // shrinks: never allocates
 }
 
 // Render thread, at the start of a block: voices added, then the edits in order.
 void Engine::apply_commands() noexcept {
+    for (EffectUpdate u; effect_updates_.pop(u);) {
+        if (u.bus >= plan_->slot_of.size()) continue;
+        auto& effects = plan_->buses[plan_->slot_of[u.bus]].effects;
+        if (u.effect < effects.size()) effects[u.effect].processor->update(u.params);
+    }
+    if (!extra_.empty()) hand_back_stopped_voices();
     for (Extra e; extra_.size() < extra_.capacity() && added_.pop(e);) extra_.push_back(e);
     for (Command c; commands_.pop(c);) {
         switch (c.kind) {
@@ -152,16 +185,6 @@ void Engine::apply_commands() noexcept {
                     g.set_target(c.gain);
                 }
                 break;
-            case Command::Kind::effect: {
-                if (c.target < plan_->slot_of.size()) {
-                    auto& effects = plan_->buses[plan_->slot_of[c.target]].effects;
-                    if (c.index < effects.size()) effects[c.index].processor->update(*c.config);
-                }
-                // Always fits: the control thread empties this ring before each command it sends,
-                // and both rings have the same size.
-                retired_configs_.push(c.config);
-                break;
-            }
             case Command::Kind::voice_gain:
                 if (Voice* v = voice_by_id(c.target)) v->ramp_gain(c.gain, c.frames);
                 break;
@@ -213,6 +236,7 @@ std::vector<std::string> Engine::source_errors() const {
         if (auto e = v.setup().source->error(); !e.empty()) errors.push_back(std::move(e));
     for (const auto& v : owned_extra_)
         if (auto e = v->setup().source->error(); !e.empty()) errors.push_back(std::move(e));
+    errors.insert(errors.end(), freed_errors_.begin(), freed_errors_.end());
     return errors;
 }
 
@@ -220,7 +244,7 @@ uint64_t Engine::underruns() const noexcept {
     uint64_t n = 0;
     for (const Voice& v : voices_) n += v.setup().source->underruns();
     for (const auto& v : owned_extra_) n += v->setup().source->underruns();
-    return n;
+    return n + freed_underruns_.load(std::memory_order_relaxed);
 }
 
 size_t Engine::render(std::span<float> out) noexcept {

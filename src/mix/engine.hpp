@@ -13,7 +13,7 @@
 
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
-#include "dsp/effect_types.hpp"
+#include "dsp/effect_params.hpp"
 #include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/render_plan.hpp"
@@ -64,20 +64,37 @@ public:
     // over at the next block; the old one is freed by collect_retired(). With
     // `crossfade_frames`, the old plan keeps running beside the new one while
     // the output crossfades from it (effect state and tails do not cut off).
+    // The length travels inside the plan: a second call before the first was
+    // taken replaces both together.
     void replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_frames = 0);
+    // Frees what the render thread has finished with: old plans, and voices
+    // added while playing that have stopped (their slots come free).
     void collect_retired();
 
     // Live edits (--watch), from the control thread, applied at the next
     // block through a lock-free queue. Each returns false when the queue is
-    // full (try again after the next block). Buses are named by their setup
-    // index, voices by their id: 0.. for the constructor's, then add_voice()'s.
+    // full (nothing was queued: try again after the next block). Buses are
+    // named by their setup index, voices by their id: 0.. for the
+    // constructor's, then add_voice()'s (never reused).
     bool ramp_bus_gain(size_t bus, float gain, uint32_t frames);
-    // The processor of `effect` on `bus` gets Processor::update(config).
-    bool update_effect(size_t bus, size_t effect, const EffectConfig& config);
+    // The processor of `effect` on `bus` gets Processor::update(params).
+    bool update_effect(size_t bus, size_t effect, const EffectParams& params);
     bool ramp_voice_gain(size_t voice, float gain, uint32_t frames);
     bool release_voice(size_t voice, uint32_t frames);  // fades out, then stops
-    // A new voice, set up off the audio thread; returns its id, or none when full.
+    // A new voice, set up off the audio thread; returns its id, or none when
+    // kMaxAddedVoices added ones are still playing (or the queue is full).
+    // Voices that stopped give their slots back.
     std::optional<size_t> add_voice(VoiceSetup setup);
+    // How many edits of each kind and added voices would be taken now (a
+    // reload is applied whole, or waits), and at most.
+    size_t command_room();
+    size_t effect_update_room();
+    size_t voice_room();
+    size_t command_capacity() const noexcept { return commands_.capacity(); }
+    size_t effect_update_capacity() const noexcept { return effect_updates_.capacity(); }
+    // Voices added while playing that have not been handed back yet.
+    size_t added_voices() const noexcept { return owned_extra_.size(); }
+    static constexpr size_t kMaxAddedVoices = 1024;
 
     // Before rendering starts: who sees each block's buses and output (not owned; may be null).
     void set_tap(BusTap* tap) noexcept { tap_ = tap; }
@@ -114,14 +131,20 @@ public:
     uint64_t over_full_scale() const noexcept { return over_.load(std::memory_order_relaxed); }
 
 private:
+    // Commands own no memory (parameters travel by value): one that does not
+    // fit is simply not queued, and nothing leaks.
     struct Command {
-        enum class Kind : uint8_t { bus_gain, effect, voice_gain, voice_release } kind;
-        uint32_t target = 0, index = 0, frames = 0;
+        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release } kind;
+        uint32_t target = 0, frames = 0;
         float gain = 0;
-        EffectConfig* config = nullptr;  // Kind::effect; handed back through retired_configs_
+    };
+    struct EffectUpdate {  // in a ring of its own: the parameters are large
+        uint32_t bus = 0, effect = 0;
+        EffectParams params;
     };
     bool send(const Command& c);
     void apply_commands() noexcept;
+    void hand_back_stopped_voices() noexcept;
     Voice* voice_by_id(size_t id) noexcept;
     void render_voices(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept;
     void process_buses(RenderPlan& plan, size_t frames) noexcept;
@@ -136,21 +159,26 @@ private:
     std::vector<Voice> voices_;
     RenderPlan* plan_;                          // owned; the render thread's current plan
     BusTap* tap_ = nullptr;
-    std::atomic<RenderPlan*> pending_{nullptr}; // published by replace_plan
-    std::atomic<uint32_t> pending_crossfade_{0};
+    std::atomic<RenderPlan*> pending_{nullptr}; // published by replace_plan, with its crossfade_in
     RenderPlan* fading_ = nullptr;              // the plan being crossfaded out (render thread)
     uint32_t crossfade_total_ = 0, crossfade_done_ = 0;
-    // Live edits: commands in; configs and voices added while playing.
-    SpscRing<Command> commands_{256};
-    SpscRing<EffectConfig*> retired_configs_{256};
+    // Live edits: commands in; voices added while playing in, and back out
+    // once stopped. The control thread owns every added voice (owned_extra_)
+    // until it takes it back from stopped_extra_: the render thread never
+    // allocates or frees one.
+    SpscRing<Command> commands_{1024};
+    SpscRing<EffectUpdate> effect_updates_{64};
     struct Extra {
         size_t id;
         Voice* voice;
     };
-    static constexpr size_t kMaxAddedVoices = 1024;
-    SpscRing<Extra> added_{64};                 // control → render thread
+    SpscRing<Extra> added_{kMaxAddedVoices};    // control → render thread
     std::vector<Extra> extra_;                  // render thread: voices added while playing (capacity reserved)
-    std::vector<std::unique_ptr<Voice>> owned_extra_;  // the control thread owns them until the engine goes
+    SpscRing<Voice*> stopped_extra_{256};       // render → control thread: stopped, to free
+    std::vector<std::unique_ptr<Voice>> owned_extra_;  // control thread
+    size_t next_id_ = 0;                        // control thread: the next add_voice() id
+    std::vector<std::string> freed_errors_;     // control thread: source errors of freed voices
+    std::atomic<uint64_t> freed_underruns_{0};  // ... and their underruns
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
     std::vector<VoiceSource*> to_fill_;         // wait_for_sources(): the sources it fills
     SourceFiller filler_;                       // ... on two cores (declared after the voices: it goes first)

@@ -61,6 +61,10 @@ public:
     bool has_tail = false;           // an enabled effect rings after its input stops
     uint64_t tail_hint = 0;          // the longest tail the effects announce (frames)
     uint32_t max_block = 1024;
+    // Set by Engine::replace_plan: the frames over which this plan takes over
+    // from the playing one (0: at once). Inside the plan, so a plan is never
+    // adopted with another's crossfade.
+    uint32_t crossfade_in = 0;
 };
 
 // Sorts, checks and prepares. Throws InputError naming the buses of a cycle

@@ -117,6 +117,38 @@ TEST_F(Watch, VolumeEditRampsSoonAndABrokenEditKeepsTheOldScene) {
     EXPECT_LT(steepest, 2 * M_PI * 440 / kRate * 0.5 * 1.01);
 }
 
+// An edit the engine cannot take while playing is refused whole and said so
+// (the old scene plays on, the volume edit beside it included); saved again
+// without it, the volume edit is applied: nothing was lost on the way.
+TEST_F(Watch, AnEditNeedingARestartIsRefusedWholeAndSaidSo) {
+    write_wav(at("tone.wav"), interleave({sine(440, kRate, kRate, 0.5)}, kRate), WavFormat::f32);
+    save(scene("0"));
+    Child child({bin(), at("scene.toml"), "--null", "--watch", "--json", "--duration", "3", "--record", at("rec.wav")},
+                at("log.txt"));
+    fresh_status(at("log.txt"), 0.6);
+    const std::string body = scene("-12").substr(std::string("version = 1\n").size());
+    save("version = 1\n[engine]\npan_law = \"constant_power\"\n[listener]\nposition = [1.0, 0.0, 0.0]\n" + body);
+    const double refused_at = fresh_status(at("log.txt"), 1.3);
+    save(scene("-12"));
+    const double applied_at = fresh_status(at("log.txt"), 2.0);
+    for (int i = 0; i < 2000 && child.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(child.stop(), 0) << read_file(at("log.txt"));
+
+    const auto log = read_file(at("log.txt"));
+    EXPECT_NE(log.find(at("scene.toml") + ": [engine] pan_law changed: restart simvxplay to apply that"), std::string::npos) << log;
+    EXPECT_NE(log.find(at("scene.toml") + ": [listener] changed: restart simvxplay to apply that"), std::string::npos) << log;
+    EXPECT_NE(log.find(R"("changes":["bus Music: -12 dB"])"), std::string::npos) << log;
+
+    const WavData w = read_wav_data(at("rec.wav"));
+    const auto peaks = window_peaks(from_f32le(w.data, w.rate, w.channels).samples);
+    const double window_s = 120.0 / kRate;
+    // Full level until the second save (the refused one, 0.7 s before, changed nothing), -12 dB at the end.
+    EXPECT_GT(applied_at, refused_at);
+    for (size_t i = 1; i * window_s < refused_at; ++i)
+        ASSERT_NEAR(peaks[i], 0.5f, 0.002) << "at " << i * window_s << " s";
+    EXPECT_NEAR(peaks.back(), 0.5f * std::pow(10.0f, -12.0f / 20), 0.002);
+}
+
 TEST_F(Watch, EffectChainsSwapAndSoundsComeAndGo) {
     write_wav(at("tone.wav"), interleave({sine(440, kRate, kRate, 0.5)}, kRate), WavFormat::f32);
     write_wav(at("low.wav"), interleave({sine(110, kRate, kRate, 0.25)}, kRate), WavFormat::f32);

@@ -24,9 +24,25 @@ constexpr std::array<ParamSpec, 6> kParams{{
     {.key = "makeup_db", .default_value = 0, .min = -24, .max = 48, .unit = "dB"},
 }};
 
+// The typed parameters.
+struct Params {
+    double threshold_db = -24, ratio = 4, knee_db = 6, attack_ms = 5, release_ms = 100;
+    float makeup = 1.0f;  // linear
+};
+
+Params params_of(const EffectConfig& config) {
+    const auto v = [&](std::string_view key) { return config.value(kParams, key); };
+    return {.threshold_db = v("threshold_db"),
+            .ratio = v("ratio"),
+            .knee_db = v("knee_db"),
+            .attack_ms = v("attack_ms"),
+            .release_ms = v("release_ms"),
+            .makeup = db_to_gain(v("makeup_db"))};
+}
+
 class Compressor final : public Processor {
 public:
-    explicit Compressor(const EffectConfig& config) { update(config); }
+    explicit Compressor(const Params& p) { set(p); }
 
     void prepare(const ProcessSpec& spec) override {
         rate_ = spec.sample_rate;
@@ -40,13 +56,8 @@ public:
         makeup_.reset(makeup_.target());
     }
 
-    void update(const EffectConfig& config) noexcept override {
-        const auto v = [&](std::string_view key) { return config.value(kParams, key); };
-        curve_.set(v("threshold_db"), v("ratio"), v("knee_db"));
-        attack_ms_ = v("attack_ms");
-        release_ms_ = v("release_ms");
-        detector_.set_times(attack_ms_, release_ms_, rate_);
-        makeup_.set_target(db_to_gain(v("makeup_db")));
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) set(p);
     }
 
     // Three passes per chunk: the reduction from the peak level (independent
@@ -92,6 +103,14 @@ public:
     }
 
 private:
+    void set(const Params& p) noexcept {
+        curve_.set(p.threshold_db, p.ratio, p.knee_db);
+        attack_ms_ = p.attack_ms;
+        release_ms_ = p.release_ms;
+        detector_.set_times(attack_ms_, release_ms_, rate_);
+        makeup_.set_target(p.makeup);
+    }
+
     static constexpr size_t kChunk = 256;              // frames per pass (1 KiB of stack)
     static constexpr float kDbPerOctave = 6.0205999f;  // 20·log10(2): dB = 6.02·log2(level)
     static constexpr float kDbToLog2 = -0.16609640f;   // −log2(10)/20: gain = 2^(−dB·log2(10)/20)
@@ -110,12 +129,14 @@ private:
     uint32_t rate_ = 48000;
 };
 
-std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Compressor>(config); }
+std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Compressor>(params_of(config)); }
+EffectParams to_params(const EffectConfig& config) { return EffectParams::of(params_of(config)); }
 
 }  // namespace
 
 const EffectType& compressor() {
-    static const EffectType type{.name = "compressor", .params = kParams, .has_sidechain = true, .make = make};
+    static const EffectType type{.name = "compressor", .params = kParams, .has_sidechain = true, .make = make,
+                                 .to_params = to_params};
     return type;
 }
 

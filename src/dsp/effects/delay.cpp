@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "dsp/effects/effects.hpp"
@@ -30,9 +31,24 @@ inline float sanitize(float v) noexcept {
     return a >= 1e-30f && a <= FLT_MAX ? v : 0.0f;
 }
 
+// The typed parameters, clamped to the ranges.
+struct Params {
+    double time = 0.25;
+    float feedback = 0, wet = 0, dry = 1;
+};
+
+Params params_of(const EffectConfig& config) {
+    if (config.values.size() < kCount) throw std::logic_error("delay: malformed config");
+    auto v = [&](Index i) { return std::clamp(config.values[i], kParams[i].min, kParams[i].max); };
+    return {.time = v(kTime),
+            .feedback = static_cast<float>(v(kFeedback)),
+            .wet = static_cast<float>(v(kWet)),
+            .dry = static_cast<float>(v(kDry))};
+}
+
 class Delay final : public Processor {
 public:
-    explicit Delay(const EffectConfig& config) { read(config); }
+    explicit Delay(const Params& p) { set(p); }
 
     void prepare(const ProcessSpec& spec) override {
         rate_ = spec.sample_rate;
@@ -82,8 +98,11 @@ public:
         }
     }
 
-    void update(const EffectConfig& config) noexcept override {
-        if (read(config)) target_ = frames_for(time_);
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) {
+            set(p);
+            target_ = frames_for(time_);
+        }
     }
 
     uint64_t tail_frames() const noexcept override {
@@ -100,16 +119,12 @@ public:
     }
 
 private:
-    bool read(const EffectConfig& config) noexcept {
-        if (config.values.size() < kCount) return false;
-        auto v = [&](Index i) { return std::clamp(config.values[i], kParams[i].min, kParams[i].max); };
-        time_ = v(kTime);
-        feedback_.set_target(static_cast<float>(v(kFeedback)));
-        wet_.set_target(static_cast<float>(v(kWet)));
-        dry_.set_target(static_cast<float>(v(kDry)));
-        return true;
+    void set(const Params& p) noexcept {
+        time_ = p.time;
+        feedback_.set_target(p.feedback);
+        wet_.set_target(p.wet);
+        dry_.set_target(p.dry);
     }
-
     size_t frames_for(double seconds) const noexcept {
         return std::clamp<size_t>(static_cast<size_t>(std::lround(seconds * rate_)), 1, size_ - 1);
     }
@@ -135,7 +150,10 @@ const EffectType& delay() {
     static const EffectType type{
         .name = "delay",
         .params = kParams,
-        .make = [](const EffectConfig& config) -> std::unique_ptr<Processor> { return std::make_unique<Delay>(config); },
+        .make = [](const EffectConfig& config) -> std::unique_ptr<Processor> {
+            return std::make_unique<Delay>(params_of(config));
+        },
+        .to_params = [](const EffectConfig& config) { return EffectParams::of(params_of(config)); },
     };
     return type;
 }

@@ -12,11 +12,24 @@ namespace simvx::effects {
 namespace {
 
 // Bands an update may add without allocating on the audio thread: room for
-// this many, or for the scene's count if larger; extra bands in a later update
-// are ignored.
+// this many, or for the scene's count if larger. An update carries at most
+// this many (updatable() says no to more: the eq is built anew).
 constexpr size_t kMinCapacity = 16;
 
-FilterParams params_of(const EqBand& b) {
+// The typed parameters of an update: the bands in use first.
+struct Params {
+    size_t count = 0;
+    EqBand bands[kMinCapacity];
+};
+
+Params params_of(const EffectConfig& c) {
+    Params p;
+    p.count = std::min(c.bands.size(), kMinCapacity);
+    std::copy_n(c.bands.begin(), p.count, p.bands);
+    return p;
+}
+
+FilterParams filter_of(const EqBand& b) {
     static constexpr FilterShape kShape[] = {FilterShape::peaking, FilterShape::lowshelf, FilterShape::highshelf};
     return {.shape = kShape[static_cast<int>(b.type)], .freq = b.freq, .q = b.q, .gain_db = b.gain_db};
 }
@@ -40,7 +53,7 @@ class Eq final : public Processor {
 public:
     explicit Eq(const EffectConfig& c)
         : bands_(std::max(kMinCapacity, c.bands.size()), SmoothedBiquad({.shape = FilterShape::peaking})) {
-        update(c);
+        set(c.bands.data(), c.bands.size());
     }
 
     void prepare(const ProcessSpec& spec) override {
@@ -49,16 +62,8 @@ public:
     void reset() noexcept override {
         for (SmoothedBiquad& b : bands_) b.reset();
     }
-    void update(const EffectConfig& c) noexcept override {
-        for (size_t i = 0; i < bands_.size(); ++i) {
-            if (i < c.bands.size()) {
-                bands_[i].set_target(params_of(c.bands[i]));
-            } else {
-                FilterParams off = bands_[i].current();
-                off.gain_db = 0;
-                bands_[i].set_target(off);
-            }
-        }
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) set(p.bands, std::min(p.count, kMinCapacity));
     }
     void process(float* audio, size_t frames, const float*) noexcept override {
         for (SmoothedBiquad& b : bands_) {
@@ -68,6 +73,18 @@ public:
     }
 
 private:
+    void set(const EqBand* bands, size_t count) noexcept {
+        for (size_t i = 0; i < bands_.size(); ++i) {
+            if (i < count) {
+                bands_[i].set_target(filter_of(bands[i]));
+            } else {
+                FilterParams off = bands_[i].current();
+                off.gain_db = 0;
+                bands_[i].set_target(off);
+            }
+        }
+    }
+
     std::vector<SmoothedBiquad> bands_;
 };
 
@@ -79,6 +96,8 @@ const EffectType& eq() {
         .has_bands = true,
         .check = check,
         .make = [](const EffectConfig& c) -> std::unique_ptr<Processor> { return std::make_unique<Eq>(c); },
+        .to_params = [](const EffectConfig& c) { return EffectParams::of(params_of(c)); },
+        .updatable = [](const EffectConfig&, const EffectConfig& to) { return to.bands.size() <= kMinCapacity; },
     };
     return type;
 }

@@ -28,15 +28,16 @@ std::string check(const EffectConfig& c, uint32_t sample_rate) {
 
 class Filter final : public Processor {
 public:
-    Filter(FilterShape shape, const EffectConfig& c) : shape_(shape), biquad_(params_of(shape, c)) {}
+    Filter(FilterShape shape, const EffectConfig& c) : biquad_(params_of(shape, c)) {}
 
     void prepare(const ProcessSpec& spec) override { biquad_.prepare(spec.sample_rate); }
     void reset() noexcept override { biquad_.reset(); }
-    void update(const EffectConfig& c) noexcept override { biquad_.set_target(params_of(shape_, c)); }
+    void update(const EffectParams& params) noexcept override {
+        if (FilterParams p; params.get(p)) biquad_.set_target(p);
+    }
     void process(float* audio, size_t frames, const float*) noexcept override { biquad_.process(audio, frames); }
 
 private:
-    FilterShape shape_;
     SmoothedBiquad biquad_;
 };
 
@@ -45,25 +46,34 @@ std::unique_ptr<Processor> make(const EffectConfig& c) {
     return std::make_unique<Filter>(Shape, c);
 }
 
+template <FilterShape Shape>
+EffectParams to_params(const EffectConfig& c) {
+    return EffectParams::of(params_of(Shape, c));
+}
+
 }  // namespace
 
 const EffectType& lowpass() {
-    static const EffectType type{.name = "lowpass", .params = kParams, .check = check, .make = make<FilterShape::lowpass>};
+    static const EffectType type{.name = "lowpass", .params = kParams, .check = check, .make = make<FilterShape::lowpass>,
+                                 .to_params = to_params<FilterShape::lowpass>};
     return type;
 }
 
 const EffectType& highpass() {
-    static const EffectType type{.name = "highpass", .params = kParams, .check = check, .make = make<FilterShape::highpass>};
+    static const EffectType type{.name = "highpass", .params = kParams, .check = check, .make = make<FilterShape::highpass>,
+                                 .to_params = to_params<FilterShape::highpass>};
     return type;
 }
 
 const EffectType& bandpass() {
-    static const EffectType type{.name = "bandpass", .params = kParams, .check = check, .make = make<FilterShape::bandpass>};
+    static const EffectType type{.name = "bandpass", .params = kParams, .check = check, .make = make<FilterShape::bandpass>,
+                                 .to_params = to_params<FilterShape::bandpass>};
     return type;
 }
 
 const EffectType& notch() {
-    static const EffectType type{.name = "notch", .params = kNotchParams, .check = check, .make = make<FilterShape::notch>};
+    static const EffectType type{.name = "notch", .params = kNotchParams, .check = check, .make = make<FilterShape::notch>,
+                                 .to_params = to_params<FilterShape::notch>};
     return type;
 }
 

@@ -12,20 +12,26 @@ constexpr ParamSpec kParams[] = {
     {.key = "volume_db", .default_value = 0.0, .min = -120.0, .max = 24.0, .unit = "dB"},
 };
 
-float linear(const EffectConfig& c) {
-    return static_cast<float>(std::pow(10.0, c.value(kParams, "volume_db") / 20.0));
+struct Params {
+    float linear = 1.0f;
+};
+
+Params params_of(const EffectConfig& c) {
+    return {static_cast<float>(std::pow(10.0, c.value(kParams, "volume_db") / 20.0))};
 }
 
 class Gain final : public Processor {
 public:
-    explicit Gain(const EffectConfig& c) : ramp_(linear(c)) {}
+    explicit Gain(const Params& p) : ramp_(p.linear) {}
 
     void prepare(const ProcessSpec& spec) override {
         ramp_.set_ramp_frames(static_cast<uint32_t>(std::lround(0.02 * spec.sample_rate)));
         ramp_.reset(ramp_.target());
     }
     void reset() noexcept override {}
-    void update(const EffectConfig& c) noexcept override { ramp_.set_target(linear(c)); }
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) ramp_.set_target(p.linear);
+    }
 
     void process(float* audio, size_t frames, const float*) noexcept override {
         if (!ramp_.ramping()) {
@@ -51,7 +57,8 @@ const EffectType& gain() {
     static const EffectType type{
         .name = "gain",
         .params = kParams,
-        .make = [](const EffectConfig& c) -> std::unique_ptr<Processor> { return std::make_unique<Gain>(c); },
+        .make = [](const EffectConfig& c) -> std::unique_ptr<Processor> { return std::make_unique<Gain>(params_of(c)); },
+        .to_params = [](const EffectConfig& c) { return EffectParams::of(params_of(c)); },
     };
     return type;
 }

@@ -45,10 +45,23 @@ std::string check(const EffectConfig& config, uint32_t sample_rate) {
     return text;
 }
 
+// The typed parameters.
+struct Params {
+    float ceiling = 1.0f;  // linear
+    double release_ms = 50, lookahead_ms = 5;
+};
+
+Params params_of(const EffectConfig& config) {
+    return {.ceiling = db_to_gain(config.value(kParams, "ceiling_db")),
+            .release_ms = config.value(kParams, "release_ms"),
+            .lookahead_ms = config.value(kParams, "lookahead_ms")};
+}
+
 class Limiter final : public Processor {
 public:
-    explicit Limiter(const EffectConfig& config) {
-        update(config);
+    explicit Limiter(const Params& p) {
+        set(p);
+        lookahead_ms_ = p.lookahead_ms;
         clamp_at_ = ceiling_;
     }
 
@@ -63,8 +76,9 @@ public:
         reset();
     }
 
-    // Also where a new lookahead_ms takes effect: it sets the latency, which
-    // cannot change while playing without a jump.
+    // The look-ahead is the latency, which cannot change while playing without
+    // a jump: it is set when the limiter is built, and a new one is built (and
+    // crossfaded in) to change it (see updatable()).
     void reset() noexcept override {
         if (box_.empty()) return;  // before prepare()
         lookahead_ = std::clamp<size_t>(lookahead_frames(lookahead_ms_, rate_), 1, box_.size() - 1);
@@ -78,8 +92,11 @@ public:
         clamp_hold_ = 0;
     }
 
-    void update(const EffectConfig& config) noexcept override {
-        const float ceiling = db_to_gain(config.value(kParams, "ceiling_db"));
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) set(p);
+    }
+    void set(const Params& p) noexcept {
+        const float ceiling = p.ceiling;
         if (ceiling != ceiling_) {
             // Frames already in the look-ahead window were limited for the old
             // ceiling; the new one is reached as they leave.
@@ -88,9 +105,8 @@ public:
             ceiling_ = ceiling;
         }
         target_ = static_cast<double>(ceiling_) * (1.0 - 1e-6);
-        release_ms_ = config.value(kParams, "release_ms");
+        release_ms_ = p.release_ms;
         release_ = dynamics::time_coefficient(release_ms_, rate_);
-        lookahead_ms_ = config.value(kParams, "lookahead_ms");
     }
 
     void process(float* audio, size_t frames, const float* /*key*/) noexcept override {
@@ -162,12 +178,17 @@ private:
     uint64_t frame_ = 0;
 };
 
-std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Limiter>(config); }
+std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Limiter>(params_of(config)); }
+EffectParams to_params(const EffectConfig& config) { return EffectParams::of(params_of(config)); }
+bool updatable(const EffectConfig& from, const EffectConfig& to) {
+    return from.value(kParams, "lookahead_ms") == to.value(kParams, "lookahead_ms");
+}
 
 }  // namespace
 
 const EffectType& limiter() {
-    static const EffectType type{.name = "limiter", .params = kParams, .check = check, .make = make};
+    static const EffectType type{.name = "limiter", .params = kParams, .check = check, .make = make,
+                                 .to_params = to_params, .updatable = updatable};
     return type;
 }
 

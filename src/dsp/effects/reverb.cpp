@@ -1,6 +1,7 @@
 // `reverb`: the Freeverb core (dsp/freeverb.hpp) with wet, dry and stereo
 // width. wet and dry are linear gains; width 0 makes the wet signal mono.
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 #include "dsp/effects/effects.hpp"
@@ -20,9 +21,24 @@ constexpr ParamSpec kParams[] = {
 };
 enum Index { kRoom, kDamping, kWet, kDry, kWidth, kFreeze, kCount };
 
+// The typed parameters, clamped to the ranges.
+struct Params {
+    Freeverb::Params core;
+    float wet = 0, dry = 1, width = 1;
+};
+
+Params params_of(const EffectConfig& config) {
+    if (config.values.size() < kCount) throw std::logic_error("reverb: malformed config");
+    auto v = [&](Index i) { return static_cast<float>(std::clamp(config.values[i], kParams[i].min, kParams[i].max)); };
+    return {.core = {.room_size = v(kRoom), .damping = v(kDamping), .freeze = config.values[kFreeze] >= 0.5},
+            .wet = v(kWet),
+            .dry = v(kDry),
+            .width = v(kWidth)};
+}
+
 class Reverb final : public Processor {
 public:
-    explicit Reverb(const EffectConfig& config) { read(config); }
+    explicit Reverb(const Params& p) { set(p); }
 
     void prepare(const ProcessSpec& spec) override {
         core_.prepare(spec.sample_rate);
@@ -83,9 +99,11 @@ public:
         }
     }
 
-    void update(const EffectConfig& config) noexcept override {
-        if (!read(config)) return;
-        core_.set(params_, true);
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) {
+            set(p);
+            core_.set(params_, true);
+        }
     }
 
     uint64_t tail_frames() const noexcept override {
@@ -93,19 +111,12 @@ public:
     }
 
 private:
-    // Takes the config's values (clamped to the ranges); false if malformed.
-    bool read(const EffectConfig& config) noexcept {
-        if (config.values.size() < kCount) return false;
-        auto v = [&](Index i) {
-            return static_cast<float>(std::clamp(config.values[i], kParams[i].min, kParams[i].max));
-        };
-        params_ = {.room_size = v(kRoom), .damping = v(kDamping), .freeze = config.values[kFreeze] >= 0.5};
-        wet_.set_target(v(kWet));
-        dry_.set_target(v(kDry));
-        width_.set_target(v(kWidth));
-        return true;
+    void set(const Params& p) noexcept {
+        params_ = p.core;
+        wet_.set_target(p.wet);
+        dry_.set_target(p.dry);
+        width_.set_target(p.width);
     }
-
     Freeverb core_;
     Freeverb::Params params_;
     GainRamp wet_{0.0f}, dry_{1.0f}, width_{1.0f};
@@ -119,7 +130,10 @@ const EffectType& reverb() {
     static const EffectType type{
         .name = "reverb",
         .params = kParams,
-        .make = [](const EffectConfig& config) -> std::unique_ptr<Processor> { return std::make_unique<Reverb>(config); },
+        .make = [](const EffectConfig& config) -> std::unique_ptr<Processor> {
+            return std::make_unique<Reverb>(params_of(config));
+        },
+        .to_params = [](const EffectConfig& config) { return EffectParams::of(params_of(config)); },
     };
     return type;
 }

@@ -20,10 +20,19 @@ constexpr std::array<ParamSpec, 2> kParams{{
     {.key = "output_gain", .default_value = 1.0, .min = 0, .max = 4},
 }};
 
+// The typed parameters.
+struct Params {
+    float drive = 2, output_gain = 1;
+};
+
+Params params_of(const EffectConfig& config) {
+    return {static_cast<float>(config.value(kParams, "drive")), static_cast<float>(config.value(kParams, "output_gain"))};
+}
+
 class Softclip final : public Processor {
 public:
-    explicit Softclip(const EffectConfig& config) {
-        update(config);
+    explicit Softclip(const Params& p) {
+        set(p);
         reset();
     }
 
@@ -38,9 +47,8 @@ public:
         gain_.reset(gain_.target());
     }
 
-    void update(const EffectConfig& config) noexcept override {
-        drive_.set_target(static_cast<float>(config.value(kParams, "drive")));
-        gain_.set_target(static_cast<float>(config.value(kParams, "output_gain")));
+    void update(const EffectParams& params) noexcept override {
+        if (Params p; params.get(p)) set(p);
     }
 
     void process(float* audio, size_t frames, const float* /*key*/) noexcept override {
@@ -57,6 +65,10 @@ public:
     }
 
 private:
+    void set(const Params& p) noexcept {
+        drive_.set_target(p.drive);
+        gain_.set_target(p.output_gain);
+    }
     // scale = gain / tanh(drive); the final clamp only absorbs its rounding.
     static float shape(float x, float drive, float scale, float gain) noexcept {
         const float y = scale * std::tanh(drive * std::clamp(x, -1.0f, 1.0f));
@@ -66,12 +78,13 @@ private:
     GainRamp drive_, gain_;
 };
 
-std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Softclip>(config); }
+std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Softclip>(params_of(config)); }
+EffectParams to_params(const EffectConfig& config) { return EffectParams::of(params_of(config)); }
 
 }  // namespace
 
 const EffectType& softclip() {
-    static const EffectType type{.name = "softclip", .params = kParams, .make = make};
+    static const EffectType type{.name = "softclip", .params = kParams, .make = make, .to_params = to_params};
     return type;
 }
 

@@ -129,7 +129,7 @@ TEST(Delay, WetChangeRampsWithoutAStep) {
     // Switch where the wet echo is near its peak: an unramped change would step by ~0.5.
     const size_t at = 24000 + 12;  // the sine (and its echo) at its peak
     p->process(audio.data(), at, nullptr);
-    p->update(config(0.01, 0.0, 1.0, 1.0));
+    p->update(effect_params(config(0.01, 0.0, 1.0, 1.0)));
     p->process(audio.data() + 2 * at, rate - at, nullptr);
     const double step = test::max_step(left(audio));
     std::printf("wet 0 -> 1: max step %.4f (sine alone %.4f)\n", step, own);
@@ -150,9 +150,9 @@ TEST(Delay, TimeChangeCrossfadesWithoutAClick) {
     const double bound = 1.2 * (slope * (dry + wet * line) + 2 * amp * wet * line / 960);
     const size_t at = 48000 + 123;
     p->process(audio.data(), at, nullptr);
-    p->update(config(0.1, fb, wet, dry));
+    p->update(effect_params(config(0.1, fb, wet, dry)));
     p->process(audio.data() + 2 * at, 200, nullptr);
-    p->update(config(0.0371, fb, wet, dry));  // another change while crossfading
+    p->update(effect_params(config(0.0371, fb, wet, dry)));  // another change while crossfading
     p->process(audio.data() + 2 * (at + 200), 2 * rate - at - 200, nullptr);
     const double step = test::max_step(left(audio));
     std::printf("time 0.25 -> 0.1 -> 0.0371 s: max step %.4f (bound %.4f)\n", step, bound);

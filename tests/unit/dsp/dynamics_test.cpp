@@ -190,7 +190,7 @@ TEST(Compressor, MakeupRampsAndUnityIsExact) {
     // Makeup +12 dB from frame 1000: the gain climbs in small steps to 3.98.
     auto z = x;
     p->process(z.data(), 1000, nullptr);
-    p->update(config_of(type, {{"makeup_db", 12}}));
+    p->update(effect_params(config_of(type, {{"makeup_db", 12}})));
     p->process(z.data() + 2000, kRate / 2 - 1000, nullptr);
     double prev = 1, step = 0;
     for (size_t n = 1000; n < kRate / 2; ++n) {
@@ -273,7 +273,7 @@ TEST(Limiter, CeilingChange) {
     Hot hot = hot_input();
     const size_t change = 10000, frames = hot.audio.size() / 2;
     p->process(hot.audio.data(), change, nullptr);
-    p->update(config_of(type, {{"ceiling_db", -6}}));
+    p->update(effect_params(config_of(type, {{"ceiling_db", -6}})));
     p->process(hot.audio.data() + 2 * change, frames - change, nullptr);
     const double after = peak_db(hot.audio, change + p->tail_frames(), frames);
     std::printf("limiter ceiling -1 -> -6 dB: peak before %.6f dB, from the window's end on %.6f dB\n",

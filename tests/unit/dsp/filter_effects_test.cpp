@@ -206,7 +206,7 @@ TEST(FilterEffects, CutoffChangeGlidesWithoutClicks) {
         std::vector<float> y = x;
         const EffectConfig target = config(lp, {{"cutoff_hz", to}});
         for (size_t i = 0; i < kRate; i += kBlock) {
-            if (i == 24064) p->update(target);  // mid-sine, a block boundary
+            if (i == 24064) p->update(effect_params(target));  // mid-sine, a block boundary
             p->process(y.data() + 2 * i, std::min<size_t>(kBlock, kRate - i), nullptr);
         }
         // Skip the start-up transient (the filter starts from silence).
@@ -235,7 +235,7 @@ TEST(FilterEffects, GainChangeRamps) {
     std::vector<float> y = x;
     const EffectConfig unity = default_config(g);
     for (size_t i = 0; i < kRate / 2; i += kBlock) {
-        if (i == 4096) p->update(unity);
+        if (i == 4096) p->update(effect_params(unity));
         p->process(y.data() + 2 * i, std::min<size_t>(kBlock, kRate / 2 - i), nullptr);
     }
     std::vector<float> left;
@@ -261,7 +261,7 @@ TEST(FilterEffects, EqBandChangesGlide) {
     // Both bands only cut from here on, so the level never rises above the +12 dB (4×) of the start.
     const EffectConfig later = eq_config({{T::lowshelf, 1000, 0.707, -12}, {T::highshelf, 2000, 0.707, -6}});
     for (size_t i = 0; i < kRate; i += kBlock) {
-        if (i == 12288) p->update(later);
+        if (i == 12288) p->update(effect_params(later));
         p->process(y.data() + 2 * i, std::min<size_t>(kBlock, kRate - i), nullptr);
     }
     std::vector<float> left;
@@ -286,7 +286,7 @@ TEST(FilterEffects, EqBandRemovalGlides) {
     std::vector<float> y = x;
     const EffectConfig later = eq_config({{T::lowshelf, 100, 0.707, -6}});
     for (size_t i = 0; i < kRate; i += kBlock) {
-        if (i == 12288) p->update(later);
+        if (i == 12288) p->update(effect_params(later));
         p->process(y.data() + 2 * i, std::min<size_t>(kBlock, kRate - i), nullptr);
     }
     std::vector<float> left;

@@ -139,7 +139,7 @@ TEST(Reverb, FreezeHoldsTheTail) {
     std::vector<float> audio = noise(2 * kRate / 2);
     audio.resize(2 * 11 * kRate, 0.0f);
     run(*p, audio.data(), kRate / 2);
-    p->update(config({.freeze = true}));
+    p->update(effect_params(config({.freeze = true})));
     run(*p, audio.data() + kRate, 21 * kRate / 2);
     double lo = 1e9, hi = -1e9;
     for (size_t w = 2; w < 22; ++w) {  // 0.5 s windows from 1 s to 11 s
@@ -211,7 +211,7 @@ TEST(Reverb, WetChangeRamps) {
     auto p = make({.wet = 0.0, .dry = 1.0});
     std::vector<float> audio = sine;
     run(*p, audio.data(), at);
-    p->update(config({.wet = 1.0, .dry = 1.0}));
+    p->update(effect_params(config({.wet = 1.0, .dry = 1.0})));
     run(*p, audio.data() + 2 * at, n - at);
     const double step = test::max_step(channel(audio, 0));
     std::printf("wet 0 -> 1: max step %.4f (bound %.4f, unramped jump %.4f)\n", step, bound, std::fabs(r[at]));
@@ -227,9 +227,9 @@ TEST(Reverb, FreezeAndRoomChangesDoNotClick) {
     const auto s = test::sine(300, kRate, 3 * kRate);
     for (size_t i = 0; i < 3 * kRate; ++i) audio[2 * i] = audio[2 * i + 1] = s[i];
     run(*p, audio.data(), kRate);
-    p->update(config({.room_size = 1.0, .damping = 0.0, .freeze = true}));
+    p->update(effect_params(config({.room_size = 1.0, .damping = 0.0, .freeze = true})));
     run(*p, audio.data() + 2 * kRate, kRate);
-    p->update(config({.room_size = 0.1, .damping = 1.0}));
+    p->update(effect_params(config({.room_size = 0.1, .damping = 1.0})));
     run(*p, audio.data() + 4 * kRate, kRate);
     auto step = [&](double from, double to) {
         return test::max_step(channel(audio, 0, size_t(from * kRate), size_t(to * kRate)));

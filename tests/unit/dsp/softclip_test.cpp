@@ -83,10 +83,10 @@ TEST(Softclip, ParameterChangesRamp) {
     p->process(x.data(), 4800, nullptr);
     EffectConfig c = default_config(type);
     c.set(type.params, "drive", 10.0);
-    p->update(c);
+    p->update(effect_params(c));
     p->process(x.data() + 2 * 4800, 4800, nullptr);
     c.set(type.params, "output_gain", 0.25);
-    p->update(c);
+    p->update(effect_params(c));
     p->process(x.data() + 2 * 9600, x.size() / 2 - 9600, nullptr);
 
     double step = 0;

@@ -23,7 +23,7 @@ public:
     explicit Probe(float factor, uint64_t tail = 0) : factor_(factor), tail_(tail) {}
     void prepare(const ProcessSpec&) override {}
     void reset() noexcept override {}
-    void update(const EffectConfig&) noexcept override {}
+    void update(const EffectParams&) noexcept override {}
     void process(float* audio, size_t frames, const float* key) noexcept override {
         for (size_t i = 0; i < frames * 2; ++i) audio[i] = key ? key[i] : audio[i] * factor_;
     }
@@ -39,7 +39,7 @@ class Echo final : public Processor {
 public:
     void prepare(const ProcessSpec&) override { line_.assign(2000, 0.0f); }
     void reset() noexcept override { std::fill(line_.begin(), line_.end(), 0.0f); }
-    void update(const EffectConfig&) noexcept override {}
+    void update(const EffectParams&) noexcept override {}
     void process(float* audio, size_t frames, const float*) noexcept override {
         for (size_t i = 0; i < frames * 2; ++i) {
             const float delayed = line_[pos_];
