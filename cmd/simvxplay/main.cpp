@@ -8,18 +8,18 @@
 #include <sstream>
 #include <string>
 
-#include "app/capabilities.hpp"
-#include "app/json_report.hpp"
+#include "app/report/capabilities.hpp"
+#include "app/report/json_report.hpp"
 #include "app/options.hpp"
 #include "app/session.hpp"
-#include "app/versions.hpp"
+#include "app/report/versions.hpp"
 #include "core/error.hpp"
 #include "core/time_limit.hpp"
 #include "core/log.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
 #include "option_checks.hpp"
-#include "scene/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace {
 
@@ -251,6 +251,8 @@ int main(int argc, char** argv) {
         return static_cast<int>(simvx::ExitCode::closed_output);  // the reader left: nothing to say, nowhere to say it
     } catch (const simvx::SceneError& e) {
         return fail(e.what(), e.code(), e.diagnostics());
+    } catch (const simvx::NoServerError& e) {
+        return fail(std::string(e.what()) + "; play with --null, or render with --render FILE", e.code());
     } catch (const simvx::Error& e) {
         return fail(e.what(), e.code());
     } catch (const std::exception& e) {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "scene/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace simvx {
 namespace {

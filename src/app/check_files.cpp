@@ -8,7 +8,7 @@
 #include <map>
 #include <toml++/toml.h>
 
-#include "app/prepare.hpp"
+#include "assemble/prepare.hpp"
 #include "decode/registry.hpp"
 #include "mix/sound_loader.hpp"
 

@@ -7,7 +7,7 @@
 #include "core/log.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
-#include "scene/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace simvx {
 namespace {

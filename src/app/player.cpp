@@ -6,13 +6,13 @@
 #include <optional>
 #include <thread>
 
-#include "app/bus_meters.hpp"
-#include "app/prepare.hpp"
-#include "app/recorder.hpp"
-#include "app/run_report.hpp"
+#include "app/measure/bus_meters.hpp"
+#include "assemble/prepare.hpp"
+#include "app/measure/recorder.hpp"
+#include "app/report/run_report.hpp"
 #include "app/signals.hpp"
-#include "app/status_line.hpp"
-#include "app/terminal_keys.hpp"
+#include "app/ui/status_line.hpp"
+#include "app/ui/terminal_keys.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/gain.hpp"

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "app/options.hpp"
-#include "app/prepare.hpp"
+#include "assemble/prepare.hpp"
 #include "mix/engine.hpp"
 #include "scene/scene.hpp"
 #include "sink/sink.hpp"

@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "app/input_scene.hpp"
-#include "app/prepare.hpp"
-#include "app/scene_diff.hpp"
+#include "assemble/prepare.hpp"
+#include "assemble/scene_diff.hpp"
 #include "core/error.hpp"
 #include "core/gain.hpp"
 #include "dsp/effect_types.hpp"

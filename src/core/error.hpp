@@ -39,6 +39,13 @@ struct DecodeError : InputError {
     using InputError::InputError;
 };
 
+// No audio server or device to play on at all (not reachable, or gone while
+// playing). The front end adds what can be done instead (--null, --render):
+// the outputs do not know the command line.
+struct NoServerError : Error {
+    explicit NoServerError(const std::string& what) : Error(ExitCode::no_device, what) {}
+};
+
 struct UsageError : Error {
     explicit UsageError(const std::string& what) : Error(ExitCode::usage, what) {}
 };

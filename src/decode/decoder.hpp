@@ -9,23 +9,15 @@
 #include <string>
 
 #include "core/audio_spec.hpp"
+#include "core/speakers.hpp"
 #include "decode/byte_source.hpp"
 
 namespace simvx {
 
-// WAVE_FORMAT_EXTENSIBLE speaker bits: decoders report the layout with these,
-// and deliver channels in this (WAV/SMPTE) order whatever the codec's own order.
-namespace speaker {
-inline constexpr uint32_t FL = 0x1, FR = 0x2, FC = 0x4, LFE = 0x8, BL = 0x10, BR = 0x20, FLC = 0x40,
-                          FRC = 0x80, BC = 0x100, SL = 0x200, SR = 0x400;
-// The usual layout of n channels when a file says nothing (WAV/FLAC/Vorbis conventions).
-uint32_t default_mask(uint32_t channels);
-}  // namespace speaker
-
 struct DecoderInfo {
     std::string format;               // for messages: "WAV (PCM s16)", "FLAC", "Ogg Vorbis", "MPEG-1 Layer III"
     AudioSpec spec;                   // native rate and channel count
-    uint32_t channel_mask = 0;        // speaker bits in delivery order; 0 = default_mask(channels)
+    uint32_t channel_mask = 0;        // speaker bits (core/speakers.hpp) in delivery order; 0 = default_mask(channels)
     uint32_t bits = 0;                // bits per sample of integer PCM; 0 for float or lossy
     bool lossless = false;            // decoded samples are exactly the encoded ones
     std::optional<uint64_t> frames;   // total length when the container says it

@@ -79,18 +79,4 @@ size_t Decoder::read_int(std::span<int32_t>) {
     throw DecodeError(info().format + " has no exact integer samples");
 }
 
-uint32_t speaker::default_mask(uint32_t channels) {
-    switch (channels) {
-        case 1: return FC;
-        case 2: return FL | FR;
-        case 3: return FL | FR | FC;
-        case 4: return FL | FR | BL | BR;
-        case 5: return FL | FR | FC | BL | BR;
-        case 6: return FL | FR | FC | LFE | BL | BR;
-        case 7: return FL | FR | FC | LFE | BC | SL | SR;
-        case 8: return FL | FR | FC | LFE | BL | BR | SL | SR;
-        default: return 0;
-    }
-}
-
 }  // namespace simvx

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "decode/decoder.hpp"
+#include "core/speakers.hpp"
 
 namespace simvx {
 

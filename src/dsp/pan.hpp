@@ -4,9 +4,10 @@
 #include <cmath>
 #include <numbers>
 
-#include "scene/scene.hpp"
-
 namespace simvx {
+
+// `pan_law` of [engine]: how a pan position becomes left and right gains.
+enum class PanLaw { balance, constant_power };
 
 struct StereoGain {
     float left = 1.0f, right = 1.0f;

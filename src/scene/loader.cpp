@@ -32,7 +32,7 @@
 #include "core/time_limit.hpp"
 #include "core/topo_sort.hpp"
 #include "dsp/effect_types.hpp"
-#include "scene/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace fs = std::filesystem;
 

@@ -9,8 +9,9 @@
 
 #include "decode/pcm_framer.hpp"
 #include "dsp/effect_types.hpp"
+#include "dsp/pan.hpp"
 #include "dsp/resampler_kind.hpp"
-#include "spatial/vec3.hpp"
+#include "spatial/spatial_desc.hpp"
 
 namespace simvx {
 
@@ -20,8 +21,6 @@ struct SourceLocation {
     uint32_t column = 0;  // 1-based
     std::string str() const;  // "file:line:col" (or "file" / "command line")
 };
-
-enum class PanLaw { balance, constant_power };
 
 // `stream` of a sound: decode from disk while playing, or into memory first.
 enum class StreamMode { automatic, always, never };
@@ -35,40 +34,6 @@ struct EngineSettings {
     ResamplerKind resampler = ResamplerKind::sinc;  // for pitched sounds
     double speed_of_sound = 343.3;  // m/s
     double doppler_factor = 1.0;    // 0 disables doppler
-};
-
-// A point of a motion path: at scene time t (seconds), the position (metres).
-struct Keyframe {
-    double t = 0;
-    Vec3 position;
-};
-
-struct ListenerDesc {
-    Vec3 position{0, 0, 0};
-    Vec3 direction{0, 0, -1};  // forward
-    Vec3 world_up{0, 1, 0};
-    Vec3 velocity{0, 0, 0};    // m/s; from the path when there is one
-    std::vector<Keyframe> path;  // strictly increasing times; empty = fixed
-};
-
-// Distance models of OpenAL 1.1, clamped (distance within [min, max]).
-enum class Attenuation { none, inverse, linear, exponential };
-
-struct ConeDesc {
-    double inner_deg = 360, outer_deg = 360;  // full angles
-    double outer_gain_db = 0;
-    Vec3 direction{0, 0, -1};  // where the source points
-};
-
-// [sound.spatial]: its presence makes the sound 3D.
-struct SpatialDesc {
-    Vec3 position{0, 0, 0};
-    Vec3 velocity{0, 0, 0};
-    std::vector<Keyframe> path;
-    Attenuation attenuation = Attenuation::inverse;
-    double min_distance = 1.0, max_distance = 100.0, rolloff = 1.0;
-    double doppler = 1.0;
-    ConeDesc cone;
 };
 
 // An extra post-fader send from a bus or a sound into another bus.

@@ -76,7 +76,7 @@ void PulseConnection::connect(double timeout_s) {
         if (!settled) why = "the server did not answer within " + std::to_string(static_cast<int>(timeout_s)) + " s";
         else if (state() != PA_CONTEXT_READY) why = last_error();
     }
-    if (!why.empty()) throw Error(ExitCode::no_device, "no PulseAudio server reachable (" + why + "); " + kNoServerHint);
+    if (!why.empty()) throw NoServerError("no PulseAudio server reachable (" + why + ")");
 }
 
 bool PulseConnection::wait_for(pa_operation* op, std::chrono::milliseconds timeout) {

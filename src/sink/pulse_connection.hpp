@@ -10,9 +10,6 @@
 
 namespace simvx {
 
-// What to suggest when no server can be used.
-inline constexpr const char* kNoServerHint = "play with --null, or render with --render FILE";
-
 class PulseConnection {
 public:
     // Called on the main loop thread when the context's state changes.
@@ -24,7 +21,7 @@ public:
     PulseConnection& operator=(const PulseConnection&) = delete;
 
     // Blocking (lock NOT held): connects within timeout_s, or throws
-    // Error(no_device) naming the cause and suggesting --null / --render.
+    // NoServerError naming the cause.
     void connect(double timeout_s);
 
     // Lock held, any thread (also the main loop's own): drops the current

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
-#include "scene/suggest.hpp"
+#include "core/suggest.hpp"
 #include "sink/pulse_connection.hpp"
 
 namespace simvx {

@@ -207,7 +207,7 @@ void PulseSink::finish() {
         error = error_;
     }
     teardown();
-    if (!error.empty()) throw Error(ExitCode::no_device, "playback stopped: " + error + "; " + kNoServerHint);
+    if (!error.empty()) throw NoServerError("playback stopped: " + error);
 }
 
 void PulseSink::abort() noexcept { teardown(); }

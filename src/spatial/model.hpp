@@ -5,7 +5,7 @@
 #pragma once
 #include <span>
 
-#include "scene/scene.hpp"
+#include "spatial/spatial_desc.hpp"
 #include "spatial/vec3.hpp"
 
 namespace simvx {

@@ -7,7 +7,6 @@
 #include <cstdint>
 
 #include "dsp/pan.hpp"
-#include "scene/scene.hpp"
 #include "spatial/model.hpp"
 
 namespace simvx {

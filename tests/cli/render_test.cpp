@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "app/progress.hpp"
+#include "core/time_format.hpp"
 #include "cli_support.hpp"
 
 namespace simvx::test {

@@ -2,7 +2,7 @@
 // Master as output, reset by each reading; the same in both modes.
 #include <gtest/gtest.h>
 
-#include "app/bus_meters.hpp"
+#include "app/measure/bus_meters.hpp"
 #include "mix/engine.hpp"
 #include "unit/mix/mix_fixtures.hpp"
 

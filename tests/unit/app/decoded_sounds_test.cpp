@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/input_scene.hpp"
-#include "app/prepare.hpp"
+#include "assemble/prepare.hpp"
 #include "support/audio.hpp"
 #include "support/tempdir.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "app/json.hpp"
+#include "app/report/json.hpp"
 
 namespace simvx {
 namespace {

@@ -1,8 +1,8 @@
 // The player's terminal side: key parsing and the status line's text.
 #include <gtest/gtest.h>
 
-#include "app/status_line.hpp"
-#include "app/terminal_keys.hpp"
+#include "app/ui/status_line.hpp"
+#include "app/ui/terminal_keys.hpp"
 
 namespace simvx {
 namespace {

@@ -1,4 +1,4 @@
-#include "app/run_report.hpp"
+#include "app/report/run_report.hpp"
 
 #include <string>
 

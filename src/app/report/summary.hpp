@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "app/prepare.hpp"
+#include "assemble/prepare.hpp"
 #include "scene/scene.hpp"
 
 namespace simvx {

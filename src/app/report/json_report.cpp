@@ -1,9 +1,9 @@
-#include "app/json_report.hpp"
+#include "app/report/json_report.hpp"
 
 #include <cerrno>
 #include <cstdio>
 
-#include "app/expect.hpp"
+#include "app/measure/expect.hpp"
 #include "core/error.hpp"
 
 namespace simvx {

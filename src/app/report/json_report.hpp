@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "app/bus_meters.hpp"
-#include "app/expect.hpp"
-#include "app/json.hpp"
-#include "app/prepare.hpp"
+#include "app/measure/bus_meters.hpp"
+#include "app/measure/expect.hpp"
+#include "app/report/json.hpp"
+#include "assemble/prepare.hpp"
 #include "mix/voice.hpp"
 #include "scene/loader.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/prepare.hpp"
+#include "assemble/prepare.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "app/status_line.hpp"
+#include "app/ui/status_line.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/progress.hpp"
+#include "core/time_format.hpp"
 
 namespace simvx {
 

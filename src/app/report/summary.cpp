@@ -1,9 +1,9 @@
-#include "app/summary.hpp"
+#include "app/report/summary.hpp"
 
 #include <map>
 #include <sstream>
 
-#include "app/progress.hpp"
+#include "core/time_format.hpp"
 
 namespace simvx {
 namespace {

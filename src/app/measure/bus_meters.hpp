@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/loudness_meter.hpp"
+#include "app/measure/loudness_meter.hpp"
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
 #include "mix/bus_tap.hpp"

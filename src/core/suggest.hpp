@@ -1,5 +1,5 @@
 // "Did you mean ...?": the closest of a set of names to a word the user typed.
-// Used for scene keys and bus names, and meant for command-line options too.
+// Used for scene keys, bus, effect and device names, and command-line options.
 #pragma once
 #include <cstddef>
 #include <initializer_list>

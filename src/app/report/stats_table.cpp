@@ -1,4 +1,4 @@
-#include "app/stats_table.hpp"
+#include "app/report/stats_table.hpp"
 
 #include <algorithm>
 #include <cmath>

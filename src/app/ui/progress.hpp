@@ -6,9 +6,6 @@
 
 namespace simvx {
 
-// "1:02.5" style time.
-std::string format_time(double seconds);
-
 class ProgressLine {
 public:
     // enabled: stderr is a terminal and output is not quiet.

@@ -1,4 +1,4 @@
-#include "app/loudness_meter.hpp"
+#include "app/measure/loudness_meter.hpp"
 
 #include <ebur128.h>
 

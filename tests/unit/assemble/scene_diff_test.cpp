@@ -1,6 +1,6 @@
 // --watch's diff of two scenes: every edit is sorted into applied live (and
 // how) or needing a restart; none falls through.
-#include "app/scene_diff.hpp"
+#include "assemble/scene_diff.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "app/scene_diff.hpp"
+#include "assemble/scene_diff.hpp"
 
 #include <map>
 #include <sstream>

@@ -1,11 +1,11 @@
-#include "app/expect.hpp"
+#include "app/measure/expect.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
-#include "app/progress.hpp"
+#include "core/time_format.hpp"
 #include "core/error.hpp"
 #include "decode/registry.hpp"
 #include "sink/quantize.hpp"

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "app/bus_meters.hpp"
+#include "app/measure/bus_meters.hpp"
 
 namespace simvx {
 

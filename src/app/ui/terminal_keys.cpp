@@ -1,4 +1,4 @@
-#include "app/terminal_keys.hpp"
+#include "app/ui/terminal_keys.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,4 @@
-#include "app/json.hpp"
+#include "app/report/json.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "app/versions.hpp"
+#include "app/report/versions.hpp"
 
 #include <FLAC/format.h>
 #include <ebur128.h>

@@ -1,4 +1,4 @@
-#include "app/recorder.hpp"
+#include "app/measure/recorder.hpp"
 
 #include <chrono>
 #include <thread>

@@ -1,10 +1,10 @@
-#include "app/capabilities.hpp"
+#include "app/report/capabilities.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <toml++/toml.h>
 
-#include "app/json.hpp"
+#include "app/report/json.hpp"
 #include "core/error.hpp"
 #include "decode/pcm_framer.hpp"
 #include "decode/registry.hpp"

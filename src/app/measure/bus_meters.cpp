@@ -1,4 +1,4 @@
-#include "app/bus_meters.hpp"
+#include "app/measure/bus_meters.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "scene/suggest.hpp"
+#include "core/suggest.hpp"
 
 #include <algorithm>
 #include <vector>

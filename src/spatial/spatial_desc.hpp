@@ -1,0 +1,45 @@
+// What the 3D model works on: where a source and the listener are, how they
+// move, how a source fades with distance and which way it points. The scene
+// format fills these in ([sound.spatial], [listener]); the spatializer reads them.
+#pragma once
+#include <vector>
+
+#include "spatial/vec3.hpp"
+
+namespace simvx {
+
+// A point of a motion path: at scene time t (seconds), the position (metres).
+struct Keyframe {
+    double t = 0;
+    Vec3 position;
+};
+
+struct ListenerDesc {
+    Vec3 position{0, 0, 0};
+    Vec3 direction{0, 0, -1};  // forward
+    Vec3 world_up{0, 1, 0};
+    Vec3 velocity{0, 0, 0};    // m/s; from the path when there is one
+    std::vector<Keyframe> path;  // strictly increasing times; empty = fixed
+};
+
+// Distance models of OpenAL 1.1, clamped (distance within [min, max]).
+enum class Attenuation { none, inverse, linear, exponential };
+
+struct ConeDesc {
+    double inner_deg = 360, outer_deg = 360;  // full angles
+    double outer_gain_db = 0;
+    Vec3 direction{0, 0, -1};  // where the source points
+};
+
+// A 3D source ([sound.spatial]: its presence makes the sound 3D).
+struct SpatialDesc {
+    Vec3 position{0, 0, 0};
+    Vec3 velocity{0, 0, 0};
+    std::vector<Keyframe> path;
+    Attenuation attenuation = Attenuation::inverse;
+    double min_distance = 1.0, max_distance = 100.0, rolloff = 1.0;
+    double doppler = 1.0;
+    ConeDesc cone;
+};
+
+}  // namespace simvx
