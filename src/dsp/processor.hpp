@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/realtime.hpp"
 #include "dsp/effect_params.hpp"
 
 namespace simvx {
@@ -30,13 +31,13 @@ public:
     // the sidechain signal for effects that take one (stereo interleaved, the
     // same length), else nullptr. Real-time safe; NaN never latches: an effect
     // whose state went non-finite resets itself.
-    virtual void process(float* audio, size_t frames, const float* key) noexcept = 0;
+    virtual void process(float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME = 0;
 
     // New parameter values while playing (live control, scene reload), called
     // on the audio thread with the effect's own typed struct, converted off it
     // (EffectType::to_params); params of another type are ignored. Values are
     // approached with a ramp (tens of milliseconds), never a jump.
-    virtual void update(const EffectParams& params) noexcept = 0;
+    virtual void update(const EffectParams& params) noexcept SIMVX_REALTIME = 0;
 
     // How many frames of output can follow the end of the input (delay and
     // reverb tails), so a render lets them ring out. 0 for memoryless effects.

@@ -6,6 +6,8 @@
 #pragma once
 #include <cstddef>
 
+#include "core/realtime.hpp"
+
 namespace simvx {
 
 class RenderPlan;
@@ -15,7 +17,7 @@ public:
     virtual ~BusTap() = default;
     // `plan`'s buses hold this block (stereo, `frames` frames; Bus::index is
     // the bus's place in the scene); `out` is the output (engine channels).
-    virtual void block(const RenderPlan& plan, const float* out, size_t frames) noexcept = 0;
+    virtual void block(const RenderPlan& plan, const float* out, size_t frames) noexcept SIMVX_REALTIME = 0;
 };
 
 }  // namespace simvx

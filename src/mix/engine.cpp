@@ -348,7 +348,7 @@ std::optional<size_t> Engine::tail_end(const float* out, size_t from, size_t fra
 
 // One voice into its bus (and its sends) of `plan`. A voice without sends
 // mixes straight into its bus; one with sends renders once and is added to each.
-void Engine::render_voices(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept {
+void Engine::render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept {
     RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
     const bool direct = v.setup().sends.empty() && bus.input_open;
     const VoiceSpan span = direct ? v.render(bus.buffer.data(), pos, frames, scratch_.data(), true)
@@ -393,8 +393,8 @@ void Engine::render_block(float* out, size_t frames) noexcept {
     const uint64_t pos = position_.load(std::memory_order_relaxed);
     const size_t samples = frames * 2;
     for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
-    for (Voice& v : voices_) render_voices(plan, v, pos, frames);
-    for (const Extra& e : extra_) render_voices(plan, *e.voice, pos, frames);
+    for (Voice& v : voices_) render_voice(plan, v, pos, frames);
+    for (const Extra& e : extra_) render_voice(plan, *e.voice, pos, frames);
 
     // A plan being replaced with a crossfade hears the same bus inputs (matched
     // by bus index) and runs its own effects, so its tails and state carry on.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/realtime.hpp"
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
 #include "dsp/effect_params.hpp"
@@ -48,7 +49,7 @@ public:
     // Renders up to out.size() / channels frames into `out` (interleaved).
     // Returns the frames written: fewer than asked only when the scene has
     // ended. Real-time safe: no allocation, lock, log or I/O.
-    size_t render(std::span<float> out) noexcept;
+    size_t render(std::span<float> out) noexcept SIMVX_REALTIME;
 
     // Streamed sources. Not for the render thread: an offline render calls
     // this before each render() so that streams never leave a gap (sources
@@ -143,17 +144,18 @@ private:
         EffectParams params;
     };
     bool send(const Command& c);
-    void apply_commands() noexcept;
-    void hand_back_stopped_voices() noexcept;
-    Voice* voice_by_id(size_t id) noexcept;
-    void render_voices(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept;
-    void process_buses(RenderPlan& plan, size_t frames) noexcept;
-    void adopt_pending_plan() noexcept;
-    void render_block(float* out, size_t frames) noexcept;
-    void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept;
-    void apply_output_gains(float* m, size_t frames) noexcept;
-    std::optional<size_t> tail_end(const float* out, size_t from, size_t frames) noexcept;
-    uint64_t tail_quiet_target() const noexcept;
+    // The audio thread's side: what render() does each block.
+    void apply_commands() noexcept SIMVX_REALTIME;
+    void hand_back_stopped_voices() noexcept SIMVX_REALTIME;
+    Voice* voice_by_id(size_t id) noexcept SIMVX_REALTIME;
+    void render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
+    void process_buses(RenderPlan& plan, size_t frames) noexcept SIMVX_REALTIME;
+    void adopt_pending_plan() noexcept SIMVX_REALTIME;
+    void render_block(float* out, size_t frames) noexcept SIMVX_REALTIME;
+    void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept SIMVX_REALTIME;
+    void apply_output_gains(float* m, size_t frames) noexcept SIMVX_REALTIME;
+    std::optional<size_t> tail_end(const float* out, size_t from, size_t frames) noexcept SIMVX_REALTIME;
+    uint64_t tail_quiet_target() const noexcept SIMVX_REALTIME;
 
     EngineConfig config_;
     std::vector<Voice> voices_;

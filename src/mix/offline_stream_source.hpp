@@ -23,9 +23,9 @@ public:
     OfflineStreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup);
 
     uint32_t channels() const noexcept override { return channels_; }
-    size_t pull(float* out, size_t frames) noexcept override;
-    const float* lend(size_t frames) noexcept override;
-    bool ready(size_t frames) const noexcept override;
+    size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
+    const float* lend(size_t frames) noexcept SIMVX_REALTIME override;
+    bool ready(size_t frames) const noexcept SIMVX_REALTIME override;
     bool fillable() const noexcept override { return true; }
     void fill(size_t frames) override;
     bool fill_decodes(size_t frames) const noexcept override {

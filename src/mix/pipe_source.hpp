@@ -46,8 +46,8 @@ public:
     // 1 or 2; known once the format is (a WAV header may still be on its way:
     // until then pull() writes silence for either layout).
     uint32_t channels() const noexcept override { return channels_.load(std::memory_order_acquire); }
-    size_t pull(float* out, size_t frames) noexcept override;
-    bool ready(size_t frames) const noexcept override;
+    size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
+    bool ready(size_t frames) const noexcept SIMVX_REALTIME override;
     uint64_t underruns() const noexcept override { return underruns_.load(std::memory_order_relaxed); }
     std::string error() const override;
 

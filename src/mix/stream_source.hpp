@@ -30,9 +30,9 @@ public:
     ~StreamSource() override;
 
     uint32_t channels() const noexcept override { return channels_; }
-    size_t pull(float* out, size_t frames) noexcept override;
+    size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
     // True when `frames` can be pulled without a gap (or the stream has ended).
-    bool ready(size_t frames) const noexcept override;
+    bool ready(size_t frames) const noexcept SIMVX_REALTIME override;
     uint64_t underruns() const noexcept override { return underruns_.load(std::memory_order_relaxed); }
 
     // The error that stopped the decoder thread, if any (control thread, after the end).

@@ -18,8 +18,8 @@ public:
     VarispeedSource(std::unique_ptr<VoiceSource> inner, ResamplerKind kind, double ratio, double max_ratio);
 
     uint32_t channels() const noexcept override { return inner_->channels(); }
-    size_t pull(float* out, size_t frames) noexcept override;
-    bool ready(size_t frames) const noexcept override;
+    size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
+    bool ready(size_t frames) const noexcept SIMVX_REALTIME override;
     uint64_t underruns() const noexcept override { return inner_->underruns(); }
     std::string error() const override { return inner_->error(); }
 

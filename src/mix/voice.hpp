@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/realtime.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/voice_source.hpp"
@@ -52,21 +53,21 @@ public:
     // into `out` (stereo interleaved, after gain, fades and pan), writing —
     // or with `add`, mixing into — only the frames it returns. `scratch`
     // holds at least 2 × frames floats.
-    VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch, bool add = false) noexcept;
+    VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch, bool add = false) noexcept SIMVX_REALTIME;
 
     // Live edits (--watch), on the render thread: a new volume, ramped over
     // `frames`; or a fade to silence over `frames`, after which the voice stops.
-    void ramp_gain(float gain, uint32_t frames) noexcept;
-    void release(uint32_t frames) noexcept;
+    void ramp_gain(float gain, uint32_t frames) noexcept SIMVX_REALTIME;
+    void release(uint32_t frames) noexcept SIMVX_REALTIME;
 
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
 
 private:
     template <bool Add>
-    VoiceSpan render_block(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept;
-    float envelope(uint64_t t) const noexcept;  // fades at frame t after the start
-    void update_spatial(uint64_t first, size_t frames) noexcept;
+    VoiceSpan render_block(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept SIMVX_REALTIME;
+    float envelope(uint64_t t) const noexcept SIMVX_REALTIME;  // fades at frame t after the start
+    void update_spatial(uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
 
     VoiceSetup setup_;
     State state_ = State::pending;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/realtime.hpp"
 #include "mix/sample_buffer.hpp"
 
 namespace simvx {
@@ -16,16 +17,16 @@ public:
     virtual uint32_t channels() const noexcept = 0;  // 1 or 2
     // Writes up to `frames` interleaved frames; fewer means the source ended.
     // Called on the render thread: never allocates, locks, logs or blocks.
-    virtual size_t pull(float* out, size_t frames) noexcept = 0;
+    virtual size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME = 0;
     // The next `frames` frames where they already lie, when the source holds
     // them all in one piece (advancing as pull() does); nullptr otherwise, and
     // then pull() them. The voice mixes straight from here: one copy less.
     // Valid until the next call on the source. Render thread, as pull().
-    virtual const float* lend(size_t /*frames*/) noexcept { return nullptr; }
+    virtual const float* lend(size_t /*frames*/) noexcept SIMVX_REALTIME { return nullptr; }
     // Streamed sources: whether `frames` are buffered (or the end is), for an
     // offline render that waits instead of letting a gap through; and the gaps
     // that live playback had to fill with silence.
-    virtual bool ready(size_t /*frames*/) const noexcept { return true; }
+    virtual bool ready(size_t /*frames*/) const noexcept SIMVX_REALTIME { return true; }
     // Not on the render thread: a source that decodes on the caller's thread
     // (OfflineStreamSource, fillable) makes `frames` ready here. The others
     // decode on their own threads, or hold everything already.
@@ -50,8 +51,8 @@ class BufferSource final : public VoiceSource {
 public:
     BufferSource(SharedBuffer buffer, uint64_t from, bool loop, uint64_t loop_start, uint64_t loop_end);
     uint32_t channels() const noexcept override { return buffer_->channels; }
-    size_t pull(float* out, size_t frames) noexcept override;
-    const float* lend(size_t frames) noexcept override;
+    size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
+    const float* lend(size_t frames) noexcept SIMVX_REALTIME override;
 
 private:
     SharedBuffer buffer_;

@@ -36,7 +36,7 @@ public:
               std::string output_name = "Master");
     ~BusMeters() override;
 
-    void block(const RenderPlan& plan, const float* out, size_t frames) noexcept override;
+    void block(const RenderPlan& plan, const float* out, size_t frames) noexcept SIMVX_REALTIME override;
 
     // After the engine stopped: measures what is still queued, stops the
     // thread. The output first, then the other buses in scene order. Needs `loudness`.

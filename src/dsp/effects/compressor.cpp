@@ -56,14 +56,14 @@ public:
         makeup_.reset(makeup_.target());
     }
 
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) set(p);
     }
 
     // Three passes per chunk: the reduction from the peak level (independent
     // per frame: vectorized), the detector's recursion (serial, double), the
     // gain (vectorized). Without reduction the gain is exactly the makeup.
-    void process(float* audio, size_t frames, const float* key) noexcept override {
+    void process(float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME override {
         const float* detect = key ? key : audio;
         const float start = curve_.knee_start_linear(), below_start = 0.5f * start;
         float reduction[kChunk];

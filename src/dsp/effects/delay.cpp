@@ -70,7 +70,7 @@ public:
         write_ = 0;
     }
 
-    void process(float* audio, size_t frames, const float*) noexcept override {
+    void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         for (size_t i = 0; i < frames; ++i) {
             if (next_ == cur_ && target_ != cur_) next_ = target_, fade_pos_ = 0;  // start a crossfade
             float tl, tr;
@@ -98,7 +98,7 @@ public:
         }
     }
 
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) {
             set(p);
             target_ = frames_for(time_);

@@ -62,10 +62,10 @@ public:
     void reset() noexcept override {
         for (SmoothedBiquad& b : bands_) b.reset();
     }
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) set(p.bands, std::min(p.count, kMinCapacity));
     }
-    void process(float* audio, size_t frames, const float*) noexcept override {
+    void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         for (SmoothedBiquad& b : bands_) {
             if (b.flat()) b.reset();  // skipped: drop the last -140 dB of ringing so a later glide starts clean
             else b.process(audio, frames);

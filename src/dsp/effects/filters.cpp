@@ -32,10 +32,10 @@ public:
 
     void prepare(const ProcessSpec& spec) override { biquad_.prepare(spec.sample_rate); }
     void reset() noexcept override { biquad_.reset(); }
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (FilterParams p; params.get(p)) biquad_.set_target(p);
     }
-    void process(float* audio, size_t frames, const float*) noexcept override { biquad_.process(audio, frames); }
+    void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override { biquad_.process(audio, frames); }
 
 private:
     SmoothedBiquad biquad_;

@@ -29,11 +29,11 @@ public:
         ramp_.reset(ramp_.target());
     }
     void reset() noexcept override {}
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) ramp_.set_target(p.linear);
     }
 
-    void process(float* audio, size_t frames, const float*) noexcept override {
+    void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         if (!ramp_.ramping()) {
             const float g = ramp_.value();
             if (g != 1.0f)

@@ -92,7 +92,7 @@ public:
         clamp_hold_ = 0;
     }
 
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) set(p);
     }
     void set(const Params& p) noexcept {
@@ -109,7 +109,7 @@ public:
         release_ = dynamics::time_coefficient(release_ms_, rate_);
     }
 
-    void process(float* audio, size_t frames, const float* /*key*/) noexcept override {
+    void process(float* audio, size_t frames, const float* /*key*/) noexcept SIMVX_REALTIME override {
         const size_t window = lookahead_ + 1;
         const size_t capacity = min_value_.size();
         for (size_t i = 0; i < frames; ++i, ++frame_) {

@@ -55,7 +55,7 @@ public:
 
     void reset() noexcept override { core_.reset(); }
 
-    void process(float* audio, size_t frames, const float*) noexcept override {
+    void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         while (frames > 0) {
             const size_t n = std::min<size_t>(frames, block_);
             core_.process(audio, scratch_.data(), n);
@@ -99,7 +99,7 @@ public:
         }
     }
 
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) {
             set(p);
             core_.set(params_, true);

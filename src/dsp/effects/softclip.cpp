@@ -47,11 +47,11 @@ public:
         gain_.reset(gain_.target());
     }
 
-    void update(const EffectParams& params) noexcept override {
+    void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) set(p);
     }
 
-    void process(float* audio, size_t frames, const float* /*key*/) noexcept override {
+    void process(float* audio, size_t frames, const float* /*key*/) noexcept SIMVX_REALTIME override {
         if (!drive_.ramping() && !gain_.ramping()) {
             const float drive = drive_.value(), gain = gain_.value(), scale = gain / std::tanh(drive);
             for (size_t i = 0; i < 2 * frames; ++i) audio[i] = shape(audio[i], drive, scale, gain);
