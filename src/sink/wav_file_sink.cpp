@@ -1,15 +1,70 @@
 #include "sink/wav_file_sink.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 
 namespace simvx {
+namespace {
+
+namespace fs = std::filesystem;
+
+// mkstemp's template for the partial file of `target`, in its folder.
+constexpr const char* kPartialMarker = ".partial-";
+
+// A partial file of ours: "." + name + ".partial-" + mkstemp's six characters.
+bool is_partial_of(const std::string& file, const std::string& name) {
+    const std::string prefix = "." + name + kPartialMarker;
+    if (file.size() != prefix.size() + 6 || file.compare(0, prefix.size(), prefix) != 0) return false;
+    for (size_t i = prefix.size(); i < file.size(); ++i)
+        if (!std::isalnum(static_cast<unsigned char>(file[i]))) return false;
+    return true;
+}
+
+// A render killed outright (SIGKILL, a crash, a power cut) leaves its partial
+// file beside the target. Every writer holds an exclusive flock on its partial
+// for as long as it runs, so one that can be locked has no writer left; it is
+// also at least a second old, so a file another run has only just created
+// (and not yet locked) is never taken for one. Those are removed, and said.
+void remove_stale_partials(const fs::path& dir, const std::string& name) {
+    std::error_code ec;
+    size_t removed = 0;
+    uintmax_t bytes = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string file = entry.path().filename().string();
+        if (!is_partial_of(file, name) || !entry.is_regular_file(ec)) continue;
+        const auto age = fs::file_time_type::clock::now() - entry.last_write_time(ec);
+        if (ec || age < std::chrono::seconds(1)) continue;
+        const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            const uintmax_t size = entry.file_size(ec);
+            if (::unlink(entry.path().c_str()) == 0) {
+                ++removed;
+                bytes += ec ? 0 : size;
+            }
+        }
+        ::close(fd);
+    }
+    if (removed == 0) return;
+    char mb[32];
+    std::snprintf(mb, sizeof mb, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    log::warn("removed " + std::to_string(removed) + (removed == 1 ? " partial file" : " partial files") + " (" + mb +
+              ") that an interrupted render of " + name + " left in " + dir.string());
+}
+
+}  // namespace
 
 WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither)
     : target_(std::move(target)), format_(format), expected_frames_(expected_frames) {
@@ -22,7 +77,6 @@ void WavFileSink::open(const AudioSpec& spec) {
     constexpr size_t kPeriod = 16384;  // large blocks: one write(2) of 64 KiB or more each
     configure(spec, kPeriod);
     if (dither_) dithered_.resize(kPeriod * spec.channels);
-    namespace fs = std::filesystem;
     const fs::path target(target_);
     std::error_code ec;
     const auto status = fs::status(target, ec);
@@ -33,9 +87,12 @@ void WavFileSink::open(const AudioSpec& spec) {
         if (!file_) throw OutputError(target_ + ": cannot open the output: " + std::strerror(errno));
     } else {
         const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-        std::string tmpl = (dir / ("." + target.filename().string() + ".partial-XXXXXX")).string();
+        remove_stale_partials(dir, target.filename().string());
+        std::string tmpl = (dir / ("." + target.filename().string() + kPartialMarker + "XXXXXX")).string();
         const int fd = mkstemp(tmpl.data());
         if (fd < 0) throw OutputError(target_ + ": cannot create the output in " + dir.string() + ": " + std::strerror(errno));
+        // Held until the file is closed: says "a writer is alive" to the next run.
+        flock(fd, LOCK_EX | LOCK_NB);
         temp_ = tmpl;
         file_ = fdopen(fd, "wb");
         if (!file_) {

@@ -12,8 +12,10 @@ namespace simvx {
 namespace {
 
 constexpr uint32_t kUnknown = 0xFFFFFFFFu;
-// RIFF header + JUNK(28, later ds64) + fmt (18) + fact (4) + data header.
+// RIFF header + [JUNK(28), later ds64] + fmt (18) + [fact (4)] + data header.
 constexpr uint32_t kJunkBytes = 28;
+// The largest RIFF size field a plain RIFF file can state exactly.
+constexpr uint64_t kRiffLimit = 0xFFFFFFFFull;
 
 void le(std::vector<uint8_t>& b, uint64_t v, int n) {
     for (int i = 0; i < n; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -42,7 +44,11 @@ WavWriter::WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec
                      std::optional<uint64_t> expected_frames)
     : file_(file), name_(std::move(name)), seekable_(seekable), spec_(spec), format_(format),
       bytes_per_sample_(format == SampleFormat::s16 ? 2 : format == SampleFormat::s24 ? 3 : 4) {
-    write_header(expected_frames.value_or(kUnknown), false);
+    // Room for a ds64 only where it may be needed: a file whose length is not
+    // known, or known to pass 4 GiB (with 1 KiB to spare for the header).
+    const uint64_t frame_bytes = uint64_t{spec_.channels} * bytes_per_sample_;
+    ds64_room_ = seekable_ && (!expected_frames || *expected_frames > (kRiffLimit - 1024) / frame_bytes);
+    write_header(seekable_ && expected_frames ? *expected_frames : kUnknown, false);
 }
 
 void WavWriter::put(const void* data, size_t bytes) {
@@ -53,13 +59,17 @@ void WavWriter::put(const void* data, size_t bytes) {
 void WavWriter::write_header(uint64_t frames, bool final) {
     const uint64_t data_bytes = frames == kUnknown ? kUnknown : frames * spec_.channels * bytes_per_sample_;
     const bool is_float = format_ == SampleFormat::f32;
-    const uint32_t header_bytes = 12 + (8 + kJunkBytes) + (8 + 18) + (is_float ? 12 : 0) + 8;
+    const uint32_t header_bytes = 12 + (ds64_room_ ? 8 + kJunkBytes : 0) + (8 + 18) + (is_float ? 12 : 0) + 8;
     // An odd-sized data chunk is followed by a pad byte (finalize writes it).
     const uint64_t riff_bytes = frames == kUnknown ? kUnknown : header_bytes - 8 + data_bytes + (data_bytes & 1);
-    const bool rf64 = frames != kUnknown && riff_bytes > 0xFFFFFFFFull;
+    // Past 4 GiB: RF64 when there is room for its ds64; otherwise (a length
+    // that was promised and then exceeded) the sizes say "unknown".
+    const bool too_big = frames != kUnknown && riff_bytes > kRiffLimit;
+    const bool rf64 = too_big && ds64_room_;
+    const auto size32 = [&](uint64_t v) { return too_big ? uint64_t{kUnknown} : v; };
     std::vector<uint8_t> h;
     tag(h, rf64 ? "RF64" : "RIFF");
-    le(h, rf64 ? kUnknown : riff_bytes, 4);
+    le(h, size32(riff_bytes), 4);
     tag(h, "WAVE");
     if (rf64) {
         tag(h, "ds64");
@@ -68,7 +78,7 @@ void WavWriter::write_header(uint64_t frames, bool final) {
         le(h, data_bytes, 8);
         le(h, frames, 8);
         le(h, 0, 4);  // no table
-    } else {
+    } else if (ds64_room_) {
         // Reserved so a render that grows past 4 GiB can become RF64 in place.
         tag(h, "JUNK");
         le(h, kJunkBytes, 4);
@@ -89,7 +99,7 @@ void WavWriter::write_header(uint64_t frames, bool final) {
         le(h, frames > 0xFFFFFFFFull ? kUnknown : frames, 4);
     }
     tag(h, "data");
-    le(h, rf64 ? kUnknown : data_bytes, 4);
+    le(h, size32(data_bytes), 4);
     if (final && std::fseek(file_, 0, SEEK_SET) != 0)
         throw OutputError(name_ + ": cannot seek to rewrite the header: " + std::strerror(errno));
     put(h.data(), h.size());

@@ -19,8 +19,13 @@ const char* sample_format_name(SampleFormat f);
 
 class WavWriter {
 public:
-    // `seekable`: the header can be patched at the end. Otherwise the sizes
-    // come from `expected_frames` (or are left at 0xFFFFFFFF, "unknown").
+    // `seekable` (a regular file): the header gets the real sizes at the end;
+    // a 28-byte JUNK chunk is reserved for a ds64 only when the data may pass
+    // 4 GiB (`expected_frames` unknown or that large), so ordinary renders are
+    // plain RIFF that every tool reads without a warning. Not seekable (a
+    // pipe): the sizes are the streaming placeholders (0xFFFFFFFF, as ffmpeg
+    // writes), which readers take as "up to the end of the stream": a render
+    // cut short by a signal never carries a header that claims more.
     WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
               std::optional<uint64_t> expected_frames);
 
@@ -36,6 +41,7 @@ private:
     std::FILE* file_;
     std::string name_;
     bool seekable_;
+    bool ds64_room_;  // the header has a JUNK chunk that can become ds64
     AudioSpec spec_;
     SampleFormat format_;
     uint32_t bytes_per_sample_;

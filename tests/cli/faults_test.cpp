@@ -4,6 +4,7 @@
 // bounded (peak RSS measured with /usr/bin/time and reported).
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -12,7 +13,9 @@
 #include <iostream>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <thread>
+#include <vector>
 
 #include "cli_support.hpp"
 
@@ -68,6 +71,20 @@ ParsedWav parse_wav(const std::string& bytes) {
         at += 8 + size + (size & 1);
     }
     return w;
+}
+
+// The partial files of `out.wav` in the test folder.
+std::vector<std::string> partials_of(const fs::path& dir, const std::string& name) {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().rfind("." + name + ".partial-", 0) == 0) found.push_back(e.path());
+    return found;
+}
+
+void wait_for_bytes(const std::function<std::uintmax_t()>& bytes, std::uintmax_t at_least) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (bytes() < at_least && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 TEST_F(Faults, AFullDiskIsAClearErrorAndLeavesNothingBehind) {
@@ -164,6 +181,69 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
     if (kMeasuresMemory) {
         EXPECT_LT(long_mb, 60);
     }
+}
+
+}  // namespace
+}  // namespace simvx::test
+
+namespace simvx::test {
+namespace {
+
+// SIGINT while rendering into a pipe: the header never claims more than the
+// stream holds (the streaming placeholders), and ffmpeg reads every frame.
+TEST_F(Faults, SigintIntoAPipeLeavesAHeaderThatClaimsNothing) {
+    const std::string fifo = at("fifo"), out = at("piped.wav");
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    Child reader({"sh", "-c", "cat " + fifo + " > " + out});
+    Child render({"sh", "-c", "exec " + bin() + " " + at("tone.wav") + " --loop --duration 36000 --render - > " + fifo});
+    wait_for_bytes([&] { return fs::exists(out) ? fs::file_size(out) : 0; }, 64 * 1024);
+    EXPECT_EQ(render.stop(SIGINT, 20), 128 + SIGINT);
+    for (int i = 0; i < 500 && reader.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const std::string bytes = read_file(out);
+    ASSERT_GT(bytes.size(), 64u * 1024);
+    uint32_t riff = 0, data = 0;
+    std::memcpy(&riff, bytes.data() + 4, 4);
+    std::memcpy(&data, bytes.data() + 42, 4);
+    EXPECT_EQ(riff, 0xFFFFFFFFu);
+    EXPECT_EQ(data, 0xFFFFFFFFu);
+    EXPECT_EQ(bytes.compare(38, 4, "data"), 0);
+    EXPECT_EQ((bytes.size() - 46) % 2, 0u) << "whole frames only";
+    const RunResult f = run({"sh", "-c", "ffmpeg -v error -i " + out + " -f s16le - | wc -c"});
+    EXPECT_EQ(f.out, std::to_string(bytes.size() - 46) + "\n");
+}
+
+// SIGKILL leaves a partial file; the next render of the same target removes
+// it and says so. A partial whose writer is still alive (stopped here, so its
+// file ages) is left alone.
+TEST_F(Faults, StalePartialsAreRemovedAndLiveOnesKept) {
+    {
+        Child killed({bin(), at("tone.wav"), "--loop", "--duration", "36000", "--render", at("out.wav")});
+        wait_for_bytes([&] { auto p = partials_of(dir.path(), "out.wav"); return p.empty() ? 0 : fs::file_size(p[0]); }, 64 * 1024);
+        EXPECT_EQ(killed.stop(SIGKILL, 5), 128 + SIGKILL);
+    }
+    ASSERT_EQ(partials_of(dir.path(), "out.wav").size(), 1u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // older than any run that is only starting
+    RunResult r = simvx({at("tone.wav"), "--render", at("out.wav")});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("removed 1 partial file"), std::string::npos) << r.err;
+    EXPECT_TRUE(partials_of(dir.path(), "out.wav").empty());
+    EXPECT_EQ(soxi("-s", at("out.wav")), 8000);
+    // A partial of another name is none of our business.
+    write_file(at(".other.wav.partial-abcdef"), "x");
+
+    Child alive({bin(), at("tone.wav"), "--loop", "--duration", "36000", "--render", at("out.wav")});
+    wait_for_bytes([&] { auto p = partials_of(dir.path(), "out.wav"); return p.empty() ? 0 : fs::file_size(p[0]); }, 64 * 1024);
+    ::kill(alive.pid(), SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    r = simvx({at("tone.wav"), "--render", at("out.wav")});
+    ::kill(alive.pid(), SIGCONT);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err.find("removed"), std::string::npos) << r.err;
+    EXPECT_EQ(partials_of(dir.path(), "out.wav").size(), 1u) << "the live writer's file stays";
+    EXPECT_TRUE(fs::exists(at(".other.wav.partial-abcdef")));
+    EXPECT_EQ(alive.stop(SIGINT, 20), 128 + SIGINT);
+    EXPECT_TRUE(partials_of(dir.path(), "out.wav").empty());
+    EXPECT_GT(soxi("-s", at("out.wav")), 8000) << "the interrupted run finished its file";
 }
 
 }  // namespace

@@ -16,6 +16,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+uint32_t le32(const std::string& b, size_t at) {
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(b.at(at + static_cast<size_t>(i)));
+    return v;
+}
+
+// A shell pipeline's standard output (for the independent tools' views).
+std::string sh_out(const std::string& command) { return run({"sh", "-c", command}).out; }
+
 class Render : public ::testing::Test {
 protected:
     TempDir dir;
@@ -129,7 +138,35 @@ TEST_F(Render, ToStandardOutputMatchesTheFile) {
     RunResult p = simvx({in, "--render", "-"});
     ASSERT_EQ(f.status, 0) << f.err;
     ASSERT_EQ(p.status, 0) << p.err;
-    EXPECT_EQ(p.out, read_file(at("out.wav")));  // the length is known up front, so the header is exact
+    const std::string file = read_file(at("out.wav"));
+    // A plain RIFF file with exact sizes, no JUNK chunk (the length was known, it
+    // could not pass 4 GiB): fmt (18 bytes) follows WAVE at once, then data.
+    ASSERT_EQ(file.size(), 46u + 4u * 24000);
+    EXPECT_EQ(file.substr(12, 4), "fmt ");
+    EXPECT_EQ(file.substr(38, 4), "data");
+    EXPECT_EQ(le32(file, 4), file.size() - 8);
+    EXPECT_EQ(le32(file, 42), 4u * 24000);
+    // A pipe gets the same bytes but the streaming placeholders for the sizes
+    // (a render cut short must not claim more than it holds).
+    ASSERT_EQ(p.out.size(), file.size());
+    EXPECT_EQ(le32(p.out, 4), 0xFFFFFFFFu);
+    EXPECT_EQ(le32(p.out, 42), 0xFFFFFFFFu);
+    EXPECT_EQ(p.out.substr(8, 34), file.substr(8, 34));
+    EXPECT_EQ(p.out.substr(46), file.substr(46));
+    // ... which readers take up to the end of the stream.
+    write_file(at("piped.wav"), p.out);
+    EXPECT_EQ(sh_out("ffmpeg -v error -i " + at("piped.wav") + " -f s16le - | wc -c"), std::to_string(4 * 24000) + "\n");
+}
+
+// flac, sox and ffmpeg take a render without a word: no JUNK for them to warn about.
+TEST_F(Render, FlacEncodesARenderWithoutWarnings) {
+    const auto in = noise("in.wav", "-r 44100 -c 2 -b 16", 0.3);
+    ASSERT_EQ(simvx({in, "--render", at("out.wav")}).status, 0);
+    const std::string log = sh_out("flac -f -o " + at("out.flac") + " " + at("out.wav") + " 2>&1");
+    EXPECT_EQ(log.find("WARNING"), std::string::npos) << log;
+    EXPECT_EQ(sh_out("tail -c +47 " + at("out.wav") + " > " + at("out.raw") + "; flac -s -d -c --force-raw-format --endian=little --sign=signed " +
+                     at("out.flac") + " | cmp - " + at("out.raw") + " && echo same"),
+              "same\n");
 }
 
 TEST_F(Render, FailedRenderLeavesNoFileAndKeepsTheOldOne) {

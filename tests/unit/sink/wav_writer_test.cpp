@@ -16,10 +16,10 @@ namespace simvx {
 namespace {
 
 std::string write(const test::TempDir& dir, const std::vector<float>& samples, AudioSpec spec, SampleFormat f,
-                  uint64_t* clipped = nullptr) {
+                  uint64_t* clipped = nullptr, std::optional<uint64_t> expected = std::nullopt) {
     const std::string path = dir / "w.wav";
     std::FILE* file = std::fopen(path.c_str(), "wb");
-    WavWriter w(file, path, true, spec, f, std::nullopt);
+    WavWriter w(file, path, true, spec, f, expected);
     w.write(samples);
     w.finalize();
     std::fclose(file);
@@ -62,10 +62,12 @@ TEST(WavWriter, S24AndF32KeepTheirValues) {
 
 TEST(WavWriter, HeadersDescribeTheData) {
     test::TempDir dir;
+    // Length unknown (room kept for a ds64 in a JUNK chunk) or known (plain RIFF).
+    for (const std::optional<uint64_t> expected : {std::optional<uint64_t>{}, std::optional<uint64_t>{7}})
     for (SampleFormat f : {SampleFormat::s16, SampleFormat::s24, SampleFormat::f32}) {
         for (uint32_t ch : {1u, 2u}) {
             // 7 frames: with s24 mono the data chunk is odd-sized and padded.
-            const auto path = write(dir, std::vector<float>(7 * ch, 0.1f), {22050, ch}, f);
+            const auto path = write(dir, std::vector<float>(7 * ch, 0.1f), {22050, ch}, f, nullptr, expected);
             EXPECT_EQ(test::run({"soxi", "-s", path}).out, "7\n");
             EXPECT_EQ(test::run({"soxi", "-c", path}).out, std::to_string(ch) + "\n");
             EXPECT_EQ(test::run({"soxi", "-r", path}).out, "22050\n");
@@ -74,6 +76,7 @@ TEST(WavWriter, HeadersDescribeTheData) {
             std::memcpy(&riff, bytes.data() + 4, 4);
             EXPECT_EQ(riff + 8, bytes.size()) << sample_format_name(f) << " " << ch;
             EXPECT_EQ(bytes.size() % 2, 0u);
+            EXPECT_EQ(bytes.substr(12, 4), expected ? "fmt " : "JUNK");
         }
     }
 }
