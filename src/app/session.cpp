@@ -139,9 +139,10 @@ int run_session(const Options& o) {
     // Playing plain files, what is decoded is kept for seeking.
     DecodedSounds decoded;
     const bool seekable = o.output != OutputKind::render && scene.streams.empty();
-    PreparedScene prepared = prepare_scene(
-        scene, o.output == OutputKind::render ? StreamDecoding::render_thread : StreamDecoding::own_threads,
-        seekable ? &decoded : nullptr);
+    const StreamDecoding streams = o.check                           ? StreamDecoding::none
+                                   : o.output == OutputKind::render ? StreamDecoding::render_thread
+                                                                    : StreamDecoding::own_threads;
+    PreparedScene prepared = prepare_scene(scene, streams, seekable ? &decoded : nullptr);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
         if (o.json) json_line(json_check(scene, prepared));

@@ -33,7 +33,9 @@ struct OpenedFile {
     SharedBuffer native;        // at the file's rate
 };
 
-std::map<std::string, OpenedFile> open_all(const Scene& scene) {
+// `keep_open`: hand the opened decoder to the first user; otherwise close it
+// at once (--check: a thousand files are not held open together).
+std::map<std::string, OpenedFile> open_all(const Scene& scene, bool keep_open) {
     std::map<std::string, OpenedFile> files;
     for (const auto& s : scene.sounds) {
         if (files.count(s.file)) continue;
@@ -42,6 +44,7 @@ std::map<std::string, OpenedFile> open_all(const Scene& scene) {
             f.decoder = open_decoder_file(s.file);
             f.info = f.decoder->info();
             check_playable(s.file, f.info);
+            if (!keep_open) f.decoder.reset();
         } catch (const Error& e) {
             f.decoder.reset();
             f.error = e.what();
@@ -257,7 +260,8 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     Problems problems;
     p.plan = build_plan(scene, problems);
 
-    auto files = open_all(scene);
+    const bool will_play = streams != StreamDecoding::none;
+    auto files = open_all(scene, will_play);
     std::vector<bool> streamed(scene.sounds.size());
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         OpenedFile& f = files.at(scene.sounds[i].file);
@@ -338,6 +342,10 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
             const uint64_t skipped = p.config.start_frame - v.start_frame;
             position += varispeed ? static_cast<uint64_t>(std::llround(static_cast<double>(skipped) * ratio)) : skipped;
             if (s.loop && position >= loop_end) position = loop_start + (position - loop_end) % (loop_end - loop_start);
+        }
+        if (streamed[i] && !will_play) {
+            p.voices.push_back(std::move(v));  // its timing is all --check needs
+            continue;
         }
         if (streamed[i]) {
             try {

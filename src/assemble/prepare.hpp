@@ -49,7 +49,10 @@ inline constexpr double kStreamAutoLoopSeconds = 120.0;
 // Who decodes streamed sounds: a thread of their own each (live playback,
 // where the audio thread must never wait), or the thread that renders, just
 // before it needs the frames (an offline render: no deadline to protect).
-enum class StreamDecoding { own_threads, render_thread };
+// `none` is for --check: nothing will play, so a streamed sound is only
+// opened to learn its format and length (no thread, no buffer, no source: its
+// voice has a null source), and no decoder stays open past that.
+enum class StreamDecoding { own_threads, render_thread, none };
 
 // Sounds decoded into memory, kept from one prepare_scene() to the next on
 // the same files: a seek in the player prepares the scene again from the new

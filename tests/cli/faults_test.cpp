@@ -175,6 +175,25 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
         EXPECT_LT(chain_mb, 100);
     }
 
+    // --check of 1,000 streamed sounds, each its own file: each is opened to
+    // learn its format and length, then closed; no stream is set up.
+    sh("sox -n -r 44100 -c 2 -b 16 " + at("long.flac") + " synth 30 sine 300 vol 0.5");
+    std::string streamed = "version = 1\n";
+    for (int i = 0; i < 1000; ++i) {
+        const std::string file = "long" + std::to_string(i) + ".flac";
+        fs::create_symlink(at("long.flac"), at(file));
+        streamed += "[[sound]]\nfile = \"" + file + "\"\nstream = true\nstart = " + std::to_string(i * 0.01) + "\n";
+    }
+    write_file(at("streamed.toml"), streamed);
+    const double check_mb = peak_rss_mb({at("streamed.toml"), "--check"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("long999.flac: FLAC, 44100 Hz, 2 ch, 0:30.0, streamed from disk"), std::string::npos) << r.out.substr(0, 2000);
+    EXPECT_NE(r.out.find("sound long999.flac: starts 0:09.9, ends 0:39.9"), std::string::npos) << r.out.substr(r.out.size() - 2000);
+    std::cout << "--check of 1,000 streamed sounds: peak RSS " << check_mb << " MB\n";
+    if (kMeasuresMemory) {
+        EXPECT_LT(check_mb, 50);
+    }
+
     const double long_mb = peak_rss_mb({at("tone.wav"), "--loop", "--duration", "21600", "--render", "/dev/null"}, &r);
     ASSERT_EQ(r.status, 0) << r.err;
     std::cout << "six hours looped: peak RSS " << long_mb << " MB\n";
