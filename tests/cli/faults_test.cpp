@@ -194,6 +194,18 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
         EXPECT_LT(check_mb, 50);
     }
 
+    // --stats keeps its loudness history in histograms: an hour costs no more than a minute.
+    const double stats_minute_mb =
+        peak_rss_mb({at("tone.wav"), "--loop", "--duration", "60", "--render", "/dev/null", "--stats"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const double stats_hour_mb =
+        peak_rss_mb({at("tone.wav"), "--loop", "--duration", "3600", "--render", "/dev/null", "--stats"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    // Measured to the end, and exactly: a steady tone's integrated loudness is its short-term loudness.
+    EXPECT_NE(r.err.find("-6.02      -6.02       -9.60   0.00           -9.60        0"), std::string::npos) << r.err;
+    std::cout << "--stats: peak RSS " << stats_minute_mb << " MB for a minute, " << stats_hour_mb << " MB for an hour\n";
+    EXPECT_LT(stats_hour_mb, stats_minute_mb + 1.0);
+
     const double long_mb = peak_rss_mb({at("tone.wav"), "--loop", "--duration", "21600", "--render", "/dev/null"}, &r);
     ASSERT_EQ(r.status, 0) << r.err;
     std::cout << "six hours looped: peak RSS " << long_mb << " MB\n";

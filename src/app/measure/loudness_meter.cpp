@@ -8,30 +8,74 @@
 
 namespace simvx {
 namespace {
+
 double db(double amplitude) { return amplitude > 0 ? 20.0 * std::log10(amplitude) : -INFINITY; }
 
-// EBU Tech 3342: short-term values above -70 LUFS, then above 20 LU under
-// their power mean; the spread between the 10th and 95th percentiles.
-double loudness_range(std::vector<double> st) {
-    std::erase_if(st, [](double l) { return !(l > -70.0); });
-    if (st.empty()) return 0;
-    double power = 0;
-    for (double l : st) power += std::pow(10.0, l / 10);
-    const double gate = 10 * std::log10(power / static_cast<double>(st.size())) - 20.0;
-    std::erase_if(st, [gate](double l) { return l < gate; });
-    if (st.empty()) return 0;
-    std::sort(st.begin(), st.end());
-    // Nearest rank (as ffmpeg counts it): the k-th smallest, k = round(n·p), at least the first.
+// The histograms: 0.01 LU steps from the absolute gate up; louder values
+// (beyond +30 LUFS, far past full scale) share the top step.
+constexpr double kGateLufs = -70.0;
+constexpr double kStepsPerLu = 100.0;
+constexpr size_t kSteps = 100 * 100;  // -70 .. +30 LUFS
+
+size_t step_of(double lufs) {
+    const double k = std::floor((lufs - kGateLufs) * kStepsPerLu);
+    return static_cast<size_t>(std::clamp(k, 0.0, static_cast<double>(kSteps - 1)));
+}
+double lufs_of(size_t step) { return kGateLufs + (static_cast<double>(step) + 0.5) / kStepsPerLu; }
+
+}  // namespace
+
+LoudnessMeter::GatedHistogram::GatedHistogram() : counts(kSteps, 0), power(kSteps, 0.0) {}
+
+void LoudnessMeter::GatedHistogram::add(double lufs) {
+    if (!(lufs > kGateLufs)) return;
+    const size_t i = step_of(lufs);
+    const double p = std::pow(10.0, lufs / 10);
+    ++counts[i];
+    power[i] += p;
+    ++n;
+    total_power += p;
+}
+
+size_t LoudnessMeter::GatedHistogram::relative_gate_step(double lu_below) const {
+    return step_of(10 * std::log10(total_power / static_cast<double>(n)) - lu_below);
+}
+
+// BS.1770-4: the power mean of the gating blocks above -70 LUFS and at or
+// above 10 LU under their own power mean.
+double LoudnessMeter::GatedHistogram::gated_mean() const {
+    if (n == 0) return -INFINITY;
+    double sum = 0;
+    uint64_t count = 0;
+    for (size_t i = relative_gate_step(10.0); i < kSteps; ++i) {
+        sum += power[i];
+        count += counts[i];
+    }
+    return count ? 10 * std::log10(sum / static_cast<double>(count)) : -INFINITY;
+}
+
+// EBU Tech 3342: short-term values above -70 LUFS, then at or above 20 LU
+// under their power mean; the spread between the 10th and 95th percentiles,
+// by nearest rank as ffmpeg counts it (the k-th smallest, k = round(n·p), at
+// least the first), to within the histogram's 0.01 LU step.
+double LoudnessMeter::GatedHistogram::range() const {
+    if (n == 0) return 0;
+    const size_t first = relative_gate_step(20.0);
+    uint64_t kept = 0;
+    for (size_t i = first; i < kSteps; ++i) kept += counts[i];
+    if (kept == 0) return 0;
     const auto at = [&](double p) {
-        const auto k = static_cast<size_t>(static_cast<double>(st.size()) * p + 0.5);
-        return st[std::min(st.size(), std::max<size_t>(k, 1)) - 1];
+        const uint64_t k = std::max<uint64_t>(static_cast<uint64_t>(static_cast<double>(kept) * p + 0.5), 1);
+        uint64_t seen = 0;
+        for (size_t i = first; i < kSteps; ++i)
+            if ((seen += counts[i]) >= k) return lufs_of(i);
+        return lufs_of(kSteps - 1);
     };
     return at(0.95) - at(0.10);
 }
-}  // namespace
 
 LoudnessMeter::LoudnessMeter(uint32_t channels, uint32_t rate)
-    : state_(ebur128_init(channels, rate, EBUR128_MODE_I | EBUR128_MODE_S | EBUR128_MODE_TRUE_PEAK)),
+    : state_(ebur128_init(channels, rate, EBUR128_MODE_S | EBUR128_MODE_TRUE_PEAK)),
       channels_(channels),
       hop_(rate / 10),
       shortterm_max_(-INFINITY) {
@@ -48,7 +92,8 @@ void LoudnessMeter::add(const float* x, size_t frames) {
         clipped_ += a > 1.0f;
     }
     frames_ += frames;
-    // In pieces that end on the 100 ms grid, so the short-term maximum sees every hop.
+    // In pieces that end on the 100 ms grid: every hop ends a gating block
+    // (the last 400 ms) and, after the first 3 s, a short-term window.
     while (frames) {
         const size_t n = std::min(frames, hop_ - since_hop_);
         feed(x, n);
@@ -57,11 +102,13 @@ void LoudnessMeter::add(const float* x, size_t frames) {
         since_hop_ += n;
         if (since_hop_ == hop_) {
             since_hop_ = 0;
-            double st = -INFINITY;
+            const uint64_t so_far = frames_ - frames;
+            double l = -INFINITY;
+            if (so_far >= hop_ * 4 && ebur128_loudness_momentary(state_, &l) == EBUR128_SUCCESS) blocks_.add(l);
             // The first full 3 s window is the first short-term value (as meters show it).
-            if (frames_ - frames >= hop_ * 30 && ebur128_loudness_shortterm(state_, &st) == EBUR128_SUCCESS) {
-                shortterm_max_ = std::max(shortterm_max_, st);
-                shortterm_.push_back(st);
+            if (so_far >= hop_ * 30 && ebur128_loudness_shortterm(state_, &l) == EBUR128_SUCCESS) {
+                shortterm_max_ = std::max(shortterm_max_, l);
+                shortterm_.add(l);
             }
         }
     }
@@ -80,8 +127,8 @@ LoudnessStats LoudnessMeter::stats() const {
         if (ebur128_true_peak(state_, c, &v) == EBUR128_SUCCESS) tp = std::max(tp, v);
     }
     s.true_peak_db = db(tp);
-    if (ebur128_loudness_global(state_, &s.integrated_lufs) != EBUR128_SUCCESS) s.integrated_lufs = -INFINITY;
-    s.range_lu = loudness_range(shortterm_);
+    s.integrated_lufs = blocks_.gated_mean();
+    s.range_lu = shortterm_.range();
     s.shortterm_max_lufs = shortterm_max_;
     s.clipped = clipped_;
     s.frames = frames_;

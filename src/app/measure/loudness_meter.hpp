@@ -4,6 +4,11 @@
 // where libebur128's own LRA hops by 1 s) and clipped samples.
 // Fed in order from one thread; libebur128 may allocate while measuring, so
 // this never runs on a live audio thread (see bus_meters.hpp).
+// Memory is bounded however long the signal: the 400 ms gating blocks (for
+// the integrated loudness) and the short-term values (for the range) go into
+// histograms of 0.01 LU steps that also sum each step's energy, as ffmpeg's
+// ebur128 keeps them, instead of libebur128's growing block list (its own
+// histogram mode has 0.1 LU steps and moves a steady tone by 0.05 LU).
 #pragma once
 #include <ebur128.h>
 
@@ -44,7 +49,24 @@ private:
     uint64_t clipped_ = 0;
     uint64_t frames_ = 0;
     double shortterm_max_;
-    std::vector<double> shortterm_;  // every 100 ms once a full 3 s window exists
+
+    // Loudness values above the absolute gate (-70 LUFS): how many fell in
+    // each 0.01 LU step and their summed power, so a relative gate and a mean
+    // over what passes it are exact but for the one step the gate falls in.
+    struct GatedHistogram {
+        GatedHistogram();
+        void add(double lufs);
+        double gated_mean() const;  // integrated loudness (BS.1770-4), -inf when nothing passed
+        double range() const;       // loudness range (EBU Tech 3342), LU
+        // The step a gate `lu_below` the power mean of all values falls in; needs n > 0.
+        size_t relative_gate_step(double lu_below) const;
+        std::vector<uint32_t> counts;
+        std::vector<double> power;
+        uint64_t n = 0;
+        double total_power = 0;
+    };
+    GatedHistogram blocks_;     // every 100 ms: the last 400 ms (BS.1770 gating blocks)
+    GatedHistogram shortterm_;  // every 100 ms once a full 3 s window exists
 };
 
 }  // namespace simvx
