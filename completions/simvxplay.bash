@@ -45,7 +45,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --dither --device --list-devices --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))

@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
         ->check(simvx::one_of({"s16", "s24", "f32"}))
         ->type_name("s16|s24|f32")
         ->needs(render);
+    out_group->add_flag("--raw", o.raw,
+                        "Render headerless PCM (--render-format samples, little-endian, interleaved), not a WAV")
+        ->needs(render);
     out_group->add_option("--dither", o.dither, "Dither when quantizing a render to s16/s24 (default none: bit-exact)")
         ->check(simvx::one_of({"none", "tpdf"}))
         ->type_name("none|tpdf")

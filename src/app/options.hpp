@@ -18,6 +18,7 @@ struct Options {
     std::string render_path;           // with OutputKind::render; "-" = stdout
     std::string render_format = "s16";
     std::string dither = "none";       // "none" | "tpdf"
+    bool raw = false;                  // --raw: the render as headerless PCM
     std::string device;                // PulseAudio sink name; empty = the server's default
     bool list_devices = false;
     std::optional<double> duration;

@@ -48,7 +48,8 @@ std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engi
         case OutputKind::render: {
             std::optional<uint64_t> frames = engine.exact_end();
             if (frames) *frames -= std::min(*frames, start_frame);
-            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames, o.dither == "tpdf");
+            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames,
+                                                 o.dither == "tpdf", o.raw ? Container::raw : Container::wav);
         }
         case OutputKind::null:
             return std::make_unique<NullSink>(scene.engine.latency_ms / 1000.0);

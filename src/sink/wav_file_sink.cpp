@@ -66,8 +66,9 @@ void remove_stale_partials(const fs::path& dir, const std::string& name) {
 
 }  // namespace
 
-WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither)
-    : target_(std::move(target)), format_(format), expected_frames_(expected_frames) {
+WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither,
+                         Container container)
+    : target_(std::move(target)), format_(format), container_(container), expected_frames_(expected_frames) {
     if (dither && format != SampleFormat::f32) dither_.emplace(format == SampleFormat::s16 ? 16 : 24);
 }
 
@@ -105,7 +106,7 @@ void WavFileSink::open(const AudioSpec& spec) {
     struct stat st {};
     const bool seekable = fstat(fileno(file_), &st) == 0 && S_ISREG(st.st_mode) && ftello(file_) == 0;
     writer_ = std::make_unique<WavWriter>(file_, target_ == "-" ? "standard output" : target_, seekable, spec, format_,
-                                          expected_frames_);
+                                          expected_frames_, container_);
 }
 
 void WavFileSink::deliver(std::span<const float> frames) {
@@ -159,7 +160,9 @@ void WavFileSink::discard_temp() noexcept {
 }
 
 std::string WavFileSink::describe() const {
-    return std::string("WAV ") + sample_format_name(format_) + " to " + (target_ == "-" ? "standard output" : target_);
+    const std::string what = container_ == Container::raw ? std::string("raw PCM ") + sample_format_name(format_) + "le"
+                                                          : std::string("WAV ") + sample_format_name(format_);
+    return what + " to " + (target_ == "-" ? "standard output" : target_);
 }
 
 }  // namespace simvx

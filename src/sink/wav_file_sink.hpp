@@ -18,7 +18,9 @@ class WavFileSink final : public PullThreadSink {
 public:
     // expected_frames: the render's length when known (lets a pipe carry exact sizes).
     // dither: TPDF-dither integer formats (f32 needs none).
-    WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither = false);
+    // container: raw writes the samples alone (--raw), same naming and renaming.
+    WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither = false,
+                Container container = Container::wav);
     ~WavFileSink() override;
 
     void open(const AudioSpec& spec) override;
@@ -33,6 +35,7 @@ private:
 
     std::string target_;
     SampleFormat format_;
+    Container container_;
     std::optional<uint64_t> expected_frames_;
     std::string temp_;      // empty when writing to stdout
     std::FILE* file_ = nullptr;

@@ -41,14 +41,14 @@ const char* sample_format_name(SampleFormat f) {
 }
 
 WavWriter::WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
-                     std::optional<uint64_t> expected_frames)
-    : file_(file), name_(std::move(name)), seekable_(seekable), spec_(spec), format_(format),
+                     std::optional<uint64_t> expected_frames, Container container)
+    : file_(file), name_(std::move(name)), seekable_(seekable), container_(container), spec_(spec), format_(format),
       bytes_per_sample_(format == SampleFormat::s16 ? 2 : format == SampleFormat::s24 ? 3 : 4) {
     // Room for a ds64 only where it may be needed: a file whose length is not
     // known, or known to pass 4 GiB (with 1 KiB to spare for the header).
     const uint64_t frame_bytes = uint64_t{spec_.channels} * bytes_per_sample_;
     ds64_room_ = seekable_ && (!expected_frames || *expected_frames > (kRiffLimit - 1024) / frame_bytes);
-    write_header(seekable_ && expected_frames ? *expected_frames : kUnknown, false);
+    if (container_ == Container::wav) write_header(seekable_ && expected_frames ? *expected_frames : kUnknown, false);
 }
 
 void WavWriter::put(const void* data, size_t bytes) {
@@ -125,8 +125,10 @@ void WavWriter::write(std::span<const float> samples) {
 }
 
 void WavWriter::finalize() {
-    if ((frames_ * spec_.channels * bytes_per_sample_) & 1) put("", 1);
-    if (seekable_) write_header(frames_, true);
+    if (container_ == Container::wav) {
+        if ((frames_ * spec_.channels * bytes_per_sample_) & 1) put("", 1);
+        if (seekable_) write_header(frames_, true);
+    }
     if (std::fflush(file_) != 0) throw_write_error(name_, errno);
 }
 

@@ -14,6 +14,9 @@
 namespace simvx {
 
 enum class SampleFormat { s16, s24, f32 };
+// What wraps the samples: a WAV header, or nothing (raw PCM: little-endian,
+// interleaved, for programs that are told the format another way).
+enum class Container { wav, raw };
 SampleFormat parse_sample_format(const std::string& name);  // throws UsageError
 const char* sample_format_name(SampleFormat f);
 
@@ -26,8 +29,9 @@ public:
     // pipe): the sizes are the streaming placeholders (0xFFFFFFFF, as ffmpeg
     // writes), which readers take as "up to the end of the stream": a render
     // cut short by a signal never carries a header that claims more.
+    // Container::raw writes the samples alone: no header, no pad byte.
     WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
-              std::optional<uint64_t> expected_frames);
+              std::optional<uint64_t> expected_frames, Container container = Container::wav);
 
     void write(std::span<const float> samples);  // throws OutputError
     void finalize();                             // throws OutputError
@@ -42,6 +46,7 @@ private:
     std::string name_;
     bool seekable_;
     bool ds64_room_;  // the header has a JUNK chunk that can become ds64
+    Container container_;
     AudioSpec spec_;
     SampleFormat format_;
     uint32_t bytes_per_sample_;

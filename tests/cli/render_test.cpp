@@ -303,3 +303,47 @@ TEST_F(Render, NullOutputRunsInRealTime) {
 
 }  // namespace
 }  // namespace simvx::test
+
+namespace simvx::test {
+namespace {
+
+// --raw: the render's samples alone, the same bytes as the WAV's data chunk.
+TEST_F(Render, RawIsTheWavWithoutItsHeader) {
+    const auto in = noise("in.wav", "-r 44100 -c 2 -b 16", 0.5);
+    for (const std::string format : {"s16", "s24", "f32"}) {
+        SCOPED_TRACE(format);
+        RunResult wav = simvx({in, "--render", at("out.wav"), "--render-format", format});
+        RunResult raw = simvx({in, "--render", "-", "--render-format", format, "--raw"});
+        ASSERT_EQ(wav.status, 0) << wav.err;
+        ASSERT_EQ(raw.status, 0) << raw.err;
+        const WavData data = read_wav_data(at("out.wav"));
+        EXPECT_EQ(raw.out, data.data);
+        EXPECT_EQ(raw.out.size(), 22050u * 2 * (format == "s16" ? 2 : format == "s24" ? 3 : 4));
+    }
+    // To a file as well (written aside, renamed when complete): what sox makes of the WAV, as raw s16.
+    ASSERT_EQ(simvx({in, "--render", at("out.wav")}).status, 0);
+    ASSERT_EQ(simvx({in, "--render", at("out.raw"), "--raw"}).status, 0);
+    EXPECT_EQ(read_file(at("out.raw")), run({"sox", at("out.wav"), "-t", "s16", "-"}).out);
+    RunResult bad = simvx({in, "--raw", "--null"});
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("--raw requires --render"), std::string::npos) << bad.err;
+}
+
+// --null --record -: a WAV stream on standard output at the pace of playback.
+TEST_F(Render, NullRecordToStandardOutputIsPacedWav) {
+    sh("sox -n -r 48000 -c 2 -b 16 " + at("tone.wav") + " synth 1 sine 440 vol 0.5");
+    RunResult r = simvx({at("tone.wav"), "--null", "--record", "-"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_GE(r.seconds, 0.9) << "paced by the clock, not as fast as possible";
+    write_file(at("rec.wav"), r.out);
+    const Pcm rec = sox_read(at("rec.wav"));
+    EXPECT_EQ(rec.frames(), 48000u);
+    const Pcm in = sox_read(at("tone.wav"));
+    ASSERT_EQ(rec.samples.size(), in.samples.size());
+    double worst = 0;
+    for (size_t i = 0; i < in.samples.size(); ++i) worst = std::max(worst, std::fabs(double(rec.samples[i]) - in.samples[i]));
+    EXPECT_LT(worst, 1e-6);
+}
+
+}  // namespace
+}  // namespace simvx::test
