@@ -1,6 +1,6 @@
 // Ordering nodes so each comes after everything it depends on, or finding
 // the cycle that makes that impossible. Used for the bus graph (render order)
-// and by the scene loader (to name the buses of a cycle).
+// and by the scene loader (to name the buses of a cycle), through core/bus_graph.
 #pragma once
 #include <cstddef>
 #include <vector>

@@ -5,35 +5,24 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/topo_sort.hpp"
+#include "core/bus_graph.hpp"
 
 namespace simvx {
 namespace {
 
-// Edges "a must render before b": a child before its parent, a sender before
-// the bus it sends to, a sidechain key before the bus whose effect it drives.
-std::vector<std::vector<size_t>> dependencies(const std::vector<BusSetup>& buses) {
-    std::vector<std::vector<size_t>> before(buses.size());  // before[b] = buses that must precede b
-    for (size_t i = 0; i < buses.size(); ++i) {
-        if (buses[i].parent) before[*buses[i].parent].push_back(i);
-        for (const auto& s : buses[i].sends) before[s.bus].push_back(i);
-        for (const auto& e : buses[i].effects)
-            if (e.key) before[i].push_back(*e.key);
-    }
-    return before;
-}
-
 // The order to render in; a cycle is an error naming its buses.
 std::vector<size_t> render_order(const std::vector<BusSetup>& buses) {
-    TopoResult r = topological_order(dependencies(buses));
-    if (!r.cycle.empty()) {
-        // The search follows "must come before" edges; print the cycle in signal-flow order.
-        std::reverse(r.cycle.begin(), r.cycle.end());
-        std::string names;
-        for (size_t b : r.cycle) names += buses[b].name + " → ";
-        throw InputError("bus cycle: " + names + buses[r.cycle.front()].name +
-                         " (through send_to, sends or a compressor sidechain); a bus cannot feed itself");
+    std::vector<BusLinks> links(buses.size());
+    std::vector<std::string> names;
+    for (size_t i = 0; i < buses.size(); ++i) {
+        links[i].parent = buses[i].parent;
+        for (const auto& s : buses[i].sends) links[i].sends.push_back(s.bus);
+        for (const auto& e : buses[i].effects)
+            if (e.key) links[i].keys.push_back(*e.key);
+        names.push_back(buses[i].name);
     }
+    TopoResult r = bus_render_order(links);
+    if (!r.cycle.empty()) throw InputError(bus_cycle_message(r.cycle, names));
     return r.order;
 }
 

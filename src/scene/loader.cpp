@@ -30,7 +30,7 @@
 #include <toml++/toml.h>
 
 #include "core/time_limit.hpp"
-#include "core/topo_sort.hpp"
+#include "core/bus_graph.hpp"
 #include "dsp/effect_types.hpp"
 #include "core/suggest.hpp"
 
@@ -1092,21 +1092,17 @@ void check_buses(Checker& c, Draft& d) {
         return static_cast<size_t>(std::find_if(buses.begin(), buses.end(), [&](const BusDesc& b) { return b.name == name; }) -
                                    buses.begin());
     };
-    std::vector<std::vector<size_t>> before(buses.size());  // what must render before each bus
+    std::vector<BusLinks> links(buses.size());
+    std::vector<std::string> names;
     for (size_t i = 0; i < buses.size(); ++i) {
-        if (buses[i].name != kMaster) before[index(buses[i].send_to)].push_back(i);
-        for (const auto& send : buses[i].sends) before[index(send.bus)].push_back(i);
+        if (buses[i].name != kMaster) links[i].parent = index(buses[i].send_to);
+        for (const auto& send : buses[i].sends) links[i].sends.push_back(index(send.bus));
         for (const auto& e : buses[i].effects)
-            if (!e.config.sidechain.empty()) before[i].push_back(index(e.config.sidechain));
+            if (!e.config.sidechain.empty()) links[i].keys.push_back(index(e.config.sidechain));
+        names.push_back(buses[i].name);
     }
-    TopoResult r = topological_order(before);
-    if (r.cycle.empty()) return;
-    std::reverse(r.cycle.begin(), r.cycle.end());  // in the direction the signal flows
-    std::string path;
-    for (size_t b : r.cycle) path += buses[b].name + " → ";
-    c.error(buses[r.cycle.front()].where, "bus cycle: " + path + buses[r.cycle.front()].name +
-                                              " (through send_to, sends or a compressor sidechain); a bus cannot "
-                                              "feed itself");
+    const TopoResult r = bus_render_order(links);
+    if (!r.cycle.empty()) c.error(buses[r.cycle.front()].where, bus_cycle_message(r.cycle, names));
 }
 
 Scene validate(const toml::table& root, const std::string& path) {
