@@ -40,6 +40,7 @@ public:
 
 private:
     void feed(const float* interleaved, size_t frames);
+    double mean_loudness(size_t hops) const;
 
     ebur128_state* state_;
     uint32_t channels_;
@@ -49,6 +50,10 @@ private:
     uint64_t clipped_ = 0;
     uint64_t frames_ = 0;
     double shortterm_max_;
+    // The power of each of the last 30 hops of 100 ms (10^(LUFS/10)), a ring.
+    static constexpr size_t kHopRing = 30;
+    double hop_power_[kHopRing] = {};
+    uint64_t hops_ = 0;
 
     // Loudness values above the absolute gate (-70 LUFS): how many fell in
     // each 0.01 LU step and their summed power, so a relative gate and a mean
