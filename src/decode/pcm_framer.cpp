@@ -25,20 +25,12 @@ void take(std::span<const uint8_t>& bytes, std::vector<uint8_t>& into, size_t wa
 }  // namespace
 
 std::optional<PcmFormat> parse_pcm_format(std::string_view name) {
-    for (PcmFormat f : {PcmFormat::s16, PcmFormat::s24, PcmFormat::s32, PcmFormat::f32, PcmFormat::wav})
-        if (name == pcm_format_name(f)) return f;
-    return std::nullopt;
+    return value_named(std::span<const Named<PcmFormat>>(kPcmFormatNames), name);
 }
 
 const char* pcm_format_name(PcmFormat format) {
-    switch (format) {
-        case PcmFormat::s16: return "s16";
-        case PcmFormat::s24: return "s24";
-        case PcmFormat::s32: return "s32";
-        case PcmFormat::f32: return "f32";
-        case PcmFormat::wav: return "wav";
-    }
-    return "?";
+    // The table's names are string literals: data() is their NUL-terminated start.
+    return name_of(std::span<const Named<PcmFormat>>(kPcmFormatNames), format).data();
 }
 
 PcmFramer::PcmFramer(PcmFormat format, uint32_t rate, uint32_t channels, std::string name)

@@ -8,17 +8,24 @@
 // that a producer writing to a pipe cannot know (0 or 0xFFFFFFFF) mean
 // "until the end of the input".
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "core/named.hpp"
 #include "core/sample_vector.hpp"
 
 namespace simvx {
 
 enum class PcmFormat { s16, s24, s32, f32, wav };
+inline constexpr std::array<Named<PcmFormat>, 5> kPcmFormatNames{{{"s16", PcmFormat::s16},
+                                                                 {"s24", PcmFormat::s24},
+                                                                 {"s32", PcmFormat::s32},
+                                                                 {"f32", PcmFormat::f32},
+                                                                 {"wav", PcmFormat::wav}}};
 
 // "s16" → PcmFormat::s16; nullopt for anything else.
 std::optional<PcmFormat> parse_pcm_format(std::string_view name);

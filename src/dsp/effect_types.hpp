@@ -2,6 +2,7 @@
 // ranges: the scene loader validates against these), and how to build it.
 // Adding an effect is one file in dsp/effects/ and one row in effect_types.cpp.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/named.hpp"
 #include "dsp/processor.hpp"
 
 namespace simvx {
@@ -25,6 +27,8 @@ struct ParamSpec {
 
 struct EqBand {
     enum class Type { peaking, lowshelf, highshelf };
+    static constexpr std::array<Named<Type>, 3> kTypeNames{
+        {{"peaking", Type::peaking}, {"lowshelf", Type::lowshelf}, {"highshelf", Type::highshelf}}};
     Type type = Type::peaking;
     double freq = 1000.0;
     double q = 1.0;

@@ -1,13 +1,18 @@
 // Pan laws of the scene format ("Pan law" in scene-format.md).
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
+
+#include "core/named.hpp"
 
 namespace simvx {
 
 // `pan_law` of [engine]: how a pan position becomes left and right gains.
 enum class PanLaw { balance, constant_power };
+inline constexpr std::array<Named<PanLaw>, 2> kPanLawNames{{{"balance", PanLaw::balance},
+                                                            {"constant_power", PanLaw::constant_power}}};
 
 struct StereoGain {
     float left = 1.0f, right = 1.0f;

@@ -1,5 +1,8 @@
 // Which interpolator pitched voices use (`engine.resampler` in a scene).
 #pragma once
+#include <array>
+
+#include "core/named.hpp"
 
 namespace simvx {
 
@@ -7,5 +10,7 @@ namespace simvx {
 // cubic and linear: cheaper, for very large voice counts, with audible
 // aliasing on bright material.
 enum class ResamplerKind { sinc, cubic, linear };
+inline constexpr std::array<Named<ResamplerKind>, 3> kResamplerNames{
+    {{"sinc", ResamplerKind::sinc}, {"cubic", ResamplerKind::cubic}, {"linear", ResamplerKind::linear}}};
 
 }  // namespace simvx

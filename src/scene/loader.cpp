@@ -241,10 +241,7 @@ std::optional<std::string> read_string(Checker& c, const Item& it) {
 }
 
 template <class E>
-struct Choice {
-    std::string_view name;
-    E value;
-};
+using Choice = Named<E>;  // the enum's own name table (core/named.hpp)
 
 template <class E>
 std::optional<E> read_choice(Checker& c, const Item& it, std::span<const Choice<E>> choices) {
@@ -429,17 +426,6 @@ constexpr Range kVolumeDb{-120, 24, false, "dB"};
 constexpr Range kPan{-1, 1, false, ""};
 const std::string kMaster = "Master";
 
-constexpr std::array<Choice<PcmFormat>, 5> kPcmFormats{{{"s16", PcmFormat::s16},
-                                                        {"s24", PcmFormat::s24},
-                                                        {"s32", PcmFormat::s32},
-                                                        {"f32", PcmFormat::f32},
-                                                        {"wav", PcmFormat::wav}}};
-
-constexpr std::array<Choice<PanLaw>, 2> kPanLaws{{{"balance", PanLaw::balance},
-                                                  {"constant_power", PanLaw::constant_power}}};
-constexpr std::array<Choice<ResamplerKind>, 3> kResamplers{{{"sinc", ResamplerKind::sinc},
-                                                           {"cubic", ResamplerKind::cubic},
-                                                           {"linear", ResamplerKind::linear}}};
 
 // A [[sound]] while the scene is read: the description and the nodes the
 // cross-sound rules need.
@@ -460,9 +446,9 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"channels", integer_field(&EngineSettings::channels, 1, 2)},
         {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
         {"duration", number_field(&EngineSettings::duration, Range{0, kMaxTimeSeconds, true, "s"})},
-        {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLaws))},
+        {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLawNames))},
         {"resampler",
-         choice_field(&EngineSettings::resampler, std::span<const Choice<ResamplerKind>>(kResamplers))},
+         choice_field(&EngineSettings::resampler, std::span<const Choice<ResamplerKind>>(kResamplerNames))},
         {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
     };
@@ -576,10 +562,6 @@ void read_listener(Checker& c, const Item& it, ListenerDesc& l) {
     }
 }
 
-constexpr std::array<Choice<Attenuation>, 4> kAttenuations{{{"none", Attenuation::none},
-                                                            {"inverse", Attenuation::inverse},
-                                                            {"linear", Attenuation::linear},
-                                                            {"exponential", Attenuation::exponential}}};
 
 std::span<const Field<ConeDesc>> cone_fields() {
     static const Field<ConeDesc> fields[] = {
@@ -611,7 +593,7 @@ std::span<const Field<SpatialDesc>> spatial_fields() {
         {"position", vec3_field(&SpatialDesc::position)},
         {"velocity", vec3_field(&SpatialDesc::velocity)},
         {"path", path_field(&SpatialDesc::path)},
-        {"attenuation", choice_field(&SpatialDesc::attenuation, std::span<const Choice<Attenuation>>(kAttenuations))},
+        {"attenuation", choice_field(&SpatialDesc::attenuation, std::span<const Choice<Attenuation>>(kAttenuationNames))},
         {"min_distance", number_field(&SpatialDesc::min_distance, Range{0, 10000, true, "m"})},
         {"max_distance", number_field(&SpatialDesc::max_distance, Range{0, 10000, true, "m"})},
         {"rolloff", number_field(&SpatialDesc::rolloff, Range{0, 100, false, ""})},
@@ -648,13 +630,10 @@ std::span<const Field<SendDesc>> send_fields() {
     return fields;
 }
 
-constexpr std::array<Choice<EqBand::Type>, 3> kBandTypes{{{"peaking", EqBand::Type::peaking},
-                                                          {"lowshelf", EqBand::Type::lowshelf},
-                                                          {"highshelf", EqBand::Type::highshelf}}};
 
 std::span<const Field<EqBand>> band_fields() {
     static const Field<EqBand> fields[] = {
-        {"type", choice_field(&EqBand::type, std::span<const Choice<EqBand::Type>>(kBandTypes))},
+        {"type", choice_field(&EqBand::type, std::span<const Choice<EqBand::Type>>(EqBand::kTypeNames))},
         {"freq", number_field(&EqBand::freq, Range{10, 96000, false, "Hz"})},
         {"q", number_field(&EqBand::q, Range{0, 100, true, ""})},
         {"gain_db", number_field(&EqBand::gain_db, Range{-48, 48, false, "dB"})},
@@ -955,7 +934,7 @@ void read_stream_source(Checker& c, const Item& it, StreamDesc& st) {
 std::span<const Field<StreamDesc>> stream_fields() {
     static const Field<StreamDesc> fields[] = {
         {"source", read_stream_source},
-        {"format", choice_field(&StreamDesc::format, std::span<const Choice<PcmFormat>>(kPcmFormats))},
+        {"format", choice_field(&StreamDesc::format, std::span<const Choice<PcmFormat>>(kPcmFormatNames))},
         {"rate", integer_field(&StreamDesc::rate, 8000, 192000, "Hz")},
         {"channels", integer_field(&StreamDesc::channels, 1, 8)},
         {"bus",

@@ -2,7 +2,10 @@
 // move, how a source fades with distance and which way it points. The scene
 // format fills these in ([sound.spatial], [listener]); the spatializer reads them.
 #pragma once
+#include <array>
 #include <vector>
+
+#include "core/named.hpp"
 
 #include "spatial/vec3.hpp"
 
@@ -24,6 +27,10 @@ struct ListenerDesc {
 
 // Distance models of OpenAL 1.1, clamped (distance within [min, max]).
 enum class Attenuation { none, inverse, linear, exponential };
+inline constexpr std::array<Named<Attenuation>, 4> kAttenuationNames{{{"none", Attenuation::none},
+                                                                     {"inverse", Attenuation::inverse},
+                                                                     {"linear", Attenuation::linear},
+                                                                     {"exponential", Attenuation::exponential}}};
 
 struct ConeDesc {
     double inner_deg = 360, outer_deg = 360;  // full angles

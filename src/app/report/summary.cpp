@@ -8,16 +8,6 @@
 namespace simvx {
 namespace {
 
-const char* attenuation_name(Attenuation a) {
-    switch (a) {
-        case Attenuation::none: return "none";
-        case Attenuation::inverse: return "inverse";
-        case Attenuation::linear: return "linear";
-        case Attenuation::exponential: return "exponential";
-    }
-    return "?";
-}
-
 // Pitch and 3D placement, when the sound has them.
 std::string describe_motion(const SoundDesc& s) {
     std::ostringstream o;
@@ -28,17 +18,8 @@ std::string describe_motion(const SoundDesc& s) {
         o << ", 3D at (" << sp.position[0] << ", " << sp.position[1] << ", " << sp.position[2] << ")";
     else
         o << ", 3D along a path of " << sp.path.size() << " keyframes";
-    o << ", " << attenuation_name(sp.attenuation) << " attenuation " << sp.min_distance << ".." << sp.max_distance << " m";
+    o << ", " << name_of(std::span<const Named<Attenuation>>(kAttenuationNames), sp.attenuation) << " attenuation " << sp.min_distance << ".." << sp.max_distance << " m";
     return o.str();
-}
-
-const char* resampler_name(ResamplerKind k) {
-    switch (k) {
-        case ResamplerKind::sinc: return "sinc";
-        case ResamplerKind::cubic: return "cubic";
-        case ResamplerKind::linear: return "linear";
-    }
-    return "?";
 }
 
 }  // namespace
@@ -49,8 +30,8 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     o << (scene.path.empty() ? std::string("command line") : scene.path) << ": OK\n";
     o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
       << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
-      << (scene.engine.pan_law == PanLaw::balance ? "balance" : "constant_power") << ", resampler "
-      << resampler_name(scene.engine.resampler) << "\n";
+      << name_of(std::span<const Named<PanLaw>>(kPanLawNames), scene.engine.pan_law) << ", resampler "
+      << name_of(std::span<const Named<ResamplerKind>>(kResamplerNames), scene.engine.resampler) << "\n";
     for (const auto& b : scene.buses) {
         o << "bus " << b.name << ": " << b.volume_db << " dB";
         if (!b.send_to.empty()) o << " -> " << b.send_to;
