@@ -2,11 +2,24 @@
 
 #include <atomic>
 #include <cstdio>
+#include <mutex>
+#include <string>
+#include <unordered_set>
 
 namespace simvx::log {
 namespace {
 std::atomic<Level> g_level{Level::normal};
 std::atomic<WarningHook> g_warning_hook{nullptr};
+
+// The warnings already given. A file opened twice (to learn its format, then
+// to decode it; at two rates) finds the same damage twice: said once is enough.
+bool first_time(const std::string& message) {
+    static std::mutex lock;
+    static std::unordered_set<std::string> seen;
+    std::lock_guard guard(lock);
+    if (seen.size() >= 10000) return true;  // bounded: past that, repeats are possible but memory is not spent
+    return seen.insert(message).second;
+}
 
 void emit(const char* prefix, const std::string& message) {
     std::fprintf(stderr, "simvxplay: %s%s\n", prefix, message.c_str());
@@ -17,6 +30,7 @@ void set_level(Level level) { g_level.store(level); }
 Level level() { return g_level.load(); }
 
 void warn(const std::string& message) {
+    if (!first_time(message)) return;
     if (WarningHook hook = g_warning_hook.load()) hook(message);  // even when quiet: a program asked for them
     if (g_level.load() >= Level::normal) emit("warning: ", message);
 }

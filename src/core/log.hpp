@@ -10,7 +10,7 @@ enum class Level { quiet = 0, normal = 1, verbose = 2 };
 void set_level(Level level);
 Level level();
 
-void warn(const std::string& message);   // "simvxplay: warning: ..." unless quiet
+void warn(const std::string& message);   // "simvxplay: warning: ..." unless quiet; each text once per run
 void info(const std::string& message);   // only with -v
 void note(const std::string& message);   // results the user asked for (--expect, --stats) unless quiet
 void error(const std::string& message);  // always

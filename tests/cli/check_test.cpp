@@ -110,3 +110,29 @@ start = 1.0
 
 }  // namespace
 }  // namespace simvx::test
+
+namespace simvx::test {
+namespace {
+
+// A truncated WAV is said once, however often the run opens it (to learn its
+// format, then to decode it; playing, rendering or checking).
+TEST_F(Check, ADamagedFileIsWarnedAboutOnce) {
+    sh("sox -n -r 8000 -c 1 -b 16 " + at("whole.wav") + " synth 1 sine 300");
+    write_file(at("cut.wav"), read_file(at("whole.wav")).substr(0, 10000));
+    const std::string warning = "cut.wav: data chunk says 16000 bytes but the file ends after 9956; playing what is there";
+    auto count = [&](const std::string& text) {
+        size_t n = 0;
+        for (size_t at = text.find(warning); at != std::string::npos; at = text.find(warning, at + 1)) ++n;
+        return n;
+    };
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {at("cut.wav"), "--check"}, {at("cut.wav"), "--null"}, {at("cut.wav"), "--render", at("out.wav")}}) {
+        const RunResult r = simvx(args);
+        EXPECT_EQ(r.status, 0) << r.err;
+        EXPECT_EQ(count(r.err), 1u) << args[1] << ":\n" << r.err;
+    }
+    EXPECT_EQ(soxi("-s", at("out.wav")), (10000 - 44) / 2);
+}
+
+}  // namespace
+}  // namespace simvx::test
