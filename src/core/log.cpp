@@ -10,6 +10,7 @@ namespace simvx::log {
 namespace {
 std::atomic<Level> g_level{Level::normal};
 std::atomic<WarningHook> g_warning_hook{nullptr};
+std::atomic<bool> g_line_in_place{false};
 
 // The warnings already given. A file opened twice (to learn its format, then
 // to decode it; at two rates) finds the same damage twice: said once is enough.
@@ -22,7 +23,8 @@ bool first_time(const std::string& message) {
 }
 
 void emit(const char* prefix, const std::string& message) {
-    std::fprintf(stderr, "simvxplay: %s%s\n", prefix, message.c_str());
+    const bool erase = g_line_in_place.exchange(false);
+    std::fprintf(stderr, "%ssimvxplay: %s%s\n", erase ? "\r\033[K" : "", prefix, message.c_str());
 }
 }  // namespace
 
@@ -36,6 +38,7 @@ void warn(const std::string& message) {
 }
 
 void set_warning_hook(WarningHook hook) { g_warning_hook.store(hook); }
+void set_line_in_place(bool drawn) { g_line_in_place.store(drawn); }
 void info(const std::string& message) {
     if (g_level.load() >= Level::verbose) emit("", message);
 }

@@ -21,4 +21,9 @@ void error(const std::string& message);  // always
 using WarningHook = void (*)(const std::string& message) noexcept;
 void set_warning_hook(WarningHook hook);
 
+// A line is being redrawn in place on stderr (the status or progress line,
+// ending without a newline): every message first erases it, so none lands on
+// the end of it; its owner draws it again on its next update.
+void set_line_in_place(bool drawn);
+
 }  // namespace simvx::log

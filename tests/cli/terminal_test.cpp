@@ -64,3 +64,27 @@ TEST_F(TerminalCli, ArrowsOnALiveStreamSayItCannotSeek) {
 
 }  // namespace
 }  // namespace simvx::test
+
+namespace simvx::test {
+namespace {
+
+// A message while the status line is drawn (here --watch's reload) erases the
+// line first instead of landing on the end of it; the line is drawn again after.
+TEST_F(TerminalCli, MessagesNeverLandOnTheStatusLine) {
+    sh("sox -n -r 48000 -c 1 -b 16 " + at("tone.wav") + " synth 0.5 sine 440 vol 0.5");
+    const std::string scene = "version = 1\n[[sound]]\nfile = \"tone.wav\"\nloop = true\nvolume_db = ";
+    write_file(at("scene.toml"), scene + "-6\n");
+    write_file(at("edited.toml"), scene + "-12\n");
+    const std::string edit = "(sleep 1.2; cp " + at("edited.toml") + " " + at("s.tmp") + "; mv " + at("s.tmp") + " " +
+                             at("scene.toml") + ") & ";
+    const RunResult r = on_terminal(edit + bin() + " " + at("scene.toml") + " --watch --null --duration 2.5", "");
+    EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out;
+    const size_t message = r.out.find("simvxplay: reloaded");
+    ASSERT_NE(message, std::string::npos) << r.out;
+    ASSERT_GE(message, 4u);
+    EXPECT_EQ(r.out.substr(message - 4, 4), "\r\033[K") << "the status line was not erased first";
+    EXPECT_NE(r.out.find("playing 0:02", message), std::string::npos) << "and it is drawn again after";
+}
+
+}  // namespace
+}  // namespace simvx::test

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/log.hpp"
 #include "core/time_format.hpp"
 
 namespace simvx {
@@ -19,6 +20,7 @@ void ProgressLine::update(double position_s, std::optional<double> length_s) {
     std::fprintf(stderr, "\r%s\033[K", line.c_str());
     std::fflush(stderr);
     drawn_ = true;
+    log::set_line_in_place(true);
 }
 
 void ProgressLine::clear() {
@@ -26,6 +28,7 @@ void ProgressLine::clear() {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
     drawn_ = false;
+    log::set_line_in_place(false);
 }
 
 }  // namespace simvx

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/log.hpp"
 #include "core/time_format.hpp"
 
 namespace simvx {
@@ -50,6 +51,7 @@ void StatusLine::draw(const StatusInfo& info) {
     std::fprintf(stderr, "\r%s\033[K", format_status(info, width).c_str());
     std::fflush(stderr);
     drawn_ = true;
+    log::set_line_in_place(true);
 }
 
 void StatusLine::clear() {
@@ -57,6 +59,7 @@ void StatusLine::clear() {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
     drawn_ = false;
+    log::set_line_in_place(false);
 }
 
 }  // namespace simvx
