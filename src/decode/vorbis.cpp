@@ -128,15 +128,16 @@ private:
     uint64_t offset_ = 0;
 };
 
-// The first link's three Vorbis headers, checked with libvorbis itself before
-// libvorbisfile opens the input: the libvorbisfile error code its open would
-// end with, or 0 when they are whole (or there is no Vorbis stream to check).
+// The three Vorbis headers of the link that starts at the source's position,
+// checked with libvorbis itself before libvorbisfile opens the input: the
+// libvorbisfile error code its open would end with, or 0 when they are whole
+// (or the link has no Vorbis stream to check).
 // libvorbisfile 1.3.7 leaks the serial-number list it gathered when its open
 // fails in the headers (_ov_open1 does not free serialno_list when
 // _fetch_headers fails; found by fuzz_decode), and that list is not ours to
 // free: so a file whose headers are damaged is refused here, and the library
 // is never asked to open it.
-int first_link_header_error(ByteSource& src) {
+int link_header_error(ByteSource& src) {
     PageWalker pages(src);
     std::optional<uint32_t> serial;
     ogg_stream_state stream{};
@@ -189,10 +190,10 @@ std::optional<uint32_t> last_page_serial(ByteSource& src) {
 // is ours to free, and ov_clear must not follow a failed open, so the leak
 // is contained instead: a chain is cut before its first link with no Vorbis
 // stream (found past damaged pages, as the library finds pages), so the
-// library never bisects into one. What remains, a later Vorbis link with broken headers, leaks one small
-// list per failed open, and the player opens each input once. Only
-// chains pay for the scan: a file whose last page belongs to one of its first
-// streams is not one.
+// library never bisects into one; nor before a later Vorbis link whose
+// headers are damaged (checked as the first link's are, link_header_error).
+// Only chains pay for the scan: a file whose last page belongs to one of its
+// first streams is not one.
 std::optional<uint64_t> chain_cut(ByteSource& src) {
     const auto last = last_page_serial(src);
     if (!last || !src.seek(0)) return {};
@@ -204,6 +205,16 @@ std::optional<uint64_t> chain_cut(ByteSource& src) {
     bool in_heads = true;  // among the BOS pages that open a link
     bool has_vorbis = false;
     uint64_t link_start = 0;
+    std::vector<uint64_t> vorbis_links;  // later links with a Vorbis stream, in order
+    // Where to cut: before the first later Vorbis link with damaged headers
+    // that comes before `limit` (the first link without Vorbis), else there.
+    auto cut_before = [&](std::optional<uint64_t> limit) -> std::optional<uint64_t> {
+        for (uint64_t start : vorbis_links) {
+            if (limit && start >= *limit) break;
+            if (src.seek(start) && link_header_error(src) != 0) return start;
+        }
+        return limit;
+    };
     for (auto page = pages.next(); page; page = pages.next()) {
         if (page->bos && !in_heads) {  // the next link of a chain
             in_heads = true;
@@ -218,10 +229,12 @@ std::optional<uint64_t> chain_cut(ByteSource& src) {
         if (!in_heads) continue;
         in_heads = false;
         if (link_start == 0 && in_first_link(*last)) return {};  // not a chain
-        if (!has_vorbis && link_start > 0) return link_start;
+        if (link_start > 0 && !has_vorbis) return cut_before(link_start);
+        if (link_start > 0) vorbis_links.push_back(link_start);
     }
-    if (in_heads && !has_vorbis && link_start > 0) return link_start;
-    return {};
+    if (in_heads && link_start > 0 && !has_vorbis) return cut_before(link_start);
+    if (in_heads && link_start > 0) vorbis_links.push_back(link_start);  // a link of headers only
+    return cut_before(std::nullopt);
 }
 
 // Owns an opened OggVorbis_File (ov_open_callbacks clears it itself on failure).
@@ -241,7 +254,7 @@ public:
     explicit VorbisDecoder(std::unique_ptr<ByteSource> src)
         : src_(std::move(src)), io_(*src_), policy_(src_->name(), kFormat) {
         if (src_->seekable()) {
-            if (const int error = first_link_header_error(*src_))
+            if (const int error = link_header_error(*src_))
                 throw DecodeError(src_->name() + ": cannot open the Ogg Vorbis stream: " + describe_open_error(error));
             if (!src_->seek(0)) throw DecodeError(src_->name() + ": cannot rewind the input");
             if (const auto end = chain_cut(*src_)) io_.set_end(*end);
