@@ -1,9 +1,7 @@
 #include "app/ui/progress.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
-#include "core/log.hpp"
 #include "core/time_format.hpp"
 
 namespace simvx {
@@ -17,18 +15,9 @@ void ProgressLine::update(double position_s, std::optional<double> length_s) {
         line += " / " + format_time(*length_s) + " [" + std::string(filled, '#') + std::string(width - filled, ' ') +
                 "] " + std::to_string(static_cast<int>(f * 100)) + "%";
     }
-    std::fprintf(stderr, "\r%s\033[K", line.c_str());
-    std::fflush(stderr);
-    drawn_ = true;
-    log::set_line_in_place(true);
+    line_.show(line);
 }
 
-void ProgressLine::clear() {
-    if (!drawn_) return;
-    std::fprintf(stderr, "\r\033[K");
-    std::fflush(stderr);
-    drawn_ = false;
-    log::set_line_in_place(false);
-}
+void ProgressLine::clear() { line_.clear(); }
 
 }  // namespace simvx

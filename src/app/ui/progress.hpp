@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "app/ui/line_in_place.hpp"
+
 namespace simvx {
 
 class ProgressLine {
@@ -16,7 +18,7 @@ public:
 
 private:
     bool enabled_;
-    bool drawn_ = false;
+    LineInPlace line_;
     std::string label_;
 };
 

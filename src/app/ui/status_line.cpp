@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/log.hpp"
 #include "core/time_format.hpp"
 
 namespace simvx {
@@ -48,18 +47,9 @@ void StatusLine::draw(const StatusInfo& info) {
     if (!enabled_) return;
     winsize ws{};
     const size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1 : 79;
-    std::fprintf(stderr, "\r%s\033[K", format_status(info, width).c_str());
-    std::fflush(stderr);
-    drawn_ = true;
-    log::set_line_in_place(true);
+    line_.show(format_status(info, width));
 }
 
-void StatusLine::clear() {
-    if (!drawn_) return;
-    std::fprintf(stderr, "\r\033[K");
-    std::fflush(stderr);
-    drawn_ = false;
-    log::set_line_in_place(false);
-}
+void StatusLine::clear() { line_.clear(); }
 
 }  // namespace simvx

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "app/ui/line_in_place.hpp"
+
 namespace simvx {
 
 struct StatusInfo {
@@ -37,7 +39,7 @@ public:
 
 private:
     bool enabled_;
-    bool drawn_ = false;
+    LineInPlace line_;
 };
 
 }  // namespace simvx
