@@ -51,6 +51,9 @@ public:
     uint64_t underruns() const noexcept override { return underruns_.load(std::memory_order_relaxed); }
     std::string error() const override;
 
+    // The reader has reached the end of the input (or failed): what is
+    // buffered now is all there will be.
+    bool input_ended() const noexcept { return finished_.load(std::memory_order_acquire); }
     // The most frames ready() ever waits for: an offline render pulls at most this much per wait.
     size_t max_wait_frames() const noexcept { return resume_frames_; }
     const std::string& name() const noexcept { return name_; }

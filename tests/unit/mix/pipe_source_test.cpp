@@ -172,9 +172,9 @@ TEST(PipeSource, MonoWavHeaderArrivingLateSetsTheChannels) {
     p.write_all(header);
     p.write_all(test::to_s16le(std::vector<float>(3000, 0.5f)));
     p.close_write();
-    // More than will come: ready only once all 3000 frames and the end are in
-    // (a pull before that pads with silence, as an underrun would).
-    wait_ready(s, 4000);
+    // All 3000 frames and the end are in (a pull before that would find a
+    // gap, and pad it with silence as an underrun does).
+    while (!s.input_ended()) std::this_thread::sleep_for(std::chrono::microseconds(200));
     EXPECT_EQ(s.channels(), 1u);
     std::vector<float> out(4000 * 2);
     EXPECT_EQ(s.pull(out.data(), 4000), 3000u);
