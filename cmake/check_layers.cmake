@@ -1,19 +1,25 @@
 # Fails when a file in src/ includes a header of a layer above it or beside
-# it (see cmake/Layers.cmake), or when a room of app/ (ui, measure, report)
-# includes the orchestration in app/ itself.
-#   cmake -DSRC=path/to/src -P cmake/check_layers.cmake
-set(below_core core)
-set(below_decode core decode)
-set(below_dsp core dsp)
-set(below_spatial core dsp spatial)
-set(below_sink core sink)
-set(below_mix core decode dsp spatial mix)
-set(below_scene core decode dsp spatial scene)
-set(below_assemble ${below_mix} scene assemble)
-set(below_app_ui core app/ui)
-set(below_app_measure ${below_assemble} sink app/ui app/measure)
-set(below_app_report ${below_app_measure} app/report)
-set(below_app ${below_app_report} app)
+# it, or when a room of app/ (ui, measure, report) includes the orchestration
+# in app/ itself.
+#   cmake -DSRC=path/to/src -DGRAPH="core=core|decode=decode,core|..." -P cmake/check_layers.cmake
+# GRAPH is what each layer may see, as cmake/Layers.cmake declares it.
+cmake_minimum_required(VERSION 3.25)
+string(REPLACE "|" ";" graph "${GRAPH}")
+foreach(entry ${graph})
+  string(REPLACE "=" ";" parts "${entry}")
+  list(GET parts 0 layer)
+  list(GET parts 1 visible)
+  string(REPLACE "," ";" below_${layer} "${visible}")
+endforeach()
+# The rooms of app/: the interface (ui) sees only core; measuring sees what
+# app sees but the other rooms above it; reporting also sees measurements.
+if(DEFINED below_app)
+  set(below_app_ui core app/ui)
+  set(below_app_measure ${below_app} app/ui app/measure)
+  list(REMOVE_ITEM below_app_measure app)
+  set(below_app_report ${below_app_measure} app/report)
+  list(APPEND below_app app/ui app/measure app/report)
+endif()
 
 # The layer or app room a path in src/ belongs to: "mix", "app/ui", "app".
 function(room_of path out)

@@ -33,9 +33,19 @@ struct OpenedFile {
     SharedBuffer native;        // at the file's rate
 };
 
-// `keep_open`: hand the opened decoder to the first user; otherwise close it
-// at once (--check: a thousand files are not held open together).
-std::map<std::string, OpenedFile> open_all(const Scene& scene, bool keep_open) {
+bool should_stream(const SoundDesc& s, const DecoderInfo& info) {
+    // Streaming needs the length up front (the length rule, fades that end at the end).
+    if (!info.frames || s.stream == StreamMode::never) return false;
+    if (s.stream == StreamMode::always) return true;
+    const double seconds = static_cast<double>(*info.frames) / info.spec.rate;
+    return seconds > (s.loop ? kStreamAutoLoopSeconds : kStreamAutoSeconds);
+}
+
+// `will_play`: hand each opened decoder to its first user. For --check, a file
+// that streams is closed at once (a thousand of them are not held open
+// together, and none will be read further); one decoded into memory stays
+// open for the decoding, so no file is opened twice.
+std::map<std::string, OpenedFile> open_all(const Scene& scene, bool will_play) {
     std::map<std::string, OpenedFile> files;
     for (const auto& s : scene.sounds) {
         if (files.count(s.file)) continue;
@@ -44,21 +54,13 @@ std::map<std::string, OpenedFile> open_all(const Scene& scene, bool keep_open) {
             f.decoder = open_decoder_file(s.file);
             f.info = f.decoder->info();
             check_playable(s.file, f.info);
-            if (!keep_open) f.decoder.reset();
+            if (!will_play && should_stream(s, f.info)) f.decoder.reset();
         } catch (const Error& e) {
             f.decoder.reset();
             f.error = e.what();
         }
     }
     return files;
-}
-
-bool should_stream(const SoundDesc& s, const DecoderInfo& info) {
-    // Streaming needs the length up front (the length rule, fades that end at the end).
-    if (!info.frames || s.stream == StreamMode::never) return false;
-    if (s.stream == StreamMode::always) return true;
-    const double seconds = static_cast<double>(*info.frames) / info.spec.rate;
-    return seconds > (s.loop ? kStreamAutoLoopSeconds : kStreamAutoSeconds);
 }
 
 // Decodes the files that sounds play from memory, each once per rate it is
