@@ -26,7 +26,13 @@ _simvxplay() {
         --stream-channels)
             COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8" -- "$cur")); return ;;
         --device)
-            COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur")); return ;;
+            # with --null, the simulated device's modes; otherwise the PulseAudio sinks
+            if [[ " ${COMP_WORDS[*]} " == *" --null "* ]]; then
+                COMPREPLY=($(compgen -W "realtime untimed jitter stall lost" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur"))
+            fi
+            return ;;
         --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
             return ;;
         --list)

@@ -75,11 +75,13 @@ int main(int argc, char** argv) {
         ->check(simvx::one_of({"none", "tpdf"}))
         ->type_name("none|tpdf")
         ->needs(render);
-    out_group->add_option("--device", o.device, "PulseAudio sink to play on (default: the server's default)")
+    out_group->add_option("--device", o.device,
+                          "PulseAudio sink to play on (default: the server's default); with --null, the simulated "
+                          "device: realtime, untimed, jitter[:F], stall[:EVERY[:FOR]], lost[:EVERY[:FOR]]")
         ->type_name("NAME")
-        ->excludes(render)
-        ->excludes(null);
-    out_group->add_flag("--list-devices", o.list_devices, "List the PulseAudio sinks (* marks the default) and exit");
+        ->excludes(render);
+    out_group->add_flag("--list-devices", o.list_devices,
+                        "List every output and its devices (* marks the default; with --json, one JSON line) and exit");
     out_group->add_option("--latency-ms", o.latency_ms, "Playback target latency, and the --null period (default 20)")
         ->check(simvx::number_in({1, 2000, false, true, "a latency in ms"}))
         ->type_name("MS");
@@ -207,8 +209,8 @@ int main(int argc, char** argv) {
             return static_cast<int>(e.code());
         }
     }
-    if (!o.render_path.empty()) o.output = simvx::OutputKind::render;
-    else if (null_out) o.output = simvx::OutputKind::null;
+    if (!o.render_path.empty()) o.output = "file";
+    else if (null_out) o.output = "null";
     o.verbosity = quiet ? simvx::log::Level::quiet : verbose ? simvx::log::Level::verbose : simvx::log::Level::normal;
     // Options that would do nothing are refused, as --stream-rate without --stream is.
     if (o.dither == "tpdf" && o.render_format == "f32") {

@@ -10,16 +10,14 @@
 
 namespace simvx {
 
-enum class OutputKind { pulse, null, render };
-
 struct Options {
     std::vector<std::string> inputs;   // a scene, or audio files
-    OutputKind output = OutputKind::pulse;
-    std::string render_path;           // with OutputKind::render; "-" = stdout
+    std::string output = "pulse";      // a row of sink/outputs.hpp: pulse, null, file
+    std::string render_path;           // with the file output; "-" = stdout
     std::string render_format = "s16";
     std::string dither = "none";       // "none" | "tpdf"
     bool raw = false;                  // --raw: the render as headerless PCM
-    std::string device;                // PulseAudio sink name; empty = the server's default
+    std::string device;                // PulseAudio sink name, or the null output's mode; empty = the default
     bool list_devices = false;
     std::optional<double> duration;
     std::optional<double> volume_db;

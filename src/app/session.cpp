@@ -1,3 +1,7 @@
+// The part of a run that live playback and rendering share: the scene from
+// the options, its preparation (or --check's report), the engine, the meters
+// and the output, chosen by name from the output table. Then one of the two
+// paths runs it.
 #include "app/session.hpp"
 
 #include <unistd.h>
@@ -6,28 +10,17 @@
 #include <cstdio>
 #include <memory>
 
-#include "app/measure/bus_meters.hpp"
 #include "app/check_files.hpp"
-#include "app/measure/expect.hpp"
 #include "app/input_scene.hpp"
-#include "app/report/json_report.hpp"
-#include "app/player.hpp"
-#include "assemble/prepare.hpp"
-#include "app/ui/progress.hpp"
-#include "core/time_format.hpp"
-#include "app/measure/recorder.hpp"
-#include "app/report/run_report.hpp"
-#include "app/scene_watch.hpp"
-#include "app/signals.hpp"
+#include "app/report/devices.hpp"
+#include "app/report/json.hpp"
 #include "app/report/stats_table.hpp"
 #include "app/report/summary.hpp"
+#include "app/session_parts.hpp"
+#include "app/signals.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "sink/null_sink.hpp"
-#include "sink/pulse_connection.hpp"
-#include "sink/pulse_devices.hpp"
-#include "sink/pulse_sink.hpp"
-#include "sink/wav_file_sink.hpp"
+#include "core/time_format.hpp"
 
 namespace simvx {
 namespace {
@@ -43,57 +36,16 @@ void check_renderable(const Scene& scene) {
                              "SEC or engine.duration");
 }
 
-std::unique_ptr<Sink> make_sink(const Options& o, const Scene& scene, const Engine& engine, uint64_t start_frame) {
-    switch (o.output) {
-        case OutputKind::render: {
-            std::optional<uint64_t> frames = engine.exact_end();
-            if (frames) *frames -= std::min(*frames, start_frame);
-            return std::make_unique<WavFileSink>(o.render_path, parse_sample_format(o.render_format), frames,
-                                                 o.dither == "tpdf", o.raw ? Container::raw : Container::wav);
-        }
-        case OutputKind::null:
-            return std::make_unique<NullSink>(scene.engine.latency_ms / 1000.0);
-        case OutputKind::pulse:
-            return std::make_unique<PulseSink>(PulseSink::Config{.latency_ms = scene.engine.latency_ms, .device = o.device});
-    }
-    throw Error(ExitCode::internal, "unknown output");
-}
-
-// --watch: what a reload did, or why it was refused (the old scene plays on).
-void report_reload(const ReloadResult& r, const std::string& path, const Engine& engine, bool json) {
-    if (json) {
-        JsonObject o;
-        o.add("type", "reload").add("ok", r.ok).add("position", static_cast<double>(engine.position()) / engine.spec().rate);
-        json_line(r.ok ? o.add("changes", r.changes) : o.add("errors", r.errors));
-    }
-    if (!r.ok) {
-        for (const auto& e : r.errors) log::error(e);
-        log::error(path + ": not reloaded; the previous scene keeps playing");
-        return;
-    }
-    std::string what;
-    for (const auto& c : r.changes) what += (what.empty() ? "" : "; ") + c;
-    if (!json) log::note("reloaded " + path + (what.empty() ? ": no changes" : ": " + what));
-}
-
-// --stats at the end: a table on stderr, or with --json a stats object.
-void report_stats(BusMeters& meters, bool json) {
-    const auto rows = meters.finish();
-    if (json) json_line(json_stats(rows));
-    else std::fputs(stats_table(rows).c_str(), stderr);
-    if (const uint64_t dropped = meters.dropped_blocks())
-        log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
-}
-
-// --json's last line of a run that did not fail.
-int json_end(bool json, double position_s, bool interrupted, int code) {
-    if (json)
-        json_line(JsonObject()
-                      .add("type", "end")
-                      .add("position", position_s)
-                      .add("reason", interrupted ? "interrupted" : "finished")
-                      .add("exit_code", code));
-    return code;
+OutputSettings output_settings(const Options& o, const Scene& scene, const Engine& engine, uint64_t start_frame) {
+    OutputSettings s;
+    s.latency_ms = scene.engine.latency_ms;
+    s.device = o.output == "file" ? o.render_path : o.device;
+    s.format = parse_sample_format(o.render_format);
+    s.dither = o.dither == "tpdf";
+    s.container = o.raw ? Container::raw : Container::wav;
+    s.frames = engine.exact_end();
+    if (s.frames) *s.frames -= std::min(*s.frames, start_frame);
+    return s;
 }
 
 JsonObject json_start(const Sink& sink, const Engine& engine) {
@@ -114,36 +66,56 @@ std::string milliseconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+void report_stats(BusMeters& meters, bool json) {
+    const auto rows = meters.finish();
+    if (json) json_line(json_stats(rows));
+    else std::fputs(stats_table(rows).c_str(), stderr);
+    if (const uint64_t dropped = meters.dropped_blocks())
+        log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
+}
+
+int json_end(bool json, double position_s, bool interrupted, int code) {
+    if (json)
+        json_line(JsonObject()
+                      .add("type", "end")
+                      .add("position", position_s)
+                      .add("reason", interrupted ? "interrupted" : "finished")
+                      .add("exit_code", code));
+    return code;
+}
+
+void log_done(const SessionParts& s) {
+    log::info("done: " + format_time(s.seconds(s.sink->frames_written())) + " of audio in " + milliseconds_since(s.started));
+}
+
 int run_session(const Options& o) {
     log::set_level(o.verbosity);
     signals::install();
     if (o.list_devices) {
-        PulseConnection connection;
-        connection.connect(5.0);
-        std::fputs(format_sink_list(list_pulse_sinks(connection)).c_str(), stdout);
+        std::fputs(list_devices(o.json).c_str(), stdout);
         return 0;
     }
-
-    Scene scene;
+    SessionParts s{.options = o, .output = output_type(o.output)};
+    const bool offline = s.output.offline;
     try {
-        scene = scene_from_options(o);
+        s.scene = scene_from_options(o);
     } catch (const SceneError& e) {
         if (!o.check) throw;
         throw with_file_problems(e, o.inputs.front());  // all problems of the scene in one run
     }
-    if (o.output == OutputKind::render && !o.check) check_renderable(scene);
+    const Scene& scene = s.scene;
+    if (offline && !o.check) check_renderable(scene);
     if (o.watch && scene.path.empty()) throw UsageError("--watch follows a scene file: give a scene, not audio files");
     if (scene.sounds.empty() && scene.streams.empty() && !o.watch)
         log::warn(scene.path + ": the scene has no [[sound]] and no [[stream]]: there is nothing to hear");
     const auto t0 = std::chrono::steady_clock::now();
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
     // Playing plain files, what is decoded is kept for seeking.
-    DecodedSounds decoded;
-    const bool seekable = o.output != OutputKind::render && scene.streams.empty();
-    const StreamDecoding streams = o.check                           ? StreamDecoding::none
-                                   : o.output == OutputKind::render ? StreamDecoding::render_thread
-                                                                    : StreamDecoding::own_threads;
-    PreparedScene prepared = prepare_scene(scene, streams, seekable ? &decoded : nullptr);
+    s.seekable = !offline && scene.streams.empty();
+    const StreamDecoding streams = o.check  ? StreamDecoding::none
+                                   : offline ? StreamDecoding::render_thread
+                                             : StreamDecoding::own_threads;
+    PreparedScene prepared = prepare_scene(scene, streams, s.seekable ? &s.decoded : nullptr);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
         if (o.json) json_line(json_check(scene, prepared));
@@ -156,127 +128,25 @@ int run_session(const Options& o) {
         throw UsageError("--start-at " + format_time(scene.skip) + " is at or past the end: " +
                          (!scene.path.empty() ? "the scene lasts " : scene.sounds.size() > 1 ? "the files last " : "the file lasts ") +
                          format_time(static_cast<double>(*prepared.full_length) / scene.engine.sample_rate));
-    // An offline render waits for streamed sources this many frames at a time
-    // (no more than a stream's ring holds, so waiting always succeeds).
-    const size_t chunk_frames = prepared.offline_chunk_frames;
-    const bool live = o.output != OutputKind::render;
+    s.offline_chunk_frames = prepared.offline_chunk_frames;
     // A person at a terminal gets the status line; a program asking for --json gets status objects instead.
-    const bool status_line = live && isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet && !o.json;
-    std::unique_ptr<BusMeters> meters;
-    if (o.stats || o.json || status_line)  // the status lines carry each bus's peak
-        meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
-                                             live ? BusMeters::Mode::threaded : BusMeters::Mode::synchronous, o.stats);
+    s.status_line = !offline && isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet && !o.json;
+    if (o.stats || o.json || s.status_line)  // the status lines carry each bus's peak
+        s.meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
+                                               offline ? BusMeters::Mode::synchronous : BusMeters::Mode::threaded, o.stats);
     auto sounds = JsonProgress::sounds_of(prepared.voices);
-    std::optional<SceneWatch> watch;
-    if (o.watch) {
-        std::vector<std::string> voice_names;
-        for (const auto& v : prepared.voices) voice_names.push_back(v.name);
-        watch.emplace(o, scene, voice_names);
-    }
-    auto engine_owner = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
-    Engine& engine = *engine_owner;
-    auto sink = make_sink(o, scene, engine, start_frame);
-    sink->open(engine.spec());
-    log::info("output: " + sink->describe());
-    const auto t1 = std::chrono::steady_clock::now();
-    const double rate = engine.spec().rate;
-    std::optional<JsonProgress> json;
+    for (const auto& v : prepared.voices) s.voice_names.push_back(v.name);
+    s.engine = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
+    s.rate = s.engine->spec().rate;
+    s.sink = s.output.make(output_settings(o, scene, *s.engine, start_frame));
+    s.sink->open(s.engine->spec());
+    log::info("output: " + s.sink->describe());
+    s.started = std::chrono::steady_clock::now();
     if (o.json) {
-        json.emplace(std::move(sounds), engine.spec().rate, engine.length(), meters.get());
-        json_line(json_start(*sink, engine));
+        s.json.emplace(std::move(sounds), s.engine->spec().rate, s.engine->length(), s.meters.get());
+        json_line(json_start(*s.sink, *s.engine));
     }
-    if (live) {
-        std::unique_ptr<Recorder> recorder;
-        if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, engine.spec());
-        LiveHooks hooks;
-        hooks.meters = meters.get();
-        hooks.status_line = status_line;
-        hooks.recorder = recorder.get();
-        hooks.decoded = seekable ? &decoded : nullptr;
-        auto now = [&](const Engine& e) {
-            return JsonProgress::Now{e.position(), e.underruns() + sink->underruns(), sink->reconnects(), sink->reconnecting()};
-        };
-        hooks.tick = [&](Engine& e) {
-            if (json) json->poll(now(e));
-            if (watch)
-                if (auto r = watch->poll(e)) report_reload(*r, scene.path, e, json.has_value());
-        };
-        uint64_t end_position = 0;
-        bool interrupted = false;
-        hooks.finished = [&](Engine& e, bool by_signal) {
-            if (json) json->poll(now(e), true);
-            end_position = e.position();
-            interrupted = by_signal;
-        };
-        const int status = play_live(o, scene, std::move(engine_owner), *sink, hooks);
-        if (recorder) {
-            recorder->finish();
-            if (const uint64_t lost = recorder->dropped_frames())
-                log::warn("--record lost " + std::to_string(lost) + " frames: the machine could not keep up");
-        }
-        if (meters && o.stats) report_stats(*meters, o.json);
-        log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
-                  milliseconds_since(t1));
-        return json_end(o.json, static_cast<double>(end_position) / rate, interrupted, status);
-    }
-    engine.set_tap(meters.get());
-    std::unique_ptr<ExpectCheck> expect;
-    if (!o.expect_path.empty())
-        expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
-                                               o.dither == "tpdf", o.tolerance_db);
-    const uint32_t channels = engine.spec().channels;
-    // Offline: wait for streamed sources before each block, so the output
-    // never depends on how fast the disk or the decoders were.
-    sink->start([&engine, &expect, channels, chunk_frames](std::span<float> out) {
-        // In pieces no larger than a streamed source guarantees to hold.
-        size_t done = 0;
-        while (done < out.size()) {
-            const size_t n = std::min(out.size() - done, chunk_frames * channels);
-            engine.wait_for_sources(n / channels);
-            if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
-            const size_t got = engine.render(out.subspan(done, n)) * channels;
-            done += got;
-            if (got < n) break;
-        }
-        if (expect) expect->add(out.first(done));
-        return done / channels;
-    });
-
-    const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
-                      !(o.render_path == "-" && isatty(STDOUT_FILENO));
-    ProgressLine progress(show, "rendering");
-    std::optional<double> length_s;
-    if (engine.length()) length_s = static_cast<double>(*engine.length()) / rate;
-    int sig = 0;
-    while (!sink->wait_done(std::chrono::milliseconds(20))) {
-        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the file is finalized
-        progress.update(static_cast<double>(engine.position()) / rate, length_s);
-        if (json) json->poll({engine.position(), engine.underruns()});
-    }
-    progress.clear();
-    sink->finish();
-    if (sig && o.output == OutputKind::render)
-        log::note("interrupted: wrote " + format_time(static_cast<double>(sink->frames_written()) / rate) +
-                  " of audio to " + (o.render_path == "-" ? std::string("standard output") : o.render_path));
-    if (json) json->poll({engine.position(), engine.underruns()}, true);
-    const bool failed = report_sources(engine);
-
-    if (const uint64_t over = engine.over_full_scale(); over && o.output == OutputKind::render && o.render_format != "f32")
-        log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
-                  " output; lower --volume-db or render f32");
-    log::info("done: " + format_time(static_cast<double>(sink->frames_written()) / rate) + " of audio in " +
-              milliseconds_since(t1));
-    if (meters && o.stats) report_stats(*meters, o.json);
-    const double end_s = static_cast<double>(engine.position()) / rate;
-    if (sig) return json_end(o.json, end_s, true, signals::exit_code(sig));
-    if (failed) return json_end(o.json, end_s, false, static_cast<int>(ExitCode::bad_input));
-    if (expect) {
-        const ExpectResult result = expect->finish();
-        if (o.json) json_line(json_expect(result, engine.spec().rate));
-        if (!result.passed) throw Error(ExitCode::mismatch, expect->describe(result));
-        if (!o.json) log::note(expect->describe(result));
-    }
-    return json_end(o.json, end_s, false, 0);
+    return offline ? render_session(s) : play_session(s);
 }
 
 }  // namespace simvx

@@ -24,6 +24,9 @@ protected:
     // Waits for the thread; rethrows what deliver() threw.
     void join();
     void stop_thread() noexcept;
+    // True once stop_thread() has been asked: a sink that waits long on its
+    // thread checks it, so that stopping is never kept waiting.
+    bool stopping() const { return stop_.load(std::memory_order_relaxed); }
     const AudioSpec& spec() const { return spec_; }
 
     // The output's part: consume interleaved frames (may throw).

@@ -43,14 +43,17 @@ std::vector<PulseSinkInfo> list_pulse_sinks(PulseConnection& connection) {
     return q.sinks;
 }
 
+std::string describe_pulse_sink(const PulseSinkInfo& s) {
+    return s.description + "  (" + std::to_string(s.rate) + " Hz, " + std::to_string(s.channels) + " ch, " + s.format + ")";
+}
+
 std::string format_sink_list(const std::vector<PulseSinkInfo>& sinks) {
     size_t width = 0;
     for (const auto& s : sinks) width = std::max(width, s.name.size());
     std::string text;
     for (const auto& s : sinks) {
         text += s.is_default ? "* " : "  ";
-        text += s.name + std::string(width - s.name.size() + 2, ' ') + s.description + "  (" + std::to_string(s.rate) +
-                " Hz, " + std::to_string(s.channels) + " ch, " + s.format + ")\n";
+        text += s.name + std::string(width - s.name.size() + 2, ' ') + describe_pulse_sink(s) + "\n";
     }
     if (sinks.empty()) text = "(the server has no sinks)\n";
     return text;

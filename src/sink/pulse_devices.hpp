@@ -21,6 +21,9 @@ struct PulseSinkInfo {
 // Lists the sinks of a connected server (throws Error(no_device) on failure).
 std::vector<PulseSinkInfo> list_pulse_sinks(PulseConnection& connection);
 
+// "Built-in Audio  (48000 Hz, 2 ch, s16le)": what a person reads beside the name.
+std::string describe_pulse_sink(const PulseSinkInfo& sink);
+
 // One line per sink: "* name  description  (48000 Hz, 2 ch, s16le)", '*' marking the default.
 std::string format_sink_list(const std::vector<PulseSinkInfo>& sinks);
 

@@ -52,6 +52,23 @@ TEST_F(TerminalCli, ArrowsSeekAScene) {
     EXPECT_LT(r.seconds, 10.0);
 }
 
+// Seeking on a device that wakes irregularly or goes away for a while (the
+// null output's simulator) lands where it should all the same.
+TEST_F(TerminalCli, ArrowsSeekOnAJitteredOrLostDevice) {
+    sh("sox -n -r 48000 -c 1 -b 16 " + at("tone.wav") + " synth 0.5 sine 440");
+    write_file(at("scene.toml"), "version = 1\n[[sound]]\nfile = \"tone.wav\"\nloop = true\nstop = 20\n");
+    for (const std::string device : {"jitter:0.9", "lost:0.05:0.3"}) {
+        const RunResult r = on_terminal(bin() + " " + at("scene.toml") + " --null --json --device " + device, "\033[C\033[Cq");
+        EXPECT_NE(r.out.find("rc=0"), std::string::npos) << device << r.out;
+        const size_t end = r.out.find("\"type\":\"end\",\"position\":");
+        ASSERT_NE(end, std::string::npos) << device << r.out;
+        const std::string key = "\"position\":";
+        const double position = std::stod(r.out.substr(r.out.find(key, end) + key.size()));
+        EXPECT_GE(position, 10.0) << device << r.out;
+        EXPECT_LT(position, 14.0) << device << r.out;
+    }
+}
+
 // A scene with a live stream cannot seek: the arrow says so, once.
 TEST_F(TerminalCli, ArrowsOnALiveStreamSayItCannotSeek) {
     sh("sox -n -r 48000 -c 2 -b 16 -t raw " + at("pcm.raw") + " synth 1 sine 440");

@@ -6,6 +6,7 @@
 
 #include "app/report/json.hpp"
 #include "core/error.hpp"
+#include "core/number_format.hpp"
 #include "decode/pcm_framer.hpp"
 #include "decode/registry.hpp"
 #include "dsp/effect_types.hpp"
@@ -18,11 +19,6 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     std::string s;
     for (const auto& i : items) s += (s.empty() ? "" : std::string(sep)) + i;
     return s;
-}
-
-std::string number_text(double v) {
-    std::string s = json_number(v);
-    return s == "null" ? (v > 0 ? "inf" : "-inf") : s;
 }
 
 std::string formats(bool json) {
@@ -55,8 +51,8 @@ std::string effects(bool json) {
             } else {
                 o.add("type", "number").add("default", p.default_value).add("min", p.min).add("max", p.max);
                 o.add("min_excluded", p.min_open).add("unit", p.unit);
-                described.push_back(std::string(p.key) + "=" + number_text(p.default_value) + " (" +
-                                    (p.min_open ? "(" : "[") + number_text(p.min) + ".." + number_text(p.max) + "]" +
+                described.push_back(std::string(p.key) + "=" + format_number(p.default_value) + " (" +
+                                    (p.min_open ? "(" : "[") + format_number(p.min) + ".." + format_number(p.max) + "]" +
                                     (p.unit.empty() ? "" : " " + std::string(p.unit)) + ")");
             }
             params.push_back(std::move(o));

@@ -1,8 +1,9 @@
 #include "app/report/json.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
+
+#include "core/number_format.hpp"
 
 namespace simvx {
 namespace {
@@ -55,10 +56,7 @@ std::string json_string(std::string_view s) {
 }
 
 std::string json_number(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
+    return std::isfinite(v) ? format_number(v) : "null";
 }
 
 JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {

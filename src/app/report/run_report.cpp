@@ -29,7 +29,7 @@ bool report_sources(const Engine& engine) {
 
 void report_sink(const Sink& sink) {
     if (const uint64_t n = sink.reconnects())
-        log::warn("the PulseAudio server went away; playback resumed " + times(n));
+        log::warn("the output device went away; playback resumed " + times(n));
     if (const uint64_t n = sink.underruns())
         log::warn(count_of(n, "underrun") + ": the machine could not render in time; raise --latency-ms");
 }

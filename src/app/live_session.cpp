@@ -1,0 +1,68 @@
+// A live run (PulseAudio or --null): the player with its keys and status
+// line, --record, --watch reloads and --json status as it plays.
+#include <cstdio>
+
+#include "app/measure/recorder.hpp"
+#include "app/player.hpp"
+#include "app/report/json.hpp"
+#include "app/scene_watch.hpp"
+#include "app/session_parts.hpp"
+#include "core/log.hpp"
+
+namespace simvx {
+namespace {
+
+// --watch: what a reload did, or why it was refused (the old scene plays on).
+void report_reload(const ReloadResult& r, const std::string& path, const Engine& engine, bool json) {
+    if (json) {
+        JsonObject o;
+        o.add("type", "reload").add("ok", r.ok).add("position", static_cast<double>(engine.position()) / engine.spec().rate);
+        json_line(r.ok ? o.add("changes", r.changes) : o.add("errors", r.errors));
+    }
+    if (!r.ok) {
+        for (const auto& e : r.errors) log::error(e);
+        log::error(path + ": not reloaded; the previous scene keeps playing");
+        return;
+    }
+    std::string what;
+    for (const auto& c : r.changes) what += (what.empty() ? "" : "; ") + c;
+    if (!json) log::note("reloaded " + path + (what.empty() ? ": no changes" : ": " + what));
+}
+
+}  // namespace
+
+int play_session(SessionParts& s) {
+    const Options& o = s.options;
+    std::optional<SceneWatch> watch;
+    if (o.watch) watch.emplace(o, s.scene, s.voice_names);
+    std::unique_ptr<Recorder> recorder;
+    if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, s.engine->spec());
+    LiveHooks hooks;
+    hooks.meters = s.meters.get();
+    hooks.status_line = s.status_line;
+    hooks.recorder = recorder.get();
+    hooks.decoded = s.seekable ? &s.decoded : nullptr;
+    hooks.tick = [&](Engine& e) {
+        if (s.json) s.json->poll(s.now(e));
+        if (watch)
+            if (auto r = watch->poll(e)) report_reload(*r, s.scene.path, e, s.json.has_value());
+    };
+    uint64_t end_position = 0;
+    bool interrupted = false;
+    hooks.finished = [&](Engine& e, bool by_signal) {
+        if (s.json) s.json->poll(s.now(e), true);
+        end_position = e.position();
+        interrupted = by_signal;
+    };
+    const int status = play_live(o, s.scene, std::move(s.engine), *s.sink, hooks);
+    if (recorder) {
+        recorder->finish();
+        if (const uint64_t lost = recorder->dropped_frames())
+            log::warn("--record lost " + std::to_string(lost) + " frames: the machine could not keep up");
+    }
+    if (s.meters && o.stats) report_stats(*s.meters, o.json);
+    log_done(s);
+    return json_end(o.json, s.seconds(end_position), interrupted, status);
+}
+
+}  // namespace simvx

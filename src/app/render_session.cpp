@@ -1,0 +1,79 @@
+// An offline render (--render FILE): the engine pulled as fast as the
+// machine allows, waiting for streamed sources before each block so the
+// output never depends on the disk's pace; --expect compares it as it goes.
+#include <unistd.h>
+
+#include "app/measure/expect.hpp"
+#include "app/report/json.hpp"
+#include "app/report/run_report.hpp"
+#include "app/session_parts.hpp"
+#include "app/signals.hpp"
+#include "app/ui/progress.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/time_format.hpp"
+
+namespace simvx {
+
+int render_session(SessionParts& s) {
+    const Options& o = s.options;
+    Engine& engine = *s.engine;
+    Sink& sink = *s.sink;
+    engine.set_tap(s.meters.get());
+    std::unique_ptr<ExpectCheck> expect;
+    if (!o.expect_path.empty())
+        expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
+                                               o.dither == "tpdf", o.tolerance_db);
+    const uint32_t channels = engine.spec().channels;
+    sink.start([&engine, &expect, channels, chunk_frames = s.offline_chunk_frames](std::span<float> out) {
+        // In pieces no larger than a streamed source guarantees to hold.
+        size_t done = 0;
+        while (done < out.size()) {
+            const size_t n = std::min(out.size() - done, chunk_frames * channels);
+            engine.wait_for_sources(n / channels);
+            if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
+            const size_t got = engine.render(out.subspan(done, n)) * channels;
+            done += got;
+            if (got < n) break;
+        }
+        if (expect) expect->add(out.first(done));
+        return done / channels;
+    });
+
+    const bool show = isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet &&
+                      !(o.render_path == "-" && isatty(STDOUT_FILENO));
+    ProgressLine progress(show, "rendering");
+    std::optional<double> length_s;
+    if (engine.length()) length_s = s.seconds(*engine.length());
+    int sig = 0;
+    while (!sink.wait_done(std::chrono::milliseconds(20))) {
+        if (!sig && (sig = signals::received())) engine.request_stop();  // fades out, then the file is finalized
+        progress.update(s.seconds(engine.position()), length_s);
+        if (s.json) s.json->poll(s.now(engine));
+    }
+    progress.clear();
+    sink.finish();
+    if (sig)
+        log::note("interrupted: wrote " + format_time(s.seconds(sink.frames_written())) + " of audio to " +
+                  (o.render_path == "-" ? std::string("standard output") : o.render_path));
+    if (s.json) s.json->poll(s.now(engine), true);
+    const bool failed = report_sources(engine);
+
+    if (const uint64_t over = engine.over_full_scale(); over && o.render_format != "f32")
+        log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
+                  " output; lower --volume-db or render f32");
+    log_done(s);
+    if (s.meters && o.stats) report_stats(*s.meters, o.json);
+    const double end_s = s.seconds(engine.position());
+    if (sig) return json_end(o.json, end_s, true, signals::exit_code(sig));
+    if (failed) return json_end(o.json, end_s, false, static_cast<int>(ExitCode::bad_input));
+    if (expect) {
+        const ExpectResult result = expect->finish();
+        if (o.json) json_line(json_expect(result, engine.spec().rate));
+        if (!result.passed) throw Error(ExitCode::mismatch, expect->describe(result));
+        if (!o.json) log::note(expect->describe(result));
+    }
+    return json_end(o.json, end_s, false, 0);
+}
+
+}  // namespace simvx
