@@ -28,7 +28,7 @@
 
 namespace {
 
-using simvx::ResamplerKind;
+using simvx::Interpolator;
 
 constexpr double kRate = 48000;
 
@@ -55,7 +55,7 @@ std::shared_ptr<simvx::SampleBuffer> noise_buffer(uint32_t channels) {
 
 // One resampler on its own, pulling from a looping buffer: args kind, channels, ratio × 1000.
 void BM_Varispeed(benchmark::State& state) {
-    const auto kind = static_cast<ResamplerKind>(state.range(0));
+    const auto kind = static_cast<Interpolator>(state.range(0));
     const auto channels = static_cast<uint32_t>(state.range(1));
     const double ratio = static_cast<double>(state.range(2)) / 1000;
     simvx::VarispeedSource source(std::make_unique<simvx::BufferSource>(noise_buffer(channels), 0, true, 0, 0), kind,
@@ -112,7 +112,7 @@ BENCHMARK(BM_SoxrVariableRate)->ArgNames({"q", "ch", "ratio_x1000"})->ArgsProduc
 // 0.8 .. 1.25 (half up), 1.25 .. 2 and 2 .. 4 (the sinc's kernel grows with
 // the pitch above 1, so nothing aliases): args kind, voices, range.
 void BM_PitchedVoices(benchmark::State& state) {
-    const auto kind = static_cast<ResamplerKind>(state.range(0));
+    const auto kind = static_cast<Interpolator>(state.range(0));
     const auto voices = static_cast<size_t>(state.range(1));
     constexpr double kRanges[][2] = {{0.8, 0.99}, {0.8, 1.25}, {1.25, 2.0}, {2.0, 4.0}};
     const double bottom = kRanges[state.range(2)][0], top = kRanges[state.range(2)][1];
@@ -121,8 +121,8 @@ void BM_PitchedVoices(benchmark::State& state) {
     for (size_t v = 0; v < voices; ++v) {
         simvx::VoiceSetup s;
         const double ratio = bottom * std::pow(top / bottom, static_cast<double>(v) / static_cast<double>(voices));
-        s.source = std::make_unique<simvx::VarispeedSource>(
-            std::make_unique<simvx::BufferSource>(buf, (v * 997) % 48000, true, 0, 0), kind, ratio, ratio);
+        s.source = std::make_unique<simvx::BufferSource>(buf, (v * 997) % 48000, true, 0, 0);
+        simvx::add_varispeed(s, kind, ratio, ratio);
         s.gain = 0.01f;
         s.pan = simvx::pan_gains(simvx::PanLaw::balance, -0.3);
         setups.push_back(std::move(s));

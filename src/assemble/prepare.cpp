@@ -370,7 +370,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (varispeed) {
             // Doppler glides the ratio within [base / max shift, base × max shift].
             const double max_ratio = v.spatial && v.spatial->has_doppler() ? ratio * kMaxDopplerShift : ratio;
-            v.source = std::make_unique<VarispeedSource>(std::move(v.source), scene.engine.resampler, ratio, max_ratio);
+            add_varispeed(v, scene.engine.interpolator, ratio, max_ratio);
         }
         p.voices.push_back(std::move(v));
     }

@@ -105,7 +105,7 @@ void engine_and_listener(const Scene& was, const Scene& now, std::vector<std::st
     key(a.latency_ms == b.latency_ms, "latency_ms");
     key(a.duration == b.duration, "duration");
     key(a.pan_law == b.pan_law, "pan_law");
-    key(a.resampler == b.resampler, "resampler");
+    key(a.interpolator == b.interpolator, "resampler");
     key(a.speed_of_sound == b.speed_of_sound, "speed_of_sound");
     key(a.doppler_factor == b.doppler_factor, "doppler_factor");
     if (!same_listener(was.listener, now.listener)) restart.push_back("[listener] changed");

@@ -2,7 +2,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "dsp/effect_types.hpp"
+#include "dsp/effect_config.hpp"
 
 namespace simvx {
 namespace {
@@ -21,13 +21,6 @@ double EffectConfig::value(std::span<const ParamSpec> specs, std::string_view ke
 
 void EffectConfig::set(std::span<const ParamSpec> specs, std::string_view key, double v) {
     values.at(index_of(specs, key)) = v;
-}
-
-EffectConfig default_config(const EffectType& type) {
-    EffectConfig c;
-    c.type = std::string(type.name);
-    for (const ParamSpec& p : type.params) c.values.push_back(p.default_value);
-    return c;
 }
 
 }  // namespace simvx

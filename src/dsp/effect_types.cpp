@@ -25,6 +25,13 @@ const EffectType* find_effect_type(std::string_view name) {
     return it == types.end() ? nullptr : &*it;
 }
 
+EffectConfig default_config(const EffectType& type) {
+    EffectConfig c;
+    c.type = std::string(type.name);
+    for (const ParamSpec& p : type.params) c.values.push_back(p.default_value);
+    return c;
+}
+
 EffectParams effect_params(const EffectConfig& config) {
     const EffectType* type = find_effect_type(config.type);
     if (!type || !type->to_params) throw std::logic_error("no effect type '" + config.type + "'");

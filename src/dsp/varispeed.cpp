@@ -251,7 +251,7 @@ template <bool Stereo, size_t... K>
            ...);
 }
 
-template <ResamplerKind Kind, bool Stereo>
+template <Interpolator Kind, bool Stereo>
 [[gnu::always_inline]] inline size_t run_kind(Cursor& c, float* out, size_t frames) {
     const Tables& t = tables();
     size_t n = 0;
@@ -259,11 +259,11 @@ template <ResamplerKind Kind, bool Stereo>
         if (c.pos >= c.refill_at || c.pos >= c.end) break;
         const auto ipos = static_cast<size_t>(c.pos >> kFracBits);
         float l = 0, r = 0;
-        if constexpr (Kind == ResamplerKind::linear) {
+        if constexpr (Kind == Interpolator::linear) {
             const float f = static_cast<float>(static_cast<uint32_t>(c.pos)) * 0x1p-32f;
             l = c.ch0[ipos] + f * (c.ch0[ipos + 1] - c.ch0[ipos]);
             if constexpr (Stereo) r = c.ch1[ipos] + f * (c.ch1[ipos + 1] - c.ch1[ipos]);
-        } else if constexpr (Kind == ResamplerKind::cubic) {
+        } else if constexpr (Kind == Interpolator::cubic) {
             // Catmull-Rom through frames ipos-1 .. ipos+2.
             const float f = static_cast<float>(static_cast<uint32_t>(c.pos)) * 0x1p-32f, f2 = f * f, f3 = f2 * f;
             const float w0 = 0.5f * (-f3 + 2 * f2 - f), w1 = 0.5f * (3 * f3 - 5 * f2 + 2);
@@ -304,26 +304,26 @@ template <ResamplerKind Kind, bool Stereo>
 #define SIMVX_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
 SIMVX_CPU_CLONES
-size_t run(Cursor& c, ResamplerKind kind, bool stereo, float* out, size_t frames) {
+size_t run(Cursor& c, Interpolator kind, bool stereo, float* out, size_t frames) {
     switch (kind) {
-        case ResamplerKind::linear:
-            return stereo ? run_kind<ResamplerKind::linear, true>(c, out, frames)
-                          : run_kind<ResamplerKind::linear, false>(c, out, frames);
-        case ResamplerKind::cubic:
-            return stereo ? run_kind<ResamplerKind::cubic, true>(c, out, frames)
-                          : run_kind<ResamplerKind::cubic, false>(c, out, frames);
-        case ResamplerKind::sinc: break;
+        case Interpolator::linear:
+            return stereo ? run_kind<Interpolator::linear, true>(c, out, frames)
+                          : run_kind<Interpolator::linear, false>(c, out, frames);
+        case Interpolator::cubic:
+            return stereo ? run_kind<Interpolator::cubic, true>(c, out, frames)
+                          : run_kind<Interpolator::cubic, false>(c, out, frames);
+        case Interpolator::sinc: break;
     }
-    return stereo ? run_kind<ResamplerKind::sinc, true>(c, out, frames)
-                  : run_kind<ResamplerKind::sinc, false>(c, out, frames);
+    return stereo ? run_kind<Interpolator::sinc, true>(c, out, frames)
+                  : run_kind<Interpolator::sinc, false>(c, out, frames);
 }
 
 }  // namespace
 
-Varispeed::Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio, double max_ratio)
+Varispeed::Varispeed(Interpolator kind, uint32_t channels, double initial_ratio, double max_ratio)
     : kind_(kind), channels_(channels == 1 ? 1 : 2), max_ratio_(std::clamp(max_ratio, 1.0, kMaxRatio)) {
     ratio_ = target_ = clamp(initial_ratio);
-    if (kind_ == ResamplerKind::sinc) {
+    if (kind_ == Interpolator::sinc) {
         Tables& t = tables();  // built here, never on the render thread
         // A glide's steps accumulate rounding: the margin makes sure a step a
         // hair above max_ratio finds its table built.

@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "dsp/resampler_kind.hpp"
+#include "dsp/interpolator.hpp"
 
 namespace simvx {
 
@@ -35,7 +35,7 @@ public:
 
     // channels: 1 or 2. Ratios are clamped to [kMinRatio, max_ratio], and
     // max_ratio to [1, kMaxRatio].
-    Varispeed(ResamplerKind kind, uint32_t channels, double initial_ratio, double max_ratio);
+    Varispeed(Interpolator kind, uint32_t channels, double initial_ratio, double max_ratio);
 
     static constexpr double kMinRatio = 1.0 / 1024;
     static constexpr double kMaxRatio = 64;
@@ -52,14 +52,14 @@ public:
     // played at a constant ratio r gives ceil(N / r) frames.
     size_t process(float* out, size_t frames, Pull pull, void* context) noexcept;
 
-    ResamplerKind kind() const noexcept { return kind_; }
+    Interpolator kind() const noexcept { return kind_; }
     uint32_t channels() const noexcept { return channels_; }
 
 private:
     void refill(Pull pull, void* context) noexcept;
     double clamp(double ratio) const noexcept;
 
-    ResamplerKind kind_;
+    Interpolator kind_;
     uint32_t channels_;
     double max_ratio_;
     double ratio_, target_;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "dsp/varispeed.hpp"
+#include "mix/voice.hpp"
 #include "mix/voice_source.hpp"
 
 namespace simvx {
@@ -15,7 +16,7 @@ class VarispeedSource final : public VoiceSource {
 public:
     // ratio: inner frames per output frame (pitch × file rate / engine rate).
     // max_ratio bounds later set_ratio() calls (the history is sized for it).
-    VarispeedSource(std::unique_ptr<VoiceSource> inner, ResamplerKind kind, double ratio, double max_ratio);
+    VarispeedSource(std::unique_ptr<VoiceSource> inner, Interpolator kind, double ratio, double max_ratio);
 
     uint32_t channels() const noexcept override { return inner_->channels(); }
     size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
@@ -35,5 +36,9 @@ private:
     std::unique_ptr<VoiceSource> inner_;
     Varispeed varispeed_;
 };
+
+// Puts a VarispeedSource in front of the voice's source and records it in
+// `voice.varispeed` (for the doppler glide). Arguments as the constructor's.
+void add_varispeed(VoiceSetup& voice, Interpolator kind, double ratio, double max_ratio);
 
 }  // namespace simvx

@@ -17,9 +17,9 @@ inline void put(float& dst, float v) noexcept {
 }  // namespace
 
 Voice::Voice(VoiceSetup setup) : setup_(std::move(setup)), gain_(setup_.gain) {
-    if (setup_.spatial) {
-        varispeed_ = dynamic_cast<VarispeedSource*>(setup_.source.get());
-        if (varispeed_) base_ratio_ = varispeed_->ratio();
+    if (setup_.spatial && setup_.varispeed) {
+        varispeed_ = setup_.varispeed;
+        base_ratio_ = varispeed_->ratio();
     }
 }
 

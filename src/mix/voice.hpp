@@ -34,8 +34,11 @@ struct VoiceSetup {
     };
     std::vector<Send> sends;                // extra post-fader sends
     // 3D sounds: the gains (instead of `pan`) and the doppler shift come from
-    // here, updated every block. With doppler the source is a VarispeedSource.
+    // here, updated every block. The doppler shift needs `varispeed`.
     std::unique_ptr<Spatializer> spatial;
+    // The pitch stage at the front of `source`, when the sound has one
+    // (pitch, doppler): add_varispeed() puts it there and sets this.
+    VarispeedSource* varispeed = nullptr;
 };
 
 // The frames of a block a voice wrote: [offset, offset + count).

@@ -448,7 +448,7 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"duration", number_field(&EngineSettings::duration, Range{0, kMaxTimeSeconds, true, "s"})},
         {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLawNames))},
         {"resampler",
-         choice_field(&EngineSettings::resampler, std::span<const Choice<ResamplerKind>>(kResamplerNames))},
+         choice_field(&EngineSettings::interpolator, std::span<const Choice<Interpolator>>(kInterpolatorNames))},
         {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
     };

@@ -10,7 +10,7 @@
 #include "decode/pcm_framer.hpp"
 #include "dsp/effect_types.hpp"
 #include "dsp/pan.hpp"
-#include "dsp/resampler_kind.hpp"
+#include "dsp/interpolator.hpp"
 #include "spatial/spatial_desc.hpp"
 
 namespace simvx {
@@ -31,7 +31,7 @@ struct EngineSettings {
     uint32_t latency_ms = 20;
     std::optional<double> duration;  // seconds; overrides the length rule
     PanLaw pan_law = PanLaw::balance;
-    ResamplerKind resampler = ResamplerKind::sinc;  // for pitched sounds
+    Interpolator interpolator = Interpolator::sinc;  // the `resampler` key: the varispeed of pitched sounds
     double speed_of_sound = 343.3;  // m/s
     double doppler_factor = 1.0;    // 0 disables doppler
 };

@@ -31,7 +31,7 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
       << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
       << name_of(std::span<const Named<PanLaw>>(kPanLawNames), scene.engine.pan_law) << ", resampler "
-      << name_of(std::span<const Named<ResamplerKind>>(kResamplerNames), scene.engine.resampler) << "\n";
+      << name_of(std::span<const Named<Interpolator>>(kInterpolatorNames), scene.engine.interpolator) << "\n";
     for (const auto& b : scene.buses) {
         o << "bus " << b.name << ": " << b.volume_db << " dB";
         if (!b.send_to.empty()) o << " -> " << b.send_to;

@@ -63,7 +63,7 @@ TEST(SceneDiff, EngineListenerStreamAndBusListEditsNeedARestart) {
         {"[engine] latency_ms changed", [](Scene& s) { s.engine.latency_ms = 40; }},
         {"[engine] duration changed", [](Scene& s) { s.engine.duration = 10.0; }},
         {"[engine] pan_law changed", [](Scene& s) { s.engine.pan_law = PanLaw::constant_power; }},
-        {"[engine] resampler changed", [](Scene& s) { s.engine.resampler = ResamplerKind::cubic; }},
+        {"[engine] resampler changed", [](Scene& s) { s.engine.interpolator = Interpolator::cubic; }},
         {"[engine] speed_of_sound changed", [](Scene& s) { s.engine.speed_of_sound = 300; }},
         {"[engine] doppler_factor changed", [](Scene& s) { s.engine.doppler_factor = 0; }},
         {"[listener] changed", [](Scene& s) { s.listener.position = {1, 0, 0}; }},

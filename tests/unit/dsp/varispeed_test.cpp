@@ -38,7 +38,7 @@ struct Memory {
 };
 
 // Resamples all of `in` at a constant ratio, in blocks of `block` frames.
-std::vector<float> resample(const std::vector<float>& in, uint32_t channels, double ratio, ResamplerKind kind,
+std::vector<float> resample(const std::vector<float>& in, uint32_t channels, double ratio, Interpolator kind,
                             size_t block = 256) {
     Varispeed v(kind, channels, ratio, std::max(ratio, 1.0));
     Memory m{&in, channels};
@@ -56,7 +56,7 @@ std::span<const float> middle(const std::vector<float>& x, size_t margin = 256) 
     return std::span<const float>(x).subspan(margin, x.size() - 2 * margin);
 }
 
-class VarispeedKinds : public ::testing::TestWithParam<ResamplerKind> {};
+class VarispeedKinds : public ::testing::TestWithParam<Interpolator> {};
 
 TEST_P(VarispeedKinds, PitchTwoDoublesTheFrequencyAndHalvesTheLength) {
     const auto in = sine(1000, kRate, 48000);
@@ -81,12 +81,12 @@ TEST_P(VarispeedKinds, StereoChannelsStaySeparate) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pitch, VarispeedKinds,
-                         ::testing::Values(ResamplerKind::sinc, ResamplerKind::cubic, ResamplerKind::linear),
+                         ::testing::Values(Interpolator::sinc, Interpolator::cubic, Interpolator::linear),
                          [](const auto& p) {
                              switch (p.param) {
-                                 case ResamplerKind::sinc: return "sinc";
-                                 case ResamplerKind::cubic: return "cubic";
-                                 case ResamplerKind::linear: return "linear";
+                                 case Interpolator::sinc: return "sinc";
+                                 case Interpolator::cubic: return "cubic";
+                                 case Interpolator::linear: return "linear";
                              }
                              return "";
                          });
@@ -103,7 +103,7 @@ TEST_P(PitchSincSpurious, EverySpuriousComponentBelowMinus90dB) {
     const double ratio = GetParam(), f = 0.45 * kRate / std::max(1.0, ratio);
     // At least 2^15 output frames, so the analysis window resolves the 60 Hz guard.
     const auto in = sine(f, kRate, (size_t{1} << 16) * static_cast<size_t>(std::ceil(ratio / 2)), 0.5);
-    const auto out = resample(in, 1, ratio, ResamplerKind::sinc);
+    const auto out = resample(in, 1, ratio, Interpolator::sinc);
     const auto mid = middle(out, 1024);
     const double tone = test::peak_db(mid);
     const double out_f = f * ratio;
@@ -126,7 +126,7 @@ TEST(PitchSinc, PassbandHoldsUpToTheBandEdge) {
         for (const double at : {0.43, 0.45}) {
             const double f = at * kRate / std::max(1.0, ratio);
             const auto in = sine(f, kRate, (size_t{1} << 16) * static_cast<size_t>(std::ceil(ratio / 2)), 0.5);
-            const auto out = resample(in, 1, ratio, ResamplerKind::sinc);
+            const auto out = resample(in, 1, ratio, Interpolator::sinc);
             const double loss = test::rms_db(middle(in, 1024)) - test::rms_db(middle(out, 1024));
             const double bound = at < 0.44 ? 0.02 : ratio > 2 ? 0.8 : 0.1;
             EXPECT_LT(std::fabs(loss), bound) << "ratio " << ratio << ", tone at " << at << " fs";
@@ -139,7 +139,7 @@ TEST(PitchSinc, PassbandHoldsUpToTheBandEdge) {
 TEST(PitchRamp, GlideAcrossOctavesAboveTwoHasNoDiscontinuity) {
     const double f = 250;
     const auto in = sine(f, kRate, 12 * kRate, 0.5);
-    Varispeed v(ResamplerKind::sinc, 1, 1.5, 6.0);
+    Varispeed v(Interpolator::sinc, 1, 1.5, 6.0);
     Memory m{&in, 1};
     std::vector<float> out, buf(256);
     const int blocks = 300;
@@ -159,12 +159,12 @@ TEST(PitchRamp, GlideAcrossOctavesAboveTwoHasNoDiscontinuity) {
 TEST(PitchKinds, SincRejectsImagesFarBetterThanCubicAndLinear) {
     const double f = 0.3 * kRate;
     const auto in = sine(f, kRate, 1 << 15, 0.5);
-    auto worst = [&](ResamplerKind kind) {
+    auto worst = [&](Interpolator kind) {
         const auto out = resample(in, 1, 0.7, kind);
         return worst_spurious_db(middle(out, 1024), kRate, {f * 0.7}, 60.0);
     };
-    const double sinc = worst(ResamplerKind::sinc), cubic = worst(ResamplerKind::cubic),
-                 linear = worst(ResamplerKind::linear);
+    const double sinc = worst(Interpolator::sinc), cubic = worst(Interpolator::cubic),
+                 linear = worst(Interpolator::linear);
     EXPECT_LT(sinc, cubic - 40);
     EXPECT_LT(cubic, linear);
 }
@@ -172,7 +172,7 @@ TEST(PitchKinds, SincRejectsImagesFarBetterThanCubicAndLinear) {
 // A ratio ramp from 0.5 to 2.0, changed every block: the output glides with
 // no step larger than the fastest tone's own.
 TEST(PitchRamp, GlideFromHalfToDoubleHasNoDiscontinuity) {
-    for (auto kind : {ResamplerKind::sinc, ResamplerKind::cubic, ResamplerKind::linear}) {
+    for (auto kind : {Interpolator::sinc, Interpolator::cubic, Interpolator::linear}) {
         const double f = 500;
         const auto in = sine(f, kRate, 4 * kRate, 0.5);
         Varispeed v(kind, 1, 0.5, 2.0);
@@ -208,7 +208,7 @@ TEST(PitchRamp, GlideFromHalfToDoubleHasNoDiscontinuity) {
 TEST(PitchGrid, EveryKindRateAndPitchKeepsItsLengthAndRange) {
     const uint32_t rates[] = {8000, 11025, 22050, 32000, 44100, 48000, 96000, 192000};
     const double pitches[] = {0.01, 0.5, 1.0, 2.94, 8.0, 16.0};
-    for (auto kind : {ResamplerKind::linear, ResamplerKind::cubic, ResamplerKind::sinc}) {
+    for (auto kind : {Interpolator::linear, Interpolator::cubic, Interpolator::sinc}) {
         for (uint32_t channels : {1u, 2u}) {
             const size_t frames = 700;
             std::vector<float> in(frames * channels);
@@ -255,7 +255,7 @@ TEST(PitchGrid, EveryKindRateAndPitchKeepsItsLengthAndRange) {
 
 TEST(PitchIdentity, RatioOneReproducesTheInput) {
     const auto in = sine(1000, kRate, 10000, 0.5);
-    const auto out = resample(in, 1, 1.0, ResamplerKind::sinc);
+    const auto out = resample(in, 1, 1.0, Interpolator::sinc);
     ASSERT_EQ(out.size(), in.size());
     for (size_t i = 0; i < in.size(); ++i) ASSERT_FLOAT_EQ(out[i], in[i]) << i;
 }

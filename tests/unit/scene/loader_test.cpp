@@ -412,9 +412,9 @@ TEST_F(SceneLoader, BadSpatialValuesNameTheirPlace) {
 
 TEST_F(SceneLoader, PitchAndResamplerLoad) {
     const Scene scene = load("version = 1\n[engine]\nresampler = \"cubic\"\n[[sound]]\nfile = \"a.wav\"\npitch = 1.5\n");
-    EXPECT_EQ(scene.engine.resampler, ResamplerKind::cubic);
+    EXPECT_EQ(scene.engine.interpolator, Interpolator::cubic);
     EXPECT_EQ(scene.sounds.at(0).pitch, 1.5);
-    EXPECT_EQ(load("version = 1\n").engine.resampler, ResamplerKind::sinc);
+    EXPECT_EQ(load("version = 1\n").engine.interpolator, Interpolator::sinc);
     EXPECT_EQ(error("version = 1\n[engine]\nresampler = \"cubc\"\n"),
               "3:13: 'resampler' in [engine] must be one of \"sinc\", \"cubic\", \"linear\", found \"cubc\"; "
               "did you mean \"cubic\"?");
