@@ -24,6 +24,7 @@ void add_scaled(float* dst, const float* src, size_t samples, float gain) noexce
 
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices) {
     if (config.duration_frames) return config.duration_frames;
+    if (config.endless) return std::nullopt;
     uint64_t end = 0;
     for (const VoiceSetup& v : voices) {
         if (!v.end_frame) return std::nullopt;  // loops, or a live stream: not known (yet)
@@ -79,13 +80,29 @@ void Engine::replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_f
 void Engine::collect_retired() {
     RenderPlan* old = nullptr;
     while (retired_.pop(old)) delete old;
-    for (Voice* v = nullptr; stopped_extra_.pop(v);) {
+    for (Extra e; stopped_extra_.pop(e);) {
+        Voice* v = e.voice;
         const auto it = std::find_if(owned_extra_.begin(), owned_extra_.end(), [v](auto& o) { return o.get() == v; });
         if (it == owned_extra_.end()) continue;  // cannot happen: each is handed back once
-        if (auto e = v->setup().source->error(); !e.empty()) freed_errors_.push_back(std::move(e));
+        if (auto err = v->setup().source->error(); !err.empty()) freed_errors_.push_back(std::move(err));
         freed_underruns_.fetch_add(v->setup().source->underruns(), std::memory_order_relaxed);
         owned_extra_.erase(it);
+        if (keep_ended_) ended_ids_.push_back(e.id);
     }
+}
+
+void Engine::take_applied(std::vector<AppliedEdit>& out) {
+    for (AppliedEdit a; applied_.pop(a);) out.push_back(a);
+}
+
+void Engine::take_ended_voices(std::vector<size_t>& out) {
+    collect_retired();
+    out.insert(out.end(), ended_ids_.begin(), ended_ids_.end());
+    ended_ids_.clear();
+}
+
+void Engine::report_applied(uint64_t serial, uint64_t frame) noexcept {
+    if (!applied_.push({serial, frame})) applied_lost_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Engine::adopt_pending_plan() noexcept {
@@ -104,9 +121,12 @@ void Engine::adopt_pending_plan() noexcept {
     plan_ = next;
 }
 
-bool Engine::send(const Command& c) {
+bool Engine::send(Command c) {
     collect_retired();
-    return commands_.push(c);
+    c.serial = serial_ + 1;
+    if (!commands_.push(c)) return false;
+    ++serial_;
+    return true;
 }
 
 size_t Engine::command_room() {
@@ -130,7 +150,9 @@ bool Engine::ramp_bus_gain(size_t bus, float gain, uint32_t frames) {
 
 bool Engine::update_effect(size_t bus, size_t effect, const EffectParams& params) {
     collect_retired();
-    return effect_updates_.push({static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), params});
+    if (!effect_updates_.push({static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), params, serial_ + 1})) return false;
+    ++serial_;
+    return true;
 }
 
 bool Engine::ramp_voice_gain(size_t voice, float gain, uint32_t frames) {
@@ -141,11 +163,24 @@ bool Engine::release_voice(size_t voice, uint32_t frames) {
     return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), frames, 0});
 }
 
+bool Engine::ramp_voice_pan(size_t voice, StereoGain pan, uint32_t frames) {
+    return send({Command::Kind::voice_pan, static_cast<uint32_t>(voice), frames, pan.left, pan.right});
+}
+
+bool Engine::set_voice_ratio(size_t voice, double ratio) {
+    return send({.kind = Command::Kind::voice_ratio, .target = static_cast<uint32_t>(voice), .value = ratio});
+}
+
+bool Engine::pause_voice(size_t voice, bool paused, uint32_t frames) {
+    return send({.kind = Command::Kind::voice_pause, .target = static_cast<uint32_t>(voice), .frames = frames,
+                 .value = paused ? 1.0 : 0.0});
+}
+
 std::optional<size_t> Engine::add_voice(VoiceSetup setup) {
     if (voice_room() == 0) return std::nullopt;
     owned_extra_.push_back(std::make_unique<Voice>(std::move(setup)));
     const size_t id = next_id_++;
-    added_.push(Extra{id, owned_extra_.back().get()});  // fits: voice_room() looked
+    added_.push(Extra{id, owned_extra_.back().get(), ++serial_});  // fits: voice_room() looked
     return id;
 }
 
@@ -162,20 +197,28 @@ Voice* Engine::voice_by_id(size_t id) noexcept {
 void Engine::hand_back_stopped_voices() noexcept {
     size_t kept = 0;
     for (const Extra& e : extra_)
-        if (e.voice->state() != Voice::State::stopped || !stopped_extra_.push(e.voice)) extra_[kept++] = e;
+        if (e.voice->state() != Voice::State::stopped || !stopped_extra_.push(e)) extra_[kept++] = e;
     extra_.resize(kept);  // shrinks: never allocates
 }
 
 // Render thread, at the start of a block: voices added, then the edits in order.
 void Engine::apply_commands() noexcept {
+    const uint64_t pos = position_.load(std::memory_order_relaxed);
     for (EffectUpdate u; effect_updates_.pop(u);) {
+        report_applied(u.serial, pos);
         if (u.bus >= plan_->slot_of.size()) continue;
         auto& effects = plan_->buses[plan_->slot_of[u.bus]].effects;
         if (u.effect < effects.size()) effects[u.effect].processor->update(u.params);
     }
     if (!extra_.empty()) hand_back_stopped_voices();
-    for (Extra e; extra_.size() < extra_.capacity() && added_.pop(e);) extra_.push_back(e);
+    for (Extra e; extra_.size() < extra_.capacity() && added_.pop(e);) {
+        report_applied(e.serial, pos);
+        // A voice played "now" counts its timeline from this block.
+        if (e.voice->setup().start_on_arrival) e.voice->shift_timeline(pos);
+        extra_.push_back(e);
+    }
     for (Command c; commands_.pop(c);) {
+        report_applied(c.serial, pos);
         switch (c.kind) {
             case Command::Kind::bus_gain:
                 for (RenderPlan* p : {plan_, fading_}) {
@@ -190,6 +233,15 @@ void Engine::apply_commands() noexcept {
                 break;
             case Command::Kind::voice_release:
                 if (Voice* v = voice_by_id(c.target)) v->release(c.frames);
+                break;
+            case Command::Kind::voice_pan:
+                if (Voice* v = voice_by_id(c.target)) v->ramp_pan({c.gain, c.gain2}, c.frames);
+                break;
+            case Command::Kind::voice_ratio:
+                if (Voice* v = voice_by_id(c.target)) v->set_ratio(c.value);
+                break;
+            case Command::Kind::voice_pause:
+                if (Voice* v = voice_by_id(c.target)) v->set_paused(c.value != 0, c.frames);
                 break;
         }
     }

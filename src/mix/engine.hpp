@@ -33,6 +33,9 @@ struct EngineConfig {
     double stop_fade_seconds = 0.015;          // request_stop(): fade to silence, then end
     double tail_silence_seconds = 0.1;         // tails end after this long below -90 dBFS
     double tail_max_seconds = 60.0;
+    // Plays until stopped whatever its voices do: a mix that takes voices
+    // while it runs (--control) does not end when the scene's sounds have.
+    bool endless = false;
 };
 
 // The length rule of the scene format without tails: a duration wins;
@@ -82,6 +85,13 @@ public:
     bool update_effect(size_t bus, size_t effect, const EffectParams& params);
     bool ramp_voice_gain(size_t voice, float gain, uint32_t frames);
     bool release_voice(size_t voice, uint32_t frames);  // fades out, then stops
+    bool ramp_voice_pan(size_t voice, StereoGain pan, uint32_t frames);
+    // A voice with a pitch stage (VoiceSetup::varispeed) glides to `ratio`
+    // (input frames per output frame) over the next block; others ignore it.
+    bool set_voice_ratio(size_t voice, double ratio);
+    // Fades the voice out over `frames` and holds it where it is (its
+    // timeline waits), or fades it back in from there.
+    bool pause_voice(size_t voice, bool paused, uint32_t frames);
     // A new voice, set up off the audio thread; returns its id, or none when
     // kMaxAddedVoices added ones are still playing (or the queue is full).
     // Voices that stopped give their slots back.
@@ -96,6 +106,26 @@ public:
     // Voices added while playing that have not been handed back yet.
     size_t added_voices() const noexcept { return owned_extra_.size(); }
     static constexpr size_t kMaxAddedVoices = 1024;
+
+    // Where each edit took effect, for a control session that records them
+    // (--record-control): every edit queued above gets the next serial
+    // (last_serial()), and once the render thread has applied it, an
+    // AppliedEdit says at which scene frame (the start of the block it was
+    // applied in: a render that queues the same edit just before that frame
+    // applies it there too). Control thread.
+    struct AppliedEdit {
+        uint64_t serial;
+        uint64_t frame;
+    };
+    uint64_t last_serial() const noexcept { return serial_; }
+    // Moves the applied edits reported since the last call into `out`.
+    void take_applied(std::vector<AppliedEdit>& out);
+    // Edits whose report did not fit in its queue (the control thread fell far behind).
+    uint64_t applied_reports_lost() const noexcept { return applied_lost_.load(std::memory_order_relaxed); }
+    // Added voices that have ended and been freed since the last call (their ids).
+    // Only kept after keep_ended_voices(): nothing else asks, and they would pile up.
+    void keep_ended_voices() noexcept { keep_ended_ = true; }
+    void take_ended_voices(std::vector<size_t>& out);
 
     // Before rendering starts: who sees each block's buses and output (not owned; may be null).
     void set_tap(BusTap* tap) noexcept { tap_ = tap; }
@@ -135,15 +165,19 @@ private:
     // Commands own no memory (parameters travel by value): one that does not
     // fit is simply not queued, and nothing leaks.
     struct Command {
-        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release } kind;
+        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release, voice_pan, voice_ratio, voice_pause } kind;
         uint32_t target = 0, frames = 0;
-        float gain = 0;
+        float gain = 0, gain2 = 0;  // voice_pan: left and right
+        double value = 0;           // voice_ratio: the ratio; voice_pause: 1 = pause
+        uint64_t serial = 0;
     };
     struct EffectUpdate {  // in a ring of its own: the parameters are large
         uint32_t bus = 0, effect = 0;
         EffectParams params;
+        uint64_t serial = 0;
     };
-    bool send(const Command& c);
+    void report_applied(uint64_t serial, uint64_t frame) noexcept SIMVX_REALTIME;
+    bool send(Command c);
     // The audio thread's side: what render() does each block.
     void apply_commands() noexcept SIMVX_REALTIME;
     void hand_back_stopped_voices() noexcept SIMVX_REALTIME;
@@ -173,10 +207,16 @@ private:
     struct Extra {
         size_t id;
         Voice* voice;
+        uint64_t serial = 0;
     };
     SpscRing<Extra> added_{kMaxAddedVoices};    // control → render thread
     std::vector<Extra> extra_;                  // render thread: voices added while playing (capacity reserved)
-    SpscRing<Voice*> stopped_extra_{256};       // render → control thread: stopped, to free
+    SpscRing<Extra> stopped_extra_{256};        // render → control thread: stopped, to free
+    uint64_t serial_ = 0;                       // control thread: the last edit's serial
+    SpscRing<AppliedEdit> applied_{4096};       // render → control thread: where edits took effect
+    std::atomic<uint64_t> applied_lost_{0};
+    bool keep_ended_ = false;                   // control thread
+    std::vector<size_t> ended_ids_;             // control thread: freed added voices, until taken
     std::vector<std::unique_ptr<Voice>> owned_extra_;  // control thread
     size_t next_id_ = 0;                        // control thread: the next add_voice() id
     std::vector<std::string> freed_errors_;     // control thread: source errors of freed voices

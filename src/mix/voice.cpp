@@ -16,11 +16,10 @@ inline void put(float& dst, float v) noexcept {
 
 }  // namespace
 
-Voice::Voice(VoiceSetup setup) : setup_(std::move(setup)), gain_(setup_.gain) {
-    if (setup_.spatial && setup_.varispeed) {
-        varispeed_ = setup_.varispeed;
-        base_ratio_ = varispeed_->ratio();
-    }
+Voice::Voice(VoiceSetup setup)
+    : setup_(std::move(setup)), gain_(setup_.gain), pan_left_(setup_.pan.left), pan_right_(setup_.pan.right) {
+    varispeed_ = setup_.varispeed;
+    if (varispeed_) base_ratio_ = varispeed_->ratio();
 }
 
 // Gains and doppler at the end of the `frames` starting at scene frame
@@ -75,11 +74,45 @@ void Voice::release(uint32_t frames) noexcept {
     if (state_ == State::pending) state_ = State::stopped;  // never heard: nothing to fade
 }
 
+void Voice::ramp_pan(StereoGain pan, uint32_t frames) noexcept {
+    pan_left_.set_ramp_frames(frames);
+    pan_right_.set_ramp_frames(frames);
+    pan_left_.set_target(pan.left);
+    pan_right_.set_target(pan.right);
+}
+
+void Voice::set_ratio(double ratio) noexcept {
+    if (!varispeed_) return;
+    base_ratio_ = ratio;
+    if (!setup_.spatial) varispeed_->set_ratio(ratio);  // a 3D voice applies it with its doppler, next block
+}
+
+void Voice::set_paused(bool paused, uint32_t frames) noexcept {
+    if (paused == pausing_) return;
+    pausing_ = paused;
+    pause_gain_.set_ramp_frames(frames);
+    pause_gain_.set_target(paused ? 0.0f : 1.0f);
+}
+
+void Voice::shift_timeline(uint64_t frames) noexcept {
+    setup_.start_frame += frames;
+    if (setup_.end_frame) *setup_.end_frame += frames;
+}
+
 template <bool Add>
 VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t frames, float* scratch) noexcept {
     if (state_ == State::stopped) return {};
     if (releasing_ && !gain_.ramping()) {  // faded out
         state_ = State::stopped;
+        return {};
+    }
+    if (pausing_ && !pause_gain_.ramping()) {
+        if (releasing_) {  // stopped while held: already silent
+            state_ = State::stopped;
+            return {};
+        }
+        // Held: its timeline waits with it, so it resumes where it was.
+        if (setup_.start_frame < block_start + frames) shift_timeline(frames);
         return {};
     }
     const uint64_t block_end = block_start + frames;
@@ -106,12 +139,12 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     const uint64_t t0 = first - setup_.start_frame;
     const bool fading = t0 < setup_.fade_in_frames ||
                         (setup_.fade_out_frames && setup_.end_frame &&
-                         first + got + setup_.fade_out_frames > *setup_.end_frame);
-    const float pl = setup_.pan.left, pr = setup_.pan.right;
+                         first + got + setup_.fade_out_frames > *setup_.end_frame) ||
+                        pause_gain_.ramping() || pan_left_.ramping() || pan_right_.ramping();
     const bool mono = setup_.source->channels() == 1;
     if (setup_.spatial) {
         for (size_t i = 0; i < got; ++i) {
-            const float g = gain_.next() * envelope(t0 + i);
+            const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i);
             const float l = mono ? in[i] : in[2 * i];
             const float r = mono ? in[i] : in[2 * i + 1];
             put<Add>(out[2 * i], l * g * spatial_left_.next());
@@ -121,7 +154,8 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     }
     if (!fading && !gain_.ramping()) {
         // The common case: one constant gain per channel for the whole block.
-        const float gl = gain_.value() * pl, gr = gain_.value() * pr;
+        const float g = gain_.value() * pause_gain_.value();
+        const float gl = g * pan_left_.value(), gr = g * pan_right_.value();
         if (mono) {
             for (size_t i = 0; i < got; ++i) {
                 put<Add>(out[2 * i], in[i] * gl);
@@ -136,11 +170,11 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
         return {offset, got};
     }
     for (size_t i = 0; i < got; ++i) {
-        const float g = gain_.next() * envelope(t0 + i);
+        const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i);
         const float l = mono ? in[i] : in[2 * i];
         const float r = mono ? in[i] : in[2 * i + 1];
-        put<Add>(out[2 * i], l * g * pl);
-        put<Add>(out[2 * i + 1], r * g * pr);
+        put<Add>(out[2 * i], l * g * pan_left_.next());
+        put<Add>(out[2 * i + 1], r * g * pan_right_.next());
     }
     return {offset, got};
 }

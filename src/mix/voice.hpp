@@ -21,6 +21,9 @@ struct VoiceSetup {
     std::string name;
     std::unique_ptr<VoiceSource> source;
     uint64_t start_frame = 0;               // scene frame of its first sample
+    // Played "now" while the mix runs (--control): start_frame and end_frame
+    // count from the block in which the engine takes the voice in.
+    bool start_on_arrival = false;
     std::optional<uint64_t> end_frame;      // scene frame after its last sample; none = until stopped
     bool ends_with_source = false;          // a live stream: ends when its input does (end_frame is none)
     float gain = 1.0f;                      // volume_db as a linear gain
@@ -62,6 +65,15 @@ public:
     // `frames`; or a fade to silence over `frames`, after which the voice stops.
     void ramp_gain(float gain, uint32_t frames) noexcept SIMVX_REALTIME;
     void release(uint32_t frames) noexcept SIMVX_REALTIME;
+    // Live control: pan gains ramped over `frames`; the pitch stage's ratio
+    // (glides over the next block; without a pitch stage, nothing); a pause
+    // that fades out over `frames` and then holds the voice where it is (its
+    // timeline waits: it resumes, fading in, from the same frame of its sound).
+    void ramp_pan(StereoGain pan, uint32_t frames) noexcept SIMVX_REALTIME;
+    void set_ratio(double ratio) noexcept SIMVX_REALTIME;
+    void set_paused(bool paused, uint32_t frames) noexcept SIMVX_REALTIME;
+    // Moves the voice's timeline `frames` later (start, end and fades together).
+    void shift_timeline(uint64_t frames) noexcept SIMVX_REALTIME;
 
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
@@ -75,6 +87,9 @@ private:
     VoiceSetup setup_;
     State state_ = State::pending;
     GainRamp gain_;
+    GainRamp pan_left_, pan_right_;  // from setup_.pan; ramped by live control
+    GainRamp pause_gain_{1.0f};      // 1 playing; ramps to 0 and holds while paused
+    bool pausing_ = false;
     // 3D sounds: the channel gains ramp to each block's end values; the
     // doppler shift glides the resampler's ratio (base × shift).
     GainRamp spatial_left_, spatial_right_;
