@@ -7,7 +7,7 @@ _simvxplay() {
         --render)
             COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
             return ;;
-        --expect|--record)
+        --expect|--record|--control|--record-control|--control-script)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --render-format)
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
@@ -53,7 +53,7 @@ _simvxplay() {
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
-            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --expect --tolerance-db
+            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --expect --tolerance-db
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi

@@ -148,9 +148,26 @@ int main(int argc, char** argv) {
     out_group->add_option("--record", o.record_path, "With live playback: also write the output to a WAV file (f32)")
         ->type_name("FILE")
         ->excludes(render);
+    auto* control = app.add_option_group("Live control");
+    auto* control_opt =
+        control->add_option("--control", o.control,
+                            "Take commands (JSON lines: play, stop, set, bus, effect, get, subscribe...; see "
+                            "simvxplay(1)) on a Unix socket at PATH (mode 0600), or on standard input ('-'); "
+                            "the mix runs until 'quit'")
+            ->type_name("PATH")
+            ->excludes(render);
+    control->add_option("--record-control", o.record_control,
+                        "Write every accepted command with the frame it took effect at (JSON lines), for "
+                        "--control-script")
+        ->type_name("FILE");
+    control->add_option("--control-script", o.control_script,
+                        "Apply commands at their frames (a --record-control file, or one written by hand); "
+                        "with --render, sample-exact")
+        ->type_name("FILE");
     auto* checks = app.add_option_group("Checks");
     checks->add_flag("--watch", o.watch, "Reload the scene when its file changes, without stopping the audio")
-        ->excludes(render);
+        ->excludes(render)
+        ->excludes(control_opt);
     checks->add_flag("--json", o.json,
                      "Status, events, --stats and errors as one JSON object per line on stdout (schema: simvxplay(1))");
     checks->add_flag("--stats", o.stats,
@@ -221,6 +238,15 @@ int main(int argc, char** argv) {
     if (o.render_path == "-" && isatty(STDOUT_FILENO)) {
         simvx::log::error("--render -: standard output is a terminal, and a WAV stream there would only garble it; "
                           "redirect it to a file or pipe it to another program");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
+    if (o.control == "-" && o.stream && *o.stream == "-") {
+        simvx::log::error("--control - and --stream - both read standard input: give one of them a path "
+                          "(a socket for --control, a FIFO for --stream)");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
+    if (!o.record_control.empty() && o.control.empty() && o.control_script.empty()) {
+        simvx::log::error("--record-control records the commands of --control (or --control-script): give one");
         return static_cast<int>(simvx::ExitCode::usage);
     }
     if (o.json && o.render_path == "-") {

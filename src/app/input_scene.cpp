@@ -113,9 +113,12 @@ void add_cli_stream(const Options& o, Scene& scene) {
 }  // namespace
 
 Scene scene_from_options(const Options& o) {
-    if (o.inputs.empty() && !o.stream) throw UsageError("nothing to play: give a scene, audio files or --stream (see --help)");
+    const bool controlled = !o.control.empty() || !o.control_script.empty();
+    if (o.inputs.empty() && !o.stream && !controlled)
+        throw UsageError("nothing to play: give a scene, audio files, --stream or --control (see --help)");
     Scene scene;
-    if (o.inputs.empty()) scene.buses.push_back(BusDesc{.name = "Master", .send_to = ""});  // the stream alone
+    // The stream alone, or an empty mix that waits for commands.
+    if (o.inputs.empty()) scene.buses.push_back(BusDesc{.name = "Master", .send_to = ""});
     bool is_scene = false;
     for (const auto& in : o.inputs) {
         if (!looks_like_scene(in)) continue;

@@ -2,6 +2,8 @@
 // line, --record, --watch reloads and --json status as it plays.
 #include <cstdio>
 
+#include "app/control/control_record.hpp"
+#include "app/control/control_thread.hpp"
 #include "app/measure/recorder.hpp"
 #include "app/player.hpp"
 #include "app/report/json.hpp"
@@ -37,7 +39,30 @@ int play_session(SessionParts& s) {
     if (o.watch) watch.emplace(o, s.scene, s.voice_names);
     std::unique_ptr<Recorder> recorder;
     if (!o.record_path.empty()) recorder = std::make_unique<Recorder>(o.record_path, s.engine->spec());
+    std::unique_ptr<ControlRecord> control_record;
+    if (!o.record_control.empty()) control_record = std::make_unique<ControlRecord>(o.record_control);
+    std::unique_ptr<ControlThread> control;
+    if (!o.control.empty() || !o.control_script.empty()) {
+        ControlSession::Setup cs;
+        cs.scene = s.scene;
+        cs.engine = s.engine.get();
+        cs.streams = StreamDecoding::own_threads;
+        cs.scene_end = s.scene_end;
+        Sink* sink = s.sink.get();
+        cs.latency = [sink] { return sink->latency_seconds(); };
+        cs.device_underruns = [sink] { return sink->underruns(); };
+        cs.reconnects = [sink] { return sink->reconnects(); };
+        if (control_record) cs.record = [r = control_record.get()](const std::string& line) { r->write(line); };
+        auto script = o.control_script.empty() ? nullptr : std::make_unique<ControlScript>(ControlScript::read(o.control_script));
+        control = std::make_unique<ControlThread>(o.control, std::move(script), std::move(cs));
+        log::note("taking commands from " + control->describe());
+    }
     LiveHooks hooks;
+    hooks.releasing_engine = [&] {
+        if (control) control->stop();
+    };
+    hooks.stdin_taken = o.control == "-";
+    hooks.engine_fixed = o.watch || control;
     hooks.meters = s.meters.get();
     hooks.status_line = s.status_line;
     hooks.recorder = recorder.get();
@@ -55,6 +80,8 @@ int play_session(SessionParts& s) {
         interrupted = by_signal;
     };
     const int status = play_live(o, s.scene, std::move(s.engine), *s.sink, hooks);
+    control.reset();
+    if (control_record) control_record->finish();
     if (recorder) {
         recorder->finish();
         if (const uint64_t lost = recorder->dropped_frames())

@@ -47,6 +47,9 @@ struct Options {
     bool json = false;                 // --json: status, events, stats and errors as JSON lines on stdout
     bool watch = false;                // --watch: reload the scene when its file changes
     std::string record_path;           // --record FILE: live output also to a WAV file
+    std::string control;               // --control PATH|-: a Unix socket (or stdin) taking commands
+    std::string record_control;        // --record-control FILE: accepted commands with their frames
+    std::string control_script;        // --control-script FILE: commands at their frames
     log::Level verbosity = log::Level::normal;
 };
 

@@ -40,10 +40,14 @@ public:
     Player(const Options& o, const Scene& scene, std::unique_ptr<Engine> engine, Sink& sink, const LiveHooks& hooks)
         : o_(o), scene_(scene), engine_(std::move(engine)), sink_(sink), hooks_(hooks),
           // Keys come from standard input, or from the terminal when a live stream reads it.
-          keys_(std::none_of(scene.streams.begin(), scene.streams.end(), [](const StreamDesc& st) { return st.source == "-"; })),
+          keys_(!hooks.stdin_taken &&
+                std::none_of(scene.streams.begin(), scene.streams.end(), [](const StreamDesc& st) { return st.source == "-"; })),
           status_(hooks.status_line && hooks.meters) {
         current_.store(engine_.get());
         engine_->set_tap(hooks_.meters);
+    }
+    ~Player() {
+        if (hooks_.releasing_engine) hooks_.releasing_engine();
     }
 
     int run() {
@@ -111,12 +115,13 @@ private:
     // out first and the new one fades in, so a seek never clicks.
     void seek(double delta) {
         // Live input cannot be read twice or skipped: say so once instead of
-        // ignoring the key. (--watch swaps scenes under the player: no seeking there either.)
-        if (!scene_.streams.empty() || o_.watch) {
+        // ignoring the key. (--watch and --control edit the engine under the player: no seeking there either.)
+        if (!scene_.streams.empty() || hooks_.engine_fixed) {
             if (!told_no_seek_) {
                 status_.clear();
                 log::note(!scene_.streams.empty() ? "a scene with a live stream cannot seek: its input is read once"
-                                                  : "--watch plays the scene as it is edited: no seeking");
+                          : o_.watch              ? "--watch plays the scene as it is edited: no seeking"
+                                                  : "--control edits the playing mix: no seeking");
                 told_no_seek_ = true;
             }
             return;

@@ -25,6 +25,11 @@ struct LiveHooks {
     DecodedSounds* decoded = nullptr;  // what the preparation decoded, reused by seeks
     std::function<void(Engine&)> tick;  // control thread, every status tick
     std::function<void(Engine&, bool interrupted)> finished;  // after the sink finished, engine still alive
+    // Just before the engine goes away, however the run ends (a control
+    // thread that holds the engine stops here).
+    std::function<void()> releasing_engine;
+    bool stdin_taken = false;       // standard input carries commands (--control -): keys come from the terminal
+    bool engine_fixed = false;      // something else holds the engine (--watch, --control): no seeking
 };
 
 // Plays `engine` through the opened `sink` until the scene ends, q or a

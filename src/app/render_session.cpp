@@ -3,6 +3,9 @@
 // output never depends on the disk's pace; --expect compares it as it goes.
 #include <unistd.h>
 
+#include "app/control/control_record.hpp"
+#include "app/control/control_script.hpp"
+#include "app/control/control_session.hpp"
 #include "app/measure/expect.hpp"
 #include "app/report/json.hpp"
 #include "app/report/run_report.hpp"
@@ -24,12 +27,45 @@ int render_session(SessionParts& s) {
     if (!o.expect_path.empty())
         expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
                                                o.dither == "tpdf", o.tolerance_db);
+    // --control-script: each step applied just before its frame is rendered,
+    // on this thread, so the render is sample-exact and the same every time.
+    std::unique_ptr<ControlRecord> control_record;
+    if (!o.record_control.empty()) control_record = std::make_unique<ControlRecord>(o.record_control);
+    std::unique_ptr<ControlScript> script;
+    std::unique_ptr<ControlSession> control;
+    if (!o.control_script.empty()) {
+        script = std::make_unique<ControlScript>(ControlScript::read(o.control_script));
+        ControlSession::Setup cs;
+        cs.scene = s.scene;
+        cs.engine = &engine;
+        cs.streams = StreamDecoding::render_thread;
+        cs.scene_end = s.scene_end;
+        if (control_record) cs.record = [r = control_record.get()](const std::string& line) { r->write(line); };
+        control = std::make_unique<ControlSession>(std::move(cs));
+    }
+    bool ending = false;
+    // Applies the steps due at the engine's position; returns how many frames
+    // may be rendered before the next one is due.
+    auto run_script = [&]() -> uint64_t {
+        for (const auto& step : script->due(engine.position())) {
+            const std::string reply = control->handle(0, step.request);
+            if (reply.find("\"ok\":true") == std::string::npos)
+                log::warn(script->path() + ": the step at frame " + std::to_string(step.frame) + " was refused: " + reply);
+        }
+        control->poll();
+        if (!ending && script->done() && !control->quit_requested() && control->idle()) {
+            ending = true;
+            engine.queue_stop();
+        }
+        return script->next() ? script->next()->frame - engine.position() : UINT64_MAX;
+    };
     const uint32_t channels = engine.spec().channels;
-    sink.start([&engine, &expect, channels, chunk_frames = s.offline_chunk_frames](std::span<float> out) {
+    sink.start([&, channels, chunk_frames = s.offline_chunk_frames](std::span<float> out) {
         // In pieces no larger than a streamed source guarantees to hold.
         size_t done = 0;
         while (done < out.size()) {
-            const size_t n = std::min(out.size() - done, chunk_frames * channels);
+            size_t n = std::min(out.size() - done, chunk_frames * channels);
+            if (script) n = static_cast<size_t>(std::min<uint64_t>(n, std::max<uint64_t>(1, run_script()) * channels));
             engine.wait_for_sources(n / channels);
             if (auto errors = engine.source_errors(); !errors.empty()) throw InputError(errors.front());
             const size_t got = engine.render(out.subspan(done, n)) * channels;
@@ -53,6 +89,9 @@ int render_session(SessionParts& s) {
     }
     progress.clear();
     sink.finish();
+    if (control) control->flush();
+    control.reset();
+    if (control_record) control_record->finish();
     if (sig)
         log::note("interrupted: wrote " + format_time(s.seconds(sink.frames_written())) + " of audio to " +
                   (o.render_path == "-" ? std::string("standard output") : o.render_path));

@@ -106,7 +106,8 @@ int run_session(const Options& o) {
     const Scene& scene = s.scene;
     if (offline && !o.check) check_renderable(scene);
     if (o.watch && scene.path.empty()) throw UsageError("--watch follows a scene file: give a scene, not audio files");
-    if (scene.sounds.empty() && scene.streams.empty() && !o.watch)
+    const bool controlled = !o.control.empty() || !o.control_script.empty();
+    if (scene.sounds.empty() && scene.streams.empty() && !o.watch && !controlled)
         log::warn(scene.path + ": the scene has no [[sound]] and no [[stream]]: there is nothing to hear");
     const auto t0 = std::chrono::steady_clock::now();
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
@@ -134,6 +135,10 @@ int run_session(const Options& o) {
     if (o.stats || o.json || s.status_line)  // the status lines carry each bus's peak
         s.meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
                                                offline ? BusMeters::Mode::synchronous : BusMeters::Mode::threaded, o.stats);
+    // A controlled mix takes voices while it runs: it plays on past the end
+    // of the scene's own sounds, until "quit" (or what it was given is done).
+    s.scene_end = prepared.full_length;
+    if (controlled) prepared.config.endless = true;
     auto sounds = JsonProgress::sounds_of(prepared.voices);
     for (const auto& v : prepared.voices) s.voice_names.push_back(v.name);
     s.engine = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));

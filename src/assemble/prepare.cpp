@@ -134,7 +134,7 @@ std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s)
 // rate. Other sounds keep the fixed-ratio conversion at load time (and the
 // identity render exact).
 bool resampled(const Scene& scene, const SoundDesc& s) {
-    if (s.pitch != 1.0) return true;
+    if (s.pitch != 1.0 || s.live_pitch) return true;
     const auto spatial = spatializer(scene, s);
     return spatial && spatial->has_doppler();
 }
@@ -251,7 +251,7 @@ void DecodedSounds::keep(const std::string& path, uint32_t rate, SharedBuffer bu
     buffers_[{path, rate}] = std::move(buffer);
 }
 
-PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedSounds* decoded) {
+PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedSounds* decoded, bool with_plan) {
     PreparedScene p;
     const uint32_t rate = scene.engine.sample_rate;
     auto frames = [rate](double seconds) { return static_cast<uint64_t>(std::llround(seconds * rate)); };
@@ -260,7 +260,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     if (scene.engine.duration) p.config.duration_frames = frames(*scene.engine.duration);
     p.config.start_frame = frames(scene.skip);
     Problems problems;
-    p.plan = build_plan(scene, problems);
+    if (with_plan) p.plan = build_plan(scene, problems);
 
     const bool will_play = streams != StreamDecoding::none;
     auto files = open_all(scene, will_play);
@@ -369,7 +369,10 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         }
         if (varispeed) {
             // Doppler glides the ratio within [base / max shift, base × max shift].
-            const double max_ratio = v.spatial && v.spatial->has_doppler() ? ratio * kMaxDopplerShift : ratio;
+            // Live control may raise the pitch later, within kLivePitchRise.
+            const double max_ratio = v.spatial && v.spatial->has_doppler() ? ratio * kMaxDopplerShift
+                                     : s.live_pitch                          ? ratio * kLivePitchRise
+                                                                             : ratio;
             add_varispeed(v, scene.engine.interpolator, ratio, max_ratio);
         }
         p.voices.push_back(std::move(v));

@@ -73,7 +73,9 @@ private:
 // Throws InputError listing every sound that cannot be used (file:line:col
 // first). With `decoded`, sounds found there are not decoded again, and those
 // decoded are kept there.
+// `with_plan` false leaves the plan out: what live control wants when it
+// plays one more sound into a running mix (its buses are already built).
 PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams = StreamDecoding::own_threads,
-                            DecodedSounds* decoded = nullptr);
+                            DecodedSounds* decoded = nullptr, bool with_plan = true);
 
 }  // namespace simvx

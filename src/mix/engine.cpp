@@ -163,6 +163,8 @@ bool Engine::release_voice(size_t voice, uint32_t frames) {
     return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), frames, 0});
 }
 
+bool Engine::queue_stop() { return send({.kind = Command::Kind::stop}); }
+
 bool Engine::ramp_voice_pan(size_t voice, StereoGain pan, uint32_t frames) {
     return send({Command::Kind::voice_pan, static_cast<uint32_t>(voice), frames, pan.left, pan.right});
 }
@@ -243,6 +245,7 @@ void Engine::apply_commands() noexcept {
             case Command::Kind::voice_pause:
                 if (Voice* v = voice_by_id(c.target)) v->set_paused(c.value != 0, c.frames);
                 break;
+            case Command::Kind::stop: stop_requested_.store(true, std::memory_order_relaxed); break;
         }
     }
 }

@@ -132,6 +132,9 @@ public:
 
     // From any thread: fade out over stop_fade_seconds, then end.
     void request_stop() noexcept { stop_requested_.store(true, std::memory_order_relaxed); }
+    // The same as a queued edit (control thread): it takes effect at a
+    // reported frame, so that a replayed session ends where the live one did.
+    bool queue_stop();
 
     // Live playback controls, from the control thread. Pausing fades out over
     // stop_fade_seconds, then renders silence while scene time stands still;
@@ -165,7 +168,7 @@ private:
     // Commands own no memory (parameters travel by value): one that does not
     // fit is simply not queued, and nothing leaks.
     struct Command {
-        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release, voice_pan, voice_ratio, voice_pause } kind;
+        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release, voice_pan, voice_ratio, voice_pause, stop } kind;
         uint32_t target = 0, frames = 0;
         float gain = 0, gain2 = 0;  // voice_pan: left and right
         double value = 0;           // voice_ratio: the ratio; voice_pause: 1 = pause

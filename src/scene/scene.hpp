@@ -62,6 +62,8 @@ struct BusDesc {
     SourceLocation send_to_where;
 };
 
+inline constexpr double kLivePitchRise = 4.0;
+
 struct SoundDesc {
     std::string name;      // unique when given; defaults to the file name
     std::string file;      // path as it should be opened (resolved against the scene folder)
@@ -89,6 +91,10 @@ struct SoundDesc {
     // Command-line playlists only (not a scene key): starts on the frame where
     // the previous sound ends, so tracks join without a gap.
     bool follows_previous = false;
+    // Live control only (not a scene key): a pitch stage even at pitch 1, with
+    // room for the pitch to be changed while it plays, up to kLivePitchRise
+    // times the pitch it started with.
+    bool live_pitch = false;
 };
 
 // A live PCM input ([[stream]] or --stream).

@@ -1,0 +1,549 @@
+#include "app/control/control_session.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/control/request.hpp"
+#include "app/control/sound_request.hpp"
+#include "core/error.hpp"
+#include "core/gain.hpp"
+#include "core/suggest.hpp"
+#include "core/time_limit.hpp"
+#include "dsp/effect_types.hpp"
+#include "dsp/pan.hpp"
+
+namespace simvx {
+namespace {
+
+using json = nlohmann::json;
+
+// Defaults for the optional "ramp" of each kind of edit, in seconds: short
+// enough to feel immediate, long enough never to click.
+constexpr double kSetRampS = 0.01, kStopFadeS = 0.02, kPauseFadeS = 0.015;
+constexpr double kMaxRampS = 60;
+
+// The commands and the keys each takes, for "did you mean" on both.
+const std::vector<std::string> kCommands = {"version", "ping",   "load",   "unload", "play",      "stop",        "set",
+                                            "pause",   "resume", "bus",    "effect", "get",       "subscribe",   "unsubscribe",
+                                            "quit"};
+const std::vector<std::string> kEvents = {"voice", "underrun", "reconnect", "end"};
+
+json ok() { return json{{"ok", true}}; }
+
+// A request as --record-control writes it: the same keys, without the id.
+json recorded_form(const Request& r) {
+    json j = r.json();
+    j.erase("id");
+    return j;
+}
+
+}  // namespace
+
+ControlSession::ControlSession(Setup setup)
+    : s_(std::move(setup)), engine_(*s_.engine), rate_(engine_.spec().rate) {
+    engine_.keep_ended_voices();
+    s_.scene.sounds.clear();
+    s_.scene.streams.clear();
+}
+
+std::string ControlSession::handle(ClientId client, std::string_view line) {
+    json reply;
+    const json* id = nullptr;
+    std::optional<Request> request;
+    try {
+        request.emplace(Request::parse(line));
+        id = request->id();
+        const std::string cmd = request->command();
+        reply = dispatch(client, *request, cmd);
+    } catch (const RequestError& e) {
+        reply = json{{"ok", false}, {"error", e.what()}};
+    } catch (const std::exception& e) {  // a file that cannot be decoded, a full queue...
+        reply = json{{"ok", false}, {"error", e.what()}};
+    }
+    json out;
+    if (id) out["id"] = *id;
+    for (auto& [k, v] : reply.items()) out[k] = v;
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json ControlSession::dispatch(ClientId client, Request& r, const std::string& cmd) {
+    json reply;
+    if (cmd == "version" || cmd == "ping") {
+        reply = ok();
+        reply["protocol"] = kControlProtocolVersion;
+        reply["version"] = SIMVX_VERSION;
+    } else if (cmd == "load") reply = cmd_load(r);
+    else if (cmd == "unload") reply = cmd_unload(r);
+    else if (cmd == "play") reply = cmd_play(r);
+    else if (cmd == "stop") reply = cmd_stop(r);
+    else if (cmd == "set") reply = cmd_set(r);
+    else if (cmd == "pause") reply = cmd_pause(r, true);
+    else if (cmd == "resume") reply = cmd_pause(r, false);
+    else if (cmd == "bus") reply = cmd_bus(r);
+    else if (cmd == "effect") reply = cmd_effect(r);
+    else if (cmd == "get") reply = cmd_get(r);
+    else if (cmd == "subscribe") reply = cmd_subscribe(client, r, true);
+    else if (cmd == "unsubscribe") reply = cmd_subscribe(client, r, false);
+    else if (cmd == "quit") reply = cmd_quit(r);
+    else {
+        std::string message = "no command '" + cmd + "'";
+        if (auto near = closest(cmd, kCommands)) message += "; did you mean '" + *near + "'?";
+        throw RequestError(message);
+    }
+    return reply;
+}
+
+uint32_t ControlSession::frames_of(std::optional<double> seconds, double fallback_s) const {
+    return static_cast<uint32_t>(std::llround(seconds.value_or(fallback_s) * rate_));
+}
+
+size_t ControlSession::voice_of(Request& r) {
+    const auto id = r.integer("voice", 0, UINT32_MAX);
+    if (!id) throw RequestError("give the \"voice\" that play replied with");
+    if (!voices_.count(*id)) throw RequestError("no voice " + std::to_string(*id) + " is playing (it ended, or was never played)");
+    return *id;
+}
+
+size_t ControlSession::bus_of(Request& r) {
+    const auto name = r.string("bus");
+    if (!name) throw RequestError("give the \"bus\" by its name");
+    std::vector<std::string> names;
+    for (size_t i = 0; i < s_.scene.buses.size(); ++i) {
+        if (s_.scene.buses[i].name == *name) return i;
+        names.push_back(s_.scene.buses[i].name);
+    }
+    std::string message = "no bus '" + *name + "'";
+    if (auto near = closest(*name, names)) message += "; did you mean '" + *near + "'?";
+    throw RequestError(message);
+}
+
+void ControlSession::accepted(const json& request, std::optional<size_t> voice) {
+    pending_.push_back({engine_.last_serial(), request, voice});
+}
+
+// ---- sounds ---------------------------------------------------------------
+
+json ControlSession::cmd_load(Request& r) {
+    const auto name = r.string("name");
+    if (!name || name->empty()) throw RequestError("give the \"name\" to load the file under");
+    const json* file = r.take("file");
+    if (!file) throw RequestError("give the \"file\" to load");
+    r.finish("load", {"name", "file"});
+    SoundDesc sound = read_sound_request(json{{"file", *file}}, s_.scene, s_.folder);
+    Scene mini = s_.scene;
+    mini.engine.duration.reset();
+    mini.sounds = {sound};
+    const PreparedScene p = prepare_scene(mini, StreamDecoding::none, &decoded_, false);
+    const FileSummary& f = p.files.at(sound.file);
+    Loaded l{sound, f.seconds.value_or(0), f.rate, f.channels, f.format};
+    loaded_.insert_or_assign(*name, l);
+    if (s_.record) {
+        // Not an edit of the engine: recorded now, or after the edit before it.
+        json rec = recorded_form(r);
+        if (pending_.empty()) {
+            rec["frame"] = engine_.position();
+            s_.record(rec.dump(-1, ' ', false, json::error_handler_t::replace));
+        } else {
+            pending_.push_back({pending_.back().serial, rec, std::nullopt});
+        }
+    }
+    json reply = ok();
+    reply["name"] = *name;
+    reply["duration"] = l.seconds;
+    reply["rate"] = l.rate;
+    reply["channels"] = l.channels;
+    reply["format"] = l.format;
+    reply["streamed"] = f.streamed;
+    return reply;
+}
+
+json ControlSession::cmd_unload(Request& r) {
+    const auto name = r.string("name");
+    if (!name) throw RequestError("give the \"name\" to unload");
+    r.finish("unload", {"name"});
+    const auto it = loaded_.find(*name);
+    if (it == loaded_.end()) throw RequestError("nothing is loaded as '" + *name + "'");
+    loaded_.erase(it);  // voices playing it keep their samples (shared)
+    return ok();
+}
+
+json ControlSession::cmd_play(Request& r) {
+    if (voices_.size() >= s_.max_voices)
+        throw RequestError(std::to_string(voices_.size()) + " voices are playing, the most a control session may: stop one first");
+    json keys = r.json();
+    keys.erase("cmd");
+    keys.erase("id");
+    keys.erase("at");
+    keys.erase("sound");
+    for (const char* reserved : {"start", "stop", "enabled"})
+        if (keys.contains(reserved))
+            throw RequestError(std::string("'play' takes no key '") + reserved + "': " +
+                               (std::string(reserved) == "start" ? "give \"at\" (seconds of scene time)"
+                                : std::string(reserved) == "stop" ? "send a stop request for the voice"
+                                                                  : "leave it out"));
+    const auto at = r.number("at", 0, kMaxTimeSeconds, "s");
+    const auto sound_name = r.string("sound");
+    std::string label;
+    if (sound_name) {
+        if (keys.contains("file")) throw RequestError("give \"sound\" (a loaded name) or \"file\", not both");
+        const auto it = loaded_.find(*sound_name);
+        if (it == loaded_.end()) {
+            std::vector<std::string> names;
+            for (const auto& [n, l] : loaded_) names.push_back(n);
+            std::string message = "nothing is loaded as '" + *sound_name + "'";
+            if (auto near = closest(*sound_name, names)) message += "; did you mean '" + *near + "'?";
+            throw RequestError(message + " (load it first, or give \"file\")");
+        }
+        keys["file"] = it->second.sound.file;
+        label = *sound_name;
+    } else if (!keys.contains("file")) {
+        throw RequestError("give the \"sound\" (a loaded name) or the \"file\" to play");
+    }
+    SoundDesc sound = read_sound_request(keys, s_.scene, s_.folder);
+    if (label.empty()) label = sound.name;
+    sound.live_pitch = keys.contains("pitch");
+    Scene mini = s_.scene;
+    mini.engine.duration.reset();
+    mini.sounds = {sound};
+    PreparedScene p = prepare_scene(mini, s_.streams, &decoded_, false);
+    if (p.voices.empty()) throw RequestError("the sound has nothing to play");
+    VoiceSetup v = std::move(p.voices.front());
+    const uint64_t now = engine_.position();
+    std::optional<uint64_t> at_frame;
+    if (at) at_frame = static_cast<uint64_t>(std::llround(*at * rate_));
+    const bool late = at_frame && *at_frame < now;
+    if (at_frame && !late) {
+        v.start_frame += *at_frame;
+        if (v.end_frame) *v.end_frame += *at_frame;
+    } else {
+        v.start_on_arrival = true;  // from the block the engine takes it in
+    }
+    VoiceInfo info;
+    info.sound = label;
+    if (at_frame && !late) info.start_frame = v.start_frame;
+    info.end_frame = v.end_frame;  // relative until the start is known
+    info.volume_db = sound.volume_db;
+    info.pan = sound.pan;
+    if (v.varispeed) {
+        const FileSummary& f = p.files.at(sound.file);
+        info.unit_ratio = static_cast<double>(f.rate) / rate_;
+        info.pitch = sound.pitch;
+        info.max_pitch = std::min(16.0, sound.pitch * kLivePitchRise);
+    }
+    const auto id = engine_.add_voice(std::move(v));
+    if (!id) throw RequestError("the engine has no room for another voice right now; try again");
+    voices_[*id] = info;
+    json rec = recorded_form(r);
+    if (late) rec.erase("at");  // it played from the block that took it in: so does a replay
+    accepted(rec, *id);
+    json reply = ok();
+    reply["voice"] = *id;
+    if (late) reply["late"] = true;
+    return reply;
+}
+
+json ControlSession::cmd_stop(Request& r) {
+    const size_t id = voice_of(r);
+    const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
+    r.finish("stop", {"voice", "ramp"});
+    if (!engine_.release_voice(id, std::max<uint32_t>(1, frames_of(ramp, kStopFadeS))))
+        throw RequestError("the engine's queue is full; try again");
+    accepted(recorded_form(r));
+    return ok();
+}
+
+json ControlSession::cmd_set(Request& r) {
+    const size_t id = voice_of(r);
+    VoiceInfo& v = voices_.at(id);
+    const auto volume = r.number("volume_db", -120, 24, "dB");
+    const auto pan = r.number("pan", -1, 1);
+    const auto pitch = r.number("pitch", 0.01, 16);
+    const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
+    r.finish("set", {"voice", "volume_db", "pan", "pitch", "ramp"});
+    if (!volume && !pan && !pitch) throw RequestError("'set' changes volume_db, pan or pitch: give at least one");
+    if (pitch) {
+        if (v.unit_ratio == 0)
+            throw RequestError("voice " + std::to_string(id) + " was played without \"pitch\": give \"pitch\" in its play to change it live");
+        if (*pitch > v.max_pitch)
+            throw RequestError("voice " + std::to_string(id) + " can rise to pitch " + std::to_string(v.max_pitch).substr(0, 5) +
+                               " at most (" + std::to_string(static_cast<int>(kLivePitchRise)) + " times the pitch it was played with)");
+    }
+    if (engine_.command_room() < 3) throw RequestError("the engine's queue is full; try again");
+    const uint32_t frames = std::max<uint32_t>(1, frames_of(ramp, kSetRampS));
+    if (volume) {
+        engine_.ramp_voice_gain(id, db_to_gain(static_cast<float>(*volume)), frames);
+        v.volume_db = *volume;
+    }
+    if (pan) {
+        engine_.ramp_voice_pan(id, pan_gains(s_.scene.engine.pan_law, *pan), frames);
+        v.pan = *pan;
+    }
+    if (pitch) {
+        engine_.set_voice_ratio(id, *pitch * v.unit_ratio);
+        v.pitch = *pitch;
+    }
+    accepted(recorded_form(r));
+    return ok();
+}
+
+json ControlSession::cmd_pause(Request& r, bool pause) {
+    const char* cmd = pause ? "pause" : "resume";
+    if (!r.has("voice")) {
+        // The whole mix (the player's space bar): scene time stands still.
+        r.finish(cmd, {"voice", "ramp"});
+        engine_.set_paused(pause);
+        return ok();
+    }
+    const size_t id = voice_of(r);
+    const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
+    r.finish(cmd, {"voice", "ramp"});
+    if (!engine_.pause_voice(id, pause, std::max<uint32_t>(1, frames_of(ramp, kPauseFadeS))))
+        throw RequestError("the engine's queue is full; try again");
+    voices_.at(id).paused = pause;
+    accepted(recorded_form(r));
+    return ok();
+}
+
+// ---- buses ----------------------------------------------------------------
+
+json ControlSession::cmd_bus(Request& r) {
+    const size_t index = bus_of(r);
+    BusDesc& bus = s_.scene.buses[index];
+    const auto volume = r.number("volume_db", -120, 24, "dB");
+    const auto mute = r.boolean("mute");
+    const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
+    r.finish("bus", {"bus", "volume_db", "mute", "ramp"});
+    if (!volume && !mute) throw RequestError("'bus' changes volume_db or mute: give at least one");
+    const double new_volume = volume.value_or(bus.volume_db);
+    const bool new_mute = mute.value_or(bus.mute);
+    const float gain = new_mute ? 0.0f : db_to_gain(static_cast<float>(new_volume));
+    if (!engine_.ramp_bus_gain(index, gain, std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
+        throw RequestError("the engine's queue is full; try again");
+    bus.volume_db = new_volume;
+    bus.mute = new_mute;
+    accepted(recorded_form(r));
+    return ok();
+}
+
+json ControlSession::cmd_effect(Request& r) {
+    const size_t index = bus_of(r);
+    BusDesc& bus = s_.scene.buses[index];
+    const json* which = r.take("effect");
+    if (!which) throw RequestError("give the \"effect\": its position on the bus (0 = first) or its type");
+    size_t e = bus.effects.size();
+    if (which->is_number_unsigned() || (which->is_number_integer() && which->get<int64_t>() >= 0)) {
+        e = which->get<size_t>();
+        if (e >= bus.effects.size())
+            throw RequestError("bus '" + bus.name + "' has " + std::to_string(bus.effects.size()) + " effect(s): no effect " +
+                               std::to_string(e));
+    } else if (which->is_string()) {
+        const std::string type = which->get<std::string>();
+        std::vector<std::string> types;
+        for (size_t i = 0; i < bus.effects.size(); ++i) {
+            types.push_back(bus.effects[i].config.type);
+            if (bus.effects[i].config.type == type && e == bus.effects.size()) e = i;
+        }
+        if (e == bus.effects.size()) {
+            std::string message = "bus '" + bus.name + "' has no " + type + " effect";
+            if (auto near = closest(type, types)) message += "; did you mean '" + *near + "'?";
+            throw RequestError(message);
+        }
+    } else {
+        throw RequestError("'effect' must be a position (0 = first) or a type name, not " + kind_of(*which));
+    }
+    EffectConfig config = bus.effects[e].config;
+    const EffectType* type = find_effect_type(config.type);
+    if (!type) throw RequestError("no effect type '" + config.type + "'");
+    std::vector<std::string> known = {"bus", "effect"};
+    bool any = false;
+    for (size_t i = 0; i < type->params.size(); ++i) {
+        const ParamSpec& p = type->params[i];
+        known.emplace_back(p.key);
+        if (p.kind == ParamSpec::Kind::boolean) {
+            if (auto b = r.boolean(p.key)) config.values[i] = *b ? 1.0 : 0.0, any = true;
+        } else if (auto x = r.number(p.key, p.min, p.max, p.unit)) {
+            if (p.min_open && *x == p.min)
+                throw RequestError("'" + std::string(p.key) + "' must be above " + std::to_string(p.min));
+            config.values[i] = *x;
+            any = true;
+        }
+    }
+    r.finish("effect", known);
+    if (!any) throw RequestError("give at least one parameter of the " + config.type + " effect");
+    if (type->check)
+        if (auto problem = type->check(config, rate_); !problem.empty()) throw RequestError(problem);
+    if (!updatable(bus.effects[e].config, config))
+        throw RequestError("that change rebuilds the " + config.type + " effect, which a running mix cannot do yet");
+    if (!engine_.update_effect(index, e, effect_params(config))) throw RequestError("the engine's queue is full; try again");
+    bus.effects[e].config = config;
+    accepted(recorded_form(r));
+    return ok();
+}
+
+// ---- state ----------------------------------------------------------------
+
+json ControlSession::voice_json(size_t id, const VoiceInfo& v) const {
+    json j{{"voice", id}, {"sound", v.sound}, {"volume_db", v.volume_db}, {"pan", v.pan}, {"paused", v.paused}};
+    j["state"] = !v.start_frame || engine_.position() < *v.start_frame ? "pending" : "playing";
+    if (v.start_frame) j["start"] = static_cast<double>(*v.start_frame) / rate_;
+    if (v.unit_ratio > 0) j["pitch"] = v.pitch;
+    return j;
+}
+
+json ControlSession::bus_json(size_t i) const {
+    const BusDesc& b = s_.scene.buses[i];
+    json effects = json::array();
+    for (const auto& e : b.effects) {
+        json params = json::object();
+        if (const EffectType* t = find_effect_type(e.config.type))
+            for (size_t k = 0; k < t->params.size() && k < e.config.values.size(); ++k)
+                params[std::string(t->params[k].key)] = e.config.values[k];
+        effects.push_back({{"type", e.config.type}, {"params", params}});
+    }
+    return {{"bus", b.name}, {"volume_db", b.volume_db}, {"mute", b.mute}, {"effects", effects}};
+}
+
+json ControlSession::cmd_get(Request& r) {
+    const auto what = r.strings("what");
+    r.finish("get", {"what"});
+    const std::vector<std::string> all = {"position", "engine", "voices", "buses", "loaded"};
+    const std::vector<std::string> asked = what.value_or(all);
+    json reply = ok();
+    for (const auto& w : asked) {
+        if (w == "position") {
+            reply["position"] = static_cast<double>(engine_.position()) / rate_;
+            reply["paused"] = engine_.paused();
+        } else if (w == "engine") {
+            json e{{"rate", rate_}, {"channels", engine_.spec().channels}, {"protocol", kControlProtocolVersion}};
+            e["latency"] = s_.latency ? s_.latency() : 0.0;
+            e["underruns"] = engine_.underruns() + (s_.device_underruns ? s_.device_underruns() : 0);
+            e["reconnects"] = s_.reconnects ? s_.reconnects() : 0;
+            reply["engine"] = e;
+        } else if (w == "voices") {
+            json v = json::array();
+            for (const auto& [id, info] : voices_) v.push_back(voice_json(id, info));
+            reply["voices"] = v;
+        } else if (w == "buses") {
+            json b = json::array();
+            for (size_t i = 0; i < s_.scene.buses.size(); ++i) b.push_back(bus_json(i));
+            reply["buses"] = b;
+        } else if (w == "loaded") {
+            json l = json::array();
+            for (const auto& [name, info] : loaded_)
+                l.push_back({{"name", name}, {"file", info.sound.file}, {"duration", info.seconds}, {"format", info.format}});
+            reply["loaded"] = l;
+        } else {
+            std::string message = "'get' knows no '" + w + "'";
+            if (auto near = closest(w, all)) message += "; did you mean '" + *near + "'?";
+            throw RequestError(message + " (position, engine, voices, buses, loaded)");
+        }
+    }
+    return reply;
+}
+
+json ControlSession::cmd_subscribe(ClientId client, Request& r, bool on) {
+    auto events = r.strings("events").value_or(kEvents);
+    r.finish(on ? "subscribe" : "unsubscribe", {"events"});
+    for (const auto& e : events) {
+        if (e == "all") {
+            events = kEvents;
+            break;
+        }
+        if (std::find(kEvents.begin(), kEvents.end(), e) == kEvents.end()) {
+            std::string message = "no event '" + e + "'";
+            if (auto near = closest(e, kEvents)) message += "; did you mean '" + *near + "'?";
+            throw RequestError(message + " (voice, underrun, reconnect, end, or all)");
+        }
+    }
+    auto& mine = subscribers_[client];
+    for (const auto& e : events) {
+        if (on) mine.insert(e);
+        else mine.erase(e);
+    }
+    json reply = ok();
+    reply["events"] = json(std::vector<std::string>(mine.begin(), mine.end()));
+    return reply;
+}
+
+json ControlSession::cmd_quit(Request& r) {
+    r.finish("quit", {});
+    engine_.set_paused(false);  // a paused engine would hold silence instead of ending
+    if (!engine_.queue_stop()) engine_.request_stop();
+    else accepted(recorded_form(r));
+    quit_ = true;
+    return ok();
+}
+
+void ControlSession::client_gone(ClientId client) { subscribers_.erase(client); }
+
+// ---- events ---------------------------------------------------------------
+
+void ControlSession::event(std::string_view kind, json body) {
+    body["event"] = kind;
+    body["position"] = static_cast<double>(engine_.position()) / rate_;
+    const std::string line = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    for (const auto& [client, events] : subscribers_)
+        if (events.count(kind)) events_.push_back({client, line});
+}
+
+std::vector<ControlSession::Outgoing> ControlSession::poll() {
+    applied_.clear();
+    engine_.take_applied(applied_);
+    for (const auto& a : applied_) {
+        // Requests are pending in serial order; each waits for its last edit.
+        while (!pending_.empty() && pending_.front().serial <= a.serial) {
+            Pending p = std::move(pending_.front());
+            pending_.erase(pending_.begin());
+            if (p.voice) {
+                if (auto it = voices_.find(*p.voice); it != voices_.end() && !it->second.start_frame) {
+                    it->second.start_frame = a.frame;
+                    if (it->second.end_frame) *it->second.end_frame += a.frame;
+                }
+            }
+            if (s_.record && !p.recorded.is_null()) {
+                json line = p.recorded;
+                line["frame"] = a.frame;
+                s_.record(line.dump(-1, ' ', false, json::error_handler_t::replace));
+            }
+        }
+    }
+    ended_.clear();
+    engine_.take_ended_voices(ended_);
+    for (size_t id : ended_) {
+        const auto it = voices_.find(id);
+        if (it == voices_.end()) continue;
+        if (!it->second.started_reported && it->second.start_frame)
+            event("voice", {{"state", "started"}, {"voice", id}, {"sound", it->second.sound}});
+        event("voice", {{"state", "ended"}, {"voice", id}, {"sound", it->second.sound}});
+        voices_.erase(it);
+    }
+    const uint64_t pos = engine_.position();
+    for (auto& [id, v] : voices_) {
+        if (v.started_reported || !v.start_frame || pos < *v.start_frame) continue;
+        v.started_reported = true;
+        event("voice", {{"state", "started"}, {"voice", id}, {"sound", v.sound}});
+    }
+    const uint64_t underruns = engine_.underruns() + (s_.device_underruns ? s_.device_underruns() : 0);
+    if (underruns > underruns_seen_) {
+        event("underrun", {{"count", underruns - underruns_seen_}, {"total", underruns}});
+        underruns_seen_ = underruns;
+    }
+    const uint64_t reconnects = s_.reconnects ? s_.reconnects() : 0;
+    if (reconnects > reconnects_seen_) {
+        event("reconnect", {{"total", reconnects}});
+        reconnects_seen_ = reconnects;
+    }
+    if (!end_reported_ && s_.scene_end && pos >= *s_.scene_end) {
+        end_reported_ = true;
+        event("end", json::object());
+    }
+    std::vector<Outgoing> out = std::move(events_);
+    events_.clear();
+    return out;
+}
+
+bool ControlSession::idle() const {
+    return voices_.empty() && pending_.empty() && (!s_.scene_end || engine_.position() >= *s_.scene_end);
+}
+
+}  // namespace simvx

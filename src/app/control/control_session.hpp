@@ -1,0 +1,145 @@
+// The control protocol (version 1) over a running engine: each request line
+// becomes a reply line (and, when accepted, edits queued on the engine's
+// lock-free queues); voice, underrun, reconnect and end events go to the
+// clients that subscribed. Everything here runs on one thread, the control
+// thread (or, replaying a script into a render, the rendering thread between
+// two blocks): the audio thread only ever sees the queued edits.
+//
+// Requests are JSON objects: {"id": 7, "cmd": "play", "file": "boom.wav"}.
+// The keys that describe a sound are the scene format's [[sound]] keys, read
+// by the scene loader; times are seconds; voices are named by the number
+// `play` replies with. The man page's CONTROL PROTOCOL section lists them all.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "assemble/prepare.hpp"
+#include "mix/engine.hpp"
+#include "scene/scene.hpp"
+
+namespace simvx {
+
+class Request;
+
+inline constexpr int kControlProtocolVersion = 1;
+
+class ControlSession {
+public:
+    using ClientId = uint32_t;
+
+    struct Setup {
+        Scene scene;                    // what plays: its buses, engine settings and sounds
+        Engine* engine = nullptr;
+        StreamDecoding streams = StreamDecoding::own_threads;  // a render replays with render_thread
+        std::string folder = ".";       // relative files are found from here
+        size_t max_voices = 1024;       // voices played by control that may play at once
+        // Output facts for `get` and events (live playback); none in a render.
+        std::function<double()> latency;       // seconds the output holds
+        std::function<uint64_t()> device_underruns;
+        std::function<uint64_t()> reconnects;
+        // --record-control: every accepted request with the frame it took
+        // effect at, one JSON line each, in that order.
+        std::function<void(const std::string& line)> record;
+        // Where the scene's own sounds end (frames); none when it never ends.
+        std::optional<uint64_t> scene_end;
+    };
+
+    explicit ControlSession(Setup setup);
+
+    // One request line from `client`; returns the reply line. Never throws
+    // for what the request says: every problem is an {"ok":false} reply.
+    std::string handle(ClientId client, std::string_view line);
+
+    // Often (every few milliseconds): learns where queued edits took effect
+    // (records them, starts the voices' clocks), which voices ended, and
+    // returns the events for subscribed clients since the last call.
+    struct Outgoing {
+        ClientId client;
+        std::string line;
+    };
+    std::vector<Outgoing> poll();
+
+    // At the end of the run: records what took effect since the last poll
+    // (the quit that ended it, most often).
+    void flush() { poll(); }
+
+    void client_gone(ClientId client);
+    bool quit_requested() const { return quit_; }
+    // Nothing played by control is still playing (or waiting to), and the
+    // scene itself has reached its end: what ends a run whose commands
+    // have all been given (standard input or a script at its end). As of
+    // the last poll().
+    bool idle() const;
+    size_t voices_playing() const { return voices_.size(); }
+
+private:
+    struct Loaded {
+        SoundDesc sound;     // its file, validated
+        double seconds = 0;
+        uint32_t rate = 0, channels = 0;
+        std::string format;
+    };
+    struct VoiceInfo {
+        std::string sound;                    // the loaded name, or the file
+        std::optional<uint64_t> start_frame;  // known once the engine took it in (or `at`)
+        std::optional<uint64_t> end_frame;    // by its length, when it has one
+        double unit_ratio = 0;                // input frames per engine frame at pitch 1 (0: no pitch stage)
+        double pitch = 1, max_pitch = 1;
+        bool started_reported = false;
+        bool paused = false;
+        double volume_db = 0, pan = 0;
+    };
+    struct Pending {  // an accepted request waiting to learn its frame
+        uint64_t serial;
+        nlohmann::json recorded;  // what --record-control writes (null: nothing)
+        std::optional<size_t> voice;  // a play: the voice whose clock starts there
+    };
+
+    nlohmann::json dispatch(ClientId client, Request& r, const std::string& cmd);
+    nlohmann::json cmd_load(Request& r);
+    nlohmann::json cmd_unload(Request& r);
+    nlohmann::json cmd_play(Request& r);
+    nlohmann::json cmd_stop(Request& r);
+    nlohmann::json cmd_set(Request& r);
+    nlohmann::json cmd_pause(Request& r, bool pause);
+    nlohmann::json cmd_bus(Request& r);
+    nlohmann::json cmd_effect(Request& r);
+    nlohmann::json cmd_get(Request& r);
+    nlohmann::json cmd_subscribe(ClientId client, Request& r, bool on);
+    nlohmann::json cmd_quit(Request& r);
+
+    size_t voice_of(Request& r);  // the "voice" key, which must name a live voice of ours
+    size_t bus_of(Request& r);    // the "bus" key, a bus of the scene
+    uint32_t frames_of(std::optional<double> seconds, double fallback_s) const;
+    // A request whose edits were queued: waits for their frame (to record
+    // it, and to start the clock of the voice it played).
+    void accepted(const nlohmann::json& request, std::optional<size_t> voice = {});
+    void event(std::string_view kind, nlohmann::json body);
+    nlohmann::json voice_json(size_t id, const VoiceInfo& v) const;
+    nlohmann::json bus_json(size_t index) const;
+
+    Setup s_;
+    Engine& engine_;
+    const uint32_t rate_;
+    DecodedSounds decoded_;                       // what `load` decoded, for every later play
+    std::map<std::string, Loaded, std::less<>> loaded_;
+    std::map<size_t, VoiceInfo> voices_;          // voices played by control, until they end
+    std::vector<Pending> pending_;
+    std::vector<Engine::AppliedEdit> applied_;    // scratch for poll()
+    std::vector<size_t> ended_;                   // scratch for poll()
+    std::map<ClientId, std::set<std::string, std::less<>>> subscribers_;
+    std::vector<Outgoing> events_;
+    uint64_t underruns_seen_ = 0, reconnects_seen_ = 0;
+    bool end_reported_ = false;
+    bool quit_ = false;
+};
+
+}  // namespace simvx

@@ -1,0 +1,73 @@
+#include "app/control/sound_request.hpp"
+
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "app/control/request.hpp"
+#include "scene/loader.hpp"
+
+namespace simvx {
+namespace {
+
+toml::table to_table(const nlohmann::json& object, const std::string& where);
+
+// JSON has no TOML-only types and TOML no null: the rest maps one to one.
+std::unique_ptr<toml::node> to_node(const nlohmann::json& v, const std::string& key) {
+    switch (v.type()) {
+        case nlohmann::json::value_t::string: return std::make_unique<toml::value<std::string>>(v.get<std::string>());
+        case nlohmann::json::value_t::boolean: return std::make_unique<toml::value<bool>>(v.get<bool>());
+        case nlohmann::json::value_t::number_integer: return std::make_unique<toml::value<int64_t>>(v.get<int64_t>());
+        case nlohmann::json::value_t::number_unsigned:
+            if (v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return std::make_unique<toml::value<double>>(v.get<double>());
+            return std::make_unique<toml::value<int64_t>>(static_cast<int64_t>(v.get<uint64_t>()));
+        case nlohmann::json::value_t::number_float: return std::make_unique<toml::value<double>>(v.get<double>());
+        case nlohmann::json::value_t::array: {
+            auto a = std::make_unique<toml::array>();
+            for (const auto& e : v) to_node(e, key)->visit([&](auto&& node) { a->push_back(std::move(node)); });
+            return a;
+        }
+        case nlohmann::json::value_t::object: return std::make_unique<toml::table>(to_table(v, key));
+        default: throw RequestError("'" + key + "' is null: leave a key out instead");
+    }
+}
+
+toml::table to_table(const nlohmann::json& object, const std::string& where) {
+    toml::table t;
+    for (const auto& [key, value] : object.items()) {
+        auto n = to_node(value, where.empty() ? key : where + "." + key);
+        // A node moved in as its own type (toml++ takes nodes by value).
+        n->visit([&](auto&& node) { t.insert_or_assign(key, std::move(node)); });
+    }
+    return t;
+}
+
+}  // namespace
+
+SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder) {
+    toml::table root;
+    root.insert("version", 1);
+    toml::table engine;
+    engine.insert("sample_rate", static_cast<int64_t>(scene.engine.sample_rate));
+    root.insert("engine", std::move(engine));
+    toml::array buses;
+    for (const BusDesc& b : scene.buses) {
+        if (b.name == "Master") continue;
+        toml::table bus;
+        bus.insert("name", b.name);
+        buses.push_back(std::move(bus));
+    }
+    if (!buses.empty()) root.insert("bus", std::move(buses));
+    toml::array sounds;
+    sounds.push_back(to_table(keys, ""));
+    root.insert("sound", std::move(sounds));
+    std::ostringstream text;
+    text << root;
+    try {
+        Scene s = load_scene_text(text.str(), folder + "/request");
+        return s.sounds.at(0);
+    } catch (const SceneError& e) {
+        throw RequestError(e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message);
+    }
+}
+
+}  // namespace simvx

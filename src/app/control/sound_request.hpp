@@ -1,0 +1,19 @@
+// The keys of a `play` or `load` request that describe a sound (file, bus,
+// volume_db, pitch, pan, loop, fade_in, from_position, spatial...) are the
+// scene format's [[sound]] keys, so the scene loader reads them: the same
+// types, ranges, rules and "did you mean" as in a scene file, with no second
+// copy of the format to drift apart.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "scene/scene.hpp"
+
+namespace simvx {
+
+// `keys` (a JSON object of [[sound]] keys) as a validated sound of `scene`
+// (its buses are the ones a `bus` key may name). Relative files are found
+// from `folder`. Throws RequestError with the loader's first problem.
+SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder);
+
+}  // namespace simvx

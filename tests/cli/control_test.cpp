@@ -1,0 +1,235 @@
+// --control against the real binary: a client on the socket (and on standard
+// input) plays, moves and stops sounds in a --null mix that records what it
+// played; the session's --record-control file then renders offline to the
+// same samples. Bad clients and bad requests never disturb the mix.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_support.hpp"
+
+namespace simvx::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// A control client: one request line out, lines in until the reply to it.
+class Client {
+public:
+    explicit Client(const std::string& path, double wait_s = 10) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_s);
+        while (true) {
+            fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            sockaddr_un a{};
+            a.sun_family = AF_UNIX;
+            std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+            if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return;
+            ::close(fd_);
+            fd_ = -1;
+            if (std::chrono::steady_clock::now() > until) throw std::runtime_error("cannot connect to " + path);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    ~Client() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    void send_raw(const std::string& bytes) { write_all(fd_, bytes.data(), bytes.size()); }
+    // The next line from the server (events included).
+    std::string line() {
+        while (true) {
+            if (const size_t nl = buffer_.find('\n'); nl != std::string::npos) {
+                std::string l = buffer_.substr(0, nl);
+                buffer_.erase(0, nl + 1);
+                return l;
+            }
+            char chunk[4096];
+            const ssize_t n = ::read(fd_, chunk, sizeof chunk);
+            if (n <= 0) throw std::runtime_error("the server closed the connection");
+            buffer_.append(chunk, static_cast<size_t>(n));
+        }
+    }
+    // Sends a request and returns its reply; events met on the way are kept.
+    json ask(json request) {
+        request["id"] = ++id_;
+        send_raw(request.dump() + "\n");
+        while (true) {
+            json j = json::parse(line());
+            if (j.contains("event")) events.push_back(j);
+            else if (j.value("id", 0) == id_) return j;
+        }
+    }
+    std::vector<json> events;
+
+private:
+    int fd_ = -1;
+    int id_ = 0;
+    std::string buffer_;
+};
+
+class ControlCli : public ::testing::Test {
+protected:
+    TempDir dir;
+    std::string at(const std::string& n) const { return dir / n; }
+    void SetUp() override {
+        sh("sox -n -r 48000 -c 1 -b 16 " + at("tone.wav") + " synth 0.5 sine 440 vol 0.5");
+        sh("sox -n -r 48000 -c 1 -b 16 " + at("low.wav") + " synth 2 sine 220 vol 0.5");
+    }
+};
+
+double worst_residual_db(const Pcm& a, const Pcm& b) {
+    double worst = 0;
+    for (size_t i = 0; i < std::min(a.samples.size(), b.samples.size()); ++i)
+        worst = std::max(worst, std::abs(static_cast<double>(a.samples[i]) - b.samples[i]));
+    return 20 * std::log10(worst + 1e-12);
+}
+
+// The issue's acceptance test: a live session driven over the socket, then
+// rendered again from what it recorded: the same samples, the same length.
+TEST_F(ControlCli, ALiveSessionRendersAgainSampleExact) {
+    const std::string sock = at("mix.sock");
+    Child player({bin(), "--null", "--control", sock, "--record", at("live.wav"), "--record-control", at("session.jsonl"),
+                  "--latency-ms", "10"},
+                 at("player.log"));
+    Client c(sock);
+    ASSERT_TRUE(c.ask({{"cmd", "subscribe"}})["ok"]);
+    json r = c.ask({{"cmd", "load"}, {"name", "low"}, {"file", at("low.wav")}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    const double now = c.ask({{"cmd", "get"}, {"what", "position"}})["position"];
+    r = c.ask({{"cmd", "play"}, {"sound", "low"}, {"loop", true}, {"volume_db", -6}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    const int bed = r["voice"];
+    r = c.ask({{"cmd", "play"}, {"file", at("tone.wav")}, {"at", now + 0.3}, {"pan", -0.5}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_TRUE(c.ask({{"cmd", "set"}, {"voice", bed}, {"pan", 1}, {"ramp", 0.2}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(c.ask({{"cmd", "bus"}, {"bus", "Master"}, {"volume_db", -3}, {"ramp", 0.1}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(c.ask({{"cmd", "stop"}, {"voice", bed}, {"ramp", 0.1}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(c.ask({{"cmd", "quit"}})["ok"]);
+    ASSERT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
+    // Voice events in order: the bed started, the tone started and ended, the bed ended.
+    std::vector<std::string> seen;
+    try {
+        while (true) {
+            json e = json::parse(c.line());
+            if (e.contains("event") && e["event"] == "voice") c.events.push_back(e);
+        }
+    } catch (const std::exception&) {  // closed at exit
+    }
+    for (const auto& e : c.events)
+        if (e["event"] == "voice") seen.push_back(e["state"].get<std::string>() + std::to_string(e["voice"].get<int>()));
+    const std::vector<std::string> want = {"started0", "started1", "ended1", "ended0"};
+    EXPECT_EQ(seen, want) << read_file(at("session.jsonl"));
+
+    RunResult render = simvx({"--control-script", at("session.jsonl"), "--render", at("again.wav"), "--render-format", "f32"});
+    ASSERT_EQ(render.status, 0) << render.err;
+    const Pcm live = sox_read(at("live.wav")), again = sox_read(at("again.wav"));
+    EXPECT_EQ(live.frames(), again.frames());
+    EXPECT_GT(peak_db(live.samples), -10);
+    EXPECT_LT(worst_residual_db(live, again), -90) << read_file(at("session.jsonl"));
+}
+
+TEST_F(ControlCli, StandardInputTakesCommandsAndEndsWhenItIsDone) {
+    const std::string requests =
+        R"({"id":1,"cmd":"play","file":")" + at("tone.wav") + R"(","pan":-1})" "\n"
+        R"({"id":2,"cmd":"plya"})" "\n";
+    RunResult r = simvx({"--null", "--control", "-", "--record", at("rec.wav")}, requests, 30);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find(R"({"id":1,"ok":true,"voice":0})"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(R"(did you mean 'play'?)"), std::string::npos) << r.out;
+    // The tone played on the left, for its half second, and then the run ended.
+    const Pcm rec = sox_read(at("rec.wav"));
+    EXPECT_GT(peak_db(rec.channel(0)), -7);
+    EXPECT_LT(peak_db(rec.channel(1)), -100);
+    EXPECT_LT(rec.frames(), 48000u * 2);
+}
+
+TEST_F(ControlCli, TheSocketIsPrivateOneInstanceOwnsItAndStaleOnesAreReplaced) {
+    const std::string sock = at("mix.sock");
+    {
+        Child first({bin(), "--null", "--control", sock}, at("first.log"));
+        Client c(sock);
+        struct stat st{};
+        ASSERT_EQ(::stat(sock.c_str(), &st), 0);
+        EXPECT_TRUE(S_ISSOCK(st.st_mode));
+        EXPECT_EQ(st.st_mode & 0777, 0600u);
+        RunResult second = simvx({"--null", "--control", sock});
+        EXPECT_EQ(second.status, 2) << second.err;
+        EXPECT_NE(second.err.find(sock), std::string::npos) << second.err;
+        EXPECT_TRUE(c.ask({{"cmd", "ping"}})["ok"]);  // the first one is undisturbed
+        first.stop(9);                                // killed: the socket file stays behind
+    }
+    ASSERT_TRUE(fs::exists(sock));
+    {
+        Child again({bin(), "--null", "--control", sock}, at("again.log"));
+        Client c(sock);
+        EXPECT_EQ(c.ask({{"cmd", "version"}})["protocol"], 1);
+        c.ask({{"cmd", "quit"}});
+        EXPECT_EQ(again.stop(0, 10), 0);
+    }
+    EXPECT_FALSE(fs::exists(sock));  // removed at exit
+    write_file(at("not-a-socket"), "keep me");
+    RunResult r = simvx({"--null", "--control", at("not-a-socket")});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(read_file(at("not-a-socket")), "keep me");
+}
+
+// Garbage, a line of megabytes, a client that hangs up mid-line and one that
+// never reads: each is answered or cut off, the mix plays on without an
+// underrun, and the next good request works.
+TEST_F(ControlCli, HostileClientsNeverDisturbTheMix) {
+    const std::string sock = at("mix.sock");
+    Child player({bin(), "--null", "--control", sock, "--json"}, at("player.log"));
+    Client c(sock);
+    ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", at("low.wav")}, {"loop", true}})["ok"]);
+    c.send_raw("{not json\n");
+    EXPECT_NE(c.line().find("not valid JSON"), std::string::npos);
+    c.send_raw(std::string(3 << 20, 'x') + "\n");
+    EXPECT_NE(c.line().find("too long"), std::string::npos);
+    {
+        Client gone(sock);
+        gone.send_raw(R"({"cmd":"qu)");  // and hangs up
+    }
+    {
+        Client deaf(sock);  // asks for a flood of replies and never reads them
+        std::string flood;
+        for (int i = 0; i < 20000; ++i) flood += R"({"cmd":"get"})" "\n";
+        deaf.send_raw(flood);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    json r = c.ask({{"cmd", "get"}, {"what", {"engine", "voices"}}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_EQ(r["engine"]["underruns"], 0);
+    EXPECT_EQ(r["voices"].size(), 1u);
+    EXPECT_TRUE(c.ask({{"cmd", "quit"}})["ok"]);
+    EXPECT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
+}
+
+TEST_F(ControlCli, BadOptionCombinationsAreUsageErrors) {
+    RunResult r = simvx({"--control", at("s"), "--render", at("o.wav")});
+    EXPECT_EQ(r.status, 2);
+    r = simvx({"--control", "-", "--stream", "-", "--null"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("both read standard input"), std::string::npos) << r.err;
+    r = simvx({at("tone.wav"), "--null", "--record-control", at("x.jsonl")});
+    EXPECT_EQ(r.status, 2);
+    write_file(at("bad.jsonl"), "{\"frame\":10,\"cmd\":\"quit\"}\n{\"frame\":5,\"cmd\":\"quit\"}\n");
+    r = simvx({"--control-script", at("bad.jsonl"), "--render", at("o.wav")});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("bad.jsonl:2: frame 5 comes before the previous line's 10"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(at("o.wav")));
+}
+
+}  // namespace
+}  // namespace simvx::test

@@ -1,0 +1,222 @@
+// The control protocol against a real engine, rendered block by block on the
+// test's thread: what each request does to the sound (measured), what it
+// replies, the events it sends, what it records; and every bad request gets
+// an error reply that says what is wrong while the mix goes on.
+#include "app/control/control_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "scene/loader.hpp"
+#include "support/audio.hpp"
+#include "support/tempdir.hpp"
+
+namespace simvx {
+namespace {
+
+using nlohmann::json;
+using test::Pcm;
+
+constexpr uint32_t kRate = 48000;
+
+class ControlSessionTest : public ::testing::Test {
+protected:
+    test::TempDir dir;
+    Scene scene;
+    std::unique_ptr<Engine> engine;
+    std::unique_ptr<ControlSession> session;
+    std::vector<std::string> recorded;
+
+    void SetUp() override {
+        // A second of a 1 kHz tone at half scale, mono.
+        test::write_wav(dir / "tone.wav", test::interleave({test::sine(1000, kRate, kRate)}, kRate), test::WavFormat::f32);
+        scene = load_scene_text(
+            "version = 1\n[engine]\nsample_rate = 48000\n"
+            "[[bus]]\nname = \"Music\"\n[[bus.effect]]\ntype = \"gain\"\nvolume_db = 0\n",
+            dir / "scene.toml");
+        PreparedScene p = prepare_scene(scene);
+        p.config.endless = true;
+        engine = std::make_unique<Engine>(p.config, std::move(p.voices), std::move(p.plan));
+        ControlSession::Setup s;
+        s.scene = scene;
+        s.engine = engine.get();
+        s.folder = dir.path().string();
+        s.streams = StreamDecoding::render_thread;
+        s.record = [this](const std::string& line) { recorded.push_back(line); };
+        session = std::make_unique<ControlSession>(std::move(s));
+    }
+
+    json ask(const std::string& line, uint32_t client = 1) { return json::parse(session->handle(client, line)); }
+    std::string error_of(const std::string& line) {
+        const json r = ask(line);
+        EXPECT_FALSE(r.value("ok", true)) << line << " -> " << r.dump();
+        return r.value("error", std::string());
+    }
+    // Renders `frames` (stereo) and lets the session see what happened.
+    Pcm render(size_t frames) {
+        Pcm out{kRate, 2, std::vector<float>(frames * 2)};
+        size_t done = 0;
+        while (done < frames) {
+            const size_t n = std::min<size_t>(frames - done, 512);
+            engine->render(std::span<float>(out.samples).subspan(done * 2, n * 2));
+            done += n;
+            session->poll();
+        }
+        return out;
+    }
+};
+
+double rms_db_of(const std::vector<float>& x, size_t from, size_t to) {
+    double sum = 0;
+    for (size_t i = from; i < to; ++i) sum += static_cast<double>(x[i]) * x[i];
+    return 10 * std::log10(sum / static_cast<double>(to - from) + 1e-30);
+}
+
+size_t first_sound(const std::vector<float>& x) {
+    for (size_t i = 0; i < x.size(); ++i)
+        if (std::abs(x[i]) > 1e-6f) return i;
+    return x.size();
+}
+
+TEST_F(ControlSessionTest, PlayAtAFrameStartsExactlyThere) {
+    json r = ask(R"({"id":7,"cmd":"play","file":"tone.wav","at":0.25})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_EQ(r["id"], 7);
+    EXPECT_EQ(r["voice"], 0);
+    const Pcm out = render(kRate);
+    EXPECT_EQ(first_sound(out.channel(0)), 12000u + 1);  // the sine's first sample is 0
+    // Centre pan by the default (balance) law: a half-scale sine at -9 dBFS RMS on each side.
+    EXPECT_NEAR(rms_db_of(out.channel(0), 13000, 40000), -9.03, 0.05);
+}
+
+TEST_F(ControlSessionTest, PlayNowStartsOnTheNextBlockAndIsRecordedThere) {
+    render(1000);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","volume_db":-6})")["ok"]);
+    const Pcm out = render(4096);
+    // Taken in at the next block: the next render() call starts one, at frame 1000.
+    EXPECT_EQ(first_sound(out.channel(0)), 1u);  // the sine's first sample is 0
+    ASSERT_EQ(recorded.size(), 1u);
+    const json rec = json::parse(recorded[0]);
+    EXPECT_EQ(rec["frame"], 1000);
+    EXPECT_EQ(rec["cmd"], "play");
+    EXPECT_EQ(rec["volume_db"], -6);
+    EXPECT_FALSE(rec.contains("id"));
+}
+
+TEST_F(ControlSessionTest, SetPanMovesTheLevelsAsThePanLawSays) {
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true})")["ok"]);
+    render(4800);
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"pan":1,"ramp":0.01})")["ok"]);
+    const Pcm out = render(9600);
+    // Hard right by the constant-power law: left silent, right at full (-9 dBFS RMS).
+    EXPECT_LT(rms_db_of(out.channel(0), 4800, 9600), -100);
+    EXPECT_NEAR(rms_db_of(out.channel(1), 4800, 9600), -9.03, 0.05);
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"volume_db":-20})")["ok"]);
+    const Pcm quieter = render(4800);
+    EXPECT_NEAR(rms_db_of(quieter.channel(1), 2400, 4800), -29.03, 0.05);
+}
+
+TEST_F(ControlSessionTest, StopFadesWithinItsRampAndTheVoiceEndsWithAnEvent) {
+    ASSERT_TRUE(ask(R"({"cmd":"subscribe","events":["voice"]})")["ok"]);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true})")["ok"]);
+    render(2048);
+    auto events = session->poll();
+    ASSERT_TRUE(ask(R"({"cmd":"stop","voice":0,"ramp":0.05})")["ok"]);
+    const Pcm out = render(4800);
+    // Silent from 50 ms (2400 frames) after the stop, which the next block took in.
+    EXPECT_LT(rms_db_of(out.channel(0), 2400, 4800), -120);
+    EXPECT_GT(rms_db_of(out.channel(0), 0, 600), -10.5);
+    EXPECT_EQ(ask(R"({"cmd":"get","what":"voices"})")["voices"].size(), 0u);
+    EXPECT_NE(error_of(R"({"cmd":"stop","voice":0})").find("no voice 0 is playing"), std::string::npos);
+}
+
+TEST_F(ControlSessionTest, VoiceEventsArriveInOrder) {
+    ASSERT_TRUE(ask(R"({"cmd":"subscribe"})")["ok"]);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","at":0.01})")["ok"]);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","at":0.5,"from_position":0.9})")["ok"]);
+    std::vector<std::string> seen;
+    for (int i = 0; i < 300; ++i) {
+        engine->render(std::span<float>(std::vector<float>(1024).data(), 1024));
+        for (const auto& e : session->poll()) {
+            const json j = json::parse(e.line);
+            seen.push_back(j["state"].get<std::string>() + std::to_string(j["voice"].get<int>()));
+        }
+    }
+    // Voice 1 starts at 0.5 s and plays 0.1 s; voice 0 plays 0.01..1.01 s.
+    const std::vector<std::string> want = {"started0", "started1", "ended1", "ended0"};
+    EXPECT_EQ(seen, want);
+}
+
+TEST_F(ControlSessionTest, LoadedSoundsPlayByNameAndBusesAndEffectsChange) {
+    json r = ask(R"({"cmd":"load","name":"beep","file":"tone.wav"})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_DOUBLE_EQ(r["duration"].get<double>(), 1.0);
+    ASSERT_TRUE(ask(R"({"cmd":"play","sound":"beep","bus":"Music","loop":true})")["ok"]);
+    render(4800);
+    ASSERT_TRUE(ask(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":-12})")["ok"]);
+    Pcm out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 4800, 9600), -9.03 - 12, 0.05);
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","mute":true})")["ok"]);
+    out = render(4800);
+    EXPECT_LT(rms_db_of(out.channel(0), 2400, 4800), -120);
+    const json got = ask(R"({"cmd":"get"})");
+    EXPECT_EQ(got["loaded"][0]["name"], "beep");
+    EXPECT_EQ(got["buses"][1]["mute"], true);
+    EXPECT_EQ(got["buses"][1]["effects"][0]["params"]["volume_db"], -12);
+    EXPECT_EQ(got["engine"]["rate"], 48000);
+}
+
+TEST_F(ControlSessionTest, PitchChangesLiveWithinItsRange) {
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","pitch":1,"loop":true})")["ok"]);
+    render(4800);
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"pitch":2})")["ok"]);
+    const Pcm out = render(48000);
+    const auto right = out.channel(1);
+    EXPECT_NEAR(test::peak_frequency(std::span<const float>(right).subspan(9600, 32768), kRate), 2000.0, 5.0);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"pitch":8})").find("can rise to pitch 4"), std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav"})")["ok"]);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":1,"pitch":2})").find("played without \"pitch\""), std::string::npos);
+}
+
+TEST_F(ControlSessionTest, BadRequestsSayWhatIsWrongAndTheMixGoesOn) {
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true})")["ok"]);
+    EXPECT_NE(error_of("{not json").find("not valid JSON"), std::string::npos);
+    EXPECT_NE(error_of("[1,2]").find("a JSON object, not an array"), std::string::npos);
+    EXPECT_NE(error_of(R"({"id":3})").find("no \"cmd\""), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"plya"})").find("did you mean 'play'?"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"play","file":"tone.wav","volum_db":-3})").find("did you mean 'volume_db'?"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"play","file":"missing.wav"})").find("missing.wav"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"play","file":"tone.wav","bus":"Musik"})").find("did you mean \"Music\"?"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"pan":"left"})").find("'pan' must be a number, not a string"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"pan":3})").find("'pan' must be from -1 to 1, not 3"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":-1,"pan":0})").find("whole number"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":99,"pan":0})").find("no voice 99"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Music","volume_db":1e308})").find("must be from -120 dB to 24 dB"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"play","file":"tone.wav","start":1})").find("give \"at\""), std::string::npos);
+    EXPECT_NE(error_of(std::string(100, '[') + std::string(100, ']')).find("nested more than"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"subscribe","events":["meter"]})").find("no event 'meter'"), std::string::npos);
+    // An id comes back even on a refused request.
+    EXPECT_EQ(ask(R"({"id":"x","cmd":"nope"})")["id"], "x");
+    // None of it was recorded, and the voice plays on.
+    const Pcm out = render(4800);
+    EXPECT_GT(rms_db_of(out.channel(0), 0, 4800), -10);
+    EXPECT_EQ(recorded.size(), 1u);
+}
+
+TEST_F(ControlSessionTest, QuitEndsTheMixAtARecordedFrame) {
+    render(2000);
+    ASSERT_TRUE(ask(R"({"cmd":"quit"})")["ok"]);
+    EXPECT_TRUE(session->quit_requested());
+    render(4096);
+    EXPECT_TRUE(engine->finished());
+    ASSERT_EQ(recorded.size(), 1u);
+    EXPECT_EQ(json::parse(recorded[0])["frame"], 2000);
+}
+
+}  // namespace
+}  // namespace simvx
