@@ -33,8 +33,9 @@ std::unique_ptr<toml::node> to_node(const nlohmann::json& v, const std::string& 
 
 toml::table to_table(const nlohmann::json& object, const std::string& where) {
     toml::table t;
-    for (const auto& [key, value] : object.items()) {
-        auto n = to_node(value, where.empty() ? key : where + "." + key);
+    for (const auto& item : object.items()) {
+        const std::string& key = item.key();
+        auto n = to_node(item.value(), where.empty() ? key : where + "." + key);
         // A node moved in as its own type (toml++ takes nodes by value).
         n->visit([&](auto&& node) { t.insert_or_assign(key, std::move(node)); });
     }
