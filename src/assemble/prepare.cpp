@@ -18,6 +18,7 @@
 #include "mix/stream_source.hpp"
 #include "mix/varispeed_source.hpp"
 #include "scene/loader.hpp"
+#include "scene/scene_rules.hpp"
 
 namespace simvx {
 namespace {
@@ -150,9 +151,18 @@ size_t bus_index(const Scene& scene, const std::string& name) {
 }
 
 // The scene's buses → a compiled render plan, effects built and prepared.
-// Effect checks that depend on the final rate (--sample-rate) are repeated here.
+// Each effect's rate check runs here only when the scene has not had it at
+// this rate: the loader runs it with the file's other problems at the
+// scene's own rate, so a loaded scene is checked again only when
+// --sample-rate changed the rate; a scene built in code is checked here. An
+// effect that fails is left out of the plan (the problems are thrown).
 std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
     const uint32_t rate = scene.engine.sample_rate;
+    std::vector<EffectProblem> failed;
+    if (scene.effects_checked_rate != rate) failed = effect_problems(scene, rate);
+    for (const EffectProblem& f : failed)
+        problems.push_back({f.effect->where, "effect '" + f.effect->config.type + "' of bus '" + f.bus->name + "': " +
+                                                 f.problem});
     std::vector<BusSetup> setups;
     for (const BusDesc& b : scene.buses) {
         BusSetup s;
@@ -164,12 +174,9 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
         if (!b.send_to.empty()) s.parent = bus_index(scene, b.send_to);
         for (const auto& send : b.sends) s.sends.push_back({bus_index(scene, send.bus), db_to_gain(send.volume_db)});
         for (const EffectDesc& e : b.effects) {
+            if (std::any_of(failed.begin(), failed.end(), [&](const EffectProblem& f) { return f.effect == &e; }))
+                continue;
             const EffectType* type = find_effect_type(e.config.type);
-            if (type->check)
-                if (auto problem = type->check(e.config, rate); !problem.empty()) {
-                    problems.push_back({e.where, "effect '" + e.config.type + "' of bus '" + b.name + "': " + problem});
-                    continue;
-                }
             BusSetup::Effect fx{type->make(e.config), e.config.enabled, std::nullopt};
             if (!e.config.sidechain.empty()) fx.key = bus_index(scene, e.config.sidechain);
             s.effects.push_back(std::move(fx));

@@ -7,17 +7,10 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "scene/diagnostic.hpp"
 #include "scene/scene.hpp"
 
 namespace simvx {
-
-struct SceneDiagnostic {
-    SourceLocation where;
-    std::string message;  // one sentence, without the location
-    // "file:line:col: message"; the message alone when it has no line (a
-    // sound given on the command line, a problem of the whole scene).
-    std::string str() const { return where.line ? where.str() + ": " + message : message; }
-};
 
 // Thrown with every diagnostic of the file; what() joins them one per line.
 class SceneError : public InputError {

@@ -11,16 +11,10 @@
 #include "dsp/effect_types.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/interpolator.hpp"
+#include "scene/diagnostic.hpp"
 #include "spatial/spatial_desc.hpp"
 
 namespace simvx {
-
-struct SourceLocation {
-    std::string file;  // the scene file as the user named it
-    uint32_t line = 0;    // 1-based; 0 = not from a file (command line)
-    uint32_t column = 0;  // 1-based
-    std::string str() const;  // "file:line:col" (or "file" / "command line")
-};
 
 // `stream` of a sound: decode from disk while playing, or into memory first.
 enum class StreamMode { automatic, always, never };
@@ -122,6 +116,12 @@ struct Scene {
     std::vector<StreamDesc> streams;
     // Command line only (--start-at): begin this many seconds into the scene.
     double skip = 0.0;
+    // The engine rate at which each effect's rate check (a cutoff below
+    // Nyquist, scene_rules.hpp) has run, 0 when it has not: the loader runs
+    // it with the other problems of the file, prepare_scene only at another
+    // rate (--sample-rate, a scene built in code). Code that edits an
+    // effect of a loaded scene must set it back to 0.
+    uint32_t effects_checked_rate = 0;
 };
 
 }  // namespace simvx

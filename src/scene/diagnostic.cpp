@@ -1,4 +1,4 @@
-#include "scene/scene.hpp"
+#include "scene/diagnostic.hpp"
 
 namespace simvx {
 

@@ -1,0 +1,313 @@
+// The scene format's tables: each TOML table's keys as a field list (a row
+// per key: its reader, its range; a new key is a new row) and the readers of
+// the tables that need more than rows (sound files that must exist, required
+// keys, Master). The 3D tables are in spatial_tables.cpp, [[bus.effect]] in
+// effect_table.cpp; the generic reading and reporting is toml_schema's, the
+// rules across tables are scene_rules'.
+#include "scene/scene_tables.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace simvx::scene_format {
+
+using namespace schema;
+
+namespace {
+
+constexpr Range kVolumeDb{-120, 24, false, "dB"};
+constexpr Range kPan{-1, 1, false, ""};
+constexpr TableKind kSend{"sends", "a send"};
+
+void read_sends(Checker& c, const Item& it, std::vector<SendDesc>& sends) {
+    read_table_list(c, it, kSend, send_fields(), "bus", sends,
+                    [](SendDesc& send, const SourceLocation& at) { send.where = at; });
+}
+
+// Problems with a sound file, or nothing when it can be opened for reading.
+std::optional<std::string> unreadable(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::strerror(errno);
+    if (S_ISDIR(st.st_mode)) return "it is a directory, not a file";
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return std::strerror(errno);
+    std::fclose(f);
+    return std::nullopt;
+}
+
+void read_file_key(Checker& c, const Item& it, SoundEntry& s) {
+    auto given = read_string(c, it);
+    if (!given) return;
+    fs::path p(*given);
+    if (p.is_relative()) p = c.dir() / p;
+    s.desc.file = p.string();
+    s.desc.file_where = c.at(it.node.source());
+    if (auto why = unreadable(s.desc.file)) {
+        const std::string resolved = s.desc.file == *given ? "" : " (resolved to " + quote(s.desc.file) + ")";
+        c.error(it.node.source(), it.subject() + ": cannot open " + quote(*given) + resolved + ": " + *why);
+    }
+}
+
+void read_stream_mode(Checker& c, const Item& it, SoundEntry& s) {
+    if (auto* b = it.node.as_boolean()) {
+        s.desc.stream = b->get() ? StreamMode::always : StreamMode::never;
+        return;
+    }
+    if (auto* str = it.node.as_string(); str && str->get() == "auto") {
+        s.desc.stream = StreamMode::automatic;
+        return;
+    }
+    c.error(it.node.source(), it.subject() + " must be \"auto\", true or false, found " + describe(it.node));
+}
+
+// Adapts a SoundDesc reader to the SoundEntry the sound fields fill.
+Reader<SoundEntry> on_desc(Reader<SoundDesc> read) {
+    return [read = std::move(read)](Checker& c, const Item& it, SoundEntry& s) { read(c, it, s.desc); };
+}
+
+void read_bus(Checker& c, const toml::table& table, Draft& d) {
+    BusDesc bus;
+    bus.where = c.at(table.source());
+    const Seen seen = read_table(c, table, kBus, bus_fields(), bus);
+    const toml::node* name = seen.find("name");
+    if (!name) {
+        c.error(table.source(), "missing required key 'name' in [[bus]]");
+        return;
+    }
+    if (bus.name.empty()) return;  // already reported
+    const auto first = std::find_if(d.scene.buses.begin(), d.scene.buses.end(),
+                                    [&](const BusDesc& b) { return b.name == bus.name && b.where.line; });
+    if (first != d.scene.buses.end()) {
+        c.error(name->source(), "bus " + quote(bus.name) + " is declared twice (first at " + first->where.str() + ")");
+        return;
+    }
+    if (bus.name != kMaster) {
+        d.scene.buses.push_back(std::move(bus));
+        return;
+    }
+    // Master is the output: it feeds nothing.
+    if (const toml::node* to = seen.find("send_to"))
+        c.error(to->source(), "bus \"Master\" is the output and has no 'send_to'");
+    if (const toml::node* sends = seen.find("sends"))
+        c.error(sends->source(), "bus \"Master\" is the output and cannot have 'sends' (they would feed back into it)");
+    bus.send_to.clear();
+    d.scene.buses.front() = std::move(bus);
+}
+
+void read_sound(Checker& c, const toml::table& table, Draft& d) {
+    SoundEntry s;
+    s.desc.where = c.at(table.source());
+    const Seen seen = read_table(c, table, kSound, sound_fields(), s);
+    if (!seen.find("file")) c.error(table.source(), "missing required key 'file' in [[sound]]");
+    if (!seen.find("name") && !s.desc.file.empty()) s.desc.name = fs::path(s.desc.file).filename().string();
+    if (const toml::node* pan = seen.find("pan"); pan && seen.find("spatial"))
+        c.error(pan->source(), "'pan' in [[sound]] is for 2D sounds; a sound with [sound.spatial] is panned by its "
+                               "position");
+    const auto& desc = s.desc;
+    if (const toml::node* stop = seen.find("stop"); stop && desc.stop && *desc.stop <= desc.start)
+        c.error(stop->source(), "'stop' in [[sound]] must be after its start (" + format_number(desc.start) +
+                                    " s), found " + literal(*stop));
+    if (const toml::node* end = seen.find("loop_end"); end && desc.loop_end != 0 && desc.loop_end <= desc.loop_start)
+        c.error(end->source(), "'loop_end' in [[sound]] must be greater than loop_start (" +
+                                   format_number(desc.loop_start) + " s), or 0 for the end of the file, found " +
+                                   literal(*end));
+    d.sounds.push_back(std::move(s));
+}
+
+// `source` of a [[stream]]: "-" or a path that exists (a FIFO, a file), resolved like `file`.
+void read_stream_source(Checker& c, const Item& it, StreamDesc& st) {
+    auto given = read_string(c, it);
+    if (!given) return;
+    st.source_where = c.at(it.node.source());
+    if (*given == "-") {
+        st.source = "-";
+        return;
+    }
+    fs::path p(*given);
+    if (p.is_relative()) p = c.dir() / p;
+    st.source = p.string();
+    struct stat info {};
+    const char* why = ::stat(st.source.c_str(), &info) != 0 ? std::strerror(errno)
+                      : S_ISDIR(info.st_mode)                ? "it is a directory"
+                                                             : nullptr;
+    if (why) {
+        const std::string resolved = st.source == *given ? "" : " (resolved to " + quote(st.source) + ")";
+        c.error(it.node.source(), it.subject() + ": cannot open " + quote(*given) + resolved + ": " + why +
+                                      " (\"-\" reads standard input)");
+    }
+}
+
+void read_stream(Checker& c, const toml::table& table, Draft& d) {
+    StreamDesc st;
+    st.where = c.at(table.source());
+    const Seen seen = read_table(c, table, kStream, stream_fields(), st);
+    if (!seen.find("source")) c.error(table.source(), "missing required key 'source' in [[stream]] (\"-\" for standard input)");
+    st.format_given = seen.find("format") != nullptr;
+    d.scene.streams.push_back(std::move(st));
+}
+
+void read_version(Checker& c, const Item& it, Draft& d) {
+    d.has_version = true;
+    auto* v = it.node.as_integer();
+    if (!v)
+        type_error(c, it, "the integer 1");
+    else if (v->get() != 1)
+        c.error(it.node.source(), "unsupported scene format version " + std::to_string(v->get()) + "; " +
+                                      product() + " reads version = 1");
+}
+
+}  // namespace
+
+std::span<const Field<Draft>> root_fields() {
+    static const Field<Draft> fields[] = {
+        {"version", read_version},
+        {"engine",
+         [](Checker& c, const Item& it, Draft& d) {
+             if (const toml::table* t = table_of(c, it, "a table ([engine])"))
+                 read_table(c, *t, kEngine, engine_fields(), d.scene.engine);
+         },
+         Shape::table},
+        {"listener", [](Checker& c, const Item& it, Draft& d) { read_listener(c, it, d.scene.listener); },
+         Shape::table},
+        {"bus",
+         [](Checker& c, const Item& it, Draft& d) {
+             for_each_table(c, it, kBus.header, [&](const toml::table& t) { read_bus(c, t, d); });
+         },
+         Shape::table_array},
+        {"sound",
+         [](Checker& c, const Item& it, Draft& d) {
+             for_each_table(c, it, kSound.header, [&](const toml::table& t) { read_sound(c, t, d); });
+         },
+         Shape::table_array},
+        {"stream",
+         [](Checker& c, const Item& it, Draft& d) {
+             for_each_table(c, it, kStream.header, [&](const toml::table& t) { read_stream(c, t, d); });
+         },
+         Shape::table_array},
+    };
+    return fields;
+}
+
+std::span<const Field<EngineSettings>> engine_fields() {
+    static const Field<EngineSettings> fields[] = {
+        {"sample_rate", integer_field(&EngineSettings::sample_rate, 8000, 192000, "Hz")},
+        {"channels", integer_field(&EngineSettings::channels, 1, 2)},
+        {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
+        {"duration", number_field(&EngineSettings::duration, Range{0, kMaxTimeSeconds, true, "s"})},
+        {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLawNames))},
+        {"resampler",
+         choice_field(&EngineSettings::interpolator, std::span<const Choice<Interpolator>>(kInterpolatorNames))},
+        {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
+        {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
+    };
+    return fields;
+}
+
+std::span<const Field<BusDesc>> bus_fields() {
+    static const Field<BusDesc> fields[] = {
+        {"name", string_field(&BusDesc::name)},
+        {"volume_db", number_field(&BusDesc::volume_db, kVolumeDb)},
+        {"mute", bool_field(&BusDesc::mute)},
+        {"solo", bool_field(&BusDesc::solo)},
+        {"bypass_effects", bool_field(&BusDesc::bypass_effects)},
+        {"send_to",
+         [](Checker& c, const Item& it, BusDesc& b) {
+             if (auto v = read_string(c, it)) {
+                 b.send_to = std::move(*v);
+                 b.send_to_where = c.at(it.node.source());
+             }
+         }},
+        {"sends", [](Checker& c, const Item& it, BusDesc& b) { read_sends(c, it, b.sends); }},
+        {"effect",
+         [](Checker& c, const Item& it, BusDesc& b) {
+             for_each_table(c, it, "[[bus.effect]]", [&](const toml::table& t) { read_effect(c, t, b); });
+         },
+         Shape::table_array},
+    };
+    return fields;
+}
+
+std::span<const Field<SendDesc>> send_fields() {
+    static const Field<SendDesc> fields[] = {
+        {"bus", string_field(&SendDesc::bus)},
+        {"volume_db", number_field(&SendDesc::volume_db, kVolumeDb)},
+    };
+    return fields;
+}
+
+std::span<const Field<SoundEntry>> sound_fields() {
+    static const Field<SoundEntry> fields[] = {
+        {"name",
+         [](Checker& c, const Item& it, SoundEntry& s) {
+             if (auto v = read_string(c, it)) {
+                 s.desc.name = std::move(*v);
+                 s.name = &it.node;
+             }
+         }},
+        {"file", read_file_key},
+        {"bus",
+         [](Checker& c, const Item& it, SoundEntry& s) {
+             if (auto v = read_string(c, it)) {
+                 s.desc.bus = std::move(*v);
+                 s.desc.bus_where = c.at(it.node.source());
+             }
+         }},
+        {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
+        {"pitch", on_desc(number_field(&SoundDesc::pitch, Range{0.01, 16, false, ""}))},
+        {"loop", on_desc(bool_field(&SoundDesc::loop))},
+        {"loop_start", on_desc(number_field(&SoundDesc::loop_start, seconds()))},
+        {"loop_end", on_desc(number_field(&SoundDesc::loop_end, seconds()))},
+        {"start", on_desc(number_field(&SoundDesc::start, seconds()))},
+        {"from_position", on_desc(number_field(&SoundDesc::from_position, seconds()))},
+        {"fade_in", on_desc(number_field(&SoundDesc::fade_in, seconds()))},
+        {"fade_out", on_desc(number_field(&SoundDesc::fade_out, seconds()))},
+        {"pan", on_desc(number_field(&SoundDesc::pan, kPan))},
+        {"stop", on_desc(number_field(&SoundDesc::stop, seconds()))},
+        {"enabled", on_desc(bool_field(&SoundDesc::enabled))},
+        {"stream", read_stream_mode},
+        {"sends", [](Checker& c, const Item& it, SoundEntry& s) { read_sends(c, it, s.desc.sends); }},
+        {"spatial",
+         [](Checker& c, const Item& it, SoundEntry& s) { read_spatial(c, it, s.desc.spatial.emplace()); },
+         Shape::table},
+    };
+    return fields;
+}
+
+std::span<const Field<StreamDesc>> stream_fields() {
+    static const Field<StreamDesc> fields[] = {
+        {"source", read_stream_source},
+        {"format", choice_field(&StreamDesc::format, std::span<const Choice<PcmFormat>>(kPcmFormatNames))},
+        {"rate", integer_field(&StreamDesc::rate, 8000, 192000, "Hz")},
+        {"channels", integer_field(&StreamDesc::channels, 1, 8)},
+        {"bus",
+         [](Checker& c, const Item& it, StreamDesc& st) {
+             if (auto v = read_string(c, it)) {
+                 st.bus = std::move(*v);
+                 st.bus_where = c.at(it.node.source());
+             }
+         }},
+        {"volume_db", number_field(&StreamDesc::volume_db, kVolumeDb)},
+        {"pan", number_field(&StreamDesc::pan, kPan)},
+        {"buffer_ms", integer_field(&StreamDesc::buffer_ms, 5, 10000, "ms")},
+    };
+    return fields;
+}
+
+void read_scene(Checker& c, const toml::table& root, Draft& d) {
+    d.scene.path = c.path();
+    d.scene.buses.push_back(BusDesc{.name = kMaster, .send_to = "", .where = SourceLocation{c.path(), 0, 0}});
+    read_table(c, root, kRoot, root_fields(), d);
+    if (!d.has_version)
+        c.error(SourceLocation{c.path(), 1, 1}, "missing required key 'version' at the top level; a scene starts "
+                                                "with version = 1");
+}
+
+}  // namespace simvx::scene_format
