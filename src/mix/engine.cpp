@@ -163,6 +163,22 @@ bool Engine::release_voice(size_t voice, uint32_t frames) {
     return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), frames, 0});
 }
 
+bool Engine::send_move(Move m) {
+    collect_retired();
+    m.serial = serial_ + 1;
+    if (!moves_.push(m)) return false;
+    ++serial_;
+    return true;
+}
+
+bool Engine::move_voice(size_t voice, const Vec3& position, const Vec3& velocity) {
+    return send_move({.voice = static_cast<uint32_t>(voice), .position = position, .velocity = velocity});
+}
+
+bool Engine::move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) {
+    return send_move({.position = position, .velocity = velocity, .direction = direction, .up = up});
+}
+
 bool Engine::queue_stop() { return send({.kind = Command::Kind::stop}); }
 
 bool Engine::ramp_voice_pan(size_t voice, StereoGain pan, uint32_t frames) {
@@ -218,6 +234,15 @@ void Engine::apply_commands() noexcept {
         // A voice played "now" counts its timeline from this block.
         if (e.voice->setup().start_on_arrival) e.voice->shift_timeline(pos);
         extra_.push_back(e);
+    }
+    for (Move m; moves_.pop(m);) {
+        report_applied(m.serial, pos);
+        if (m.voice != Move::kListener) {
+            if (Voice* v = voice_by_id(m.voice)) v->move_source(m.position, m.velocity);
+            continue;
+        }
+        for (Voice& v : voices_) v.move_listener(m.position, m.velocity, m.direction, m.up);
+        for (const Extra& e : extra_) e.voice->move_listener(m.position, m.velocity, m.direction, m.up);
     }
     for (Command c; commands_.pop(c);) {
         report_applied(c.serial, pos);

@@ -86,6 +86,10 @@ public:
     bool ramp_voice_gain(size_t voice, float gain, uint32_t frames);
     bool release_voice(size_t voice, uint32_t frames);  // fades out, then stops
     bool ramp_voice_pan(size_t voice, StereoGain pan, uint32_t frames);
+    // A 3D voice is now at `position`, moving at `velocity` (metres, m/s).
+    bool move_voice(size_t voice, const Vec3& position, const Vec3& velocity);
+    // The listener of every 3D voice (those playing now; later ones are set up with it).
+    bool move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up);
     // A voice with a pitch stage (VoiceSetup::varispeed) glides to `ratio`
     // (input frames per output frame) over the next block; others ignore it.
     bool set_voice_ratio(size_t voice, double ratio);
@@ -179,6 +183,13 @@ private:
         EffectParams params;
         uint64_t serial = 0;
     };
+    struct Move {  // 3D: a voice's source, or the listener of all
+        static constexpr uint32_t kListener = ~uint32_t{0};
+        uint32_t voice = kListener;
+        Vec3 position, velocity, direction, up;
+        uint64_t serial = 0;
+    };
+    bool send_move(Move m);
     void report_applied(uint64_t serial, uint64_t frame) noexcept SIMVX_REALTIME;
     bool send(Command c);
     // The audio thread's side: what render() does each block.
@@ -207,6 +218,7 @@ private:
     // allocates or frees one.
     SpscRing<Command> commands_{1024};
     SpscRing<EffectUpdate> effect_updates_{64};
+    SpscRing<Move> moves_{1024};
     struct Extra {
         size_t id;
         Voice* voice;

@@ -94,6 +94,14 @@ void Voice::set_paused(bool paused, uint32_t frames) noexcept {
     pause_gain_.set_target(paused ? 0.0f : 1.0f);
 }
 
+void Voice::move_source(const Vec3& position, const Vec3& velocity) noexcept {
+    if (setup_.spatial) setup_.spatial->move_source(position, velocity);
+}
+
+void Voice::move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept {
+    if (setup_.spatial) setup_.spatial->move_listener(position, velocity, direction, up);
+}
+
 void Voice::shift_timeline(uint64_t frames) noexcept {
     setup_.start_frame += frames;
     if (setup_.end_frame) *setup_.end_frame += frames;

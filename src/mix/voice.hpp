@@ -72,6 +72,9 @@ public:
     void ramp_pan(StereoGain pan, uint32_t frames) noexcept SIMVX_REALTIME;
     void set_ratio(double ratio) noexcept SIMVX_REALTIME;
     void set_paused(bool paused, uint32_t frames) noexcept SIMVX_REALTIME;
+    // Live control of a 3D voice (nothing for a 2D one).
+    void move_source(const Vec3& position, const Vec3& velocity) noexcept SIMVX_REALTIME;
+    void move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept SIMVX_REALTIME;
     // Moves the voice's timeline `frames` later (start, end and fades together).
     void shift_timeline(uint64_t frames) noexcept SIMVX_REALTIME;
 

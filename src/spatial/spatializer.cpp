@@ -19,6 +19,20 @@ bool Spatializer::has_doppler() const noexcept {
     return s_.doppler_factor > 0 && (moves(s_.source.path, s_.source.velocity) || moves(s_.listener.path, s_.listener.velocity));
 }
 
+void Spatializer::move_source(const Vec3& position, const Vec3& velocity) noexcept {
+    s_.source.path.clear();  // keeps its memory: nothing is freed here
+    s_.source.position = position;
+    s_.source.velocity = velocity;
+}
+
+void Spatializer::move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept {
+    s_.listener.path.clear();
+    s_.listener.position = position;
+    s_.listener.velocity = velocity;
+    s_.listener.direction = direction;
+    s_.listener.world_up = up;
+}
+
 SpatialState Spatializer::at(uint64_t frame) const noexcept {
     const double t = static_cast<double>(frame) / s_.rate;
     const Motion src = motion_at(s_.source.path, s_.source.position, s_.source.velocity, t);

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 
+#include "core/realtime.hpp"
 #include "dsp/pan.hpp"
 #include "spatial/model.hpp"
 
@@ -32,6 +33,13 @@ public:
     SpatialState at(uint64_t frame) const noexcept;
     // Whether the doppler shift can ever differ from 1 (then the sound needs a variable-rate resampler).
     bool has_doppler() const noexcept;
+
+    // Live control, on the render thread: the source (or the listener) is
+    // here now, moving so, instead of where its path or its fixed position
+    // put it. The next block's gains and doppler follow (ramped, as always).
+    // No allocation: a path is only emptied.
+    void move_source(const Vec3& position, const Vec3& velocity) noexcept SIMVX_REALTIME;
+    void move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept SIMVX_REALTIME;
 
 private:
     SpatialSetup s_;

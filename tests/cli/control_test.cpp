@@ -216,6 +216,32 @@ TEST_F(ControlCli, HostileClientsNeverDisturbTheMix) {
     EXPECT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
 }
 
+// Pausing the whole mix holds scene time where it is and renders silence:
+// no underrun is counted on the (simulated) device meanwhile, and the mix
+// resumes from the same point.
+TEST_F(ControlCli, PausingHoldsTheMixWithoutUnderruns) {
+    const std::string sock = at("mix.sock");
+    Child player({bin(), "--null", "--device", "jitter:0.5", "--control", sock}, at("player.log"));
+    Client c(sock);
+    ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", at("low.wav")}, {"loop", true}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_TRUE(c.ask({{"cmd", "pause"}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the fade, and a block or two
+    const double held = c.ask({{"cmd", "get"}, {"what", "position"}})["position"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    json r = c.ask({{"cmd", "get"}, {"what", {"position", "engine"}}});
+    EXPECT_EQ(r["position"], held);
+    EXPECT_EQ(r["paused"], true);
+    EXPECT_EQ(r["engine"]["underruns"], 0);
+    ASSERT_TRUE(c.ask({{"cmd", "resume"}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    r = c.ask({{"cmd", "get"}, {"what", {"position", "engine"}}});
+    EXPECT_GT(r["position"].get<double>(), held + 0.1);
+    EXPECT_EQ(r["engine"]["underruns"], 0);
+    EXPECT_TRUE(c.ask({{"cmd", "quit"}})["ok"]);
+    EXPECT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
+}
+
 TEST_F(ControlCli, BadOptionCombinationsAreUsageErrors) {
     RunResult r = simvx({"--control", at("s"), "--render", at("o.wav")});
     EXPECT_EQ(r.status, 2);

@@ -21,11 +21,12 @@ using json = nlohmann::json;
 // enough to feel immediate, long enough never to click.
 constexpr double kSetRampS = 0.01, kStopFadeS = 0.02, kPauseFadeS = 0.015;
 constexpr double kMaxRampS = 60;
+constexpr double kMaxMetres = 1e6;  // positions (m) and velocities (m/s) beyond any scene
 
 // The commands and the keys each takes, for "did you mean" on both.
 const std::vector<std::string> kCommands = {"version", "ping",   "load",   "unload", "play",      "stop",        "set",
                                             "pause",   "resume", "bus",    "effect", "get",       "subscribe",   "unsubscribe",
-                                            "quit"};
+                                            "listener", "quit"};
 const std::vector<std::string> kEvents = {"voice", "underrun", "reconnect", "end"};
 
 json ok() { return json{{"ok", true}}; }
@@ -79,6 +80,7 @@ json ControlSession::dispatch(ClientId client, Request& r, const std::string& cm
     else if (cmd == "set") reply = cmd_set(r);
     else if (cmd == "pause") reply = cmd_pause(r, true);
     else if (cmd == "resume") reply = cmd_pause(r, false);
+    else if (cmd == "listener") reply = cmd_listener(r);
     else if (cmd == "bus") reply = cmd_bus(r);
     else if (cmd == "effect") reply = cmd_effect(r);
     else if (cmd == "get") reply = cmd_get(r);
@@ -201,7 +203,8 @@ json ControlSession::cmd_play(Request& r) {
     }
     SoundDesc sound = read_sound_request(keys, s_.scene, s_.folder);
     if (label.empty()) label = sound.name;
-    sound.live_pitch = keys.contains("pitch");
+    // A pitch given, or a 3D sound (whose doppler follows live moves): a pitch stage with room to change.
+    sound.live_pitch = keys.contains("pitch") || sound.spatial.has_value();
     Scene mini = s_.scene;
     mini.engine.duration.reset();
     mini.sounds = {sound};
@@ -224,6 +227,11 @@ json ControlSession::cmd_play(Request& r) {
     info.end_frame = v.end_frame;  // relative until the start is known
     info.volume_db = sound.volume_db;
     info.pan = sound.pan;
+    if (sound.spatial) {
+        info.spatial = true;
+        info.position = sound.spatial->position;
+        info.velocity = sound.spatial->velocity;
+    }
     if (v.varispeed) {
         const FileSummary& f = p.files.at(sound.file);
         info.unit_ratio = static_cast<double>(f.rate) / rate_;
@@ -258,9 +266,15 @@ json ControlSession::cmd_set(Request& r) {
     const auto volume = r.number("volume_db", -120, 24, "dB");
     const auto pan = r.number("pan", -1, 1);
     const auto pitch = r.number("pitch", 0.01, 16);
+    const auto position = r.vec3("position", kMaxMetres);
+    const auto velocity = r.vec3("velocity", kMaxMetres);
     const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
-    r.finish("set", {"voice", "volume_db", "pan", "pitch", "ramp"});
-    if (!volume && !pan && !pitch) throw RequestError("'set' changes volume_db, pan or pitch: give at least one");
+    r.finish("set", {"voice", "volume_db", "pan", "pitch", "position", "velocity", "ramp"});
+    if (!volume && !pan && !pitch && !position && !velocity)
+        throw RequestError("'set' changes volume_db, pan, pitch, position or velocity: give at least one");
+    if ((position || velocity) && !v.spatial)
+        throw RequestError("voice " + std::to_string(id) + " is not a 3D sound: play it with \"spatial\" to move it");
+    if (pan && v.spatial) throw RequestError("voice " + std::to_string(id) + " is a 3D sound: its pan follows its position");
     if (pitch) {
         if (v.unit_ratio == 0)
             throw RequestError("voice " + std::to_string(id) + " was played without \"pitch\": give \"pitch\" in its play to change it live");
@@ -269,6 +283,12 @@ json ControlSession::cmd_set(Request& r) {
                                " at most (" + std::to_string(static_cast<int>(kLivePitchRise)) + " times the pitch it was played with)");
     }
     if (engine_.command_room() < 3) throw RequestError("the engine's queue is full; try again");
+    if (position || velocity) {
+        const Vec3 p = position.value_or(v.position), vel = velocity.value_or(v.velocity);
+        if (!engine_.move_voice(id, p, vel)) throw RequestError("the engine's queue is full; try again");
+        v.position = p;
+        v.velocity = vel;
+    }
     const uint32_t frames = std::max<uint32_t>(1, frames_of(ramp, kSetRampS));
     if (volume) {
         engine_.ramp_voice_gain(id, db_to_gain(static_cast<float>(*volume)), frames);
@@ -300,6 +320,29 @@ json ControlSession::cmd_pause(Request& r, bool pause) {
     if (!engine_.pause_voice(id, pause, std::max<uint32_t>(1, frames_of(ramp, kPauseFadeS))))
         throw RequestError("the engine's queue is full; try again");
     voices_.at(id).paused = pause;
+    accepted(recorded_form(r));
+    return ok();
+}
+
+// The listener of every 3D voice, and of those played later.
+json ControlSession::cmd_listener(Request& r) {
+    ListenerDesc& l = s_.scene.listener;
+    const auto position = r.vec3("position", kMaxMetres);
+    const auto velocity = r.vec3("velocity", kMaxMetres);
+    const auto direction = r.vec3("direction", kMaxMetres, true);
+    const auto up = r.vec3("up", kMaxMetres, true);
+    r.finish("listener", {"position", "velocity", "direction", "up"});
+    if (!position && !velocity && !direction && !up)
+        throw RequestError("'listener' changes position, velocity, direction or up: give at least one");
+    const Vec3 p = position.value_or(l.path.empty() ? l.position : l.path.back().position);
+    const Vec3 v = velocity.value_or(l.velocity), d = direction.value_or(l.direction), u = up.value_or(l.world_up);
+    if (length(cross(normalized(d), normalized(u))) < 1e-6) throw RequestError("'direction' and 'up' must not be parallel");
+    if (!engine_.move_listener(p, v, d, u)) throw RequestError("the engine's queue is full; try again");
+    l.path.clear();
+    l.position = p;
+    l.velocity = v;
+    l.direction = d;
+    l.world_up = u;
     accepted(recorded_form(r));
     return ok();
 }
@@ -387,6 +430,11 @@ json ControlSession::voice_json(size_t id, const VoiceInfo& v) const {
     j["state"] = !v.start_frame || engine_.position() < *v.start_frame ? "pending" : "playing";
     if (v.start_frame) j["start"] = static_cast<double>(*v.start_frame) / rate_;
     if (v.unit_ratio > 0) j["pitch"] = v.pitch;
+    if (v.spatial) {
+        j["position"] = v.position;
+        j["velocity"] = v.velocity;
+        j.erase("pan");
+    }
     return j;
 }
 
@@ -406,7 +454,7 @@ json ControlSession::bus_json(size_t i) const {
 json ControlSession::cmd_get(Request& r) {
     const auto what = r.strings("what");
     r.finish("get", {"what"});
-    const std::vector<std::string> all = {"position", "engine", "voices", "buses", "loaded"};
+    const std::vector<std::string> all = {"position", "engine", "voices", "buses", "loaded", "listener"};
     const std::vector<std::string> asked = what.value_or(all);
     json reply = ok();
     for (const auto& w : asked) {
@@ -427,6 +475,10 @@ json ControlSession::cmd_get(Request& r) {
             json b = json::array();
             for (size_t i = 0; i < s_.scene.buses.size(); ++i) b.push_back(bus_json(i));
             reply["buses"] = b;
+        } else if (w == "listener") {
+            const ListenerDesc& l = s_.scene.listener;
+            reply["listener"] = {{"position", l.path.empty() ? l.position : l.path.back().position},
+                                 {"velocity", l.velocity}, {"direction", l.direction}, {"up", l.world_up}};
         } else if (w == "loaded") {
             json l = json::array();
             for (const auto& [name, info] : loaded_)
@@ -435,7 +487,7 @@ json ControlSession::cmd_get(Request& r) {
         } else {
             std::string message = "'get' knows no '" + w + "'";
             if (auto near = closest(w, all)) message += "; did you mean '" + *near + "'?";
-            throw RequestError(message + " (position, engine, voices, buses, loaded)");
+            throw RequestError(message + " (position, engine, voices, buses, loaded, listener)");
         }
     }
     return reply;

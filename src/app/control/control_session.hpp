@@ -10,6 +10,7 @@
 // by the scene loader; times are seconds; voices are named by the number
 // `play` replies with. The man page's CONTROL PROTOCOL section lists them all.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -96,6 +97,8 @@ private:
         bool started_reported = false;
         bool paused = false;
         double volume_db = 0, pan = 0;
+        bool spatial = false;                 // a 3D voice: set takes position and velocity
+        std::array<double, 3> position{}, velocity{};
     };
     struct Pending {  // an accepted request waiting to learn its frame
         uint64_t serial;
@@ -110,6 +113,7 @@ private:
     nlohmann::json cmd_stop(Request& r);
     nlohmann::json cmd_set(Request& r);
     nlohmann::json cmd_pause(Request& r, bool pause);
+    nlohmann::json cmd_listener(Request& r);
     nlohmann::json cmd_bus(Request& r);
     nlohmann::json cmd_effect(Request& r);
     nlohmann::json cmd_get(Request& r);

@@ -138,6 +138,23 @@ std::optional<std::vector<std::string>> Request::strings(std::string_view key) {
     return out;
 }
 
+std::optional<std::array<double, 3>> Request::vec3(std::string_view key, double limit, bool nonzero) {
+    const nlohmann::json* v = take(key);
+    if (!v) return std::nullopt;
+    if (!v->is_array() || v->size() != 3)
+        throw RequestError(key_name(key) + " must be [x, y, z], three numbers, not " + (v->is_array() ? "a list of " + std::to_string(v->size()) : kind_of(*v)));
+    std::array<double, 3> out{};
+    for (size_t i = 0; i < 3; ++i) {
+        const auto& e = (*v)[i];
+        if (!e.is_number()) throw RequestError(key_name(key) + " must be [x, y, z], three numbers: one is " + kind_of(e));
+        out[i] = e.get<double>();
+        if (!std::isfinite(out[i]) || std::abs(out[i]) > limit)
+            throw RequestError(key_name(key) + ": each number must be within ±" + format_number(limit) + ", not " + format_number(out[i]));
+    }
+    if (nonzero && out[0] == 0 && out[1] == 0 && out[2] == 0) throw RequestError(key_name(key) + " is a direction: not [0, 0, 0]");
+    return out;
+}
+
 void Request::finish(std::string_view command, const std::vector<std::string>& known) const {
     for (const auto& [key, value] : json_.items()) {
         if (taken_.count(key)) continue;

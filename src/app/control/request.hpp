@@ -3,6 +3,7 @@
 // what is left over is an unknown key, reported with the closest known one.
 // Every problem is a RequestError: the reply's error, in one sentence.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,6 +38,8 @@ public:
     std::optional<bool> boolean(std::string_view key);
     std::optional<std::string> string(std::string_view key);
     std::optional<std::vector<std::string>> strings(std::string_view key);
+    // [x, y, z]: three numbers, each within ±limit; `nonzero` refuses [0, 0, 0] (a direction).
+    std::optional<std::array<double, 3>> vec3(std::string_view key, double limit, bool nonzero = false);
     // A key read by hand (its value checked elsewhere).
     const nlohmann::json* take(std::string_view key);
     // Marks keys known without reading them.

@@ -180,6 +180,34 @@ TEST_F(ControlSessionTest, PitchChangesLiveWithinItsRange) {
     EXPECT_NE(error_of(R"({"cmd":"set","voice":1,"pitch":2})").find("played without \"pitch\""), std::string::npos);
 }
 
+// A 3D voice moved live: to the listener's right its right channel carries
+// it; turning the listener round puts it on the left; farther away is quieter
+// by the inverse distance model (min distance 1 m: 6 dB per doubling).
+TEST_F(ControlSessionTest, ThreeDVoicesAndTheListenerMoveLive) {
+    json r = ask(R"({"cmd":"play","file":"tone.wav","loop":true,"spatial":{"position":[0,0,-1]}})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    render(4800);
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"position":[2,0,0]})")["ok"]);
+    Pcm out = render(9600);
+    const double right_l = rms_db_of(out.channel(0), 4800, 9600), right_r = rms_db_of(out.channel(1), 4800, 9600);
+    EXPECT_GT(right_r, right_l + 20) << right_l << " " << right_r;
+    ASSERT_TRUE(ask(R"({"cmd":"listener","direction":[0,0,1]})")["ok"]);  // turned round
+    out = render(9600);
+    EXPECT_GT(rms_db_of(out.channel(0), 4800, 9600), rms_db_of(out.channel(1), 4800, 9600) + 20);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 4800, 9600), right_r, 0.1);
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"position":[-4,0,0]})")["ok"]);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(1), 4800, 9600), right_r - 6.02, 0.1);  // twice as far
+    const json got = ask(R"({"cmd":"get","what":["voices","listener"]})");
+    EXPECT_EQ(got["voices"][0]["position"], json::parse("[-4.0,0.0,0.0]"));
+    EXPECT_EQ(got["listener"]["direction"], json::parse("[0.0,0.0,1.0]"));
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"pan":0.5})").find("its pan follows its position"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"position":[1,2]})").find("[x, y, z]"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"listener","direction":[0,1,0]})").find("must not be parallel"), std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav"})")["ok"]);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":1,"position":[1,0,0]})").find("not a 3D sound"), std::string::npos);
+}
+
 TEST_F(ControlSessionTest, BadRequestsSayWhatIsWrongAndTheMixGoesOn) {
     ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true})")["ok"]);
     EXPECT_NE(error_of("{not json").find("not valid JSON"), std::string::npos);
