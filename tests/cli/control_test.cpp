@@ -3,9 +3,7 @@
 // played; the session's --record-control file then renders offline to the
 // same samples. Bad clients and bad requests never disturb the mix.
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,65 +13,13 @@
 #include <thread>
 
 #include "cli_support.hpp"
+#include "support/control_client.hpp"
 
 namespace simvx::test {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-// A control client: one request line out, lines in until the reply to it.
-class Client {
-public:
-    explicit Client(const std::string& path, double wait_s = 10) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_s);
-        while (true) {
-            fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            sockaddr_un a{};
-            a.sun_family = AF_UNIX;
-            std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
-            if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return;
-            ::close(fd_);
-            fd_ = -1;
-            if (std::chrono::steady_clock::now() > until) throw std::runtime_error("cannot connect to " + path);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-    }
-    ~Client() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    void send_raw(const std::string& bytes) { write_all(fd_, bytes.data(), bytes.size()); }
-    // The next line from the server (events included).
-    std::string line() {
-        while (true) {
-            if (const size_t nl = buffer_.find('\n'); nl != std::string::npos) {
-                std::string l = buffer_.substr(0, nl);
-                buffer_.erase(0, nl + 1);
-                return l;
-            }
-            char chunk[4096];
-            const ssize_t n = ::read(fd_, chunk, sizeof chunk);
-            if (n <= 0) throw std::runtime_error("the server closed the connection");
-            buffer_.append(chunk, static_cast<size_t>(n));
-        }
-    }
-    // Sends a request and returns its reply; events met on the way are kept.
-    json ask(json request) {
-        request["id"] = ++id_;
-        send_raw(request.dump() + "\n");
-        while (true) {
-            json j = json::parse(line());
-            if (j.contains("event")) events.push_back(j);
-            else if (j.value("id", 0) == id_) return j;
-        }
-    }
-    std::vector<json> events;
-
-private:
-    int fd_ = -1;
-    int id_ = 0;
-    std::string buffer_;
-};
 
 class ControlCli : public ::testing::Test {
 protected:
@@ -99,7 +45,7 @@ TEST_F(ControlCli, ALiveSessionRendersAgainSampleExact) {
     Child player({bin(), "--null", "--control", sock, "--record", at("live.wav"), "--record-control", at("session.jsonl"),
                   "--latency-ms", "10"},
                  at("player.log"));
-    Client c(sock);
+    ControlClient c(sock);
     ASSERT_TRUE(c.ask({{"cmd", "subscribe"}})["ok"]);
     json r = c.ask({{"cmd", "load"}, {"name", "low"}, {"file", at("low.wav")}});
     ASSERT_TRUE(r["ok"]) << r.dump();
@@ -159,7 +105,7 @@ TEST_F(ControlCli, TheSocketIsPrivateOneInstanceOwnsItAndStaleOnesAreReplaced) {
     const std::string sock = at("mix.sock");
     {
         Child first({bin(), "--null", "--control", sock}, at("first.log"));
-        Client c(sock);
+        ControlClient c(sock);
         struct stat st{};
         ASSERT_EQ(::stat(sock.c_str(), &st), 0);
         EXPECT_TRUE(S_ISSOCK(st.st_mode));
@@ -173,7 +119,7 @@ TEST_F(ControlCli, TheSocketIsPrivateOneInstanceOwnsItAndStaleOnesAreReplaced) {
     ASSERT_TRUE(fs::exists(sock));
     {
         Child again({bin(), "--null", "--control", sock}, at("again.log"));
-        Client c(sock);
+        ControlClient c(sock);
         EXPECT_EQ(c.ask({{"cmd", "version"}})["protocol"], 1);
         c.ask({{"cmd", "quit"}});
         EXPECT_EQ(again.stop(0, 10), 0);
@@ -191,18 +137,18 @@ TEST_F(ControlCli, TheSocketIsPrivateOneInstanceOwnsItAndStaleOnesAreReplaced) {
 TEST_F(ControlCli, HostileClientsNeverDisturbTheMix) {
     const std::string sock = at("mix.sock");
     Child player({bin(), "--null", "--control", sock, "--json"}, at("player.log"));
-    Client c(sock);
+    ControlClient c(sock);
     ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", at("low.wav")}, {"loop", true}})["ok"]);
     c.send_raw("{not json\n");
     EXPECT_NE(c.line().find("not valid JSON"), std::string::npos);
     c.send_raw(std::string(3 << 20, 'x') + "\n");
     EXPECT_NE(c.line().find("too long"), std::string::npos);
     {
-        Client gone(sock);
+        ControlClient gone(sock);
         gone.send_raw(R"({"cmd":"qu)");  // and hangs up
     }
     {
-        Client deaf(sock);  // asks for a flood of replies and never reads them
+        ControlClient deaf(sock);  // asks for a flood of replies and never reads them
         std::string flood;
         for (int i = 0; i < 20000; ++i) flood += R"({"cmd":"get"})" "\n";
         deaf.send_raw(flood);
@@ -222,7 +168,7 @@ TEST_F(ControlCli, HostileClientsNeverDisturbTheMix) {
 TEST_F(ControlCli, PausingHoldsTheMixWithoutUnderruns) {
     const std::string sock = at("mix.sock");
     Child player({bin(), "--null", "--device", "jitter:0.5", "--control", sock}, at("player.log"));
-    Client c(sock);
+    ControlClient c(sock);
     ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", at("low.wav")}, {"loop", true}})["ok"]);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     ASSERT_TRUE(c.ask({{"cmd", "pause"}})["ok"]);
