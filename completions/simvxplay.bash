@@ -33,6 +33,8 @@ _simvxplay() {
                 COMPREPLY=($(compgen -W "$(pactl list short sinks 2>/dev/null | cut -f2)" -- "$cur"))
             fi
             return ;;
+        --control-voices)
+            COMPREPLY=($(compgen -W "16 64 256 1024" -- "$cur")); return ;;
         --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
             return ;;
         --list)
@@ -53,7 +55,7 @@ _simvxplay() {
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
-            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --expect --tolerance-db
+            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi

@@ -2,7 +2,7 @@
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
 # --render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
-# --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --expect --tolerance-db --quiet --verbose --version --help
+# --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --quiet --verbose --version --help
 # --list
 
 # The buses of the scene on the command line, as simvxplay reads them.
@@ -49,6 +49,7 @@ complete -c simvxplay -l record -r -F -d 'Also write the live output to a WAV fi
 complete -c simvxplay -l control -r -F -d 'Take JSON-line commands on a Unix socket (- = stdin)'
 complete -c simvxplay -l record-control -r -F -d 'Write accepted commands with their frames'
 complete -c simvxplay -l control-script -r -F -d 'Apply commands at their frames'
+complete -c simvxplay -l control-voices -x -d 'Voices control may have playing at once (1..1024)'
 complete -c simvxplay -l json -d 'Status, events, stats and errors as JSON lines on stdout'
 complete -c simvxplay -l expect -r -F -d 'With --render: compare the render with a reference file'
 complete -c simvxplay -l tolerance-db -x -d 'Peak residual --expect accepts (dBFS, default -90)'

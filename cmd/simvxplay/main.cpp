@@ -164,6 +164,10 @@ int main(int argc, char** argv) {
                         "Apply commands at their frames (a --record-control file, or one written by hand); "
                         "with --render, sample-exact")
         ->type_name("FILE");
+    control->add_option("--control-voices", o.control_voices,
+                        "Voices that control may have playing at once, 1..1024 (default 1024): a play past it is refused")
+        ->check(simvx::number_in({1, 1024, false, true, "a number of voices"}))
+        ->type_name("N");
     auto* checks = app.add_option_group("Checks");
     checks->add_flag("--watch", o.watch, "Reload the scene when its file changes, without stopping the audio")
         ->excludes(render)

@@ -50,6 +50,7 @@ struct Options {
     std::string control;               // --control PATH|-: a Unix socket (or stdin) taking commands
     std::string record_control;        // --record-control FILE: accepted commands with their frames
     std::string control_script;        // --control-script FILE: commands at their frames
+    uint32_t control_voices = 1024;    // --control-voices N: voices control may have playing at once
     log::Level verbosity = log::Level::normal;
 };
 

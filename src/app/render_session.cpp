@@ -40,6 +40,7 @@ int render_session(SessionParts& s) {
         cs.engine = &engine;
         cs.streams = StreamDecoding::render_thread;
         cs.scene_end = s.scene_end;
+        cs.max_voices = o.control_voices;
         if (control_record) cs.record = [r = control_record.get()](const std::string& line) { r->write(line); };
         control = std::make_unique<ControlSession>(std::move(cs));
     }

@@ -29,7 +29,8 @@ protected:
     std::unique_ptr<ControlSession> session;
     std::vector<std::string> recorded;
 
-    void SetUp() override {
+    void SetUp() override { start(1024); }
+    void start(size_t max_voices) {
         // A second of a 1 kHz tone at half scale, mono.
         test::write_wav(dir / "tone.wav", test::interleave({test::sine(1000, kRate, kRate)}, kRate), test::WavFormat::f32);
         scene = load_scene_text(
@@ -45,6 +46,7 @@ protected:
         s.folder = dir.path().string();
         s.streams = StreamDecoding::render_thread;
         s.record = [this](const std::string& line) { recorded.push_back(line); };
+        s.max_voices = max_voices;
         session = std::make_unique<ControlSession>(std::move(s));
     }
 
@@ -234,6 +236,23 @@ TEST_F(ControlSessionTest, BadRequestsSayWhatIsWrongAndTheMixGoesOn) {
     const Pcm out = render(4800);
     EXPECT_GT(rms_db_of(out.channel(0), 0, 4800), -10);
     EXPECT_EQ(recorded.size(), 1u);
+}
+
+// The voice limit answers play with an error, and a voice that ends gives
+// its slot back for the rest of the run (a thousand plays through two slots).
+TEST_F(ControlSessionTest, TheVoiceLimitRefusesAndEndedVoicesGiveTheirSlotsBack) {
+    start(2);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true})")["ok"]);
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true})")["ok"]);
+    EXPECT_NE(error_of(R"({"cmd":"play","file":"tone.wav"})").find("2 voices are playing"), std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"stop","voice":1,"ramp":0.001})")["ok"]);
+    render(1024);
+    for (int i = 0; i < 1000; ++i) {
+        const json r = ask(R"({"cmd":"play","file":"tone.wav","from_position":0.999})");
+        ASSERT_TRUE(r["ok"]) << i << ": " << r.dump();
+        render(1024);  // the last millisecond plays and ends (handed back at the next block)
+    }
+    EXPECT_EQ(ask(R"({"cmd":"get","what":"voices"})")["voices"].size(), 1u);
 }
 
 TEST_F(ControlSessionTest, QuitEndsTheMixAtARecordedFrame) {
