@@ -1,5 +1,7 @@
 #include "app/control/control_thread.hpp"
 
+#include <pthread.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/log.hpp"
@@ -60,6 +62,7 @@ void ControlThread::run_script() {
 }
 
 void ControlThread::run() {
+    pthread_setname_np(pthread_self(), "simvx-control");  // for top, perf and bench/control.sh
     while (!stop_.load()) {
         try {
             if (channel_) handle_channel(kPoll);
