@@ -42,7 +42,9 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
     length_ = scene_length(config_, voices);
     if (length_) published_length_.store(*length_);
-    if (!config_.duration_frames && std::any_of(voices.begin(), voices.end(), [](auto& v) { return v.ends_with_source; })) {
+    // (An endless mix does not end with its streams either.)
+    if (!config_.duration_frames && !config_.endless &&
+        std::any_of(voices.begin(), voices.end(), [](auto& v) { return v.ends_with_source; })) {
         bool endless = false;
         for (const VoiceSetup& v : voices) {
             if (v.ends_with_source) continue;

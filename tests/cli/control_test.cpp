@@ -188,6 +188,24 @@ TEST_F(ControlCli, PausingHoldsTheMixWithoutUnderruns) {
     EXPECT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
 }
 
+// A controlled mix goes on past the end of the scene's own sounds and
+// streams: a script plays a sound after a short stream has ended, and the
+// render ends where the script's quit says.
+TEST_F(ControlCli, AControlledMixOutlivesItsStreams) {
+    sh("sox -n -r 48000 -c 2 -b 16 -t raw " + at("voice.raw") + " synth 0.2 sine 300 vol 0.5");
+    write_file(at("script.jsonl"), "{\"frame\":48000,\"cmd\":\"play\",\"file\":\"" + at("tone.wav") +
+                                       "\"}\n{\"frame\":72000,\"cmd\":\"quit\"}\n");
+    RunResult r = simvx({"--stream", at("voice.raw"), "--control-script", at("script.jsonl"), "--render", at("o.wav"),
+                         "--render-format", "f32"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Pcm out = sox_read(at("o.wav"));
+    EXPECT_EQ(out.frames(), 72000u + 721u);  // the quit's 15 ms fade
+    const auto left = out.channel(0);
+    EXPECT_GT(peak_db(std::span<const float>(left).subspan(0, 9600)), -7);        // the stream
+    EXPECT_LT(peak_db(std::span<const float>(left).subspan(12000, 36000)), -120);  // nothing between
+    EXPECT_GT(peak_db(std::span<const float>(left).subspan(48000, 24000)), -7);    // the scripted play
+}
+
 TEST_F(ControlCli, BadOptionCombinationsAreUsageErrors) {
     RunResult r = simvx({"--control", at("s"), "--render", at("o.wav")});
     EXPECT_EQ(r.status, 2);
