@@ -215,16 +215,30 @@ TEST(Realtime, RenderingAllocatesNothingAndTakesNoLock) {
     std::vector<float> block(ch * 960), out;
     out.reserve(ch * 4 * 48000);
 
+    auto id_of = [&](const std::string& name) {
+        for (size_t i = 0; i < scene.sounds.size(); ++i)
+            if (scene.sounds[i].name == name) return i;
+        ADD_FAILURE() << "no sound " << name;
+        return size_t{0};
+    };
+    const size_t flyby = id_of("flyby");
+
     const Counts before = counts();
     size_t blocks = 0;
     for (;;) {
         // Live edits from this (control) thread, between blocks: a bus fade, a
-        // voice fade, a release and a crossfaded plan swap.
+        // voice fade, a release, a crossfaded plan swap, and live control's.
         bool queued = true;
         if (blocks == 20) queued = engine.ramp_bus_gain(1, 0.5f, 2400);
         if (blocks == 30) queued = engine.ramp_voice_gain(0, 0.7f, 960);
         if (blocks == 40) engine.replace_plan(std::move(again.plan), 4800);
         if (blocks == 100) queued = engine.release_voice(3, 4800);
+        // Live control's edits: pan, pitch and a pause of a voice; a 3D
+        // source and the listener moved (their paths emptied, not freed).
+        if (blocks == 50) queued = engine.ramp_voice_pan(0, {0.3f, 0.9f}, 480) && engine.pause_voice(0, true, 480);
+        if (blocks == 60) queued = engine.pause_voice(0, false, 480) && engine.set_voice_ratio(flyby, 1.1);
+        if (blocks == 70) queued = engine.move_voice(flyby, {3, 0, -1}, {0, 0, 2});
+        if (blocks == 80) queued = engine.move_listener({0, 0, 1}, {0, 0, 0}, {0, 0, -1}, {0, 1, 0});
         EXPECT_TRUE(queued) << "block " << blocks;
         t_counting = true;
         const size_t n = engine.render(block);
