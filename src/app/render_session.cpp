@@ -48,11 +48,7 @@ int render_session(SessionParts& s) {
     // Applies the steps due at the engine's position; returns how many frames
     // may be rendered before the next one is due.
     auto run_script = [&]() -> uint64_t {
-        for (const auto& step : script->due(engine.position())) {
-            const std::string reply = control->handle(0, step.request);
-            if (reply.find("\"ok\":true") == std::string::npos)
-                log::warn(script->path() + ": the step at frame " + std::to_string(step.frame) + " was refused: " + reply);
-        }
+        control->run_due_steps(*script);
         control->poll();
         if (!ending && script->done() && !control->quit_requested() && control->idle()) {
             ending = true;

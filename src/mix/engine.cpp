@@ -123,13 +123,17 @@ void Engine::adopt_pending_plan() noexcept {
     plan_ = next;
 }
 
-bool Engine::send(Command c) {
+// Every queued edit takes the next serial, and only when it fits.
+template <typename Edit>
+bool Engine::queue(SpscRing<Edit>& ring, Edit edit) {
     collect_retired();
-    c.serial = serial_ + 1;
-    if (!commands_.push(c)) return false;
+    edit.serial = serial_ + 1;
+    if (!ring.push(edit)) return false;
     ++serial_;
     return true;
 }
+
+bool Engine::send(Command c) { return queue(commands_, c); }
 
 size_t Engine::command_room() {
     collect_retired();
@@ -151,10 +155,7 @@ bool Engine::ramp_bus_gain(size_t bus, float gain, uint32_t frames) {
 }
 
 bool Engine::update_effect(size_t bus, size_t effect, const EffectParams& params) {
-    collect_retired();
-    if (!effect_updates_.push({static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), params, serial_ + 1})) return false;
-    ++serial_;
-    return true;
+    return queue(effect_updates_, EffectUpdate{static_cast<uint32_t>(bus), static_cast<uint32_t>(effect), params});
 }
 
 bool Engine::ramp_voice_gain(size_t voice, float gain, uint32_t frames) {
@@ -165,20 +166,12 @@ bool Engine::release_voice(size_t voice, uint32_t frames) {
     return send({Command::Kind::voice_release, static_cast<uint32_t>(voice), frames, 0});
 }
 
-bool Engine::send_move(Move m) {
-    collect_retired();
-    m.serial = serial_ + 1;
-    if (!moves_.push(m)) return false;
-    ++serial_;
-    return true;
-}
-
 bool Engine::move_voice(size_t voice, const Vec3& position, const Vec3& velocity) {
-    return send_move({.voice = static_cast<uint32_t>(voice), .position = position, .velocity = velocity});
+    return queue(moves_, Move{.voice = static_cast<uint32_t>(voice), .position = position, .velocity = velocity});
 }
 
 bool Engine::move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) {
-    return send_move({.position = position, .velocity = velocity, .direction = direction, .up = up});
+    return queue(moves_, Move{.position = position, .velocity = velocity, .direction = direction, .up = up});
 }
 
 bool Engine::queue_stop() { return send({.kind = Command::Kind::stop}); }

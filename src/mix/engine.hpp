@@ -189,8 +189,9 @@ private:
         Vec3 position, velocity, direction, up;
         uint64_t serial = 0;
     };
-    bool send_move(Move m);
     void report_applied(uint64_t serial, uint64_t frame) noexcept SIMVX_REALTIME;
+    template <typename Edit>
+    bool queue(SpscRing<Edit>& ring, Edit edit);
     bool send(Command c);
     // The audio thread's side: what render() does each block.
     void apply_commands() noexcept SIMVX_REALTIME;

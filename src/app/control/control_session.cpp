@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/control/control_script.hpp"
 #include "app/control/request.hpp"
 #include "app/control/sound_request.hpp"
 #include "core/error.hpp"
 #include "core/gain.hpp"
+#include "core/log.hpp"
+#include "core/number_format.hpp"
 #include "core/suggest.hpp"
 #include "core/time_limit.hpp"
 #include "dsp/effect_types.hpp"
@@ -177,12 +180,11 @@ json ControlSession::cmd_play(Request& r) {
     keys.erase("id");
     keys.erase("at");
     keys.erase("sound");
-    for (const char* reserved : {"start", "stop", "enabled"})
-        if (keys.contains(reserved))
-            throw RequestError(std::string("'play' takes no key '") + reserved + "': " +
-                               (std::string(reserved) == "start" ? "give \"at\" (seconds of scene time)"
-                                : std::string(reserved) == "stop" ? "send a stop request for the voice"
-                                                                  : "leave it out"));
+    // Scene keys that mean something else live: what to give instead.
+    constexpr std::pair<const char*, const char*> kNotInPlay[] = {
+        {"start", "give \"at\" (seconds of scene time)"}, {"stop", "send a stop request for the voice"}, {"enabled", "leave it out"}};
+    for (const auto& [key, instead] : kNotInPlay)
+        if (keys.contains(key)) throw RequestError(std::string("'play' takes no key '") + key + "': " + instead);
     const auto at = r.number("at", 0, kMaxTimeSeconds, "s");
     const auto sound_name = r.string("sound");
     std::string label;
@@ -279,8 +281,8 @@ json ControlSession::cmd_set(Request& r) {
         if (v.unit_ratio == 0)
             throw RequestError("voice " + std::to_string(id) + " was played without \"pitch\": give \"pitch\" in its play to change it live");
         if (*pitch > v.max_pitch)
-            throw RequestError("voice " + std::to_string(id) + " can rise to pitch " + std::to_string(v.max_pitch).substr(0, 5) +
-                               " at most (" + std::to_string(static_cast<int>(kLivePitchRise)) + " times the pitch it was played with)");
+            throw RequestError("voice " + std::to_string(id) + " can rise to pitch " + format_number(v.max_pitch) +
+                               " at most (" + format_number(kLivePitchRise) + " times the pitch it was played with)");
     }
     if (engine_.command_room() < 3) throw RequestError("the engine's queue is full; try again");
     if (position || velocity) {
@@ -528,6 +530,15 @@ json ControlSession::cmd_quit(Request& r) {
 
 void ControlSession::client_gone(ClientId client) { subscribers_.erase(client); }
 
+void ControlSession::run_due_steps(ControlScript& script) {
+    for (const auto& step : script.due(engine_.position())) {
+        const json reply = json::parse(handle(0, step.request));
+        if (!reply.value("ok", false))
+            log::warn(script.path() + ": the step at frame " + std::to_string(step.frame) + " was refused: " +
+                      reply.value("error", std::string("?")));
+    }
+}
+
 // ---- events ---------------------------------------------------------------
 
 void ControlSession::event(std::string_view kind, json body) {
@@ -558,6 +569,10 @@ std::vector<ControlSession::Outgoing> ControlSession::poll() {
                 s_.record(line.dump(-1, ' ', false, json::error_handler_t::replace));
             }
         }
+    }
+    if (s_.record && !warned_lost_ && engine_.applied_reports_lost() > 0) {
+        warned_lost_ = true;
+        log::warn("--record-control: the control thread fell behind the audio; some frames recorded are late by a block");
     }
     ended_.clear();
     engine_.take_ended_voices(ended_);

@@ -28,6 +28,7 @@
 
 namespace simvx {
 
+class ControlScript;
 class Request;
 
 inline constexpr int kControlProtocolVersion = 1;
@@ -73,13 +74,14 @@ public:
     void flush() { poll(); }
 
     void client_gone(ClientId client);
+    // Runs the script's steps whose frame has come; a refused one is a warning.
+    void run_due_steps(ControlScript& script);
     bool quit_requested() const { return quit_; }
     // Nothing played by control is still playing (or waiting to), and the
     // scene itself has reached its end: what ends a run whose commands
     // have all been given (standard input or a script at its end). As of
     // the last poll().
     bool idle() const;
-    size_t voices_playing() const { return voices_.size(); }
 
 private:
     struct Loaded {
@@ -143,6 +145,7 @@ private:
     std::vector<Outgoing> events_;
     uint64_t underruns_seen_ = 0, reconnects_seen_ = 0;
     bool end_reported_ = false;
+    bool warned_lost_ = false;
     bool quit_ = false;
 };
 

@@ -2,8 +2,6 @@
 
 #include <pthread.h>
 
-#include <nlohmann/json.hpp>
-
 #include "core/log.hpp"
 
 namespace simvx {
@@ -15,7 +13,7 @@ constexpr auto kPoll = std::chrono::milliseconds(2);  // a request waits at most
 
 ControlThread::ControlThread(const std::string& channel_path, std::unique_ptr<ControlScript> script,
                              ControlSession::Setup session)
-    : script_(std::move(script)), session_(std::move(session)), engine_(*session.engine) {
+    : script_(std::move(script)), engine_(*session.engine), session_(std::move(session)) {
     if (!channel_path.empty()) channel_ = open_control_channel(channel_path);
     thread_ = std::thread([this] { run(); });
 }
@@ -51,23 +49,13 @@ void ControlThread::handle_channel(std::chrono::milliseconds wait) {
     }
 }
 
-// A step's reply is not sent anywhere: a refused step is said on stderr, and the rest goes on.
-void ControlThread::run_script() {
-    for (const auto& step : script_->due(engine_.position())) {
-        const auto reply = nlohmann::json::parse(session_.handle(0, step.request), nullptr, false);
-        if (reply.is_object() && reply.value("ok", false) == false)
-            log::warn(script_->path() + ": the step at frame " + std::to_string(step.frame) + " was refused: " +
-                      reply.value("error", std::string("?")));
-    }
-}
-
 void ControlThread::run() {
     pthread_setname_np(pthread_self(), "simvx-control");  // for top, perf and bench/control.sh
     while (!stop_.load()) {
         try {
             if (channel_) handle_channel(kPoll);
             else std::this_thread::sleep_for(kPoll);
-            if (script_) run_script();
+            if (script_) session_.run_due_steps(*script_);
             for (auto& out : session_.poll())
                 if (channel_) channel_->send(out.client, out.line);
         } catch (const std::exception& e) {

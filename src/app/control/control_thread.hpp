@@ -32,12 +32,11 @@ public:
 private:
     void run();
     void handle_channel(std::chrono::milliseconds wait);
-    void run_script();
 
     std::unique_ptr<ControlChannel> channel_;
     std::unique_ptr<ControlScript> script_;
+    Engine& engine_;  // before session_: taken from its setup before that moves in
     ControlSession session_;
-    Engine& engine_;
     std::atomic<bool> stop_{false};
     bool ending_ = false;  // the stop that ends the run has been queued
     std::thread thread_;

@@ -98,7 +98,7 @@ std::optional<double> Request::number(std::string_view key, double lo, double hi
 std::optional<uint64_t> Request::integer(std::string_view key, uint64_t lo, uint64_t hi) {
     const nlohmann::json* v = take(key);
     if (!v) return std::nullopt;
-    if (!v->is_number_integer() || (v->is_number_integer() && !v->is_number_unsigned() && v->get<int64_t>() < 0))
+    if (!v->is_number_integer() || (!v->is_number_unsigned() && v->get<int64_t>() < 0))
         throw RequestError(key_name(key) + " must be a whole number" + (lo == 0 ? " from 0" : "") + ", not " +
                            (v->is_number() ? v->dump() : kind_of(*v)));
     const uint64_t x = v->get<uint64_t>();
