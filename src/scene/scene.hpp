@@ -89,6 +89,10 @@ struct SoundDesc {
     // room for the pitch to be changed while it plays, up to kLivePitchRise
     // times the pitch it started with.
     bool live_pitch = false;
+    // The [[sound]] table as written, with `file` resolved (TOML text): live
+    // control plays a scene's sound again from it, with its own overrides,
+    // through the same loader.
+    std::string table_toml;
 };
 
 // A live PCM input ([[stream]] or --stream).

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -119,6 +120,11 @@ void read_sound(Checker& c, const toml::table& table, Draft& d) {
         c.error(end->source(), "'loop_end' in [[sound]] must be greater than loop_start (" +
                                    format_number(desc.loop_start) + " s), or 0 for the end of the file, found " +
                                    literal(*end));
+    toml::table as_written = table;
+    if (!s.desc.file.empty()) as_written.insert_or_assign("file", s.desc.file);
+    std::ostringstream text;
+    text << as_written;
+    s.desc.table_toml = text.str();
     d.sounds.push_back(std::move(s));
 }
 

@@ -46,6 +46,9 @@ json recorded_form(const Request& r) {
 ControlSession::ControlSession(Setup setup)
     : s_(std::move(setup)), engine_(*s_.engine), rate_(engine_.spec().rate) {
     engine_.keep_ended_voices();
+    // Kept apart: `play` takes them by name, and a sound played alone is
+    // prepared in a copy of the scene that must not hold them all.
+    scene_sounds_ = std::move(s_.scene.sounds);
     s_.scene.sounds.clear();
     s_.scene.streams.clear();
 }
@@ -172,6 +175,12 @@ json ControlSession::cmd_unload(Request& r) {
     return ok();
 }
 
+const SoundDesc* ControlSession::scene_sound(std::string_view name) const {
+    for (const SoundDesc& d : scene_sounds_)
+        if (d.name == name && !d.table_toml.empty()) return &d;
+    return nullptr;
+}
+
 json ControlSession::cmd_play(Request& r) {
     if (voices_.size() >= s_.max_voices)
         throw RequestError(std::to_string(voices_.size()) + " voices are playing, the most a control session may: stop one first");
@@ -188,25 +197,32 @@ json ControlSession::cmd_play(Request& r) {
     const auto at = r.number("at", 0, kMaxTimeSeconds, "s");
     const auto sound_name = r.string("sound");
     std::string label;
+    SoundDesc sound;
     if (sound_name) {
-        if (keys.contains("file")) throw RequestError("give \"sound\" (a loaded name) or \"file\", not both");
-        const auto it = loaded_.find(*sound_name);
-        if (it == loaded_.end()) {
+        if (keys.contains("file")) throw RequestError("give \"sound\" (a loaded or scene sound's name) or \"file\", not both");
+        label = *sound_name;
+        if (const auto it = loaded_.find(*sound_name); it != loaded_.end()) {
+            keys["file"] = it->second.sound.file;
+            sound = read_sound_request(keys, s_.scene, s_.folder);
+        } else if (const SoundDesc* in_scene = scene_sound(*sound_name)) {
+            // The scene's [[sound]] again, with this request's keys laid over it.
+            sound = read_sound_request(keys, *in_scene, s_.scene, s_.folder);
+        } else {
             std::vector<std::string> names;
             for (const auto& [n, l] : loaded_) names.push_back(n);
-            std::string message = "nothing is loaded as '" + *sound_name + "'";
+            for (const SoundDesc& d : scene_sounds_) names.push_back(d.name);
+            std::string message = "no sound '" + *sound_name + "' is loaded or in the scene";
             if (auto near = closest(*sound_name, names)) message += "; did you mean '" + *near + "'?";
             throw RequestError(message + " (load it first, or give \"file\")");
         }
-        keys["file"] = it->second.sound.file;
-        label = *sound_name;
-    } else if (!keys.contains("file")) {
-        throw RequestError("give the \"sound\" (a loaded name) or the \"file\" to play");
+    } else if (keys.contains("file")) {
+        sound = read_sound_request(keys, s_.scene, s_.folder);
+        label = sound.name;
+    } else {
+        throw RequestError("give the \"sound\" (a loaded or scene sound's name) or the \"file\" to play");
     }
-    SoundDesc sound = read_sound_request(keys, s_.scene, s_.folder);
-    if (label.empty()) label = sound.name;
     // A pitch given, or a 3D sound (whose doppler follows live moves): a pitch stage with room to change.
-    sound.live_pitch = keys.contains("pitch") || sound.spatial.has_value();
+    sound.live_pitch = keys.contains("pitch") || sound.pitch != 1.0 || sound.spatial.has_value();
     Scene mini = s_.scene;
     mini.engine.duration.reset();
     mini.sounds = {sound};
@@ -456,7 +472,7 @@ json ControlSession::bus_json(size_t i) const {
 json ControlSession::cmd_get(Request& r) {
     const auto what = r.strings("what");
     r.finish("get", {"what"});
-    const std::vector<std::string> all = {"position", "engine", "voices", "buses", "loaded", "listener"};
+    const std::vector<std::string> all = {"position", "engine", "voices", "buses", "loaded", "sounds", "listener"};
     const std::vector<std::string> asked = what.value_or(all);
     json reply = ok();
     for (const auto& w : asked) {
@@ -486,10 +502,16 @@ json ControlSession::cmd_get(Request& r) {
             for (const auto& [name, info] : loaded_)
                 l.push_back({{"name", name}, {"file", info.sound.file}, {"duration", info.seconds}, {"format", info.format}});
             reply["loaded"] = l;
+        } else if (w == "sounds") {
+            // The scene's own sounds, which `play` takes by name.
+            json l = json::array();
+            for (const SoundDesc& d : scene_sounds_)
+                l.push_back({{"name", d.name}, {"file", d.file}, {"bus", d.bus}, {"spatial", d.spatial.has_value()}});
+            reply["sounds"] = l;
         } else {
             std::string message = "'get' knows no '" + w + "'";
             if (auto near = closest(w, all)) message += "; did you mean '" + *near + "'?";
-            throw RequestError(message + " (position, engine, voices, buses, loaded, listener)");
+            throw RequestError(message + " (position, engine, voices, buses, loaded, sounds, listener)");
         }
     }
     return reply;

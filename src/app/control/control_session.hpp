@@ -112,6 +112,8 @@ private:
     nlohmann::json cmd_load(Request& r);
     nlohmann::json cmd_unload(Request& r);
     nlohmann::json cmd_play(Request& r);
+    // The scene's [[sound]] of this name, or null.
+    const SoundDesc* scene_sound(std::string_view name) const;
     nlohmann::json cmd_stop(Request& r);
     nlohmann::json cmd_set(Request& r);
     nlohmann::json cmd_pause(Request& r, bool pause);
@@ -137,6 +139,7 @@ private:
     const uint32_t rate_;
     DecodedSounds decoded_;                       // what `load` decoded, for every later play
     std::map<std::string, Loaded, std::less<>> loaded_;
+    std::vector<SoundDesc> scene_sounds_;  // the scene's [[sound]]s, for `play` by name
     std::map<size_t, VoiceInfo> voices_;          // voices played by control, until they end
     std::vector<Pending> pending_;
     std::vector<Engine::AppliedEdit> applied_;    // scratch for poll()

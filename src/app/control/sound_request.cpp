@@ -42,9 +42,21 @@ toml::table to_table(const nlohmann::json& object, const std::string& where) {
     return t;
 }
 
-}  // namespace
+// `over`'s keys laid over `base`: tables merge, anything else replaces.
+void lay_over(toml::table& base, toml::table&& over) {
+    for (auto&& item : over) {
+        const toml::key& key = item.first;
+        toml::node& node = item.second;
+        toml::table* inner = base.get_as<toml::table>(key);
+        if (inner && node.is_table()) {
+            lay_over(*inner, std::move(*node.as_table()));
+            continue;
+        }
+        node.visit([&](auto&& n) { base.insert_or_assign(key, std::move(n)); });
+    }
+}
 
-SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder) {
+SoundDesc read_sound_table(toml::table sound, const Scene& scene, const std::string& folder) {
     toml::table root;
     root.insert("version", 1);
     toml::table engine;
@@ -59,7 +71,7 @@ SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, con
     }
     if (!buses.empty()) root.insert("bus", std::move(buses));
     toml::array sounds;
-    sounds.push_back(to_table(keys, ""));
+    sounds.push_back(std::move(sound));
     root.insert("sound", std::move(sounds));
     std::ostringstream text;
     text << root;
@@ -69,6 +81,20 @@ SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, con
     } catch (const SceneError& e) {
         throw RequestError(e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message);
     }
+}
+
+}  // namespace
+
+SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder) {
+    return read_sound_table(to_table(keys, ""), scene, folder);
+}
+
+SoundDesc read_sound_request(const nlohmann::json& keys, const SoundDesc& base, const Scene& scene,
+                             const std::string& folder) {
+    toml::table sound = toml::parse(base.table_toml);
+    for (const char* timing : {"start", "stop", "enabled"}) sound.erase(timing);
+    lay_over(sound, to_table(keys, ""));
+    return read_sound_table(std::move(sound), scene, folder);
 }
 
 }  // namespace simvx

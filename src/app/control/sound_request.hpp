@@ -16,4 +16,11 @@ namespace simvx {
 // from `folder`. Throws RequestError with the loader's first problem.
 SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder);
 
+// `base` (a sound of the scene, by its table as written) with `keys` laid
+// over it: a key given replaces the scene's, a table given (spatial) is
+// merged key by key. The scene's timing keys (start, stop, enabled) are
+// dropped: a sound played live starts when the request says.
+SoundDesc read_sound_request(const nlohmann::json& keys, const SoundDesc& base, const Scene& scene,
+                             const std::string& folder);
+
 }  // namespace simvx

@@ -30,12 +30,13 @@ protected:
     std::vector<std::string> recorded;
 
     void SetUp() override { start(1024); }
-    void start(size_t max_voices) {
+    // `sounds`: [[sound]] tables of the scene (they start late, at 100 s).
+    void start(size_t max_voices, const std::string& sounds = "") {
         // A second of a 1 kHz tone at half scale, mono.
         test::write_wav(dir / "tone.wav", test::interleave({test::sine(1000, kRate, kRate)}, kRate), test::WavFormat::f32);
         scene = load_scene_text(
             "version = 1\n[engine]\nsample_rate = 48000\n"
-            "[[bus]]\nname = \"Music\"\n[[bus.effect]]\ntype = \"gain\"\nvolume_db = 0\n",
+            "[[bus]]\nname = \"Music\"\n[[bus.effect]]\ntype = \"gain\"\nvolume_db = 0\n" + sounds,
             dir / "scene.toml");
         PreparedScene p = prepare_scene(scene);
         p.config.endless = true;
@@ -168,6 +169,58 @@ TEST_F(ControlSessionTest, LoadedSoundsPlayByNameAndBusesAndEffectsChange) {
     EXPECT_EQ(got["buses"][1]["mute"], true);
     EXPECT_EQ(got["buses"][1]["effects"][0]["params"]["volume_db"], -12);
     EXPECT_EQ(got["engine"]["rate"], 48000);
+}
+
+// A scene's own [[sound]] played again by name: as the scene describes it
+// (its volume, pan and bus, not its start), with the request's keys laid over
+// it; a [sound.spatial] merges key by key.
+TEST_F(ControlSessionTest, SceneSoundsPlayByNameWithOverrides) {
+    start(1024,
+          "[[sound]]\nname = \"hit\"\nfile = \"tone.wav\"\nbus = \"Music\"\nvolume_db = -6\npan = -1\nloop = true\n"
+          "start = 100\n"
+          "[[sound]]\nname = \"drone\"\nfile = \"tone.wav\"\nloop = true\nstart = 100\n"
+          "[sound.spatial]\nposition = [4, 0, 0]\nmin_distance = 2\n");
+    // Plays and returns the voice (the scene's own two come first).
+    auto play = [&](const std::string& line) {
+        const json r = ask(line);
+        EXPECT_TRUE(r["ok"]) << line << " -> " << r.dump();
+        return std::to_string(r.value("voice", 0));
+    };
+    auto stop = [&](const std::string& voice) {
+        ASSERT_TRUE(ask(R"({"cmd":"stop","ramp":0.001,"voice":)" + voice + "}")["ok"]);
+        render(4800);
+    };
+    std::string v = play(R"({"cmd":"play","sound":"hit"})");
+    Pcm out = render(9600);
+    const double scene_left = rms_db_of(out.channel(0), 4800, 9600);
+    EXPECT_LT(rms_db_of(out.channel(1), 4800, 9600), scene_left - 60);  // pan = -1
+    stop(v);
+    // The same keys given by hand sound the same.
+    v = play(R"({"cmd":"play","file":"tone.wav","bus":"Music","volume_db":-6,"pan":-1,"loop":true})");
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 4800, 9600), scene_left, 0.01);
+    stop(v);
+    // An override: 6 dB louder than the scene says.
+    v = play(R"({"cmd":"play","sound":"hit","volume_db":0})");
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 4800, 9600), scene_left + 6, 0.05);
+    stop(v);
+    // A spatial override moves the source to the left and keeps min_distance
+    // (2 m: at 4 m the inverse model gives -6 dB, at 1 m it would be 0 dB).
+    v = play(R"({"cmd":"play","sound":"drone","spatial":{"position":[-4,0,0]}})");
+    out = render(9600);
+    const double left = rms_db_of(out.channel(0), 4800, 9600);
+    EXPECT_GT(left, rms_db_of(out.channel(1), 4800, 9600) + 20);
+    ASSERT_TRUE(ask(R"({"cmd":"set","position":[-2,0,0],"voice":)" + v + "}")["ok"]);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 4800, 9600), left + 6.02, 0.1);
+    const json got = ask(R"({"cmd":"get","what":"sounds"})");
+    ASSERT_EQ(got["sounds"].size(), 2u);
+    EXPECT_EQ(got["sounds"][0]["name"], "hit");
+    EXPECT_EQ(got["sounds"][1]["spatial"], true);
+    EXPECT_NE(error_of(R"({"cmd":"play","sound":"hitt"})").find("did you mean 'hit'"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"play","sound":"hit","file":"tone.wav"})").find("not both"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"play","sound":"hit","volume_db":99})").find("volume_db"), std::string::npos);
 }
 
 TEST_F(ControlSessionTest, PitchChangesLiveWithinItsRange) {
