@@ -132,7 +132,8 @@ int run_session(const Options& o) {
     s.offline_chunk_frames = prepared.offline_chunk_frames;
     // A person at a terminal gets the status line; a program asking for --json gets status objects instead.
     s.status_line = !offline && isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet && !o.json;
-    if (o.stats || o.json || s.status_line)  // the status lines carry each bus's peak
+    // The status lines carry each bus's peak; live control's meters events each bus's level.
+    if (o.stats || o.json || s.status_line || (controlled && !offline))
         s.meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
                                                offline ? BusMeters::Mode::synchronous : BusMeters::Mode::threaded, o.stats);
     // A controlled mix takes voices while it runs: it plays on past the end

@@ -223,5 +223,30 @@ TEST_F(ControlCli, BadOptionCombinationsAreUsageErrors) {
     EXPECT_FALSE(fs::exists(at("o.wav")));
 }
 
+// Live meters over the socket: a half-scale tone 6 dB down reads -12 dBFS
+// peak on its bus and the output, ten times a second of scene time.
+TEST_F(ControlCli, MetersEventsReportTheBusLevelsLive) {
+    const std::string sock = at("mix.sock");
+    Child player({bin(), "--null", "--control", sock, "--latency-ms", "100"}, at("player.log"));
+    ControlClient c(sock);
+    json r = c.ask({{"cmd", "subscribe"}, {"events", "meters"}, {"interval", 0.1}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", at("low.wav")}, {"loop", true}, {"volume_db", -6}})["ok"]);
+    std::vector<json> meters;
+    while (meters.size() < 12) {
+        json e = json::parse(c.line());
+        if (e.value("event", "") == "meters") meters.push_back(e);
+    }
+    ASSERT_TRUE(c.ask({{"cmd", "quit"}})["ok"]);
+    EXPECT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
+    // The last few are all tone (the first may straddle the start).
+    for (size_t i = 8; i < meters.size(); ++i) {
+        EXPECT_NEAR(meters[i]["position"].get<double>() - meters[i - 1]["position"].get<double>(), 0.1, 0.06);
+        EXPECT_EQ(meters[i]["buses"][0]["bus"], "Master");
+        EXPECT_NEAR(meters[i]["buses"][0]["peak_db"].get<double>(), -12.04, 0.1) << meters[i].dump();
+        EXPECT_NEAR(meters[i]["buses"][0]["rms_db"].get<double>(), -15.05, 0.15) << meters[i].dump();
+    }
+}
+
 }  // namespace
 }  // namespace simvx::test

@@ -30,7 +30,9 @@ constexpr double kMaxMetres = 1e6;  // positions (m) and velocities (m/s) beyond
 const std::vector<std::string> kCommands = {"version", "ping",   "load",   "unload", "play",      "stop",        "set",
                                             "pause",   "resume", "bus",    "effect", "get",       "subscribe",   "unsubscribe",
                                             "listener", "quit"};
-const std::vector<std::string> kEvents = {"voice", "underrun", "reconnect", "end"};
+const std::vector<std::string> kEvents = {"voice", "underrun", "reconnect", "end", "meters"};
+constexpr double kMetersIntervalS = 0.1;  // default seconds between meters events
+constexpr double kMeterFloorDb = -120;    // silence, in a JSON number
 
 json ok() { return json{{"ok", true}}; }
 
@@ -518,23 +520,35 @@ json ControlSession::cmd_get(Request& r) {
 }
 
 json ControlSession::cmd_subscribe(ClientId client, Request& r, bool on) {
-    auto events = r.strings("events").value_or(kEvents);
-    r.finish(on ? "subscribe" : "unsubscribe", {"events"});
+    const auto given = r.strings("events");
+    auto events = given.value_or(kEvents);
+    const auto interval = on ? r.number("interval", 0.01, 10, "s") : std::nullopt;
+    r.finish(on ? "subscribe" : "unsubscribe",
+             on ? std::vector<std::string>{"events", "interval"} : std::vector<std::string>{"events"});
+    const bool all = !given || std::find(events.begin(), events.end(), "all") != events.end();
+    if (all) events = kEvents;
     for (const auto& e : events) {
-        if (e == "all") {
-            events = kEvents;
-            break;
-        }
         if (std::find(kEvents.begin(), kEvents.end(), e) == kEvents.end()) {
             std::string message = "no event '" + e + "'";
             if (auto near = closest(e, kEvents)) message += "; did you mean '" + *near + "'?";
-            throw RequestError(message + " (voice, underrun, reconnect, end, or all)");
+            throw RequestError(message + " (voice, underrun, reconnect, end, meters, or all)");
         }
+    }
+    if (!s_.meters) {
+        // A render has no meters to send (its --stats measure it instead).
+        if (!all && on && std::find(events.begin(), events.end(), "meters") != events.end())
+            throw RequestError("'meters' events come from live playback; this run has no meters");
+        std::erase(events, "meters");
     }
     auto& mine = subscribers_[client];
     for (const auto& e : events) {
         if (on) mine.insert(e);
         else mine.erase(e);
+    }
+    if (on && mine.count("meters")) {
+        // One interval for the session: the last subscriber's (or the default).
+        meters_every_ = std::max<uint64_t>(1, frames_of(interval, kMetersIntervalS));
+        s_.meters->take_recent(BusMeters::Reader::control);  // from now on
     }
     json reply = ok();
     reply["events"] = json(std::vector<std::string>(mine.begin(), mine.end()));
@@ -622,6 +636,9 @@ std::vector<ControlSession::Outgoing> ControlSession::poll() {
         event("reconnect", {{"total", reconnects}});
         reconnects_seen_ = reconnects;
     }
+    // By what the meters have measured, not by the engine's position: live,
+    // the meters thread measures a block a little after it was rendered.
+    if (meters_every_ && s_.meters->recent_frames(BusMeters::Reader::control) >= meters_every_) meters_event();
     if (!end_reported_ && s_.scene_end && pos >= *s_.scene_end) {
         end_reported_ = true;
         event("end", json::object());
@@ -629,6 +646,19 @@ std::vector<ControlSession::Outgoing> ControlSession::poll() {
     std::vector<Outgoing> out = std::move(events_);
     events_.clear();
     return out;
+}
+
+// Each bus's peak and RMS level since the last meters event, in dBFS.
+void ControlSession::meters_event() {
+    const auto names = s_.meters->names();
+    const auto levels = s_.meters->take_recent(BusMeters::Reader::control);
+    auto db = [](double x) { return x > 0 ? std::max(kMeterFloorDb, 20 * std::log10(x)) : kMeterFloorDb; };
+    json buses = json::array();
+    for (size_t i = 0; i < names.size() && i < levels.size(); ++i)
+        buses.push_back({{"bus", names[i]},
+                         {"peak_db", std::round(db(levels[i].peak) * 100) / 100},
+                         {"rms_db", std::round(db(levels[i].rms) * 100) / 100}});
+    event("meters", {{"buses", buses}});
 }
 
 bool ControlSession::idle() const {

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/measure/bus_meters.hpp"
 #include "assemble/prepare.hpp"
 #include "mix/engine.hpp"
 #include "scene/scene.hpp"
@@ -50,6 +51,8 @@ public:
         // --record-control: every accepted request with the frame it took
         // effect at, one JSON line each, in that order.
         std::function<void(const std::string& line)> record;
+        // Each bus's level for "meters" events (live playback); none in a render.
+        BusMeters* meters = nullptr;
         // Where the scene's own sounds end (frames); none when it never ends.
         std::optional<uint64_t> scene_end;
     };
@@ -148,6 +151,9 @@ private:
     std::vector<Outgoing> events_;
     uint64_t underruns_seen_ = 0, reconnects_seen_ = 0;
     bool end_reported_ = false;
+    // "meters" events: one each time the meters have measured this many frames.
+    uint64_t meters_every_ = 0;
+    void meters_event();
     bool warned_lost_ = false;
     bool quit_ = false;
 };

@@ -62,9 +62,18 @@ void BusMeters::measure(Channel& c, const float* x, size_t frames) {
     // Offline renders run here on the pull thread; libebur128's allocations are harmless there.
     if (c.meter) c.meter->add(x, frames);
     float peak = 0;
-    for (size_t i = 0; i < frames * c.channels; ++i) peak = std::max(peak, std::fabs(x[i]));
-    float seen = c.recent_peak.load(std::memory_order_relaxed);
-    while (peak > seen && !c.recent_peak.compare_exchange_weak(seen, peak, std::memory_order_relaxed)) {
+    double energy = 0;
+    const size_t n = frames * c.channels;
+    for (size_t i = 0; i < n; ++i) {
+        peak = std::max(peak, std::fabs(x[i]));
+        energy += static_cast<double>(x[i]) * x[i];
+    }
+    for (auto& r : c.recent) {
+        float seen = r.peak.load(std::memory_order_relaxed);
+        while (peak > seen && !r.peak.compare_exchange_weak(seen, peak, std::memory_order_relaxed)) {
+        }
+        r.energy.fetch_add(energy, std::memory_order_relaxed);
+        r.samples.fetch_add(n, std::memory_order_relaxed);
     }
 }
 
@@ -101,9 +110,28 @@ std::vector<std::string> BusMeters::names() const {
     return n;
 }
 
+std::vector<BusMeters::RecentLevel> BusMeters::take_recent(Reader reader) {
+    std::vector<RecentLevel> levels;
+    for (auto& c : rows_) {
+        auto& r = c->recent[static_cast<size_t>(reader)];
+        RecentLevel l;
+        l.peak = r.peak.exchange(0.0f, std::memory_order_relaxed);
+        const double energy = r.energy.exchange(0.0, std::memory_order_relaxed);
+        const uint64_t samples = r.samples.exchange(0, std::memory_order_relaxed);
+        l.rms = samples ? std::sqrt(energy / static_cast<double>(samples)) : 0.0;
+        levels.push_back(l);
+    }
+    return levels;
+}
+
+uint64_t BusMeters::recent_frames(Reader reader) const {
+    const Channel& out = *rows_[0];
+    return out.recent[static_cast<size_t>(reader)].samples.load(std::memory_order_relaxed) / out.channels;
+}
+
 std::vector<float> BusMeters::take_recent_peaks() {
     std::vector<float> peaks;
-    for (auto& c : rows_) peaks.push_back(c->recent_peak.exchange(0.0f, std::memory_order_relaxed));
+    for (const auto& l : take_recent(Reader::display)) peaks.push_back(l.peak);
     return peaks;
 }
 

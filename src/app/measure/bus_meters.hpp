@@ -41,8 +41,19 @@ public:
     // After the engine stopped: measures what is still queued, stops the
     // thread. The output first, then the other buses in scene order. Needs `loudness`.
     std::vector<BusStats> finish();
-    // Largest |sample| per row of finish() since the last call (the threaded
-    // mode only: for status lines), in the same order.
+    // Who reads the recent levels: each reader sees every block once.
+    enum class Reader { display, control };  // the status line or --json's; live control's meters events
+    static constexpr size_t kReaders = 2;
+    struct RecentLevel {
+        float peak = 0;    // largest |sample|
+        double rms = 0;    // over every sample of every channel
+    };
+    // Each row's level since this reader's last call, in the rows' order
+    // (the output first, then the buses in scene order).
+    std::vector<RecentLevel> take_recent(Reader reader);
+    // Frames of the output measured since this reader's last take_recent.
+    uint64_t recent_frames(Reader reader) const;
+    // The peaks alone, for the display.
     std::vector<float> take_recent_peaks();
     // The rows' names: the output first, then the buses in scene order.
     std::vector<std::string> names() const;
@@ -54,7 +65,12 @@ private:
         uint32_t channels;
         std::unique_ptr<LoudnessMeter> meter;  // null without `loudness`
         std::unique_ptr<SpscRing<float>> ring;  // threaded mode
-        std::atomic<float> recent_peak{0};
+        struct Recent {
+            std::atomic<float> peak{0};
+            std::atomic<double> energy{0};   // sum of squares
+            std::atomic<uint64_t> samples{0};
+        };
+        Recent recent[kReaders];
     };
     void measure(Channel& c, const float* x, size_t frames);
     void offer(Channel& c, const float* x, size_t frames) noexcept;

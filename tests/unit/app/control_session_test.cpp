@@ -28,10 +28,12 @@ protected:
     std::unique_ptr<Engine> engine;
     std::unique_ptr<ControlSession> session;
     std::vector<std::string> recorded;
+    std::unique_ptr<BusMeters> meters;  // only when a test asks for them
+    std::vector<json> polled;           // the events render() polled
 
     void SetUp() override { start(1024); }
     // `sounds`: [[sound]] tables of the scene (they start late, at 100 s).
-    void start(size_t max_voices, const std::string& sounds = "") {
+    void start(size_t max_voices, const std::string& sounds = "", bool with_meters = false) {
         // A second of a 1 kHz tone at half scale, mono.
         test::write_wav(dir / "tone.wav", test::interleave({test::sine(1000, kRate, kRate)}, kRate), test::WavFormat::f32);
         scene = load_scene_text(
@@ -40,7 +42,11 @@ protected:
             dir / "scene.toml");
         PreparedScene p = prepare_scene(scene);
         p.config.endless = true;
+        session.reset();
+        if (with_meters)
+            meters = std::make_unique<BusMeters>(*p.plan, p.config.output, BusMeters::Mode::synchronous, false);
         engine = std::make_unique<Engine>(p.config, std::move(p.voices), std::move(p.plan));
+        engine->set_tap(meters.get());
         ControlSession::Setup s;
         s.scene = scene;
         s.engine = engine.get();
@@ -48,6 +54,7 @@ protected:
         s.streams = StreamDecoding::render_thread;
         s.record = [this](const std::string& line) { recorded.push_back(line); };
         s.max_voices = max_voices;
+        s.meters = meters.get();
         session = std::make_unique<ControlSession>(std::move(s));
     }
 
@@ -65,7 +72,7 @@ protected:
             const size_t n = std::min<size_t>(frames - done, 512);
             engine->render(std::span<float>(out.samples).subspan(done * 2, n * 2));
             done += n;
-            session->poll();
+            for (const auto& e : session->poll()) polled.push_back(json::parse(e.line));
         }
         return out;
     }
@@ -221,6 +228,34 @@ TEST_F(ControlSessionTest, SceneSoundsPlayByNameWithOverrides) {
     EXPECT_NE(error_of(R"({"cmd":"play","sound":"hitt"})").find("did you mean 'hit'"), std::string::npos);
     EXPECT_NE(error_of(R"({"cmd":"play","sound":"hit","file":"tone.wav"})").find("not both"), std::string::npos);
     EXPECT_NE(error_of(R"({"cmd":"play","sound":"hit","volume_db":99})").find("volume_db"), std::string::npos);
+}
+
+// "meters" events: each bus's peak and RMS at the interval asked for, in
+// scene time; a run without meters (a render) refuses them by name.
+TEST_F(ControlSessionTest, MetersEventsCarryEachBussLevel) {
+    EXPECT_NE(error_of(R"({"cmd":"subscribe","events":"meters"})").find("live playback"), std::string::npos);
+    EXPECT_EQ(ask(R"({"cmd":"subscribe"})")["events"].size(), 4u);  // all there are here
+    ASSERT_TRUE(ask(R"({"cmd":"unsubscribe"})")["ok"]);
+    start(1024, "", true);
+    const json r = ask(R"({"cmd":"subscribe","events":"meters","interval":0.05})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","bus":"Music","loop":true,"volume_db":-6})")["ok"]);
+    render(24000);  // half a second: ten intervals
+    ASSERT_GE(polled.size(), 9u);
+    ASSERT_LE(polled.size(), 10u);
+    for (size_t i = 1; i < polled.size(); ++i) {
+        const json& e = polled[i];
+        ASSERT_EQ(e["event"], "meters");
+        EXPECT_NEAR(e["position"].get<double>() - polled[i - 1]["position"].get<double>(), 0.05, 512.0 / kRate);
+        ASSERT_EQ(e["buses"].size(), 2u);
+        EXPECT_EQ(e["buses"][1]["bus"], "Music");
+        for (const json& b : e["buses"]) {
+            // A half-scale sine 6 dB down: peak -12.04 dBFS, RMS 3.01 dB below.
+            EXPECT_NEAR(b["peak_db"].get<double>(), -12.04, 0.05) << e.dump();
+            EXPECT_NEAR(b["rms_db"].get<double>(), -15.05, 0.1) << e.dump();
+        }
+    }
+    EXPECT_NE(error_of(R"({"cmd":"subscribe","events":"meters","interval":0})").find("interval"), std::string::npos);
 }
 
 TEST_F(ControlSessionTest, PitchChangesLiveWithinItsRange) {
