@@ -46,15 +46,22 @@ bool should_stream(const SoundDesc& s, const DecoderInfo& info) {
 // that streams is closed at once (a thousand of them are not held open
 // together, and none will be read further); one decoded into memory stays
 // open for the decoding, so no file is opened twice.
-std::map<std::string, OpenedFile> open_all(const Scene& scene, bool will_play) {
+// With `decoded`, a file opened before is not opened again for its info (it
+// is opened when it streams, or when its samples are not cached).
+std::map<std::string, OpenedFile> open_all(const Scene& scene, bool will_play, DecodedSounds* decoded) {
     std::map<std::string, OpenedFile> files;
     for (const auto& s : scene.sounds) {
         if (files.count(s.file)) continue;
         OpenedFile& f = files[s.file];
+        if (const DecoderInfo* known = decoded ? decoded->find_info(s.file) : nullptr) {
+            f.info = *known;
+            continue;
+        }
         try {
             f.decoder = open_decoder_file(s.file);
             f.info = f.decoder->info();
             check_playable(s.file, f.info);
+            if (decoded) decoded->keep_info(s.file, f.info);
             if (!will_play && should_stream(s, f.info)) f.decoder.reset();
         } catch (const Error& e) {
             f.decoder.reset();
@@ -254,6 +261,11 @@ SharedBuffer DecodedSounds::find(const std::string& path, uint32_t rate) const {
     return it->second;
 }
 
+const DecoderInfo* DecodedSounds::find_info(const std::string& path) const {
+    const auto it = infos_.find(path);
+    return it == infos_.end() ? nullptr : &it->second;
+}
+
 void DecodedSounds::keep(const std::string& path, uint32_t rate, SharedBuffer buffer) {
     buffers_[{path, rate}] = std::move(buffer);
 }
@@ -270,7 +282,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     if (with_plan) p.plan = build_plan(scene, problems);
 
     const bool will_play = streams != StreamDecoding::none;
-    auto files = open_all(scene, will_play);
+    auto files = open_all(scene, will_play, decoded);
     std::vector<bool> streamed(scene.sounds.size());
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         OpenedFile& f = files.at(scene.sounds[i].file);

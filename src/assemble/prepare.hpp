@@ -64,9 +64,14 @@ public:
     SharedBuffer find(const std::string& path, uint32_t rate) const;
     void keep(const std::string& path, uint32_t rate, SharedBuffer buffer);
     size_t reused() const { return reused_; }  // how many finds hit
+    // What opening the file said of it: a sound played again from memory
+    // needs no second look at its file (live control's one-shots).
+    const DecoderInfo* find_info(const std::string& path) const;
+    void keep_info(const std::string& path, const DecoderInfo& info) { infos_[path] = info; }
 
 private:
     std::map<std::pair<std::string, uint32_t>, SharedBuffer> buffers_;
+    std::map<std::string, DecoderInfo, std::less<>> infos_;
     mutable size_t reused_ = 0;
 };
 

@@ -2,8 +2,11 @@
 // first time is reused, and the voices play the same samples either way.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "app/input_scene.hpp"
 #include "assemble/prepare.hpp"
+#include "core/error.hpp"
 #include "support/audio.hpp"
 #include "support/tempdir.hpp"
 
@@ -42,6 +45,23 @@ TEST(DecodedSounds, ASeekReusesWhatWasDecodedAndPlaysTheSameFrames) {
     ASSERT_EQ(cached.size(), whole.size() - 2 * 33075);
     // The same frames, after the few milliseconds a start mid-sound fades in over.
     EXPECT_TRUE(std::equal(cached.begin() + 2 * 2000, cached.end(), whole.begin() + 2 * (33075 + 2000)));
+}
+
+// Live control plays a loaded sound again and again: once decoded, its file
+// is not opened again (not even for its format), so a one-shot costs no I/O.
+TEST(DecodedSounds, ASoundPlayedAgainDoesNotOpenItsFile) {
+    test::TempDir dir;
+    const std::string a = dir / "a.wav";
+    test::write_wav(a, test::interleave({test::sine(440, 48000, 4800, 0.5)}, 48000), test::WavFormat::s16);
+    Options o;
+    o.inputs = {a};
+    const Scene scene = scene_from_options(o);
+    DecodedSounds decoded;
+    const auto first = render(prepare_scene(scene, StreamDecoding::own_threads, &decoded));
+    std::filesystem::remove(a);  // opening it again would fail
+    const auto again = render(prepare_scene(scene, StreamDecoding::own_threads, &decoded));
+    EXPECT_EQ(again, first);
+    EXPECT_THROW(prepare_scene(scene), Error) << "without the cache the file is gone";
 }
 
 }  // namespace
