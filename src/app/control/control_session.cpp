@@ -23,6 +23,7 @@ using json = nlohmann::json;
 // Defaults for the optional "ramp" of each kind of edit, in seconds: short
 // enough to feel immediate, long enough never to click.
 constexpr double kSetRampS = 0.01, kStopFadeS = 0.02, kPauseFadeS = 0.015;
+constexpr double kPlanCrossfadeS = 0.02;  // a rebuilt bus graph takes over over this long (as --watch's)
 constexpr double kMaxRampS = 60;
 constexpr double kMaxMetres = 1e6;  // positions (m) and velocities (m/s) beyond any scene
 
@@ -374,18 +375,52 @@ json ControlSession::cmd_bus(Request& r) {
     BusDesc& bus = s_.scene.buses[index];
     const auto volume = r.number("volume_db", -120, 24, "dB");
     const auto mute = r.boolean("mute");
+    const auto solo = r.boolean("solo");
+    const auto bypass = r.boolean("bypass");
     const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
-    r.finish("bus", {"bus", "volume_db", "mute", "ramp"});
-    if (!volume && !mute) throw RequestError("'bus' changes volume_db or mute: give at least one");
+    r.finish("bus", {"bus", "volume_db", "mute", "solo", "bypass", "ramp"});
+    if (!volume && !mute && !solo && !bypass)
+        throw RequestError("'bus' changes volume_db, mute, solo or bypass: give at least one");
     const double new_volume = volume.value_or(bus.volume_db);
     const bool new_mute = mute.value_or(bus.mute);
-    const float gain = new_mute ? 0.0f : db_to_gain(static_cast<float>(new_volume));
-    if (!engine_.ramp_bus_gain(index, gain, std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
-        throw RequestError("the engine's queue is full; try again");
-    bus.volume_db = new_volume;
-    bus.mute = new_mute;
+    const bool rebuild = (solo && *solo != bus.solo) || (bypass && *bypass != bus.bypass_effects);
+    if (rebuild) {
+        // Solo and bypass change the graph: a new plan, crossfaded in.
+        BusDesc before = bus;
+        bus.volume_db = new_volume;
+        bus.mute = new_mute;
+        bus.solo = solo.value_or(bus.solo);
+        bus.bypass_effects = bypass.value_or(bus.bypass_effects);
+        try {
+            rebuild_plan(index);
+        } catch (...) {
+            bus = before;
+            throw;
+        }
+    } else {
+        const float gain = new_mute ? 0.0f : db_to_gain(static_cast<float>(new_volume));
+        if (!engine_.ramp_bus_gain(index, gain, std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
+            throw RequestError("the engine's queue is full; try again");
+        bus.volume_db = new_volume;
+        bus.mute = new_mute;
+    }
     accepted(recorded_form(r));
-    return ok();
+    json reply = ok();
+    if (rebuild) reply["rebuilt"] = true;
+    return reply;
+}
+
+// The bus graph built again from the scene as edited, crossfaded in over
+// 20 ms (effects' tails and state carry over through the old plan's fade).
+// A no-op gain on `bus` rides the same block, so the swap has a serial and
+// is recorded at the frame it took effect (within a block: the plan and the
+// queue are two doors into the same block start).
+void ControlSession::rebuild_plan(size_t bus) {
+    if (engine_.command_room() < 1) throw RequestError("the engine's queue is full; try again");
+    PreparedScene p = prepare_scene(s_.scene, StreamDecoding::none, nullptr, true);
+    engine_.replace_plan(std::move(p.plan), frames_of(std::nullopt, kPlanCrossfadeS));
+    const BusDesc& b = s_.scene.buses[bus];
+    engine_.ramp_bus_gain(bus, b.mute ? 0.0f : db_to_gain(static_cast<float>(b.volume_db)), 1);
 }
 
 json ControlSession::cmd_effect(Request& r) {
@@ -435,12 +470,25 @@ json ControlSession::cmd_effect(Request& r) {
     if (!any) throw RequestError("give at least one parameter of the " + config.type + " effect");
     if (type->check)
         if (auto problem = type->check(config, rate_); !problem.empty()) throw RequestError(problem);
-    if (!updatable(bus.effects[e].config, config))
-        throw RequestError("that change rebuilds the " + config.type + " effect, which a running mix cannot do yet");
-    if (!engine_.update_effect(index, e, effect_params(config))) throw RequestError("the engine's queue is full; try again");
-    bus.effects[e].config = config;
+    const bool rebuild = !updatable(bus.effects[e].config, config);
+    if (rebuild) {
+        // A parameter the running effect cannot take (the limiter's look-ahead): the graph again, crossfaded.
+        const EffectConfig before = bus.effects[e].config;
+        bus.effects[e].config = config;
+        try {
+            rebuild_plan(index);
+        } catch (...) {
+            bus.effects[e].config = before;
+            throw;
+        }
+    } else {
+        if (!engine_.update_effect(index, e, effect_params(config))) throw RequestError("the engine's queue is full; try again");
+        bus.effects[e].config = config;
+    }
     accepted(recorded_form(r));
-    return ok();
+    json reply = ok();
+    if (rebuild) reply["rebuilt"] = true;
+    return reply;
 }
 
 // ---- state ----------------------------------------------------------------
@@ -468,7 +516,8 @@ json ControlSession::bus_json(size_t i) const {
                 params[std::string(t->params[k].key)] = e.config.values[k];
         effects.push_back({{"type", e.config.type}, {"params", params}});
     }
-    return {{"bus", b.name}, {"volume_db", b.volume_db}, {"mute", b.mute}, {"effects", effects}};
+    return {{"bus", b.name},  {"volume_db", b.volume_db},     {"mute", b.mute},
+            {"solo", b.solo}, {"bypass", b.bypass_effects}, {"effects", effects}};
 }
 
 json ControlSession::cmd_get(Request& r) {

@@ -123,6 +123,7 @@ private:
     nlohmann::json cmd_listener(Request& r);
     nlohmann::json cmd_bus(Request& r);
     nlohmann::json cmd_effect(Request& r);
+    void rebuild_plan(size_t bus);
     nlohmann::json cmd_get(Request& r);
     nlohmann::json cmd_subscribe(ClientId client, Request& r, bool on);
     nlohmann::json cmd_quit(Request& r);

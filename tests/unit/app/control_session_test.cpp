@@ -258,6 +258,52 @@ TEST_F(ControlSessionTest, MetersEventsCarryEachBussLevel) {
     EXPECT_NE(error_of(R"({"cmd":"subscribe","events":"meters","interval":0})").find("interval"), std::string::npos);
 }
 
+// Solo, bypass and effect changes that rebuild an effect (the limiter's
+// look-ahead) change the bus graph: a new plan crossfaded in over 20 ms.
+TEST_F(ControlSessionTest, SoloBypassAndRebuiltEffectsChangeTheGraphLive) {
+    start(1024, "[[bus]]\nname = \"Fx\"\n[[bus.effect]]\ntype = \"limiter\"\nceiling_db = -20\nlookahead_ms = 5\n");
+    auto voice_on = [&](const std::string& bus, int pan) {
+        const json r = ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":")" + bus + R"(","pan":)" +
+                           std::to_string(pan) + "}");
+        ASSERT_TRUE(r["ok"]) << r.dump();
+    };
+    voice_on("Music", -1);  // left
+    voice_on("Fx", 1);      // right, limited to -20 dBFS
+    render(9600);
+    ASSERT_TRUE(ask(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":-12})")["ok"]);
+    Pcm out = render(9600);
+    const double left = rms_db_of(out.channel(0), 4800, 9600), right = rms_db_of(out.channel(1), 4800, 9600);
+    EXPECT_LT(right, -20);
+    // Solo Music: Fx falls silent, Music plays on as it was.
+    json r = ask(R"({"cmd":"bus","bus":"Music","solo":true})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_EQ(r["rebuilt"], true);
+    out = render(9600);
+    EXPECT_LT(rms_db_of(out.channel(1), 2400, 9600), -120);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), left, 0.01);
+    // Bypass Music's effects: its -12 dB gain stage no longer applies.
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","bypass":true})")["ok"]);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), left + 12, 0.01);
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","solo":false,"bypass":false})")["ok"]);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), left, 0.01);
+    EXPECT_NEAR(rms_db_of(out.channel(1), 4800, 9600), right, 0.2);
+    // A longer look-ahead rebuilds the limiter; it still holds its ceiling.
+    r = ask(R"({"cmd":"effect","bus":"Fx","effect":"limiter","lookahead_ms":10})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_EQ(r["rebuilt"], true);
+    out = render(19200);
+    EXPECT_NEAR(rms_db_of(out.channel(1), 9600, 19200), right, 0.2);
+    const json got = ask(R"({"cmd":"get","what":"buses"})");
+    EXPECT_EQ(got["buses"][2]["effects"][0]["params"]["lookahead_ms"], 10);
+    EXPECT_EQ(got["buses"][1]["solo"], false);
+    // Each change was recorded, to be replayed at the same frame.
+    size_t buses = 0;
+    for (const auto& line : recorded) buses += json::parse(line)["cmd"] == "bus";
+    EXPECT_EQ(buses, 3u);
+}
+
 TEST_F(ControlSessionTest, PitchChangesLiveWithinItsRange) {
     ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","pitch":1,"loop":true})")["ok"]);
     render(4800);
