@@ -118,14 +118,46 @@ size_t ControlSession::voice_of(Request& r) {
 size_t ControlSession::bus_of(Request& r) {
     const auto name = r.string("bus");
     if (!name) throw RequestError("give the \"bus\" by its name");
+    return bus_index(*name);
+}
+
+size_t ControlSession::bus_index(const std::string& name) const {
     std::vector<std::string> names;
     for (size_t i = 0; i < s_.scene.buses.size(); ++i) {
-        if (s_.scene.buses[i].name == *name) return i;
+        if (s_.scene.buses[i].name == name) return i;
         names.push_back(s_.scene.buses[i].name);
     }
-    std::string message = "no bus '" + *name + "'";
-    if (auto near = closest(*name, names)) message += "; did you mean '" + *near + "'?";
+    std::string message = "no bus '" + name + "'";
+    if (auto near = closest(name, names)) message += "; did you mean '" + *near + "'?";
     throw RequestError(message);
+}
+
+// "sends": [{"bus": NAME, "volume_db": dB}, ...], the bus's whole list
+// (empty: none), read like a scene's; none when not given.
+std::optional<std::vector<SendDesc>> ControlSession::read_sends(Request& r, size_t from) const {
+    const json* given = r.take("sends");
+    if (!given) return std::nullopt;
+    if (!given->is_array()) throw RequestError("'sends' must be a list of {\"bus\", \"volume_db\"}, not " + kind_of(*given));
+    if (from == 0 && !given->empty()) throw RequestError("bus 'Master' is the output and cannot have 'sends'");
+    std::vector<SendDesc> sends;
+    for (size_t i = 0; i < given->size(); ++i) {
+        const std::string where = "sends[" + std::to_string(i) + "]";
+        if (!(*given)[i].is_object()) throw RequestError(where + " must be an object, not " + kind_of((*given)[i]));
+        try {
+            Request send = Request::parse((*given)[i].dump());
+            SendDesc d;
+            const auto to = send.string("bus");
+            if (!to) throw RequestError("give the \"bus\" it sends to");
+            d.bus = s_.scene.buses[bus_index(*to)].name;
+            if (bus_index(*to) == from) throw RequestError("a bus cannot send to itself");
+            d.volume_db = send.number("volume_db", -120, 24, "dB").value_or(0.0);
+            send.finish("a send", {"bus", "volume_db"});
+            sends.push_back(std::move(d));
+        } catch (const RequestError& e) {
+            throw RequestError(where + ": " + e.what());
+        }
+    }
+    return sends;
 }
 
 void ControlSession::accepted(const json& request, std::optional<size_t> voice) {
@@ -377,20 +409,29 @@ json ControlSession::cmd_bus(Request& r) {
     const auto mute = r.boolean("mute");
     const auto solo = r.boolean("solo");
     const auto bypass = r.boolean("bypass");
+    const auto send_to = r.string("send_to");
+    const std::optional<std::vector<SendDesc>> sends = read_sends(r, index);
     const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
-    r.finish("bus", {"bus", "volume_db", "mute", "solo", "bypass", "ramp"});
-    if (!volume && !mute && !solo && !bypass)
-        throw RequestError("'bus' changes volume_db, mute, solo or bypass: give at least one");
+    r.finish("bus", {"bus", "volume_db", "mute", "solo", "bypass", "send_to", "sends", "ramp"});
+    if (!volume && !mute && !solo && !bypass && !send_to && !sends)
+        throw RequestError("'bus' changes volume_db, mute, solo, bypass, send_to or sends: give at least one");
+    if (send_to) {
+        if (index == 0) throw RequestError("bus 'Master' is the output and has no 'send_to'");
+        bus_index(*send_to);  // it must exist
+    }
     const double new_volume = volume.value_or(bus.volume_db);
     const bool new_mute = mute.value_or(bus.mute);
-    const bool rebuild = (solo && *solo != bus.solo) || (bypass && *bypass != bus.bypass_effects);
+    const bool rebuild = (solo && *solo != bus.solo) || (bypass && *bypass != bus.bypass_effects) ||
+                         (send_to && *send_to != bus.send_to) || sends;
     if (rebuild) {
-        // Solo and bypass change the graph: a new plan, crossfaded in.
+        // Solo, bypass and routing change the graph: a new plan, crossfaded in.
         BusDesc before = bus;
         bus.volume_db = new_volume;
         bus.mute = new_mute;
         bus.solo = solo.value_or(bus.solo);
         bus.bypass_effects = bypass.value_or(bus.bypass_effects);
+        if (send_to) bus.send_to = *send_to;
+        if (sends) bus.sends = *sends;
         try {
             rebuild_plan(index);
         } catch (...) {
@@ -417,7 +458,13 @@ json ControlSession::cmd_bus(Request& r) {
 // queue are two doors into the same block start).
 void ControlSession::rebuild_plan(size_t bus) {
     if (engine_.command_room() < 1) throw RequestError("the engine's queue is full; try again");
-    PreparedScene p = prepare_scene(s_.scene, StreamDecoding::none, nullptr, true);
+    PreparedScene p;
+    try {
+        p = prepare_scene(s_.scene, StreamDecoding::none, nullptr, true);
+    } catch (const Error& e) {  // a routing cycle, most likely
+        const std::string what = e.what();
+        throw RequestError(what.substr(0, what.find('\n')));
+    }
     engine_.replace_plan(std::move(p.plan), frames_of(std::nullopt, kPlanCrossfadeS));
     const BusDesc& b = s_.scene.buses[bus];
     engine_.ramp_bus_gain(bus, b.mute ? 0.0f : db_to_gain(static_cast<float>(b.volume_db)), 1);

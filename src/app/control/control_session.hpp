@@ -124,6 +124,8 @@ private:
     nlohmann::json cmd_bus(Request& r);
     nlohmann::json cmd_effect(Request& r);
     void rebuild_plan(size_t bus);
+    size_t bus_index(const std::string& name) const;  // throws RequestError with "did you mean"
+    std::optional<std::vector<SendDesc>> read_sends(Request& r, size_t from) const;
     nlohmann::json cmd_get(Request& r);
     nlohmann::json cmd_subscribe(ClientId client, Request& r, bool on);
     nlohmann::json cmd_quit(Request& r);

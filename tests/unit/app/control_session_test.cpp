@@ -304,6 +304,36 @@ TEST_F(ControlSessionTest, SoloBypassAndRebuiltEffectsChangeTheGraphLive) {
     EXPECT_EQ(buses, 3u);
 }
 
+// Routing live: a send added to a bus sums in (post-fader, at its level), a
+// cycle is refused with the loader's words and changes nothing, and an empty
+// list removes the sends.
+TEST_F(ControlSessionTest, SendsAndRoutingChangeLive) {
+    start(1024, "[[bus]]\nname = \"Aux\"\n");
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":"Music","pan":-1})")["ok"]);
+    render(9600);
+    Pcm out = render(9600);
+    const double dry = rms_db_of(out.channel(0), 4800, 9600);
+    json r = ask(R"({"cmd":"bus","bus":"Music","sends":[{"bus":"Aux","volume_db":-6.0206}]})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), dry + 20 * std::log10(1.5), 0.01);
+    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Aux","send_to":"Music"})").find("cycle"), std::string::npos);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), dry + 20 * std::log10(1.5), 0.01) << "unchanged";
+    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Music","sends":[{"bus":"Aux","volum_db":1}]})").find("did you mean 'volume_db'"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Music","sends":[{"bus":"Music"}]})").find("itself"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Music","sends":[{"bus":"Axu"}]})").find("did you mean 'Aux'"), std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","sends":[]})")["ok"]);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), dry, 0.01);
+    // Routed through Aux instead of straight to Master: the same level, and Aux's fader now moves it.
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","send_to":"Aux"})")["ok"]);
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Aux","volume_db":-10})")["ok"]);
+    out = render(9600);
+    EXPECT_NEAR(rms_db_of(out.channel(0), 2400, 9600), dry - 10, 0.01);
+}
+
 TEST_F(ControlSessionTest, PitchChangesLiveWithinItsRange) {
     ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","pitch":1,"loop":true})")["ok"]);
     render(4800);
