@@ -52,6 +52,10 @@ public:
 
     int run() {
         engine_->wait_for_sources(static_cast<size_t>(engine_->spec().rate * kPreFillSeconds), 2.0);
+        sink_.set_quiet_probe([this] {
+            const Engine* e = current_.load(std::memory_order_acquire);
+            return e->paused() && e->faded_out();
+        });
         sink_.start([this](std::span<float> out) {
             const size_t n = current_.load(std::memory_order_acquire)->render(out);
             if (hooks_.recorder) hooks_.recorder->push(out.first(n * engine_channels_));

@@ -81,7 +81,7 @@ void PulseSink::on_write(pa_stream* s, size_t nbytes, void* p) {
 // The server ran out of audio: the machine could not render in time.
 void PulseSink::on_underflow(pa_stream*, void* p) {
     auto* self = static_cast<PulseSink*>(p);
-    if (self->started_ && !self->ended_) self->underruns_.fetch_add(1, std::memory_order_relaxed);
+    if (self->started_ && !self->ended_ && !self->quiet()) self->underruns_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void PulseSink::on_drained(pa_stream*, int, void* p) {

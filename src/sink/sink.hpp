@@ -48,9 +48,17 @@ public:
     virtual uint64_t reconnects() const { return 0; }
     // The server went away and the sink is trying to get it back.
     virtual bool reconnecting() const { return false; }
+    // Before start(): says when the mix is paused and has faded out. A device
+    // that runs dry then plays nothing it should have: paused time is never
+    // counted as an underrun (a starved machine still runs dry meanwhile).
+    void set_quiet_probe(std::function<bool()> probe) { quiet_ = std::move(probe); }
 
 protected:
+    bool quiet() const { return quiet_ && quiet_(); }
     DoneFlag done_;
+
+private:
+    std::function<bool()> quiet_;
 };
 
 }  // namespace simvx

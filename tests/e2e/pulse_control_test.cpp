@@ -12,6 +12,8 @@
 #include "pulse_server.hpp"
 #include "support/control_client.hpp"
 
+using nlohmann::json;
+
 namespace simvx::test {
 namespace {
 
@@ -76,6 +78,49 @@ TEST_F(PulseControl, ScheduledPlaysLandOnTheirFramesAndPanMovesTheLevels) {
         if (std::abs(right[i]) > 1e-4f) last_any = i;
     EXPECT_LT(last_any - last_loud, 4800u + 480u) << "the stop's fade lasted longer than its 100 ms ramp";
     EXPECT_GT(last_any - last_loud, 960u) << "the stop cut the hum instead of fading it";
+}
+
+// Pausing the whole mix on a real server: while paused the monitor is silent
+// and no underrun is counted (paused time is not the machine falling behind),
+// and the hum comes back after resume; --json's end line agrees with `get`.
+TEST_F(PulseControl, PausingTheMixCountsNoUnderruns) {
+    const std::string hum = dir / "hum.wav", sock = dir / "mix.sock";
+    sh("sox -n -r 48000 -c 1 -b 16 " + hum + " synth 1 sine 300 vol 0.5");
+    json before, during, after;
+    const Pcm rec = server->record_while([&] {
+        Child player({bin(), "--control", sock, "--latency-ms", "20", "--json"}, dir / "player.log");
+        ControlClient c(sock);
+        ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", hum}, {"loop", true}})["ok"]);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        before = c.ask({{"cmd", "get"}, {"what", "engine"}});
+        ASSERT_TRUE(c.ask({{"cmd", "pause"}})["ok"]);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+        during = c.ask({{"cmd", "get"}, {"what", {"engine", "position"}}});
+        ASSERT_TRUE(c.ask({{"cmd", "resume"}})["ok"]);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        after = c.ask({{"cmd", "get"}, {"what", "engine"}});
+        ASSERT_TRUE(c.ask({{"cmd", "quit"}})["ok"]);
+        EXPECT_EQ(player.stop(0, 10), 0) << read_file(dir / "player.log");
+    });
+    // Counted across the pause: none (a loaded machine may underrun while
+    // playing, before or after, which is counted as it should be).
+    EXPECT_EQ(during["paused"], true) << during.dump();
+    EXPECT_EQ(during["engine"]["underruns"], before["engine"]["underruns"]) << before.dump() << during.dump();
+    const std::string log = read_file(dir / "player.log");
+    const size_t end = log.rfind("\"underruns\":");
+    ASSERT_NE(end, std::string::npos) << log;
+    EXPECT_GE(std::stoi(log.substr(end + 12)), after["engine"]["underruns"].get<int>()) << log.substr(end, 40);
+    // The monitor: hum, about two seconds of silence, hum again.
+    const auto left = rec.channel(0);
+    const size_t first = onset(left, 0, 0.2f);
+    ASSERT_LT(first, left.size()) << "no hum arrived";
+    size_t gap_start = first, longest = 0, run = 0;
+    for (size_t i = first; i < left.size(); ++i) {
+        run = std::abs(left[i]) < 1e-4f ? run + 1 : 0;
+        if (run > longest) longest = run, gap_start = i + 1 - run;
+    }
+    EXPECT_NEAR(static_cast<double>(longest) / 48000, 2.0, 0.2) << "the pause is one silent stretch";
+    EXPECT_LT(onset(left, gap_start + longest, 0.2f), left.size()) << "the hum came back after resume";
 }
 
 }  // namespace

@@ -104,6 +104,15 @@ TEST(NullSink, AStalledDeviceThreadCountsAnUnderrunPerStall) {
     EXPECT_GE(sink.underruns(), 3u);
 }
 
+// The same stalls while the mix says it is paused and silent: the device ran
+// dry of silence, which is no underrun.
+TEST(NullSink, StallsWhileTheMixIsQuietAreNoUnderruns) {
+    NullSink sink(0.01, parse_null_device("stall:0.25:0.05"));
+    sink.set_quiet_probe([] { return true; });
+    EXPECT_EQ(play(sink, 1.0), 48000u);
+    EXPECT_EQ(sink.underruns(), 0u);
+}
+
 TEST(NullSink, JitteredWakeUpsStillDeliverEverything) {
     NullSink sink(0.01, parse_null_device("jitter:0.5"));
     EXPECT_EQ(play(sink, 0.3), static_cast<uint64_t>(0.3 * 48000));
