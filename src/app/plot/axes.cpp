@@ -10,12 +10,16 @@ void set_colour(cairo_t* cr, Rgb c, double alpha) {
     cairo_set_source_rgba(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, alpha);
 }
 
-void draw_text(cairo_t* cr, double x, double y, const std::string& text, Align align, double size) {
+double text_width(cairo_t* cr, const std::string& text, double size) {
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
     cairo_text_extents_t e;
     cairo_text_extents(cr, text.c_str(), &e);
-    const double w = e.x_advance;
+    return e.x_advance;
+}
+
+void draw_text(cairo_t* cr, double x, double y, const std::string& text, Align align, double size) {
+    const double w = text_width(cr, text, size);
     cairo_move_to(cr, align == Align::left ? x : align == Align::centre ? x - w / 2 : x - w, y);
     cairo_show_text(cr, text.c_str());
 }
@@ -80,6 +84,19 @@ void draw_strip_frame(cairo_t* cr, const PageLayout& page, const Strip& s, const
     for (double t : times) draw_text(cr, page.x_of(t), s.bottom + 15, tick_label(t), Align::centre, 11);
     draw_text(cr, page.right + 14, s.bottom + 15, "s", Align::left, 11);
     draw_text(cr, page.left, s.top - 6, s.label, Align::left, 13);
+}
+
+void draw_key(cairo_t* cr, const PageLayout& page, const Strip& s, const std::vector<std::pair<std::string, Rgb>>& keys) {
+    double x = page.right;
+    for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+        set_colour(cr, plot_colour::text);
+        x -= text_width(cr, it->first, 11);
+        draw_text(cr, x, s.top - 6, it->first, Align::left, 11);
+        set_colour(cr, it->second);
+        cairo_rectangle(cr, x - 18, s.top - 12, 14, 4);
+        cairo_fill(cr);
+        x -= 30;
+    }
 }
 
 }  // namespace simvx

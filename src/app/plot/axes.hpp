@@ -5,6 +5,7 @@
 #include <cairo.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/plot/page_layout.hpp"
@@ -16,6 +17,8 @@ void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0);
 enum class Align { left, centre, right };
 // Text whose baseline starts, centres or ends at (x, y).
 void draw_text(cairo_t* cr, double x, double y, const std::string& text, Align align = Align::left, double size = 12);
+// How far the text advances (and selects the font for it).
+double text_width(cairo_t* cr, const std::string& text, double size);
 
 // Round steps (1, 2 or 5 × 10^k) at least `span / most` apart, and the ticks
 // they put in [lo, hi].
@@ -25,6 +28,9 @@ std::vector<double> ticks(double lo, double hi, int most);
 std::vector<double> frequency_ticks(double lo, double hi);
 // "1.5", "-60", "2k"
 std::string tick_label(double v, bool kilo = false);
+
+// "▬ left ▬ right": what each colour of a strip is, above its top right.
+void draw_key(cairo_t* cr, const PageLayout& page, const Strip& s, const std::vector<std::pair<std::string, Rgb>>& keys);
 
 // Everything of a strip but its content; `unit` follows the value labels ("dB", "Hz").
 void draw_strip_frame(cairo_t* cr, const PageLayout& page, const Strip& s, const std::string& unit);

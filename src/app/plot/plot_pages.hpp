@@ -25,7 +25,7 @@ PageLayout write_diff_plot(const std::string& path, const SignalSummary& residua
 // render's extension); empty for a render to standard output without --plot.
 std::string diff_plot_path(const std::string& plot_path, const std::string& render_path);
 
-// "plot: 1600x1212 px, time 84..1470 px for 0..5 s; waveform rows 48..228; ..." (-v)
+// "1600x856 px, time axis 84..1470 px for 0..4.000 s; Waveform rows 48..228 (-1..1); ..." (-v)
 std::string describe_layout(const PageLayout& page);
 
 }  // namespace simvx

@@ -3,10 +3,6 @@
 #pragma once
 #include <cairo.h>
 
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "app/plot/halving_series.hpp"
 #include "app/plot/loudness_track.hpp"
 #include "app/plot/page_layout.hpp"
@@ -30,7 +26,5 @@ void draw_level(cairo_t* cr, const PageLayout& page, const Strip& s, const Halvi
                 uint32_t rate, Rgb colour, bool floor_silence);
 // The residual's peak per column in dBFS (its waveform's largest |sample|), and the tolerance line.
 void draw_residual(cairo_t* cr, const PageLayout& page, const Strip& s, const SignalSummary& residual, double tolerance_db);
-// "— short-term LUFS" style keys at the strip's top right.
-void draw_key(cairo_t* cr, const PageLayout& page, const Strip& s, const std::vector<std::pair<std::string, Rgb>>& keys);
 
 }  // namespace simvx

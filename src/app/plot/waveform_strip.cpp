@@ -33,21 +33,4 @@ void draw_waveform(cairo_t* cr, const PageLayout& page, const Strip& s, const Si
     if (signal.channels() == 2) draw_key(cr, page, s, {{"left", plot_colour::channel[0]}, {"right", plot_colour::channel[1]}});
 }
 
-void draw_key(cairo_t* cr, const PageLayout& page, const Strip& s, const std::vector<std::pair<std::string, Rgb>>& keys) {
-    double x = page.right;
-    for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
-        set_colour(cr, plot_colour::text);
-        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-        cairo_set_font_size(cr, 11);
-        cairo_text_extents_t e;
-        cairo_text_extents(cr, it->first.c_str(), &e);
-        x -= e.x_advance;
-        draw_text(cr, x, s.top - 6, it->first, Align::left, 11);
-        set_colour(cr, it->second);
-        cairo_rectangle(cr, x - 18, s.top - 12, 14, 4);
-        cairo_fill(cr);
-        x -= 30;
-    }
-}
-
 }  // namespace simvx
