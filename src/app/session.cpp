@@ -80,6 +80,8 @@ void write_plot_file(SessionParts& s) {
     if (!s.plot) return;
     s.meters->finish();
     s.plot->finish();
+    if (const uint64_t dropped = s.meters->dropped_blocks(); dropped && !s.options.stats)  // --stats said it already
+        log::warn("--plot missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
     auto names = s.meters->names();
     names.erase(names.begin());  // the output
     const std::filesystem::path source = !s.scene.path.empty()         ? s.scene.path

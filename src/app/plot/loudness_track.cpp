@@ -9,19 +9,17 @@
 namespace simvx {
 
 LoudnessTrack::LoudnessTrack(uint32_t channels, uint32_t rate)
-    : state_(ebur128_init(channels, rate, EBUR128_MODE_S | EBUR128_MODE_TRUE_PEAK)),
+    : state_(ebur128_init(channels, rate, EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM | EBUR128_MODE_TRUE_PEAK)),
       channels_(channels),
       hop_(std::max<size_t>(rate / 10, 1)),
       shortterm_(hop_, kCells),
-      true_peak_(hop_, kCells),
-      meter_(channels, rate) {
+      true_peak_(hop_, kCells) {
     if (!state_) throw std::bad_alloc();
 }
 
 LoudnessTrack::~LoudnessTrack() { ebur128_destroy(&state_); }
 
 void LoudnessTrack::add(const float* x, size_t frames) {
-    meter_.add(x, frames);
     while (frames) {
         const size_t n = std::min(frames, hop_ - in_hop_);
         ebur128_add_frames_float(state_, x, n);
@@ -34,6 +32,12 @@ void LoudnessTrack::add(const float* x, size_t frames) {
         frames -= n;
         if ((in_hop_ += n) == hop_) end_hop();
     }
+}
+
+double LoudnessTrack::integrated_lufs() const {
+    double lufs = -HUGE_VAL;
+    ebur128_loudness_global(state_, &lufs);
+    return lufs;
 }
 
 void LoudnessTrack::end_hop() {

@@ -1,8 +1,10 @@
 // The output's loudness over time for --plot: the short-term loudness (3 s
-// window, EBU R 128) and the true peak of every 100 ms, through libebur128
-// (the loudness meter of --stats is used through its public API only, for
-// the integrated loudness of the title, so both say the same). Bounded
-// memory (halving_series.hpp); fed in order from one (non-audio) thread.
+// window, EBU R 128) and the true peak of every 100 ms, and the integrated
+// loudness for the title, from one libebur128 state (true peak is most of
+// the cost, so it is computed once). Its histogram mode keeps memory bounded
+// and puts the integrated value within 0.05 LU of --stats' finer histogram
+// (loudness_meter.hpp). Bounded memory (halving_series.hpp); fed in order
+// from one (non-audio) thread.
 #pragma once
 #include <ebur128.h>
 
@@ -11,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "app/measure/loudness_meter.hpp"
 #include "app/plot/halving_series.hpp"
 
 namespace simvx {
@@ -36,7 +37,7 @@ public:
     // Cell i: the 100 ms hop of frames [i·hop, (i+1)·hop) (merged as the signal grows).
     const HalvingSeries<LevelCell>& shortterm() const noexcept { return shortterm_; }  // LUFS at the hop's end
     const HalvingSeries<LevelCell>& true_peak() const noexcept { return true_peak_; }  // dBTP within the hop
-    double integrated_lufs() const { return meter_.stats().integrated_lufs; }
+    double integrated_lufs() const;  // -inf: nothing above the gate
 
 private:
     void end_hop();
@@ -47,7 +48,6 @@ private:
     size_t in_hop_ = 0;
     double hop_peak_ = 0;
     HalvingSeries<LevelCell> shortterm_, true_peak_;
-    LoudnessMeter meter_;
 };
 
 }  // namespace simvx

@@ -106,7 +106,7 @@ TEST(LoudnessTrack, ShortTermLoudnessAndTruePeakPerHop) {
     EXPECT_NEAR(t.shortterm()[45].db, -20.0, 0.05);
     EXPECT_NEAR(t.true_peak()[45].db, -20.0, 0.1);
     EXPECT_LT(t.shortterm()[5].db, -22.0);  // 0.6 s into a 3 s window: still counting the silence before
-    EXPECT_NEAR(t.integrated_lufs(), -20.0, 0.05);
+    EXPECT_NEAR(t.integrated_lufs(), -20.0, 0.1);  // histogram mode: 0.1 LU steps
 }
 
 }  // namespace
