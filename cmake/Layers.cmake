@@ -66,7 +66,7 @@ endif()
 simvx_layer(sink BELOW core LIBS PkgConfig::PULSE)
 simvx_layer(mix BELOW spatial dsp decode core)
 simvx_layer(assemble BELOW scene mix spatial dsp decode core)
-simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 PkgConfig::CAIRO nlohmann_json::nlohmann_json)
+simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 PkgConfig::CAIRO PkgConfig::FONTCONFIG nlohmann_json::nlohmann_json)
 
 # The include check, run before any layer compiles, with the graph above.
 get_property(graph GLOBAL PROPERTY SIMVX_LAYER_GRAPH)
