@@ -57,7 +57,7 @@ target_compile_definitions(simvx_core PUBLIC SIMVX_VERSION="${PROJECT_VERSION}"
 simvx_layer(decode BELOW core
   LIBS PkgConfig::FLAC PkgConfig::VORBIS PkgConfig::VORBISFILE PkgConfig::OGG PkgConfig::OPUS PkgConfig::OPUSFILE
        PkgConfig::MPG123)
-simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR)
+simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR PkgConfig::FFTW3F)
 simvx_layer(spatial BELOW dsp core)
 simvx_layer(scene BELOW spatial dsp decode core LIBS tomlplusplus::tomlplusplus)
 if(SIMVX_FUZZ)
@@ -66,7 +66,7 @@ endif()
 simvx_layer(sink BELOW core LIBS PkgConfig::PULSE)
 simvx_layer(mix BELOW spatial dsp decode core)
 simvx_layer(assemble BELOW scene mix spatial dsp decode core)
-simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 nlohmann_json::nlohmann_json)
+simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 PkgConfig::CAIRO PkgConfig::FONTCONFIG nlohmann_json::nlohmann_json)
 
 # The include check, run before any layer compiles, with the graph above.
 get_property(graph GLOBAL PROPERTY SIMVX_LAYER_GRAPH)

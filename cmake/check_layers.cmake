@@ -1,5 +1,5 @@
 # Fails when a file in src/ includes a header of a layer above it or beside
-# it, or when a room of app/ (ui, measure, report, control) includes the orchestration
+# it, or when a room of app/ (ui, measure, report, control, plot) includes the orchestration
 # in app/ itself.
 #   cmake -DSRC=path/to/src -DGRAPH="core=core|decode=decode,core|..." -P cmake/check_layers.cmake
 # GRAPH is what each layer may see, as cmake/Layers.cmake declares it.
@@ -13,19 +13,21 @@ foreach(entry ${graph})
 endforeach()
 # The rooms of app/: the interface (ui) sees only core; measuring sees what
 # app sees but the other rooms above it; reporting also sees measurements;
-# live control (control) sees all of those, but not the orchestration.
+# live control (control) sees all of those, but not the orchestration;
+# pictures (plot) see what measuring sees, and the measurements.
 if(DEFINED below_app)
   set(below_app_ui core app/ui)
   set(below_app_measure ${below_app} app/ui app/measure)
   list(REMOVE_ITEM below_app_measure app)
   set(below_app_report ${below_app_measure} app/report)
   set(below_app_control ${below_app_report} app/control)
-  list(APPEND below_app app/ui app/measure app/report app/control)
+  set(below_app_plot ${below_app_measure} app/plot)
+  list(APPEND below_app app/ui app/measure app/report app/control app/plot)
 endif()
 
 # The layer or app room a path in src/ belongs to: "mix", "app/ui", "app".
 function(room_of path out)
-  string(REGEX MATCH "^app/(ui|measure|report|control)/" sub "${path}")
+  string(REGEX MATCH "^app/(ui|measure|report|control|plot)/" sub "${path}")
   if(sub)
     string(REGEX REPLACE "/$" "" sub "${sub}")
     set(${out} ${sub} PARENT_SCOPE)

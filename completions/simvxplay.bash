@@ -7,6 +7,8 @@ _simvxplay() {
         --render)
             COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
             return ;;
+        --plot)
+            COMPREPLY=($(compgen -f -X '!*.@(png|svg)' -- "$cur") $(compgen -d -- "$cur")); return ;;
         --expect|--record|--control|--record-control|--control-script)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --render-format)
@@ -55,7 +57,7 @@ _simvxplay() {
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
-            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db
+            --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return
     fi

@@ -2,7 +2,7 @@
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
 # --render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
-# --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --quiet --verbose --version --help
+# --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses --quiet --verbose --version --help
 # --list
 
 # The buses of the scene on the command line, as simvxplay reads them.
@@ -53,6 +53,8 @@ complete -c simvxplay -l control-voices -x -d 'Voices control may have playing a
 complete -c simvxplay -l json -d 'Status, events, stats and errors as JSON lines on stdout'
 complete -c simvxplay -l expect -r -F -d 'With --render: compare the render with a reference file'
 complete -c simvxplay -l tolerance-db -x -d 'Peak residual --expect accepts (dBFS, default -90)'
+complete -c simvxplay -l plot -r -a '(__fish_complete_suffix .png .svg)' -d 'At the end: draw waveform, spectrogram and loudness (PNG or SVG)'
+complete -c simvxplay -l plot-buses -d 'With --plot: a waveform strip per bus too'
 complete -c simvxplay -s q -l quiet -d 'No progress line, no warnings'
 complete -c simvxplay -s v -l verbose -d 'Say what is being done'
 complete -c simvxplay -l list -x -a 'formats effects keys buses' -d 'List formats, effects, scene keys or a scene\'s buses'

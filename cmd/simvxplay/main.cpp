@@ -11,6 +11,7 @@
 #include "app/report/capabilities.hpp"
 #include "app/report/json_report.hpp"
 #include "app/options.hpp"
+#include "app/plot/plot_file.hpp"
 #include "app/session.hpp"
 #include "app/report/versions.hpp"
 #include "core/error.hpp"
@@ -177,8 +178,14 @@ int main(int argc, char** argv) {
     checks->add_flag("--stats", o.stats,
                      "At the end: per bus and Master, sample and true peak, integrated loudness, range, "
                      "short-term max, clipped samples");
+    auto* plot = checks->add_option("--plot", o.plot_path,
+                                    "At the end (also after Ctrl-C): draw the output's waveform, spectrogram, short-term "
+                                    "loudness and true peak into FILE (.png or .svg)")
+                     ->type_name("FILE");
+    checks->add_flag("--plot-buses", o.plot_buses, "With --plot: a waveform strip per bus too")->needs(plot);
     auto* expect = checks->add_option("--expect", o.expect_path,
-                                      "With --render: compare the render with FILE; exit 6 when they differ")
+                                      "With --render: compare the render with FILE; exit 6 when they differ, and draw "
+                                      "the residual into PLOT.diff.png (beside --plot, else beside the render)")
                        ->type_name("FILE");
     expect->needs(render);
     checks->add_option("--tolerance-db", o.tolerance_db, "Peak residual that --expect accepts (default -90 dBFS)")
@@ -251,6 +258,10 @@ int main(int argc, char** argv) {
     }
     if (!o.record_control.empty() && o.control.empty() && o.control_script.empty()) {
         simvx::log::error("--record-control records the commands of --control (or --control-script): give one");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
+    if (!o.plot_path.empty() && !simvx::plot_format(o.plot_path)) {
+        simvx::log::error("--plot " + o.plot_path + ": a plot is a .png or .svg file; give a name ending in one of them");
         return static_cast<int>(simvx::ExitCode::usage);
     }
     if (o.json && o.render_path == "-") {

@@ -90,6 +90,7 @@ int play_session(SessionParts& s) {
             log::warn("--record lost " + std::to_string(lost) + " frames: the machine could not keep up");
     }
     if (s.meters && o.stats) report_stats(*s.meters, o.json);
+    write_plot_file(s);
     log_done(s);
     return json_end(o.json, s.seconds(end_position), interrupted, status);
 }

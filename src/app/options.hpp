@@ -44,6 +44,8 @@ struct Options {
     std::string expect_path;           // --expect FILE (with --render)
     double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
     bool stats = false;                // --stats: loudness and peaks per bus at the end
+    std::string plot_path;             // --plot FILE.png|FILE.svg: pictures of the output at the end
+    bool plot_buses = false;           // --plot-buses: a waveform strip per bus too
     bool json = false;                 // --json: status, events, stats and errors as JSON lines on stdout
     bool watch = false;                // --watch: reload the scene when its file changes
     std::string record_path;           // --record FILE: live output also to a WAV file

@@ -3,10 +3,13 @@
 // output never depends on the disk's pace; --expect compares it as it goes.
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "app/control/control_record.hpp"
 #include "app/control/control_script.hpp"
 #include "app/control/control_session.hpp"
 #include "app/measure/expect.hpp"
+#include "app/plot/plot_pages.hpp"
 #include "app/report/json.hpp"
 #include "app/report/run_report.hpp"
 #include "app/session_parts.hpp"
@@ -17,6 +20,27 @@
 #include "core/time_format.hpp"
 
 namespace simvx {
+namespace {
+
+// The picture of a failed --expect. Failing to write it is said, but the run
+// still ends as the mismatch it is.
+void write_residual_plot(const std::string& path, SignalSummary& residual, const ExpectResult& result, const Options& o,
+                         uint32_t rate) {
+    residual.finish();
+    char at[64];
+    std::snprintf(at, sizeof at, " at %.3f s", static_cast<double>(result.peak_frame) / rate);
+    const std::string title = o.render_path + " against " + o.expect_path + ": worst residual " +
+                              format_db(to_db(result.peak_residual), "dBFS") + (result.peak_residual > 0 ? at : "");
+    try {
+        const PageLayout page = write_diff_plot(path, residual, o.tolerance_db, title);
+        log::note("the residual is drawn in " + path);
+        log::info("plot: wrote " + path + ": " + describe_layout(page));
+    } catch (const Error& e) {
+        log::error(e.what());
+    }
+}
+
+}  // namespace
 
 int render_session(SessionParts& s) {
     const Options& o = s.options;
@@ -27,6 +51,13 @@ int render_session(SessionParts& s) {
     if (!o.expect_path.empty())
         expect = std::make_unique<ExpectCheck>(o.expect_path, engine.spec(), parse_sample_format(o.render_format),
                                                o.dither == "tpdf", o.tolerance_db);
+    // A failed --expect draws where it failed: the residual is summarized as it is compared.
+    const std::string diff_path = expect ? diff_plot_path(o.plot_path, o.render_path) : std::string();
+    std::unique_ptr<SignalSummary> residual;
+    if (!diff_path.empty()) {
+        residual = std::make_unique<SignalSummary>(engine.spec().channels, engine.spec().rate, true);
+        expect->on_residual([r = residual.get()](const float* x, size_t frames) { r->add(x, frames); });
+    }
     // --control-script: each step applied just before its frame is rendered,
     // on this thread, so the render is sample-exact and the same every time.
     std::unique_ptr<ControlRecord> control_record;
@@ -100,13 +131,17 @@ int render_session(SessionParts& s) {
                   " output; lower --volume-db or render f32");
     log_done(s);
     if (s.meters && o.stats) report_stats(*s.meters, o.json);
+    write_plot_file(s);
     const double end_s = s.seconds(engine.position());
     if (sig) return json_end(o.json, end_s, true, signals::exit_code(sig));
     if (failed) return json_end(o.json, end_s, false, static_cast<int>(ExitCode::bad_input));
     if (expect) {
         const ExpectResult result = expect->finish();
         if (o.json) json_line(json_expect(result, engine.spec().rate));
-        if (!result.passed) throw Error(ExitCode::mismatch, expect->describe(result));
+        if (!result.passed) {
+            if (residual) write_residual_plot(diff_path, *residual, result, o, engine.spec().rate);
+            throw Error(ExitCode::mismatch, expect->describe(result));
+        }
         if (!o.json) log::note(expect->describe(result));
     }
     return json_end(o.json, end_s, false, 0);

@@ -8,10 +8,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "app/check_files.hpp"
 #include "app/input_scene.hpp"
+#include "app/plot/plot_pages.hpp"
 #include "app/report/devices.hpp"
 #include "app/report/json.hpp"
 #include "app/report/stats_table.hpp"
@@ -74,6 +76,21 @@ void report_stats(BusMeters& meters, bool json) {
         log::warn("--stats missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
 }
 
+void write_plot_file(SessionParts& s) {
+    if (!s.plot) return;
+    s.meters->finish();
+    s.plot->finish();
+    if (const uint64_t dropped = s.meters->dropped_blocks(); dropped && !s.options.stats)  // --stats said it already
+        log::warn("--plot missed " + std::to_string(dropped) + " blocks: the metering thread fell behind");
+    auto names = s.meters->names();
+    names.erase(names.begin());  // the output
+    const std::filesystem::path source = !s.scene.path.empty()         ? s.scene.path
+                                         : !s.options.inputs.empty() ? s.options.inputs.front()
+                                                                     : "stream";
+    const PageLayout page = write_plot(s.options.plot_path, *s.plot, source.filename().string(), names);
+    log::info("plot: wrote " + s.options.plot_path + ": " + describe_layout(page));
+}
+
 int json_end(bool json, double position_s, bool interrupted, int code) {
     if (json)
         json_line(JsonObject()
@@ -132,10 +149,13 @@ int run_session(const Options& o) {
     s.offline_chunk_frames = prepared.offline_chunk_frames;
     // A person at a terminal gets the status line; a program asking for --json gets status objects instead.
     s.status_line = !offline && isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet && !o.json;
-    // The status lines carry each bus's peak; live control's meters events each bus's level.
-    if (o.stats || o.json || s.status_line || (controlled && !offline))
+    if (!o.plot_path.empty())
+        s.plot = std::make_unique<PlotCollector>(prepared.plan->buses.size(), prepared.config.output, o.plot_buses);
+    // The status lines carry each bus's peak, live control's meters events each bus's level, --plot every block.
+    if (o.stats || o.json || s.status_line || s.plot || (controlled && !offline))
         s.meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
-                                               offline ? BusMeters::Mode::synchronous : BusMeters::Mode::threaded, o.stats);
+                                               offline ? BusMeters::Mode::synchronous : BusMeters::Mode::threaded, o.stats,
+                                               s.plot.get());
     // A controlled mix takes voices while it runs: it plays on past the end
     // of the scene's own sounds, until "quit" (or what it was given is done).
     s.scene_end = prepared.full_length;

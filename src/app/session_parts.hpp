@@ -10,6 +10,7 @@
 
 #include "app/measure/bus_meters.hpp"
 #include "app/options.hpp"
+#include "app/plot/plot_collector.hpp"
 #include "app/report/json_report.hpp"
 #include "assemble/prepare.hpp"
 #include "mix/engine.hpp"
@@ -26,7 +27,8 @@ struct SessionParts {
     DecodedSounds decoded;              // kept for seeks when `seekable`
     bool seekable = false;              // plain files played live: seeks rebuild the engine
     std::vector<std::string> voice_names;  // the scene's voices, in order (--watch)
-    std::unique_ptr<BusMeters> meters;  // --stats, --json or the status line
+    std::unique_ptr<PlotCollector> plot;  // --plot, fed by `meters` (declared first: outlives its thread)
+    std::unique_ptr<BusMeters> meters;  // --stats, --json, --plot or the status line
     std::unique_ptr<Engine> engine;
     std::unique_ptr<Sink> sink;         // opened
     std::optional<JsonProgress> json;
@@ -48,6 +50,8 @@ int render_session(SessionParts& s);  // render_session.cpp
 
 // --stats at the end: a table on stderr, or with --json a stats object.
 void report_stats(BusMeters& meters, bool json);
+// --plot at the end (also after an interruption): the meters are finished first.
+void write_plot_file(SessionParts& s);
 // --json's last line of a run that did not fail; returns `code`.
 int json_end(bool json, double position_s, bool interrupted, int code);
 // "done: 1:02.5 of audio in 830 ms" (-v).

@@ -6,13 +6,15 @@
 
 namespace simvx {
 
-BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, bool loudness, std::string output_name)
-    : mode_(mode) {
+BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, bool loudness, BlockListener* listener,
+                     std::string output_name)
+    : mode_(mode), listener_(listener) {
     output_index_ = plan.buses[plan.output].index;
     std::vector<const RenderPlan::Bus*> by_index(plan.buses.size());
     for (const auto& b : plan.buses) by_index[b.index] = &b;
     auto add_row = [&](std::string name, uint32_t channels) {
         auto c = std::make_unique<Channel>();
+        c->row = rows_.size();
         c->name = std::move(name);
         c->channels = channels;
         if (loudness) c->meter = std::make_unique<LoudnessMeter>(channels, output.rate);
@@ -61,6 +63,7 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
     // Offline renders run here on the pull thread; libebur128's allocations are harmless there.
     if (c.meter) c.meter->add(x, frames);
+    if (listener_) listener_->row_block(c.row, x, frames);
     float peak = 0;
     double energy = 0;
     const size_t n = frames * c.channels;

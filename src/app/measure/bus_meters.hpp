@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/measure/block_listener.hpp"
 #include "app/measure/loudness_meter.hpp"
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
@@ -32,8 +33,9 @@ public:
     // The buses by their index in the plan; the output is reported as `output_name`.
     // Without `loudness` only the peaks are followed (--json's status lines):
     // true peak and loudness cost far more than a status line needs.
+    // `listener` (--plot) gets every row's blocks where they are measured.
     BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode, bool loudness,
-              std::string output_name = "Master");
+              BlockListener* listener = nullptr, std::string output_name = "Master");
     ~BusMeters() override;
 
     void block(const RenderPlan& plan, const float* out, size_t frames) noexcept SIMVX_REALTIME override;
@@ -61,6 +63,7 @@ public:
 
 private:
     struct Channel {
+        size_t row;
         std::string name;
         uint32_t channels;
         std::unique_ptr<LoudnessMeter> meter;  // null without `loudness`
@@ -78,6 +81,7 @@ private:
     void run();
 
     Mode mode_;
+    BlockListener* listener_;
     size_t output_index_;                    // the plan index of the output bus (not tapped as a bus)
     std::vector<std::unique_ptr<Channel>> rows_;  // [0] = output, then bus index order (output bus skipped)
     std::vector<size_t> row_of_bus_;          // plan index → row (0 for the output bus: unused)

@@ -96,9 +96,11 @@ void ExpectCheck::add(std::span<const float> rendered) {
 
 void ExpectCheck::compare(const float* rendered, const float* reference, size_t frames) {
     const uint32_t ch = spec_.channels;
+    if (residual_listener_) residual_.resize(frames * ch);
     for (size_t i = 0; i < frames; ++i)
         for (uint32_t c = 0; c < ch; ++c) {
             const double d = static_cast<double>(rendered[i * ch + c]) - reference[i * ch + c];
+            if (residual_listener_) residual_[i * ch + c] = static_cast<float>(d);
             sum_sq_ += d * d;
             if (std::fabs(d) > peak_) {
                 peak_ = std::fabs(d);
@@ -107,6 +109,7 @@ void ExpectCheck::compare(const float* rendered, const float* reference, size_t 
             }
         }
     compared_ += frames;
+    if (residual_listener_ && frames) residual_listener_(residual_.data(), frames);
 }
 
 ExpectResult ExpectCheck::finish() {

@@ -4,6 +4,7 @@
 // and nothing is kept in memory.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -37,6 +38,9 @@ public:
 
     // Rendered frames (interleaved, before quantization), in order.
     void add(std::span<const float> rendered);
+    // Also hands each compared block's residual (render − reference as
+    // written, interleaved) to `listener`, in order (the diff plot).
+    void on_residual(std::function<void(const float* residual, size_t frames)> listener) { residual_listener_ = std::move(listener); }
     // Reads what is left of the reference and judges.
     ExpectResult finish();
 
@@ -59,7 +63,8 @@ private:
     double peak_ = 0, sum_sq_ = 0;
     uint64_t peak_frame_ = 0, compared_ = 0;
     uint32_t peak_channel_ = 0;
-    std::vector<float> written_, ref_, dithered_;
+    std::vector<float> written_, ref_, dithered_, residual_;
+    std::function<void(const float*, size_t)> residual_listener_;
     std::vector<uint8_t> bytes_;
 };
 

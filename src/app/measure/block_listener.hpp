@@ -1,0 +1,16 @@
+// What else wants the blocks BusMeters takes from the engine's one tap
+// (--plot): handed each row's block on the measuring side, so off the live
+// audio thread (after the ring) and on a render's pull thread, in order.
+#pragma once
+#include <cstddef>
+
+namespace simvx {
+
+class BlockListener {
+public:
+    virtual ~BlockListener() = default;
+    // Row as in BusMeters::names(): 0 the output, then the buses in scene order.
+    virtual void row_block(size_t row, const float* interleaved, size_t frames) = 0;
+};
+
+}  // namespace simvx
