@@ -37,6 +37,9 @@ public:
 
     // Rendered frames (interleaved, before quantization), in order.
     void add(std::span<const float> rendered);
+    // Or, for a lossy render, instead of add(): the finished file decoded
+    // back, so the comparison sees what the encoder made of the mix.
+    void add_file(const std::string& rendered);
     // Reads what is left of the reference and judges.
     ExpectResult finish();
 
@@ -61,6 +64,7 @@ private:
     uint32_t peak_channel_ = 0;
     std::vector<float> written_, ref_, dithered_;
     std::vector<uint8_t> bytes_;
+    std::vector<int32_t> ints_;
 };
 
 // 20·log10(x), with silence as -inf.
