@@ -236,6 +236,29 @@ TEST_F(Encode, InterruptFinalizesADecodableFile) {
     }
 }
 
+TEST_F(Encode, AFullDiskIsAnOutputErrorForEveryCodec) {
+    for (const std::string codec : {"flac", "opus", "vorbis", "mp3"}) {
+        const RunResult r = simvx({at("tone.wav"), "--render", "/dev/full", "--render-codec", codec});
+        EXPECT_EQ(r.status, 5) << codec;
+        EXPECT_NE(r.err.find("/dev/full: write failed: No space left on device"), std::string::npos) << r.err;
+    }
+}
+
+TEST_F(Encode, AKilledRenderLeavesTheTargetUntouched) {
+    write_file(at("keep.opus"), "the previous render");
+    Child render({bin(), at("tone.wav"), "--loop", "--duration", "36000", "--render", at("keep.opus")});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    auto partial = [&] {
+        for (const auto& e : fs::directory_iterator(dir.path()))
+            if (e.path().filename().string().rfind(".keep.opus.partial-", 0) == 0 && fs::file_size(e.path()) > 65536)
+                return true;
+        return false;
+    };
+    while (!partial() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    render.stop(SIGKILL, 20);
+    EXPECT_EQ(read_file(at("keep.opus")), "the previous render");
+}
+
 TEST_F(Encode, ExpectComparesWhatWasDecodedBack) {
     // Decoded back, an Opus tone at 128 kbit/s stays within -30 dBFS of the source, not within -90.
     RunResult r = simvx({at("tone.wav"), "--render", at("t.opus"), "--bitrate", "128", "--expect", at("tone.wav"),
