@@ -11,6 +11,15 @@ FlacEncoder::FlacEncoder(const WriterTarget& target, const Encoding& encoding)
     : out_(target), format_(encoding.format), channels_(target.spec.channels) {
     encoder_ = FLAC__stream_encoder_new();
     if (!encoder_) throw OutputError(target.name + ": cannot start the FLAC encoder (out of memory)");
+    try {
+        start(target, encoding);
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+void FlacEncoder::start(const WriterTarget& target, const Encoding& encoding) {
     const uint32_t bits = format_ == SampleFormat::s24 ? 24 : 16;
     FLAC__stream_encoder_set_channels(encoder_, channels_);
     FLAC__stream_encoder_set_bits_per_sample(encoder_, bits);
@@ -40,7 +49,9 @@ FlacEncoder::FlacEncoder(const WriterTarget& target, const Encoding& encoding)
     }
 }
 
-FlacEncoder::~FlacEncoder() {
+FlacEncoder::~FlacEncoder() { release(); }
+
+void FlacEncoder::release() noexcept {
     // An unfinished encoder finishes itself when deleted: not into a file
     // that an aborted render has already closed.
     out_.detach();

@@ -28,6 +28,8 @@ private:
                                                    uint32_t, uint32_t, void* self);
     static FLAC__StreamEncoderSeekStatus on_seek(const FLAC__StreamEncoder*, FLAC__uint64 offset, void* self);
     static FLAC__StreamEncoderTellStatus on_tell(const FLAC__StreamEncoder*, FLAC__uint64* offset, void* self);
+    void start(const WriterTarget& target, const Encoding& encoding);  // the constructor's fallible part
+    void release() noexcept;
     [[noreturn]] void fail(const char* doing);
 
     ByteOut out_;

@@ -100,8 +100,11 @@ Mp3Encoder::Mp3Encoder(const WriterTarget& target, const Encoding& encoding)
     if (!encoding.tags.empty()) {
         std::vector<unsigned char> tag(lame_get_id3v2_tag(lame_, nullptr, 0));
         const size_t bytes = lame_get_id3v2_tag(lame_, tag.data(), tag.size());
-        out_.put(tag.data(), bytes);
-        out_.check();
+        if (!out_.put(tag.data(), bytes)) {
+            lame_close(lame_);
+            lame_ = nullptr;
+            out_.check();
+        }
         info_frame_at_ = bytes;
     }
 }

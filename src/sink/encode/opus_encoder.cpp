@@ -41,7 +41,11 @@ OpusEncoder::OpusEncoder(const WriterTarget& target, const Encoding& encoding)
     ope_encoder_ctl(encoder_, OPE_SET_SERIALNO(kSerial));
     if (encoding.bitrate_kbps) {
         error = ope_encoder_ctl(encoder_, OPUS_SET_BITRATE(static_cast<opus_int32>(*encoding.bitrate_kbps * 1000)));
-        if (error != OPE_OK) fail("setting the bit rate", error);
+        if (error != OPE_OK) {
+            ope_encoder_destroy(encoder_);
+            encoder_ = nullptr;
+            throw OutputError(target.name + ": the Opus encoder refused the bit rate: " + ope_strerror(error));
+        }
     }
 }
 

@@ -27,6 +27,15 @@ VorbisEncoder::VorbisEncoder(const WriterTarget& target, const Encoding& encodin
                           " channels at " + std::to_string(rate) + " Hz with " + describe_encoding(encoding));
     }
     vorbis_comment_init(&comment_);
+    try {
+        start(encoding);
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+void VorbisEncoder::start(const Encoding& encoding) {
     for (const auto& t : encoding.tags) vorbis_comment_add_tag(&comment_, t.key.c_str(), t.value.c_str());
     vorbis_analysis_init(&dsp_, &info_);
     vorbis_block_init(&dsp_, &block_);
@@ -41,7 +50,9 @@ VorbisEncoder::VorbisEncoder(const WriterTarget& target, const Encoding& encodin
     put_pages(true);  // the audio starts on a page of its own, as the specification asks
 }
 
-VorbisEncoder::~VorbisEncoder() {
+VorbisEncoder::~VorbisEncoder() { release(); }
+
+void VorbisEncoder::release() noexcept {
     if (stream_ready_) ogg_stream_clear(&stream_);
     if (dsp_ready_) {
         vorbis_block_clear(&block_);

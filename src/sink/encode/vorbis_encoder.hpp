@@ -20,6 +20,8 @@ public:
     void finalize() override;
 
 private:
+    void start(const Encoding& encoding);  // the constructor's fallible part, once libvorbis is set up
+    void release() noexcept;
     void put_pages(bool flush);
     void encode_blocks();
 
