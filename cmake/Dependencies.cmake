@@ -25,6 +25,18 @@ simvx_require_pkg(PULSE libpulse libpulse-dev)
 simvx_require_pkg(FFTW3F fftw3f libfftw3-dev)  # single precision: the spectrogram's FFT (src/dsp/fft.*)
 simvx_require_pkg(CAIRO cairo libcairo2-dev)   # --plot's pictures (src/app/plot/)
 simvx_require_pkg(FONTCONFIG fontconfig libfontconfig-dev)  # cairo's fonts: their caches are released after a picture
+# The encoders of --render: FLAC's is libFLAC above.
+simvx_require_pkg(VORBISENC vorbisenc libvorbis-dev)
+simvx_require_pkg(OPUSENC libopusenc libopusenc-dev)
+# libmp3lame ships no pkg-config file.
+find_path(LAME_INCLUDE_DIR lame/lame.h)
+find_library(LAME_LIBRARY mp3lame)
+if(NOT LAME_INCLUDE_DIR OR NOT LAME_LIBRARY)
+  message(FATAL_ERROR "libmp3lame not found: apt-get install libmp3lame-dev")
+endif()
+add_library(simvx_lame INTERFACE IMPORTED GLOBAL)
+target_include_directories(simvx_lame INTERFACE ${LAME_INCLUDE_DIR})
+target_link_libraries(simvx_lame INTERFACE ${LAME_LIBRARY})
 
 find_package(tomlplusplus QUIET)
 if(NOT tomlplusplus_FOUND)

@@ -63,7 +63,8 @@ simvx_layer(scene BELOW spatial dsp decode core LIBS tomlplusplus::tomlplusplus)
 if(SIMVX_FUZZ)
   return()  # the fuzz targets reach the decoders, the stream framer and the loader: nothing above
 endif()
-simvx_layer(sink BELOW core LIBS PkgConfig::PULSE)
+simvx_layer(sink BELOW core
+  LIBS PkgConfig::PULSE PkgConfig::FLAC PkgConfig::VORBISENC PkgConfig::VORBIS PkgConfig::OGG PkgConfig::OPUSENC simvx_lame)
 simvx_layer(mix BELOW spatial dsp decode core)
 simvx_layer(assemble BELOW scene mix spatial dsp decode core)
 simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 PkgConfig::CAIRO PkgConfig::FONTCONFIG nlohmann_json::nlohmann_json)

@@ -5,7 +5,7 @@ _simvxplay() {
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     case "$prev" in
         --render)
-            COMPREPLY=($(compgen -f -X '!*.wav' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
+            COMPREPLY=($(compgen -f -X '!*.@(wav|flac|opus|ogg|oga|mp3)' -- "$cur") $(compgen -d -- "$cur") $(compgen -W "-" -- "$cur"))
             return ;;
         --plot)
             COMPREPLY=($(compgen -f -X '!*.@(png|svg)' -- "$cur") $(compgen -d -- "$cur")); return ;;
@@ -15,6 +15,10 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
         --dither)
             COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
+        --render-codec)
+            COMPREPLY=($(compgen -W "wav flac opus vorbis mp3" -- "$cur")); return ;;
+        --tag)
+            COMPREPLY=($(compgen -W "title= artist= album= comment= date= genre=" -- "$cur")); compopt -o nospace; return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
@@ -37,7 +41,7 @@ _simvxplay() {
             return ;;
         --control-voices)
             COMPREPLY=($(compgen -W "16 64 256 1024" -- "$cur")); return ;;
-        --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
+        --quality|--bitrate|--latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
             return ;;
         --list)
             COMPREPLY=($(compgen -W "formats effects keys buses" -- "$cur")); return ;;
@@ -55,7 +59,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))

@@ -1,6 +1,6 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
+# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses --quiet --verbose --version --help
 # --list
@@ -15,9 +15,13 @@ function __simvxplay_buses
     end
 end
 
-complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = stdout)'
+complete -c simvxplay -l render -r -F -d 'Render offline into a file, encoded by its extension (- = WAV on stdout)'
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
-complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
+complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of a WAV or FLAC render'
+complete -c simvxplay -l render-codec -x -a 'wav flac opus vorbis mp3' -d 'Encode the render as this codec'
+complete -c simvxplay -l quality -x -d 'Encoder quality: FLAC level, Vorbis quality, MP3 VBR quality'
+complete -c simvxplay -l bitrate -x -d 'Encoder bit rate in kbit/s: Opus, Vorbis average, MP3 constant'
+complete -c simvxplay -l tag -x -a 'title= artist= album= comment= date= genre=' -d 'Tag the render (KEY=VALUE)'
 complete -c simvxplay -l dither -x -a 'none tpdf' -d 'Dither when quantizing to s16/s24'
 complete -c simvxplay -l raw -d 'Render headerless PCM, not a WAV'
 complete -c simvxplay -l device -x -n '__fish_seen_argument -l null' -a 'realtime untimed jitter stall lost' -d 'Simulated device of --null'

@@ -21,6 +21,7 @@
 #include "scene/loader.hpp"
 #include "option_checks.hpp"
 #include "core/suggest.hpp"
+#include "sink/encoding.hpp"
 
 namespace {
 
@@ -61,16 +62,44 @@ int main(int argc, char** argv) {
 
     auto* out_group = app.add_option_group("Output", "Where the sound goes (default: PulseAudio)");
     auto* render = out_group->add_option("--render", o.render_path,
-                                         "Render offline into a WAV file as fast as possible ('-' = stdout)")
+                                         "Render offline as fast as possible into FILE, encoded by its extension "
+                                         "(.wav .flac .opus .ogg .mp3; '-' = WAV on stdout)")
                        ->type_name("FILE");
     auto* null = out_group->add_flag("--null", null_out, "Mix in real time through the engine, discard the samples");
     render->excludes(null);
-    out_group->add_option("--render-format", o.render_format, "Sample format of the rendered WAV (default s16)")
-        ->check(simvx::one_of({"s16", "s24", "f32"}))
+    auto* render_format = out_group->add_option("--render-format", o.render_format,
+                                                "Sample format of a WAV or FLAC render (default s16; FLAC: s16 or s24)");
+    render_format->check(simvx::one_of({"s16", "s24", "f32"}))
         ->type_name("s16|s24|f32")
         ->needs(render);
     out_group->add_flag("--raw", o.raw,
                         "Render headerless PCM (--render-format samples, little-endian, interleaved), not a WAV")
+        ->needs(render);
+    out_group->add_option("--render-codec", o.render_codec,
+                          "Encode the render as CODEC whatever the file's name (needed for '-' and FIFOs)")
+        ->check(simvx::one_of(simvx::codec_names()))
+        ->type_name("wav|flac|opus|vorbis|mp3")
+        ->needs(render);
+    out_group->add_option("--quality", o.quality,
+                          "Encoder quality: FLAC compression level 0..8 (default 5), Vorbis quality -1..10 (default 3), "
+                          "MP3 VBR quality 0..9 as lame -V (default 2)")
+        ->check(simvx::number_in({-1, 10, false, false, "a quality"}))
+        ->type_name("Q")
+        ->needs(render);
+    out_group->add_option("--bitrate", o.bitrate_kbps,
+                          "Encoder bit rate in kbit/s: Opus 6..510 (default: libopus's choice), Vorbis average "
+                          "32..500, MP3 constant 8..320")
+        ->check(simvx::number_in({6, 510, false, false, "a bit rate in kbit/s"}))
+        ->type_name("KBPS")
+        ->needs(render);
+    std::vector<std::string> tag_texts;
+    out_group->add_option("--tag", tag_texts,
+                          "Tag the render (FLAC, Opus, Vorbis, MP3), over the scene's [engine] title, artist...; "
+                          "repeatable")
+        ->type_name("KEY=VALUE")
+        ->type_size(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->needs(render);
     out_group->add_option("--dither", o.dither, "Dither when quantizing a render to s16/s24 (default none: bit-exact)")
         ->check(simvx::one_of({"none", "tpdf"}))
@@ -244,6 +273,12 @@ int main(int argc, char** argv) {
     if (o.dither == "tpdf" && o.render_format == "f32") {
         simvx::log::error("--dither tpdf: an f32 render keeps every bit and is never dithered; "
                           "give --render-format s16 or s24, or leave --dither out");
+        return static_cast<int>(simvx::ExitCode::usage);
+    }
+    if (const std::string problem =
+            simvx::check_render_encoding(o, {.format = render_format->count() > 0, .tags = tag_texts});
+        !problem.empty()) {
+        simvx::log::error(problem);
         return static_cast<int>(simvx::ExitCode::usage);
     }
     if (o.render_path == "-" && isatty(STDOUT_FILENO)) {

@@ -5,7 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <filesystem>
+
+#include "core/number_format.hpp"
 #include "core/suggest.hpp"
+#include "sink/encoding.hpp"
 
 namespace simvx {
 namespace {
@@ -56,6 +60,80 @@ CLI::Validator one_of(std::vector<std::string> names) {
             return message;
         },
         "", "");
+}
+
+namespace {
+
+// --quality / --bitrate against the codec's knob.
+std::string check_knob(const char* option, std::optional<double> value, std::optional<CodecKnob> knob, Codec codec) {
+    if (!value) return {};
+    const std::string name = codec_name(codec);
+    if (!knob)
+        return std::string(option) + " means nothing for " + name +
+               (codec == Codec::opus   ? ": give Opus a bit rate with --bitrate KBPS"
+                : codec == Codec::flac ? ": FLAC is lossless; its --quality is the compression level, 0..8"
+                                       : ": a WAV render keeps every sample; leave it out");
+    if (*value < knob->lo || *value > knob->hi)
+        return std::string(option) + ": must be " + knob->terms + " from " + format_number(knob->lo) + " to " +
+               format_number(knob->hi) + ", got " + format_number(*value);
+    if (codec == Codec::flac && *value != std::floor(*value))
+        return std::string(option) + ": a FLAC compression level is a whole number from 0 to 8, got " +
+               format_number(*value);
+    return {};
+}
+
+}  // namespace
+
+std::string check_render_encoding(Options& o, const RenderGiven& given) {
+    if (o.render_path.empty()) return {};
+    Codec codec = Codec::wav;
+    if (!o.render_codec.empty()) {
+        codec = *parse_codec(o.render_codec);  // CLI11 checked the name
+    } else if (auto by_name = codec_for_path(o.render_path)) {
+        codec = *by_name;
+    } else {
+        // Standard output, a FIFO or a device carry WAV as they always have;
+        // a file name that says nothing, or something else, is refused
+        // rather than written as a mislabelled file.
+        std::error_code ec;
+        const auto status = std::filesystem::status(o.render_path, ec);
+        const bool stream = o.render_path == "-" || (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status));
+        if (!stream && !o.raw)
+            return "--render " + o.render_path + ": the extension names no codec this renderer encodes (" +
+                   known_extensions() + "); rename the file, or name the codec with --render-codec " +
+                   "wav|flac|opus|vorbis|mp3";
+    }
+    o.render_codec = codec_name(codec);
+    const std::string name = codec_name(codec);
+    if (o.raw && codec != Codec::wav)
+        return "--raw writes headerless PCM, not " + name + ": leave out --raw, or --render-codec";
+    if (is_lossy(codec)) {
+        if (given.format)
+            return "--render-format: " + name + " encodes the float mix itself; the sample format applies to WAV and FLAC only";
+        if (o.dither != "none") return "--dither: " + name + " encodes the float mix itself and is never dithered";
+    }
+    if (codec == Codec::flac && o.render_format == "f32")
+        return "--render-format f32: FLAC holds integer samples only; render FLAC s16 or s24, or f32 to a .wav";
+    if (auto problem = check_knob("--quality", o.quality, quality_knob(codec), codec); !problem.empty()) return problem;
+    if (auto problem = check_knob("--bitrate", o.bitrate_kbps, bitrate_knob(codec), codec); !problem.empty()) return problem;
+    if (o.quality && o.bitrate_kbps)
+        return "--quality and --bitrate: " + name + " encodes at a quality (VBR) or at a bit rate, not both: give one";
+    if (codec == Codec::wav && !given.tags.empty())
+        return "--tag: WAV renders carry no tags; render .flac, .opus, .ogg or .mp3 to tag them";
+    for (const auto& text : given.tags) {
+        const auto eq = text.find('=');
+        if (eq == std::string::npos) return "--tag " + text + ": must be KEY=VALUE";
+        const std::string key = text.substr(0, eq);
+        if (auto problem = tag_key_problem(key); !problem.empty()) return "--tag " + text + ": " + problem;
+        set_tag(o.tags, key, text.substr(eq + 1));
+    }
+    if (!o.expect_path.empty() && is_lossy(codec)) {
+        std::error_code ec;
+        const auto status = std::filesystem::status(o.render_path, ec);
+        if (o.render_path == "-" || (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)))
+            return "--expect with " + name + " decodes the finished file again: render to a file, not a stream";
+    }
+    return {};
 }
 
 }  // namespace simvx

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "app/options.hpp"
+
 namespace simvx {
 
 struct NumberRule {
@@ -31,5 +33,19 @@ CLI::Validator number_in(NumberRule rule);
 
 // One of `names`: "must be one of s16, s24, f32, got 's61'; did you mean s16?"
 CLI::Validator one_of(std::vector<std::string> names);
+
+// What the user gave of the render's options that have defaults.
+struct RenderGiven {
+    bool format = false;                // --render-format
+    std::vector<std::string> tags;      // --tag KEY=VALUE, as typed
+};
+
+// The render's codec and its settings, checked across options: the codec by
+// --render-codec or the file's extension (WAV for '-', FIFOs and devices, and
+// with --raw), and every option that would do nothing for it refused
+// (--quality with WAV, --render-format with a lossy codec, FLAC f32...).
+// Sets o.render_codec and o.tags; returns the problem (a usage error), or
+// an empty string.
+std::string check_render_encoding(Options& o, const RenderGiven& given);
 
 }  // namespace simvx

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/tags.hpp"
 
 namespace simvx {
 
@@ -17,6 +18,10 @@ struct Options {
     std::string render_format = "s16";
     std::string dither = "none";       // "none" | "tpdf"
     bool raw = false;                  // --raw: the render as headerless PCM
+    std::string render_codec;          // wav|flac|opus|vorbis|mp3: --render-codec, or the front end's choice by extension
+    std::optional<double> quality;     // --quality: in the codec's terms (FLAC level, Vorbis q, lame -V)
+    std::optional<double> bitrate_kbps;  // --bitrate (Opus, Vorbis average, MP3 CBR)
+    Tags tags;                         // --tag KEY=VALUE, over the scene's [engine] tags
     std::string device;                // PulseAudio sink name, or the null output's mode; empty = the default
     bool list_devices = false;
     std::optional<double> duration;

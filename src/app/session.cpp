@@ -42,9 +42,15 @@ OutputSettings output_settings(const Options& o, const Scene& scene, const Engin
     OutputSettings s;
     s.latency_ms = scene.engine.latency_ms;
     s.device = o.output == "file" ? o.render_path : o.device;
-    s.format = parse_sample_format(o.render_format);
+    Encoding& e = s.encoding;
+    e.codec = parse_codec(o.render_codec).value_or(Codec::wav);  // the front end chose it by extension
+    e.format = parse_sample_format(o.render_format);
+    e.container = o.raw ? Container::raw : Container::wav;
+    e.quality = o.quality;
+    e.bitrate_kbps = o.bitrate_kbps;
+    e.tags = scene.engine.tags;
+    for (const auto& t : o.tags) set_tag(e.tags, t.key, t.value);
     s.dither = o.dither == "tpdf";
-    s.container = o.raw ? Container::raw : Container::wav;
     s.frames = engine.exact_end();
     if (s.frames) *s.frames -= std::min(*s.frames, start_frame);
     return s;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tags.hpp"
 #include "decode/pcm_framer.hpp"
 #include "dsp/effect_types.hpp"
 #include "dsp/pan.hpp"
@@ -28,6 +29,7 @@ struct EngineSettings {
     Interpolator interpolator = Interpolator::sinc;  // the `resampler` key: the varispeed of pitched sounds
     double speed_of_sound = 343.3;  // m/s
     double doppler_factor = 1.0;    // 0 disables doppler
+    Tags tags;                      // title, artist, album, comment, date, genre: written into encoded renders
 };
 
 // An extra post-fader send from a bus or a sound into another bus.

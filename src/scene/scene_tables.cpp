@@ -160,6 +160,13 @@ void read_stream(Checker& c, const toml::table& table, Draft& d) {
     d.scene.streams.push_back(std::move(st));
 }
 
+// An [engine] tag key: its string under the Vorbis comment name `key`.
+Reader<EngineSettings> tag_field(const char* key) {
+    return [key](Checker& c, const Item& it, EngineSettings& e) {
+        if (auto v = read_string(c, it)) set_tag(e.tags, key, std::move(*v));
+    };
+}
+
 void read_version(Checker& c, const Item& it, Draft& d) {
     d.has_version = true;
     auto* v = it.node.as_integer();
@@ -213,6 +220,12 @@ std::span<const Field<EngineSettings>> engine_fields() {
          choice_field(&EngineSettings::interpolator, std::span<const Choice<Interpolator>>(kInterpolatorNames))},
         {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
+        {"title", tag_field("TITLE")},
+        {"artist", tag_field("ARTIST")},
+        {"album", tag_field("ALBUM")},
+        {"comment", tag_field("COMMENT")},
+        {"date", tag_field("DATE")},
+        {"genre", tag_field("GENRE")},
     };
     return fields;
 }

@@ -6,7 +6,7 @@
 #include "sink/pulse_connection.hpp"
 #include "sink/pulse_devices.hpp"
 #include "sink/pulse_sink.hpp"
-#include "sink/wav_file_sink.hpp"
+#include "sink/file_sink.hpp"
 
 namespace simvx {
 namespace {
@@ -37,12 +37,13 @@ std::vector<OutputDevice> null_devices() {
 }
 
 std::unique_ptr<Sink> make_file(const OutputSettings& s) {
-    return std::make_unique<WavFileSink>(s.device, s.format, s.frames, s.dither, s.container);
+    return std::make_unique<FileSink>(s.device, s.encoding, s.frames, s.dither);
 }
 
 std::vector<OutputDevice> file_devices() {
-    return {{"FILE", "a WAV (or raw PCM) file, written under a temporary name and renamed when complete", true},
-            {"-", "standard output, as a WAV stream (or raw PCM)", false}};
+    return {{"FILE", "a WAV, FLAC, Opus, Ogg Vorbis or MP3 file (by its extension, or --render-codec), or raw PCM, "
+                     "written under a temporary name and renamed when complete", true},
+            {"-", "standard output, as a WAV stream (or raw PCM, or --render-codec's)", false}};
 }
 
 constexpr OutputType kOutputs[] = {

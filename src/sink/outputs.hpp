@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "sink/sink.hpp"
-#include "sink/wav_writer.hpp"
+#include "sink/encoding.hpp"
 
 namespace simvx {
 
@@ -21,9 +21,8 @@ struct OutputSettings {
     std::string device;         // pulse: a sink name; null: a simulator mode; file: the path ("-" = stdout)
     uint32_t latency_ms = 20;   // live outputs: the target latency (the null output's period)
     // Offline outputs:
-    SampleFormat format = SampleFormat::s16;
+    Encoding encoding;  // codec, sample format, container, quality, tags
     bool dither = false;
-    Container container = Container::wav;
     std::optional<uint64_t> frames;  // the render's length when known in advance
 };
 

@@ -67,3 +67,23 @@ uint64_t quantize_s24(const float* in, uint8_t* out, size_t n) noexcept {
 }
 
 }  // namespace simvx
+
+namespace simvx {
+
+void unpack_s16(const uint8_t* in, int32_t* out, size_t n) noexcept {
+    for (size_t i = 0; i < n; ++i) {
+        int16_t v;
+        std::memcpy(&v, in + 2 * i, 2);  // x86/ARM: little-endian
+        out[i] = v;
+    }
+}
+
+void unpack_s24(const uint8_t* in, int32_t* out, size_t n) noexcept {
+    for (size_t i = 0; i < n; ++i) {
+        const uint8_t* b = in + 3 * i;
+        out[i] = static_cast<int32_t>(static_cast<uint32_t>(b[0]) << 8 | static_cast<uint32_t>(b[1]) << 16 |
+                                      static_cast<uint32_t>(b[2]) << 24) >> 8;
+    }
+}
+
+}  // namespace simvx

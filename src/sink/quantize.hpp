@@ -15,3 +15,12 @@ uint64_t quantize_s16(const float* in, uint8_t* out, size_t n) noexcept;
 uint64_t quantize_s24(const float* in, uint8_t* out, size_t n) noexcept;
 
 }  // namespace simvx
+
+namespace simvx {
+
+// The integers the bytes above hold, sign-extended: what a decoder reads back
+// (FLAC encodes these; --expect compares with them).
+void unpack_s16(const uint8_t* in, int32_t* out, size_t n) noexcept;
+void unpack_s24(const uint8_t* in, int32_t* out, size_t n) noexcept;
+
+}  // namespace simvx

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/audio_spec.hpp"
+#include "sink/audio_writer.hpp"
 
 namespace simvx {
 
@@ -20,7 +21,7 @@ enum class Container { wav, raw };
 SampleFormat parse_sample_format(const std::string& name);  // throws UsageError
 const char* sample_format_name(SampleFormat f);
 
-class WavWriter {
+class WavWriter final : public AudioWriter {
 public:
     // `seekable` (a regular file): the header gets the real sizes at the end;
     // a 28-byte JUNK chunk is reserved for a ds64 only when the data may pass
@@ -33,10 +34,10 @@ public:
     WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
               std::optional<uint64_t> expected_frames, Container container = Container::wav);
 
-    void write(std::span<const float> samples);  // throws OutputError
-    void finalize();                             // throws OutputError
+    void write(std::span<const float> samples) override;  // throws OutputError
+    void finalize() override;                             // throws OutputError
     uint64_t frames() const { return frames_; }
-    uint64_t clipped() const { return clipped_; }  // samples clamped to full scale
+    uint64_t clipped() const override { return clipped_; }  // samples clamped to full scale
 
 private:
     void write_header(uint64_t frames, bool final);

@@ -14,31 +14,24 @@ namespace simvx {
 namespace {
 
 // The samples as a decoder will read them back from the written file.
-void as_written(SampleFormat format, const float* in, float* out, size_t n, std::vector<uint8_t>& bytes) {
-    switch (format) {
-        case SampleFormat::f32:
-            std::copy_n(in, n, out);
-            return;
-        case SampleFormat::s16:
-            bytes.resize(n * 2);
-            quantize_s16(in, bytes.data(), n);
-            for (size_t i = 0; i < n; ++i) {
-                int16_t v;
-                std::memcpy(&v, bytes.data() + 2 * i, 2);
-                out[i] = static_cast<float>(v) * (1.0f / 32768.0f);
-            }
-            return;
-        case SampleFormat::s24:
-            bytes.resize(n * 3);
-            quantize_s24(in, bytes.data(), n);
-            for (size_t i = 0; i < n; ++i) {
-                const uint8_t* b = bytes.data() + 3 * i;
-                const int32_t v = static_cast<int32_t>(static_cast<uint32_t>(b[0]) << 8 | static_cast<uint32_t>(b[1]) << 16 |
-                                                       static_cast<uint32_t>(b[2]) << 24) >> 8;
-                out[i] = static_cast<float>(v) * (1.0f / 8388608.0f);
-            }
-            return;
+void as_written(SampleFormat format, const float* in, float* out, size_t n, std::vector<uint8_t>& bytes,
+                std::vector<int32_t>& ints) {
+    if (format == SampleFormat::f32) {
+        std::copy_n(in, n, out);
+        return;
     }
+    const bool s16 = format == SampleFormat::s16;
+    bytes.resize(n * (s16 ? 2 : 3));
+    ints.resize(n);
+    if (s16) {
+        quantize_s16(in, bytes.data(), n);
+        unpack_s16(bytes.data(), ints.data(), n);
+    } else {
+        quantize_s24(in, bytes.data(), n);
+        unpack_s24(bytes.data(), ints.data(), n);
+    }
+    const float scale = s16 ? 1.0f / 32768.0f : 1.0f / 8388608.0f;
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(ints[i]) * scale;
 }
 
 std::string frames_and_time(uint64_t frames, uint32_t rate) {
@@ -62,7 +55,7 @@ std::string format_db(double db, const char* unit) {
 ExpectCheck::ExpectCheck(const std::string& reference, const AudioSpec& spec, SampleFormat format, bool dither,
                          double tolerance_db)
     : path_(reference), reference_(open_decoder_file(reference)), spec_(spec), format_(format), tolerance_db_(tolerance_db) {
-    // As WavFileSink does it: the same seed, the same sample order.
+    // As FileSink does it: the same seed, the same sample order.
     if (dither && format != SampleFormat::f32) dither_.emplace(format == SampleFormat::s16 ? 16 : 24);
     const AudioSpec& r = reference_->info().spec;
     same_shape_ = r.rate == spec.rate && r.channels == spec.channels;
@@ -80,7 +73,7 @@ void ExpectCheck::add(std::span<const float> rendered) {
         dither_->apply(dithered_);
         rendered = dithered_;
     }
-    as_written(format_, rendered.data(), written_.data(), rendered.size(), bytes_);
+    as_written(format_, rendered.data(), written_.data(), rendered.size(), bytes_, ints_);
     size_t got = 0;
     while (got < frames) {
         const size_t n = reference_->read(std::span<float>(ref_).subspan(got * ch));
@@ -92,6 +85,18 @@ void ExpectCheck::add(std::span<const float> rendered) {
     }
     reference_frames_ += got;
     compare(written_.data(), ref_.data(), got);
+}
+
+void ExpectCheck::add_file(const std::string& rendered) {
+    const std::unique_ptr<Decoder> file = open_decoder_file(rendered);
+    // Judged as the decoder gives it: its rate and channels (Opus decodes at 48 kHz), its floats.
+    spec_ = file->info().spec;
+    format_ = SampleFormat::f32;
+    dither_.reset();
+    const AudioSpec& r = reference_->info().spec;
+    same_shape_ = r.rate == spec_.rate && r.channels == spec_.channels;
+    std::vector<float> block(4096 * static_cast<size_t>(spec_.channels));
+    while (const size_t n = file->read(block)) add(std::span<const float>(block).first(n * spec_.channels));
 }
 
 void ExpectCheck::compare(const float* rendered, const float* reference, size_t frames) {

@@ -41,6 +41,9 @@ public:
     // Also hands each compared block's residual (render − reference as
     // written, interleaved) to `listener`, in order (the diff plot).
     void on_residual(std::function<void(const float* residual, size_t frames)> listener) { residual_listener_ = std::move(listener); }
+    // Or, for a lossy render, instead of add(): the finished file decoded
+    // back, so the comparison sees what the encoder made of the mix.
+    void add_file(const std::string& rendered);
     // Reads what is left of the reference and judges.
     ExpectResult finish();
 
@@ -66,6 +69,7 @@ private:
     std::vector<float> written_, ref_, dithered_, residual_;
     std::function<void(const float*, size_t)> residual_listener_;
     std::vector<uint8_t> bytes_;
+    std::vector<int32_t> ints_;
 };
 
 // 20·log10(x), with silence as -inf.

@@ -6,7 +6,7 @@
 namespace simvx {
 
 Recorder::Recorder(const std::string& path, const AudioSpec& spec)
-    : channels_(spec.channels), ring_(static_cast<size_t>(spec.rate) * spec.channels * 2), file_(path, SampleFormat::f32, std::nullopt) {
+    : channels_(spec.channels), ring_(static_cast<size_t>(spec.rate) * spec.channels * 2), file_(path, Encoding{.format = SampleFormat::f32}, std::nullopt) {
     file_.open(spec);
     file_.start([this](std::span<float> out) { return pull(out); });
 }

@@ -9,7 +9,7 @@
 
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
-#include "sink/wav_file_sink.hpp"
+#include "sink/file_sink.hpp"
 
 namespace simvx {
 
@@ -30,7 +30,7 @@ private:
 
     uint32_t channels_;
     SpscRing<float> ring_;
-    WavFileSink file_;
+    FileSink file_;
     std::atomic<bool> ended_{false};
     std::atomic<uint64_t> dropped_{0};
 };

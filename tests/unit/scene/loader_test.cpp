@@ -278,7 +278,15 @@ TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
               "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stop, enabled, stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
-              "speed_of_sound, doppler_factor");
+              "speed_of_sound, doppler_factor, title, artist, album, comment, date, genre");
+}
+
+TEST_F(SceneLoader, EngineTagsBecomeTheRendersTags) {
+    const Scene scene = load("version = 1\n[engine]\ntitle = \"Night mix\"\ndate = \"2026\"\n"
+                             "comment = \"Zoë's\"\n[[sound]]\nfile = \"a.wav\"\n");
+    // Vorbis comment names; toml++ hands a table's keys over sorted.
+    EXPECT_EQ(scene.engine.tags, (Tags{{"COMMENT", "Zoë's"}, {"DATE", "2026"}, {"TITLE", "Night mix"}}));
+    EXPECT_EQ(error("version = 1\n[engine]\ntitle = 3\n"), "3:9: 'title' in [engine] must be a string, found an integer (3)");
 }
 
 TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {

@@ -1,4 +1,4 @@
-#include "sink/wav_file_sink.hpp"
+#include "sink/file_sink.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "sink/encode/make_writer.hpp"
 
 namespace simvx {
 namespace {
@@ -66,15 +67,15 @@ void remove_stale_partials(const fs::path& dir, const std::string& name) {
 
 }  // namespace
 
-WavFileSink::WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither,
-                         Container container)
-    : target_(std::move(target)), format_(format), container_(container), expected_frames_(expected_frames) {
-    if (dither && format != SampleFormat::f32) dither_.emplace(format == SampleFormat::s16 ? 16 : 24);
+FileSink::FileSink(std::string target, Encoding encoding, std::optional<uint64_t> expected_frames, bool dither)
+    : target_(std::move(target)), encoding_(std::move(encoding)), expected_frames_(expected_frames) {
+    const bool integer = !is_lossy(encoding_.codec) && encoding_.format != SampleFormat::f32;
+    if (dither && integer) dither_.emplace(encoding_.format == SampleFormat::s16 ? 16 : 24);
 }
 
-WavFileSink::~WavFileSink() { abort(); }
+FileSink::~FileSink() { abort(); }
 
-void WavFileSink::open(const AudioSpec& spec) {
+void FileSink::open(const AudioSpec& spec) {
     constexpr size_t kPeriod = 16384;  // large blocks: one write(2) of 64 KiB or more each
     configure(spec, kPeriod);
     if (dither_) dithered_.resize(kPeriod * spec.channels);
@@ -105,11 +106,11 @@ void WavFileSink::open(const AudioSpec& spec) {
     // Only a regular file can have its header patched at the end.
     struct stat st {};
     const bool seekable = fstat(fileno(file_), &st) == 0 && S_ISREG(st.st_mode) && ftello(file_) == 0;
-    writer_ = std::make_unique<WavWriter>(file_, target_ == "-" ? "standard output" : target_, seekable, spec, format_,
-                                          expected_frames_, container_);
+    writer_ = make_writer(WriterTarget{file_, target_ == "-" ? "standard output" : target_, seekable, spec, expected_frames_},
+                          encoding_);
 }
 
-void WavFileSink::deliver(std::span<const float> frames) {
+void FileSink::deliver(std::span<const float> frames) {
     if (!dither_) return writer_->write(frames);
     const std::span<float> d(dithered_.data(), frames.size());
     std::copy(frames.begin(), frames.end(), d.begin());
@@ -117,7 +118,7 @@ void WavFileSink::deliver(std::span<const float> frames) {
     writer_->write(d);
 }
 
-void WavFileSink::finish() {
+void FileSink::finish() {
     try {
         join();
         writer_->finalize();
@@ -147,22 +148,21 @@ void WavFileSink::finish() {
     temp_.clear();
 }
 
-void WavFileSink::abort() noexcept {
+void FileSink::abort() noexcept {
     stop_thread();
     discard_temp();
 }
 
-void WavFileSink::discard_temp() noexcept {
+void FileSink::discard_temp() noexcept {
+    writer_.reset();  // before its file goes
     if (file_ && file_ != stdout) std::fclose(file_);
     file_ = nullptr;
     if (!temp_.empty()) ::unlink(temp_.c_str());
     temp_.clear();
 }
 
-std::string WavFileSink::describe() const {
-    const std::string what = container_ == Container::raw ? std::string("raw PCM ") + sample_format_name(format_) + "le"
-                                                          : std::string("WAV ") + sample_format_name(format_);
-    return what + " to " + (target_ == "-" ? "standard output" : target_);
+std::string FileSink::describe() const {
+    return describe_encoding(encoding_) + " to " + (target_ == "-" ? "standard output" : target_);
 }
 
 }  // namespace simvx

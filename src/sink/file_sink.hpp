@@ -1,6 +1,7 @@
-// --render FILE: the engine rendered as fast as possible into a WAV file.
-// The file is written beside the target under a temporary name and renamed
-// only when complete, so a failed render never leaves half a file and never
+// --render FILE: the engine rendered as fast as possible into a file, through
+// a writer for its codec (WAV, FLAC, Opus, Vorbis, MP3: sink/encode/). The
+// file is written beside the target under a temporary name and renamed only
+// when complete, so a failed render never leaves half a file and never
 // replaces an existing one. "-" writes to standard output.
 #pragma once
 #include <cstdio>
@@ -10,18 +11,17 @@
 
 #include "sink/dither.hpp"
 #include "sink/pull_thread.hpp"
-#include "sink/wav_writer.hpp"
+#include "sink/audio_writer.hpp"
+#include "sink/encoding.hpp"
 
 namespace simvx {
 
-class WavFileSink final : public PullThreadSink {
+class FileSink final : public PullThreadSink {
 public:
     // expected_frames: the render's length when known (lets a pipe carry exact sizes).
-    // dither: TPDF-dither integer formats (f32 needs none).
-    // container: raw writes the samples alone (--raw), same naming and renaming.
-    WavFileSink(std::string target, SampleFormat format, std::optional<uint64_t> expected_frames, bool dither = false,
-                Container container = Container::wav);
-    ~WavFileSink() override;
+    // dither: TPDF-dither integer formats (WAV and FLAC s16/s24; f32 and the lossy codecs need none).
+    FileSink(std::string target, Encoding encoding, std::optional<uint64_t> expected_frames, bool dither = false);
+    ~FileSink() override;
 
     void open(const AudioSpec& spec) override;
     void finish() override;
@@ -34,12 +34,11 @@ private:
     void discard_temp() noexcept;
 
     std::string target_;
-    SampleFormat format_;
-    Container container_;
+    Encoding encoding_;
     std::optional<uint64_t> expected_frames_;
     std::string temp_;      // empty when writing to stdout
     std::FILE* file_ = nullptr;
-    std::unique_ptr<WavWriter> writer_;
+    std::unique_ptr<AudioWriter> writer_;
     std::optional<TpdfDither> dither_;
     std::vector<float> dithered_;  // the period being written, with the dither added
 };

@@ -1,0 +1,74 @@
+#include "sink/encode/opus_encoder.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace simvx {
+namespace {
+
+// A fixed Ogg serial number: the same render gives the same bytes.
+constexpr int kSerial = 0x53564F50;  // "SVOP"
+
+int on_write(void* out, const unsigned char* data, opus_int32 bytes) {
+    return static_cast<ByteOut*>(out)->put(data, static_cast<size_t>(bytes)) ? 0 : 1;
+}
+int on_close(void*) { return 0; }  // the file sink closes the file
+
+struct CommentsDeleter {
+    void operator()(OggOpusComments* c) const { ope_comments_destroy(c); }
+};
+
+}  // namespace
+
+OpusEncoder::OpusEncoder(const WriterTarget& target, const Encoding& encoding)
+    : out_(target), channels_(target.spec.channels) {
+    std::unique_ptr<OggOpusComments, CommentsDeleter> comments(ope_comments_create());
+    if (!comments) throw OutputError(target.name + ": cannot start the Opus encoder (out of memory)");
+    for (const auto& t : encoding.tags)
+        if (ope_comments_add(comments.get(), t.key.c_str(), t.value.c_str()) != OPE_OK)
+            throw OutputError(target.name + ": cannot write the tag " + t.key);
+    static const OpusEncCallbacks callbacks = {on_write, on_close};
+    int error = OPE_OK;
+    // Mapping family 0 (mono or stereo): what --channels allows.
+    encoder_ = ope_encoder_create_callbacks(&callbacks, &out_, comments.get(), static_cast<opus_int32>(target.spec.rate),
+                                            static_cast<int>(channels_), 0, &error);
+    if (!encoder_)
+        throw OutputError(target.name + ": the Opus encoder refused the format (" + std::to_string(target.spec.rate) +
+                          " Hz, " + std::to_string(channels_) + " channels): " + ope_strerror(error));
+    ope_encoder_ctl(encoder_, OPE_SET_SERIALNO(kSerial));
+    if (encoding.bitrate_kbps) {
+        error = ope_encoder_ctl(encoder_, OPUS_SET_BITRATE(static_cast<opus_int32>(*encoding.bitrate_kbps * 1000)));
+        if (error != OPE_OK) {
+            ope_encoder_destroy(encoder_);
+            encoder_ = nullptr;
+            throw OutputError(target.name + ": the Opus encoder refused the bit rate: " + ope_strerror(error));
+        }
+    }
+}
+
+OpusEncoder::~OpusEncoder() {
+    if (encoder_) ope_encoder_destroy(encoder_);
+}
+
+void OpusEncoder::fail(const char* doing, int error) {
+    out_.fail(std::string("Opus encoder failed ") + doing + ": " + ope_strerror(error));
+}
+
+void OpusEncoder::write(std::span<const float> samples) {
+    const int frames = static_cast<int>(samples.size() / channels_);
+    if (frames == 0) return;
+    if (const int error = ope_encoder_write_float(encoder_, samples.data(), frames); error != OPE_OK)
+        fail("while encoding", error);
+    out_.check();
+}
+
+void OpusEncoder::finalize() {
+    if (const int error = ope_encoder_drain(encoder_); error != OPE_OK) fail("at the end of the stream", error);
+    out_.check();
+    if (std::fflush(out_.target().file) != 0) throw_write_error(out_.target().name, errno);
+}
+
+}  // namespace simvx
