@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "decode/registry.hpp"
+#include "dsp/envelope.hpp"
 #include "dsp/resampler.hpp"
 #include "mix/engine.hpp"
 
@@ -113,5 +114,23 @@ void BM_MixVoices(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 512);
 }
 BENCHMARK(BM_MixVoices)->Arg(1)->Arg(16)->Arg(64);
+
+// The automation envelope's per-sample evaluation (what an automated volume or
+// pan costs a voice per frame, before the dB→gain): ns per frame for each curve.
+void BM_Envelope(benchmark::State& state) {
+    const auto curve = static_cast<simvx::EnvelopeCurve>(state.range(0));
+    simvx::EnvelopeCursor cursor(simvx::Envelope({{0, -40, curve, 0.3}, {0.5, -6, curve, 0.3}, {1, -40, curve, 0.3}},
+                                                 true),
+                                 48000);
+    std::vector<float> out(512);
+    uint64_t frame = 0;
+    for (auto _ : state) {
+        cursor.fill(out.data(), frame, out.size());
+        frame += out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(out.size()));
+}
+BENCHMARK(BM_Envelope)->ArgName("step,linear,exponential,target")->DenseRange(0, 3);
 
 }  // namespace

@@ -174,7 +174,8 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
     for (const BusDesc& b : scene.buses) {
         BusSetup s;
         s.name = b.name;
-        s.gain = db_to_gain(b.volume_db);
+        s.gain = b.volume_db_envelope ? 1.0f : db_to_gain(b.volume_db);
+        if (b.volume_db_envelope) s.volume_db_envelope.emplace(*b.volume_db_envelope, rate);
         s.mute = b.mute;
         s.solo = b.solo;
         s.bypass_effects = b.bypass_effects;
@@ -184,7 +185,10 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
             if (std::any_of(failed.begin(), failed.end(), [&](const EffectProblem& f) { return f.effect == &e; }))
                 continue;
             const EffectType* type = find_effect_type(e.config.type);
-            BusSetup::Effect fx{type->make(e.config), e.config.enabled, std::nullopt};
+            // Automated: built with its values where the render starts, then moved along by the engine.
+            const double start = static_cast<double>(scene.skip);
+            BusSetup::Effect fx{type->make(config_at(e.config, e.envelopes, start)), e.config.enabled, std::nullopt, std::nullopt};
+            if (!e.envelopes.empty()) fx.automation.emplace(*type, e.config, e.envelopes, rate);
             if (!e.config.sidechain.empty()) fx.key = bus_index(scene, e.config.sidechain);
             s.effects.push_back(std::move(fx));
         }
@@ -347,8 +351,11 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (v.end_frame) previous_end = *v.end_frame;
         if (v.end_frame) latest_end = std::max(latest_end, *v.end_frame);
         else endless = true;
-        v.gain = db_to_gain(s.volume_db);
+        v.gain = s.volume_db_envelope ? 1.0f : db_to_gain(s.volume_db);
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
+        if (s.volume_db_envelope) v.volume_db_envelope.emplace(*s.volume_db_envelope, rate);
+        if (s.pan_envelope) v.pan_envelope.emplace(*s.pan_envelope, rate);
+        v.pan_law = scene.engine.pan_law;
         v.spatial = spatializer(scene, s);
         v.fade_in_frames = frames(s.fade_in);
         v.fade_out_frames = frames(s.fade_out);

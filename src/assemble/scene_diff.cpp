@@ -45,9 +45,10 @@ bool same_stream(const StreamDesc& a, const StreamDesc& b) {
            a.buffer_ms == b.buffer_ms;
 }
 
-// Everything of a sound but its volume (a volume change ramps instead).
+// Everything of a sound but its plain volume (a volume change ramps instead;
+// a new envelope restarts the sound with it).
 bool same_but_volume(const SoundDesc& a, const SoundDesc& b) {
-    return a.file == b.file && a.bus == b.bus && a.pitch == b.pitch && a.loop == b.loop && a.loop_start == b.loop_start &&
+    return a.volume_db_envelope == b.volume_db_envelope && a.pan_envelope == b.pan_envelope && a.file == b.file && a.bus == b.bus && a.pitch == b.pitch && a.loop == b.loop && a.loop_start == b.loop_start &&
            a.loop_end == b.loop_end && a.start == b.start && a.from_position == b.from_position &&
            a.fade_in == b.fade_in && a.fade_out == b.fade_out && a.pan == b.pan && a.stream == b.stream &&
            same_sends(a.sends, b.sends) && same_spatial(a.spatial, b.spatial) &&
@@ -69,6 +70,7 @@ bool same_params(const EffectConfig& a, const EffectConfig& b) { return a.values
 // shape, or a parameter its effect cannot take while running), or "".
 std::string rebuild_reason(const BusDesc& a, const BusDesc& b) {
     const std::string structure = "routing or effect chain rebuilt";
+    if (a.volume_db_envelope != b.volume_db_envelope) return "volume_db envelope changed";
     if (a.send_to != b.send_to || !same_sends(a.sends, b.sends) || a.solo != b.solo ||
         a.bypass_effects != b.bypass_effects || a.effects.size() != b.effects.size())
         return structure;
@@ -76,6 +78,7 @@ std::string rebuild_reason(const BusDesc& a, const BusDesc& b) {
     for (size_t i = 0; i < a.effects.size(); ++i) {
         const EffectConfig &x = a.effects[i].config, &y = b.effects[i].config;
         if (x.type != y.type || x.enabled != y.enabled || x.sidechain != y.sidechain) return structure;
+        if (a.effects[i].envelopes != b.effects[i].envelopes) return y.type + " rebuilt with its new automation";
         if (reason.empty() && !same_params(x, y) && !updatable(x, y)) reason = y.type + " rebuilt with its new parameters";
     }
     return reason;

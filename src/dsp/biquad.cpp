@@ -147,6 +147,13 @@ void SmoothedBiquad::set_target(const FilterParams& p) noexcept {
     if (remaining_ == 0) biquad_.set(design_biquad(cur_, rate_));
 }
 
+void SmoothedBiquad::glide_to(const FilterParams& p, size_t frames) noexcept {
+    const size_t usual = ramp_frames_;
+    ramp_frames_ = std::max<size_t>(1, frames);
+    set_target(p);
+    ramp_frames_ = usual;
+}
+
 // Aims the glide at next_, or at 0 dB first when the shape changes (at 0 dB
 // the shape switches at once: peaking and shelves are all flat there).
 void SmoothedBiquad::retarget() noexcept {

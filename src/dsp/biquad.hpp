@@ -82,6 +82,8 @@ public:
     void prepare(double sample_rate, double ramp_seconds = 0.02) noexcept;
     // The new target; glides there once prepared, else jumps.
     void set_target(const FilterParams& p) noexcept;
+    // The same, reached in `frames` instead of the ramp (automation's steps).
+    void glide_to(const FilterParams& p, size_t frames) noexcept;
     void reset() noexcept { biquad_.reset(); }
     void process(float* audio, size_t frames) noexcept;
 

@@ -39,6 +39,15 @@ public:
     // approached with a ramp (tens of milliseconds), never a jump.
     virtual void update(const EffectParams& params) noexcept SIMVX_REALTIME = 0;
 
+    // Automation (dsp/effect_automation.hpp): the values to reach `frames`
+    // frames from now, called every few frames on the audio thread. An effect
+    // that glides (the filters) reaches them in exactly that time; the others
+    // take them as an update().
+    virtual void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME {
+        (void)frames;
+        update(params);
+    }
+
     // How many frames of output can follow the end of the input (delay and
     // reverb tails), so a render lets them ring out. 0 for memoryless effects.
     virtual uint64_t tail_frames() const noexcept { return 0; }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/denormal_guard.hpp"
+#include "core/gain.hpp"
 
 namespace simvx {
 namespace {
@@ -439,18 +440,42 @@ void Engine::render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frame
         add_scaled(plan.buses[plan.slot_of[send.bus]].buffer.data() + span.offset * 2, src, n, send.gain);
 }
 
+// An effect over the block; an automated one in steps that end on multiples
+// of EffectAutomation::kStepFrames of scene time (the same frames whatever the
+// block size or --start-at), each gliding to the envelopes' values at its end.
+void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key) noexcept {
+    if (!e.automation) {
+        e.processor->process(audio, frames, key);
+        return;
+    }
+    constexpr uint32_t step = EffectAutomation::kStepFrames;
+    for (size_t done = 0; done < frames;) {
+        const auto n = static_cast<uint32_t>(std::min<uint64_t>(frames - done, step - (pos + done) % step));
+        e.processor->automate(e.automation->at(pos + done + n), n);
+        e.processor->process(audio + 2 * done, n, key ? key + 2 * done : nullptr);
+        done += n;
+    }
+}
+
 // Buses in render order: effects, volume, then into the parent and sends.
-void Engine::process_buses(RenderPlan& plan, size_t frames) noexcept {
+// `pos` is the block's first scene frame (bus automation's time).
+void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexcept {
     const size_t samples = frames * 2;
     for (size_t slot = 0; slot < plan.buses.size(); ++slot) {
         RenderPlan::Bus& bus = plan.buses[slot];
         float* b = bus.buffer.data();
         if (!bus.bypass_effects)
             for (auto& e : bus.effects)
-                if (e.enabled) e.processor->process(b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr);
+                if (e.enabled) process_effect(e, pos, b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr);
         if (!bus.key_buffer.empty()) std::copy_n(b, samples, bus.key_buffer.begin());  // before the fader
-        // Unity gain multiplies by nothing, which keeps the identity render bit-exact.
-        if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
+        if (bus.volume_db_envelope) {
+            for (size_t i = 0; i < frames; ++i) {
+                const float g = bus.gain.next() * db_to_gain(bus.volume_db_envelope->at(pos + i));
+                b[2 * i] *= g;
+                b[2 * i + 1] *= g;
+            }
+        } else if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
+            // Unity gain multiplies by nothing, which keeps the identity render bit-exact.
             for (size_t i = 0; i < frames; ++i) {
                 const float g = bus.gain.next();
                 b[2 * i] *= g;
@@ -480,9 +505,9 @@ void Engine::render_block(float* out, size_t frames) noexcept {
             else std::fill_n(bus.buffer.begin(), samples, 0.0f);
         }
     }
-    process_buses(plan, frames);
+    process_buses(plan, pos, frames);
     if (fading_) {
-        process_buses(*fading_, frames);
+        process_buses(*fading_, pos, frames);
         float* m = plan.buses[plan.output].buffer.data();
         const float* old = fading_->buses[fading_->output].buffer.data();
         const float total = static_cast<float>(crossfade_total_);

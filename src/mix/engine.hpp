@@ -198,7 +198,8 @@ private:
     void hand_back_stopped_voices() noexcept SIMVX_REALTIME;
     Voice* voice_by_id(size_t id) noexcept SIMVX_REALTIME;
     void render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
-    void process_buses(RenderPlan& plan, size_t frames) noexcept SIMVX_REALTIME;
+    void process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
+    static void process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME;
     void adopt_pending_plan() noexcept SIMVX_REALTIME;
     void render_block(float* out, size_t frames) noexcept SIMVX_REALTIME;
     void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept SIMVX_REALTIME;

@@ -92,6 +92,7 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
         b.name = s.name;
         b.index = i;
         b.gain = GainRamp(s.mute ? 0.0f : s.gain, ramp);
+        b.volume_db_envelope = std::move(s.volume_db_envelope);
         b.bypass_effects = s.bypass_effects;
         if (s.parent) b.parent = plan->slot_of[*s.parent];
         else plan->output = plan->slot_of[i];

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "dsp/effect_automation.hpp"
+#include "dsp/envelope.hpp"
 #include "dsp/processor.hpp"
 #include "dsp/ramp.hpp"
 
@@ -18,6 +20,8 @@ namespace simvx {
 struct BusSetup {
     std::string name;
     float gain = 1.0f;
+    // volume_db automation, frames from the scene's start, per sample (times `gain`).
+    std::optional<EnvelopeCursor> volume_db_envelope;
     bool mute = false;
     bool solo = false;
     bool bypass_effects = false;
@@ -31,6 +35,7 @@ struct BusSetup {
         std::unique_ptr<Processor> processor;
         bool enabled = true;
         std::optional<size_t> key;  // sidechain: the bus whose signal (after its effects, before its fader) drives the detector
+        std::optional<EffectAutomation> automation;  // automated parameters, from the scene's start
     };
     std::vector<Effect> effects;
 };
@@ -41,6 +46,7 @@ public:
         std::string name;
         size_t index = 0;        // its place in the list given to compile_plan
         GainRamp gain;           // volume × mute, ramped
+        std::optional<EnvelopeCursor> volume_db_envelope;  // automation, times `gain`
         bool bypass_effects = false;
         bool input_open = true;   // solo: sounds on this bus are heard
         bool output_open = true;  // solo: what this bus outputs is heard

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/gain.hpp"
 #include "mix/varispeed_source.hpp"
 
 namespace simvx {
@@ -54,6 +55,15 @@ float Voice::envelope(uint64_t t) const noexcept {
             env *= static_cast<float>(static_cast<double>(left) / static_cast<double>(setup_.fade_out_frames));
     }
     return env;
+}
+
+float Voice::automated_gain(uint64_t t) noexcept {
+    return setup_.volume_db_envelope ? db_to_gain(setup_.volume_db_envelope->at(t)) : 1.0f;
+}
+
+StereoGain Voice::automated_pan(uint64_t t) noexcept {
+    if (setup_.pan_envelope) return pan_gains(setup_.pan_law, setup_.pan_envelope->at(t));
+    return {pan_left_.next(), pan_right_.next()};
 }
 
 VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, float* scratch, bool add) noexcept {
@@ -150,13 +160,25 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
                          first + got + setup_.fade_out_frames > *setup_.end_frame) ||
                         pause_gain_.ramping() || pan_left_.ramping() || pan_right_.ramping();
     const bool mono = setup_.source->channels() == 1;
+    const bool automated = setup_.volume_db_envelope || setup_.pan_envelope;
     if (setup_.spatial) {
         for (size_t i = 0; i < got; ++i) {
-            const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i);
+            const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i) * automated_gain(t0 + i);
             const float l = mono ? in[i] : in[2 * i];
             const float r = mono ? in[i] : in[2 * i + 1];
             put<Add>(out[2 * i], l * g * spatial_left_.next());
             put<Add>(out[2 * i + 1], r * g * spatial_right_.next());
+        }
+        return {offset, got};
+    }
+    if (automated) {
+        for (size_t i = 0; i < got; ++i) {
+            const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i) * automated_gain(t0 + i);
+            const StereoGain p = automated_pan(t0 + i);
+            const float l = mono ? in[i] : in[2 * i];
+            const float r = mono ? in[i] : in[2 * i + 1];
+            put<Add>(out[2 * i], l * g * p.left);
+            put<Add>(out[2 * i + 1], r * g * p.right);
         }
         return {offset, got};
     }

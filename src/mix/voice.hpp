@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/realtime.hpp"
+#include "dsp/envelope.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
 #include "mix/voice_source.hpp"
@@ -26,8 +27,13 @@ struct VoiceSetup {
     bool start_on_arrival = false;
     std::optional<uint64_t> end_frame;      // scene frame after its last sample; none = until stopped
     bool ends_with_source = false;          // a live stream: ends when its input does (end_frame is none)
-    float gain = 1.0f;                      // volume_db as a linear gain
+    float gain = 1.0f;                      // volume_db as a linear gain (1 when it follows an envelope)
     StereoGain pan;                         // from the pan law
+    // Automation, frames counted from the voice's start and evaluated per
+    // sample: volume in dB (times `gain`), and pan by `pan_law` (instead of `pan`).
+    std::optional<EnvelopeCursor> volume_db_envelope;
+    std::optional<EnvelopeCursor> pan_envelope;
+    PanLaw pan_law = PanLaw::balance;
     uint64_t fade_in_frames = 0;
     uint64_t fade_out_frames = 0;           // ends at end_frame
     size_t bus = 0;                         // index in the bus setups (0 = the first, Master for plain files)
@@ -85,6 +91,9 @@ private:
     template <bool Add>
     VoiceSpan render_block(float* out, uint64_t block_start, size_t frames, float* scratch) noexcept SIMVX_REALTIME;
     float envelope(uint64_t t) const noexcept SIMVX_REALTIME;  // fades at frame t after the start
+    // The automated volume (linear) and the automated pan's gains, or the live ones, at frame t after the start.
+    float automated_gain(uint64_t t) noexcept SIMVX_REALTIME;
+    StereoGain automated_pan(uint64_t t) noexcept SIMVX_REALTIME;
     void update_spatial(uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
 
     VoiceSetup setup_;

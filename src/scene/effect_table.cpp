@@ -7,6 +7,7 @@
 
 #include "core/suggest.hpp"
 #include "dsp/effect_types.hpp"
+#include "scene/envelope_table.hpp"
 
 namespace simvx::scene_format {
 
@@ -88,7 +89,15 @@ void read_effect(Checker& c, const toml::table& table, BusDesc& bus) {
         }
         const auto p = std::find_if(type->params.begin(), type->params.end(), [&](const auto& x) { return x.key == k; });
         if (p != type->params.end()) {
-            if (auto v = read_param(c, it, *p)) e.config.values[static_cast<size_t>(p - type->params.begin())] = *v;
+            const auto index = static_cast<size_t>(p - type->params.begin());
+            if (node.is_table() && p->kind == ParamSpec::Kind::number) {
+                if (auto envelope = read_envelope(c, it, Range{p->min, p->max, p->min_open, p->unit})) {
+                    e.config.values[index] = envelope->value_at(0.0);
+                    e.envelopes.push_back({index, std::move(*envelope)});
+                }
+            } else if (auto v = read_param(c, it, *p)) {
+                e.config.values[index] = *v;
+            }
             continue;
         }
         std::vector<std::string_view> allowed{"type", "enabled"};

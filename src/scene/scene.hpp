@@ -9,7 +9,9 @@
 
 #include "core/tags.hpp"
 #include "decode/pcm_framer.hpp"
+#include "dsp/effect_automation.hpp"
 #include "dsp/effect_types.hpp"
+#include "dsp/envelope.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/interpolator.hpp"
 #include "scene/diagnostic.hpp"
@@ -40,14 +42,19 @@ struct SendDesc {
 };
 
 struct EffectDesc {
-    EffectConfig config;
+    EffectConfig config;             // an automated parameter holds its value at 0 s
+    std::vector<ParamEnvelope> envelopes;  // automated parameters, times from the scene's start
     SourceLocation where;          // the [[bus.effect]] table
     SourceLocation sidechain_where;  // its `sidechain` key, when present
 };
 
+// A key that may follow an envelope (docs/scene-format.md, "Automation") keeps
+// its plain number beside it: the envelope's value at its time 0 when there is
+// one, so what reads the number alone (--check, a watch edit) sees where it starts.
 struct BusDesc {
     std::string name;              // case-sensitive, unique; "Master" always exists
     double volume_db = 0.0;
+    std::optional<Envelope> volume_db_envelope;  // times from the scene's start
     bool mute = false;
     bool solo = false;
     bool bypass_effects = false;
@@ -74,6 +81,9 @@ struct SoundDesc {
     double fade_in = 0.0;
     double fade_out = 0.0;
     double pan = 0.0;
+    // Automation, times from the sound's start.
+    std::optional<Envelope> volume_db_envelope;
+    std::optional<Envelope> pan_envelope;
     // Scene time at which the sound stops before its end (a loop, a long
     // file): it fades out over the engine's stop fade, ending there.
     std::optional<double> stop;

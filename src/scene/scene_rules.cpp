@@ -21,9 +21,18 @@ std::vector<EffectProblem> effect_problems(const Scene& scene, uint32_t rate) {
     for (const BusDesc& b : scene.buses)
         for (const EffectDesc& e : b.effects) {
             const EffectType* type = find_effect_type(e.config.type);
-            if (type && type->check)
-                if (auto problem = type->check(e.config, rate); !problem.empty())
-                    problems.push_back({&b, &e, std::move(problem)});
+            if (!type || !type->check) continue;
+            // An automated parameter is checked at each of its points (its curves stay between them).
+            std::string problem = type->check(e.config, rate);
+            for (const ParamEnvelope& pe : e.envelopes)
+                for (const EnvelopePoint& point : pe.envelope.points()) {
+                    if (!problem.empty()) break;
+                    EffectConfig at_point = e.config;
+                    at_point.values[pe.param] = point.value;
+                    problem = type->check(at_point, rate);
+                    if (!problem.empty()) problem += " (at " + format_number(point.time) + " s of its envelope)";
+                }
+            if (!problem.empty()) problems.push_back({&b, &e, std::move(problem)});
         }
     return problems;
 }

@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "scene/envelope_table.hpp"
+
 namespace fs = std::filesystem;
 
 namespace simvx::scene_format {
@@ -233,7 +235,7 @@ std::span<const Field<EngineSettings>> engine_fields() {
 std::span<const Field<BusDesc>> bus_fields() {
     static const Field<BusDesc> fields[] = {
         {"name", string_field(&BusDesc::name)},
-        {"volume_db", number_field(&BusDesc::volume_db, kVolumeDb)},
+        {"volume_db", automatable_field(&BusDesc::volume_db, &BusDesc::volume_db_envelope, kVolumeDb)},
         {"mute", bool_field(&BusDesc::mute)},
         {"solo", bool_field(&BusDesc::solo)},
         {"bypass_effects", bool_field(&BusDesc::bypass_effects)},
@@ -279,7 +281,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
                  s.desc.bus_where = c.at(it.node.source());
              }
          }},
-        {"volume_db", on_desc(number_field(&SoundDesc::volume_db, kVolumeDb))},
+        {"volume_db", on_desc(automatable_field(&SoundDesc::volume_db, &SoundDesc::volume_db_envelope, kVolumeDb))},
         {"pitch", on_desc(number_field(&SoundDesc::pitch, Range{0.01, 16, false, ""}))},
         {"loop", on_desc(bool_field(&SoundDesc::loop))},
         {"loop_start", on_desc(number_field(&SoundDesc::loop_start, seconds()))},
@@ -288,7 +290,7 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"from_position", on_desc(number_field(&SoundDesc::from_position, seconds()))},
         {"fade_in", on_desc(number_field(&SoundDesc::fade_in, seconds()))},
         {"fade_out", on_desc(number_field(&SoundDesc::fade_out, seconds()))},
-        {"pan", on_desc(number_field(&SoundDesc::pan, kPan))},
+        {"pan", on_desc(automatable_field(&SoundDesc::pan, &SoundDesc::pan_envelope, kPan))},
         {"stop", on_desc(number_field(&SoundDesc::stop, seconds()))},
         {"enabled", on_desc(bool_field(&SoundDesc::enabled))},
         {"stream", read_stream_mode},

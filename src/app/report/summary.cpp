@@ -1,5 +1,6 @@
 #include "app/report/summary.hpp"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -7,6 +8,22 @@
 
 namespace simvx {
 namespace {
+
+// "envelope -60..0 dB over 0..12 s (4 points: linear, exponential), looping": the range --check promises.
+std::string describe_envelope(const Envelope& e, std::string_view unit) {
+    std::ostringstream o;
+    const auto points = e.points();
+    o << "envelope " << e.min() << ".." << e.max() << unit << " over " << points.front().time << ".."
+      << points.back().time << " s (" << points.size() << " point" << (points.size() == 1 ? "" : "s");
+    std::string curves;
+    for (const auto& named : kEnvelopeCurveNames) {
+        const bool used = std::any_of(points.begin() + 1, points.end(),
+                                      [&](const EnvelopePoint& p) { return p.curve == named.value; });
+        if (used) curves += (curves.empty() ? ": " : ", ") + std::string(named.name);
+    }
+    o << curves << ")" << (e.loop() ? ", looping" : "");
+    return o.str();
+}
 
 // Pitch and 3D placement, when the sound has them.
 std::string describe_motion(const SoundDesc& s) {
@@ -33,7 +50,9 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
       << name_of(std::span<const Named<PanLaw>>(kPanLawNames), scene.engine.pan_law) << ", resampler "
       << name_of(std::span<const Named<Interpolator>>(kInterpolatorNames), scene.engine.interpolator) << "\n";
     for (const auto& b : scene.buses) {
-        o << "bus " << b.name << ": " << b.volume_db << " dB";
+        o << "bus " << b.name << ": ";
+        if (b.volume_db_envelope) o << "volume_db " << describe_envelope(*b.volume_db_envelope, " dB");
+        else o << b.volume_db << " dB";
         if (!b.send_to.empty()) o << " -> " << b.send_to;
         for (const auto& send : b.sends) o << ", send " << send.volume_db << " dB -> " << send.bus;
         if (b.mute) o << ", muted";
@@ -42,6 +61,12 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
             o << "; effects" << (b.bypass_effects ? " (bypassed)" : "") << ":";
             for (const auto& e : b.effects) {
                 o << " " << e.config.type;
+                if (const EffectType* type = find_effect_type(e.config.type))
+                    for (const ParamEnvelope& pe : e.envelopes) {
+                        const ParamSpec& spec = type->params[pe.param];
+                        const std::string unit = spec.unit.empty() ? "" : " " + std::string(spec.unit);
+                        o << " (" << spec.key << " " << describe_envelope(pe.envelope, unit) << ")";
+                    }
                 if (!e.config.sidechain.empty()) o << " (keyed by " << e.config.sidechain << ")";
                 if (!e.config.enabled) o << " (off)";
             }
@@ -55,7 +80,12 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
         if (v.end_frame) o << "ends " << format_time(static_cast<double>(*v.end_frame) / rate);
         else if (v.ends_with_source) o << "ends with its input";
         else o << "loops until stopped";
-        if (const auto it = sound_named.find(v.name); it != sound_named.end()) o << describe_motion(*it->second);
+        if (const auto it = sound_named.find(v.name); it != sound_named.end()) {
+            const SoundDesc& s = *it->second;
+            if (s.volume_db_envelope) o << ", volume_db " << describe_envelope(*s.volume_db_envelope, " dB");
+            if (s.pan_envelope) o << ", pan " << describe_envelope(*s.pan_envelope, "");
+            o << describe_motion(s);
+        }
         o << "\n";
     }
     for (const auto& st : scene.streams) {

@@ -35,6 +35,9 @@ public:
     void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (FilterParams p; params.get(p)) biquad_.set_target(p);
     }
+    void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME override {
+        if (FilterParams p; params.get(p)) biquad_.glide_to(p, frames);
+    }
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override { biquad_.process(audio, frames); }
 
 private:

@@ -1,6 +1,8 @@
 // The audio thread is sacred: across Engine::render, on a scene that uses
 // every effect, a sidechain, varispeed, 3D with doppler and a path, a sound
-// streamed from disk, a looped one and a live PCM stream, and while live edits
+// streamed from disk, a looped one and a live PCM stream, automation (sound
+// volume and pan, a bus volume, a filter's cutoff, the reverb's room size,
+// every curve and a loop), and while live edits
 // and a crossfaded plan swap arrive, the rendering thread allocates nothing,
 // frees nothing and takes no mutex. Counted, not assumed: this binary replaces
 // the global operator new/delete and pthread_mutex_lock, and counts the calls
@@ -130,7 +132,7 @@ type = "eq"
 bands = [ { type = "peaking", freq = 1000, q = 1.0, gain_db = 3.0 }, { type = "lowshelf", freq = 120, q = 0.7, gain_db = -2.0 } ]
 [[bus.effect]]
 type = "lowpass"
-cutoff_hz = 8000
+cutoff_hz = { points = [[0, 8000], [0.5, 500, "exponential"], [1, 8000, "target", 0.1]], loop = true }
 [[bus.effect]]
 type = "highpass"
 cutoff_hz = 40
@@ -144,9 +146,10 @@ cutoff_hz = 3000
 
 [[bus]]
 name = "Verb"
+volume_db = { points = [[0, -6], [0.5, 0, "step"], [1, -3]] }
 [[bus.effect]]
 type = "reverb"
-room_size = 0.8
+room_size = { points = [[0, 0.8], [1, 0.3]] }
 [[bus.effect]]
 type = "delay"
 time_seconds = 0.2
@@ -166,6 +169,8 @@ file = "bed.wav"
 bus = "Music"
 loop = true
 fade_in = 0.2
+volume_db = { points = [[0, -20], [0.3, -3, "exponential"]] }
+pan = { points = [[0, -1], [0.25, 1], [0.5, -1]], loop = true }
 
 [[sound]]
 name = "long"
@@ -186,6 +191,7 @@ name = "flyby"
 file = "tone.wav"
 bus = "Verb"
 loop = true
+volume_db = { points = [[0, 0], [2, -12]] }
 [sound.spatial]
 path = [ [0.0, -20.0, 0.0, -2.0], [3.0, 20.0, 0.0, -2.0] ]
 attenuation = "inverse"

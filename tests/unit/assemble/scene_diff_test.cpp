@@ -179,5 +179,26 @@ TEST(SceneDiff, AnEqWithMoreBandsThanAnUpdateCarriesIsRebuilt) {
     EXPECT_TRUE(diff_scenes(was, now).rebuild_plan);
 }
 
+TEST(SceneDiff, ANewEnvelopeRestartsTheSoundOrRebuildsTheBus) {
+    const Envelope fade({{0, -40}, {2, 0}}, false);
+    Scene now = base();
+    now.sounds[0].volume_db_envelope = fade;
+    SceneDiff d = diff_scenes(base(), now);
+    ASSERT_EQ(d.sounds.size(), 1u);
+    EXPECT_EQ(d.sounds[0].kind, Kind::restarted);
+    now = base();
+    now.sounds[0].pan_envelope = Envelope({{0, -1}, {1, 1}}, true);
+    EXPECT_EQ(diff_scenes(base(), now).sounds.at(0).kind, Kind::restarted);
+    now = base();
+    now.buses[1].volume_db_envelope = fade;
+    EXPECT_TRUE(diff_scenes(base(), now).rebuild_plan);
+    now = base();
+    now.buses[1].effects[0].envelopes.push_back({0, Envelope({{0, -6}, {1, -1}}, false)});
+    d = diff_scenes(base(), now);
+    EXPECT_TRUE(d.rebuild_plan);
+    EXPECT_EQ(d.changes.at(0), "bus Music: limiter rebuilt with its new automation");
+    EXPECT_TRUE(nothing_to_do(diff_scenes(now, now)));
+}
+
 }  // namespace
 }  // namespace simvx

@@ -303,7 +303,8 @@ TEST_F(SceneLoader, UnknownTableSuggestsTheClosest) {
 
 TEST_F(SceneLoader, WrongTypeNamesWhatWasExpectedAndFound) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nvolume_db = \"loud\"\n"),
-              "4:13: 'volume_db' in [[sound]] must be a number, found a string (\"loud\")");
+              "4:13: 'volume_db' in [[sound]] must be a number or an envelope ({ points = [[t, value], ...] }), found "
+              "a string (\"loud\")");
     EXPECT_EQ(error("version = 1\n[engine]\nsample_rate = 48000.0\n"),
               "3:15: 'sample_rate' in [engine] must be an integer, found a floating-point number (48000.0)");
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nloop = 1\n"),
@@ -814,6 +815,52 @@ TEST(SceneLocation, FormatsFileLineAndColumn) {
     EXPECT_EQ((SourceLocation{"mix.toml", 0, 0}).str(), "mix.toml");
     EXPECT_EQ(SourceLocation{}.str(), "command line");
     EXPECT_EQ((SceneDiagnostic{{"a/mix.toml", 1, 2}, "bad"}).str(), "a/mix.toml:1:2: bad");
+}
+
+// ---- automation ------------------------------------------------------------------
+
+TEST_F(SceneLoader, NumberKeysMayFollowEnvelopes) {
+    const Scene s = load(R"(version = 1
+[[bus]]
+name = "Fx"
+volume_db = { points = [[0, -12], [1, -3, "target", 0.2]] }
+[[bus.effect]]
+type = "delay"
+feedback = { points = [[0, 0.2], [4, 0.8]], loop = true }
+wet = 0.25
+[[sound]]
+file = "a.wav"
+bus = "Fx"
+volume_db = { points = [[0.5, -30], [2, -6]], curve = "exponential" }
+pan = { points = [[0, 0.25], [1, -0.75, "step"]] }
+)");
+    const BusDesc& fx = s.buses.at(1);
+    ASSERT_TRUE(fx.volume_db_envelope);
+    EXPECT_EQ(fx.volume_db, -12.0);  // the plain number holds the value at 0 s
+    EXPECT_EQ(fx.volume_db_envelope->points()[1].curve, EnvelopeCurve::target);
+    EXPECT_EQ(fx.volume_db_envelope->points()[1].time_constant, 0.2);
+    const EffectDesc& delay = fx.effects.at(0);
+    ASSERT_EQ(delay.envelopes.size(), 1u);
+    const EffectType& type = *find_effect_type("delay");
+    EXPECT_EQ(type.params[delay.envelopes[0].param].key, "feedback");
+    EXPECT_TRUE(delay.envelopes[0].envelope.loop());
+    EXPECT_EQ(delay.config.value(type.params, "feedback"), 0.2);
+    EXPECT_EQ(delay.config.value(type.params, "wet"), 0.25);
+    const SoundDesc& sound = s.sounds.at(0);
+    ASSERT_TRUE(sound.volume_db_envelope && sound.pan_envelope);
+    EXPECT_EQ(sound.volume_db, -30.0);
+    EXPECT_EQ(sound.volume_db_envelope->points()[1].curve, EnvelopeCurve::exponential);
+    EXPECT_EQ(sound.pan, 0.25);
+}
+
+TEST_F(SceneLoader, AnEffectParametersEnvelopeIsCheckedAgainstItsRange) {
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\n[[bus.effect]]\ntype = \"delay\"\n"
+                    "feedback = { points = [[0, 0.5], [1, 1.5]] }\n"),
+              "6:38: the value of a point of 'feedback' in [[bus.effect]] of type \"delay\" must be between 0 and "
+              "0.99, found 1.5");
+    EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\n[[bus.effect]]\ntype = \"reverb\"\n"
+                    "freeze = { points = [[0, 1]] }\n"),
+              "6:10: 'freeze' in [[bus.effect]] of type \"reverb\" must be true or false, found a table");
 }
 
 }  // namespace

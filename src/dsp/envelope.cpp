@@ -1,0 +1,115 @@
+#include "dsp/envelope.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/number_format.hpp"
+
+namespace simvx {
+
+std::optional<EnvelopeProblem> Envelope::problem(std::span<const EnvelopePoint> points, bool loop) {
+    if (points.empty()) return EnvelopeProblem{0, "an envelope needs at least one point"};
+    double start = points[0].value;  // the value the segment ending at point i starts from
+    for (size_t i = 0; i < points.size(); ++i) {
+        const EnvelopePoint& p = points[i];
+        auto at = [i](std::string message) { return EnvelopeProblem{i, std::move(message)}; };
+        if (!std::isfinite(p.time) || p.time < 0) return at("its time must be 0 s or later");
+        if (!std::isfinite(p.value)) return at("its value must be a finite number");
+        if (i == 0) continue;
+        if (p.time <= points[i - 1].time)
+            return at("its time (" + format_number(p.time) + " s) must be later than the point before's (" +
+                      format_number(points[i - 1].time) + " s)");
+        if (p.curve == EnvelopeCurve::target && !(p.time_constant > 0 && std::isfinite(p.time_constant)))
+            return at("a \"target\" curve needs a time constant greater than 0 s");
+        if (p.curve == EnvelopeCurve::exponential && (start == 0 || p.value == 0 || (start < 0) != (p.value < 0)))
+            return at("an exponential ramp from " + format_number(start) + " to " + format_number(p.value) +
+                      " is impossible: both ends must be non-zero and of the same sign");
+        start = p.curve == EnvelopeCurve::target
+                    ? p.value + (start - p.value) * std::exp(-(p.time - points[i - 1].time) / p.time_constant)
+                    : p.value;
+    }
+    if (loop && points.size() < 2)
+        return EnvelopeProblem{0, "a looping envelope needs at least two points (its cycle runs from the first to the last)"};
+    return std::nullopt;
+}
+
+Envelope::Envelope(std::vector<EnvelopePoint> points, bool loop) : points_(std::move(points)), loop_(loop) {
+    if (auto why = problem(points_, loop_))
+        throw std::invalid_argument("point " + std::to_string(why->point + 1) + ": " + why->message);
+    starts_.resize(points_.size());
+    starts_[0] = points_[0].value;
+    for (size_t i = 1; i < points_.size(); ++i) starts_[i] = i == 1 ? points_[0].value : segment_end(i - 1);
+    min_ = max_ = points_[0].value;
+    for (const auto& p : points_) {
+        min_ = std::min(min_, p.value);
+        max_ = std::max(max_, p.value);
+    }
+}
+
+double Envelope::segment_end(size_t i) const noexcept {
+    const EnvelopePoint& p = points_[i];
+    if (p.curve != EnvelopeCurve::target) return p.value;
+    return segment_value(i, p.time);
+}
+
+bool Envelope::operator==(const Envelope& other) const noexcept {
+    if (loop_ != other.loop_ || points_.size() != other.points_.size()) return false;
+    for (size_t i = 0; i < points_.size(); ++i) {
+        const EnvelopePoint &a = points_[i], &b = other.points_[i];
+        if (a.time != b.time || a.value != b.value || a.curve != b.curve || a.time_constant != b.time_constant)
+            return false;
+    }
+    return true;
+}
+
+double Envelope::segment_value(size_t i, double t) const noexcept {
+    const EnvelopePoint& from = points_[i - 1];
+    const EnvelopePoint& to = points_[i];
+    const double v0 = starts_[i];
+    switch (to.curve) {
+        case EnvelopeCurve::step: return v0;
+        case EnvelopeCurve::linear: return v0 + (to.value - v0) * (t - from.time) / (to.time - from.time);
+        case EnvelopeCurve::exponential: return v0 * std::pow(to.value / v0, (t - from.time) / (to.time - from.time));
+        case EnvelopeCurve::target: return to.value + (v0 - to.value) * std::exp(-(t - from.time) / to.time_constant);
+    }
+    return v0;
+}
+
+double Envelope::wrap(double t) const noexcept {
+    const double first = points_.front().time;
+    if (!loop_ || t < first) return t;
+    return first + std::fmod(t - first, points_.back().time - first);
+}
+
+double Envelope::value_at(double seconds) const noexcept {
+    const double t = wrap(seconds);
+    if (t < points_.front().time) return points_.front().value;
+    if (t >= points_.back().time) {
+        const size_t last = points_.size() - 1;
+        return last > 0 && points_[last].curve == EnvelopeCurve::target ? segment_value(last, t) : points_[last].value;
+    }
+    // The first point later than t ends t's segment.
+    const auto later = std::upper_bound(points_.begin(), points_.end(), t,
+                                        [](double x, const EnvelopePoint& p) { return x < p.time; });
+    return segment_value(static_cast<size_t>(later - points_.begin()), t);
+}
+
+EnvelopeCursor::EnvelopeCursor(Envelope envelope, double sample_rate)
+    : envelope_(std::move(envelope)), rate_(sample_rate) {}
+
+double EnvelopeCursor::at(uint64_t frame) noexcept {
+    const auto& pts = envelope_.points_;
+    const double t = envelope_.wrap(static_cast<double>(frame) / rate_);
+    if (pts.size() < 2 || t < pts.front().time || t >= pts.back().time) return envelope_.value_at(t);
+    // Mostly the same segment as the frame before, or the next one.
+    if (segment_ >= pts.size() || t < pts[segment_ - 1].time) segment_ = 1;
+    while (t >= pts[segment_].time) ++segment_;
+    return envelope_.segment_value(segment_, t);
+}
+
+void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept {
+    for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(at(first + i));
+}
+
+}  // namespace simvx

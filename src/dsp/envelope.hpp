@@ -1,0 +1,103 @@
+// Automation: a parameter's value over time, as points joined by curves with
+// the formulas of WebAudio's AudioParam (setValueAtTime,
+// linearRampToValueAtTime, exponentialRampToValueAtTime, setTargetAtTime),
+// optionally repeating (an LFO-like cycle). Built and checked off the audio
+// thread; evaluated on it without allocating (EnvelopeCursor).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/named.hpp"
+#include "core/realtime.hpp"
+
+namespace simvx {
+
+// How the value gets to a point from the point before it.
+enum class EnvelopeCurve : uint8_t {
+    step,         // holds the value before, jumps at the point's time (setValueAtTime)
+    linear,       // straight line (linearRampToValueAtTime)
+    exponential,  // v0·(v1/v0)^x: equal ratios in equal times (exponentialRampToValueAtTime)
+    target,       // from the segment's start, approaches the point's value with a time
+                  // constant, v1 + (v0 − v1)·e^(−(t − t0)/τ) (setTargetAtTime); the next
+                  // segment starts from the value reached
+};
+inline constexpr std::array<Named<EnvelopeCurve>, 4> kEnvelopeCurveNames{{{"step", EnvelopeCurve::step},
+                                                                          {"linear", EnvelopeCurve::linear},
+                                                                          {"exponential", EnvelopeCurve::exponential},
+                                                                          {"target", EnvelopeCurve::target}}};
+
+struct EnvelopePoint {
+    double time = 0.0;  // seconds
+    double value = 0.0;
+    EnvelopeCurve curve = EnvelopeCurve::linear;  // the segment that ends here (ignored on the first point)
+    double time_constant = 0.0;                   // seconds; target only
+};
+
+// What is wrong with an envelope's points: the point (0-based) and why.
+struct EnvelopeProblem {
+    size_t point = 0;
+    std::string message;
+};
+
+class Envelope {
+public:
+    // What is wrong with these points, or nothing: at least one point; finite
+    // times from 0, each later than the one before; a target's time constant
+    // above 0; an exponential segment between two values of the same sign,
+    // neither zero (as WebAudio refuses); a loop has two points or more.
+    static std::optional<EnvelopeProblem> problem(std::span<const EnvelopePoint> points, bool loop);
+
+    // Throws std::invalid_argument with problem()'s message ("point 2: ...").
+    Envelope(std::vector<EnvelopePoint> points, bool loop);
+
+    // The value at `seconds` (from the envelope's origin): the first point's value
+    // before it; the last one's after it (a final target keeps approaching); a loop
+    // repeats [first time, last time) for ever.
+    double value_at(double seconds) const noexcept SIMVX_REALTIME;
+
+    std::span<const EnvelopePoint> points() const noexcept { return points_; }
+    bool loop() const noexcept { return loop_; }
+    // The lowest and highest values it takes (the points': every curve stays between its ends).
+    double min() const noexcept { return min_; }
+    double max() const noexcept { return max_; }
+
+    bool operator==(const Envelope& other) const noexcept;
+
+private:
+    friend class EnvelopeCursor;
+    // Segment i (1 ≤ i < size) runs from point i−1 to point i.
+    double segment_value(size_t i, double seconds) const noexcept SIMVX_REALTIME;
+    double segment_end(size_t i) const noexcept;                // the value segment i reaches at its point
+    double wrap(double seconds) const noexcept SIMVX_REALTIME;  // a loop's time in its first cycle
+
+    std::vector<EnvelopePoint> points_;
+    std::vector<double> starts_;  // the value at the start of each segment (after a target: the value it reached)
+    bool loop_ = false;
+    double min_ = 0.0, max_ = 0.0;
+};
+
+// An envelope read frame by frame at a sample rate, for the audio thread: it
+// remembers the segment it is in, so consecutive frames cost no search, and
+// any frame (a seek, a start offset) can be asked for.
+class EnvelopeCursor {
+public:
+    EnvelopeCursor(Envelope envelope, double sample_rate);
+
+    // The value at frame `frame` after the envelope's origin.
+    double at(uint64_t frame) noexcept SIMVX_REALTIME;
+    // Values of frames [first, first + count) into `out`.
+    void fill(float* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
+
+    const Envelope& envelope() const noexcept { return envelope_; }
+
+private:
+    Envelope envelope_;
+    double rate_;
+    size_t segment_ = 1;  // the segment of the last frame asked for
+};
+
+}  // namespace simvx

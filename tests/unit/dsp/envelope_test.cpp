@@ -1,0 +1,89 @@
+// Automation envelopes against WebAudio's AudioParam formulas, written out
+// here independently: each curve's values, the segment after a target, loops,
+// the cursor against value_at at every frame (seeks included), and the
+// envelopes WebAudio refuses.
+#include "dsp/envelope.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace simvx {
+namespace {
+
+using C = EnvelopeCurve;
+
+TEST(Envelope, EachCurveFollowsItsFormula) {
+    const Envelope step({{0, 1}, {2, 3, C::step}}, false);
+    EXPECT_EQ(step.value_at(1.999), 1.0);
+    EXPECT_EQ(step.value_at(2.0), 3.0);
+
+    const Envelope linear({{1, -60}, {3, 0, C::linear}}, false);
+    EXPECT_EQ(linear.value_at(0.5), -60.0);  // before the first point: its value
+    EXPECT_NEAR(linear.value_at(2.5), -60 + 60 * 0.75, 1e-12);
+    EXPECT_EQ(linear.value_at(9.0), 0.0);
+
+    const Envelope expo({{0, 100}, {2, 6400, C::exponential}}, false);
+    for (double t : {0.0, 0.5, 1.0, 1.7})
+        EXPECT_NEAR(expo.value_at(t), 100 * std::pow(64.0, t / 2), 1e-9) << t;
+
+    const Envelope target({{0, 1}, {4, 0, C::target, 0.5}}, false);
+    for (double t : {0.0, 0.25, 1.0, 3.9, 6.0})  // a final target keeps approaching after its point
+        EXPECT_NEAR(target.value_at(t), std::exp(-t / 0.5), 1e-12) << t;
+}
+
+TEST(Envelope, TheSegmentAfterATargetStartsFromTheValueReached) {
+    const Envelope e({{0, 0}, {1, 10, C::target, 1.0}, {2, 0, C::linear}}, false);
+    const double reached = 10 * (1 - std::exp(-1.0));
+    EXPECT_NEAR(e.value_at(1.0), reached, 1e-12);
+    EXPECT_NEAR(e.value_at(1.5), reached / 2, 1e-12);
+    EXPECT_EQ(e.min(), 0.0);
+    EXPECT_EQ(e.max(), 10.0);
+}
+
+TEST(Envelope, ALoopRepeatsItsCycle) {
+    const Envelope lfo({{0.5, -1}, {1.0, 1}, {1.5, -1}}, true);
+    EXPECT_EQ(lfo.value_at(0.25), -1.0);  // before the cycle starts
+    for (double t : {0.6, 0.75, 1.2})
+        for (int cycle : {0, 1, 7, 1000})
+            EXPECT_NEAR(lfo.value_at(t + cycle), lfo.value_at(t), 1e-9) << t << " cycle " << cycle;
+    EXPECT_NEAR(lfo.value_at(100.75), 0.0, 1e-9);
+}
+
+TEST(Envelope, TheCursorMatchesValueAtOnEveryFrameAndAfterSeeks) {
+    const Envelope e({{0, 0}, {0.01, 1, C::linear}, {0.02, 0.25, C::exponential}, {0.03, 2, C::target, 0.004},
+                      {0.04, 0, C::step}},
+                     true);
+    EnvelopeCursor cursor(e, 8000);
+    for (uint64_t f = 0; f < 2000; ++f) ASSERT_EQ(cursor.at(f), e.value_at(static_cast<double>(f) / 8000)) << f;
+    for (uint64_t f : {1500u, 3u, 999u, 77u, 0u})  // backwards and forwards
+        EXPECT_EQ(cursor.at(f), e.value_at(static_cast<double>(f) / 8000)) << f;
+    float block[64];
+    cursor.fill(block, 100, 64);
+    for (size_t i = 0; i < 64; ++i) EXPECT_EQ(block[i], static_cast<float>(e.value_at((100.0 + i) / 8000)));
+}
+
+TEST(Envelope, RefusesWhatWebAudioRefuses) {
+    auto why = [](std::vector<EnvelopePoint> points, bool loop = false) {
+        const auto p = Envelope::problem(points, loop);
+        return p ? std::to_string(p->point) + ": " + p->message : std::string();
+    };
+    EXPECT_EQ(why({{0, 0}, {1, 1, C::exponential}}),
+              "1: an exponential ramp from 0 to 1 is impossible: both ends must be non-zero and of the same sign");
+    EXPECT_EQ(why({{0, 2}, {1, 2, C::linear}, {2, -1, C::exponential}}).substr(0, 37),
+              "2: an exponential ramp from 2 to -1 i");
+    // After a target the ramp starts from the value reached, which is never 0 here.
+    EXPECT_EQ(why({{0, 1}, {1, 2, C::target, 0.1}, {2, 3, C::exponential}}), "");
+    EXPECT_EQ(why({{0, 1}, {1, 1, C::linear}, {1, 2, C::linear}}),
+              "2: its time (1 s) must be later than the point before's (1 s)");
+    EXPECT_EQ(why({{0, 1}, {1, 2, C::target, 0}}), "1: a \"target\" curve needs a time constant greater than 0 s");
+    EXPECT_NE(why({{0, 1}}, true).find("at least two points"), std::string::npos);
+    EXPECT_NE(why({}).find("at least one point"), std::string::npos);
+    EXPECT_THROW(Envelope({{0, 0}, {1, 1, C::exponential}}, false), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace simvx
