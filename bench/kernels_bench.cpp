@@ -1,8 +1,10 @@
 // Google Benchmark kernels: decoding each format from memory, rate
-// conversion, and the engine's mix loop. Fixtures are synthesized with sox
+// conversion, the engine's mix loop, and the true-peak meter (beside
+// libebur128's, which it replaces). Fixtures are synthesized with sox
 // (and encoded with flac/oggenc/opusenc/lame) the first time they are needed.
 //   build/bench/simvx_bench [--benchmark_filter=Decode]
 #include <benchmark/benchmark.h>
+#include <ebur128.h>
 
 #include <cmath>
 #include <cstdio>
@@ -11,12 +13,14 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <random>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "decode/registry.hpp"
 #include "dsp/resampler.hpp"
+#include "dsp/true_peak.hpp"
 #include "mix/engine.hpp"
 
 namespace {
@@ -113,5 +117,39 @@ void BM_MixVoices(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 512);
 }
 BENCHMARK(BM_MixVoices)->Arg(1)->Arg(16)->Arg(64);
+
+// One second of stereo noise at 48 kHz per iteration, metered in 4096-frame blocks.
+std::vector<float> noise_second() {
+    std::mt19937 rng(1);
+    std::normal_distribution<float> n(0, 0.2f);
+    std::vector<float> x(48000 * 2);
+    for (float& v : x) v = n(rng);
+    return x;
+}
+
+void BM_TruePeak(benchmark::State& state) {
+    const auto x = noise_second();
+    simvx::TruePeakMeter meter(2);
+    for (auto _ : state) {
+        for (size_t f = 0; f < 48000; f += 4096) meter.add(x.data() + f * 2, std::min<size_t>(4096, 48000 - f));
+        benchmark::DoNotOptimize(meter.peak());
+    }
+    state.SetItemsProcessed(state.iterations() * 48000);
+}
+BENCHMARK(BM_TruePeak)->Unit(benchmark::kMillisecond);
+
+void BM_TruePeakLibebur128(benchmark::State& state) {
+    const auto x = noise_second();
+    ebur128_state* st = ebur128_init(2, 48000, EBUR128_MODE_TRUE_PEAK);
+    for (auto _ : state) {
+        for (size_t f = 0; f < 48000; f += 4096) ebur128_add_frames_float(st, x.data() + f * 2, std::min<size_t>(4096, 48000 - f));
+        double p = 0;
+        ebur128_true_peak(st, 0, &p);
+        benchmark::DoNotOptimize(p);
+    }
+    ebur128_destroy(&st);
+    state.SetItemsProcessed(state.iterations() * 48000);
+}
+BENCHMARK(BM_TruePeakLibebur128)->Unit(benchmark::kMillisecond);
 
 }  // namespace

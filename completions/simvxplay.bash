@@ -13,6 +13,8 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
         --dither)
             COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
+        --normalize)
+            COMPREPLY=($(compgen -W "-14 -16 -23 -24" -- "$cur")); return ;;
         --channels)
             COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
         --sample-rate)
@@ -35,7 +37,7 @@ _simvxplay() {
             return ;;
         --control-voices)
             COMPREPLY=($(compgen -W "16 64 256 1024" -- "$cur")); return ;;
-        --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms)
+        --latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms|--true-peak-max)
             return ;;
         --list)
             COMPREPLY=($(compgen -W "formats effects keys buses" -- "$cur")); return ;;
@@ -53,7 +55,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels
             --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))

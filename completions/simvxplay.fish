@@ -1,6 +1,6 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --raw --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
+# --render --null --render-format --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
 # --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --quiet --verbose --version --help
 # --list
@@ -19,6 +19,8 @@ complete -c simvxplay -l render -r -F -d 'Render offline into a WAV file (- = st
 complete -c simvxplay -l null -d 'Mix in real time and discard the samples'
 complete -c simvxplay -l render-format -x -a 's16 s24 f32' -d 'Sample format of the rendered WAV'
 complete -c simvxplay -l dither -x -a 'none tpdf' -d 'Dither when quantizing to s16/s24'
+complete -c simvxplay -l normalize -x -a '-14 -16 -23 -24' -d 'Render twice, the second time at this loudness (LUFS)'
+complete -c simvxplay -l true-peak-max -x -d 'The true peak --normalize may reach (dBTP)'
 complete -c simvxplay -l raw -d 'Render headerless PCM, not a WAV'
 complete -c simvxplay -l device -x -n '__fish_seen_argument -l null' -a 'realtime untimed jitter stall lost' -d 'Simulated device of --null'
 complete -c simvxplay -l device -x -n 'not __fish_seen_argument -l null' -a '(pactl list short sinks 2>/dev/null | cut -f2)' -d 'PulseAudio sink to play on'

@@ -75,6 +75,20 @@ int main(int argc, char** argv) {
         ->check(simvx::one_of({"none", "tpdf"}))
         ->type_name("none|tpdf")
         ->needs(render);
+    auto* normalize =
+        out_group
+            ->add_option("--normalize", o.normalize_lufs,
+                         "Render twice: measure, then write with one gain that brings the integrated loudness "
+                         "(EBU R 128) to LUFS, e.g. -16 or -23")
+            ->check(simvx::number_in({-70, 0, false, false, "a loudness in LUFS"}))
+            ->type_name("LUFS")
+            ->needs(render);
+    out_group->add_option("--true-peak-max", o.true_peak_max_db,
+                          "The true peak --normalize's gain may reach (default -1 dBTP); a louder target is held "
+                          "there, with a warning")
+        ->check(simvx::number_in({-30, 0, false, false, "a true peak in dBTP"}))
+        ->type_name("DBTP")
+        ->needs(normalize);
     out_group->add_option("--device", o.device,
                           "PulseAudio sink to play on (default: the server's default); with --null, the simulated "
                           "device: realtime, untimed, jitter[:F], stall[:EVERY[:FOR]], lost[:EVERY[:FOR]]")

@@ -43,6 +43,9 @@ struct Options {
     bool check = false;
     std::string expect_path;           // --expect FILE (with --render)
     double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
+    // --normalize LUFS (renders only): two passes, one gain at the output.
+    std::optional<double> normalize_lufs;
+    double true_peak_max_db = -1.0;    // --true-peak-max: the ceiling the gain must respect
     bool stats = false;                // --stats: loudness and peaks per bus at the end
     bool json = false;                 // --json: status, events, stats and errors as JSON lines on stdout
     bool watch = false;                // --watch: reload the scene when its file changes

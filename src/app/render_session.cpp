@@ -99,6 +99,11 @@ int render_session(SessionParts& s) {
         log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
                   " output; lower --volume-db or render f32");
     log_done(s);
+    if (s.normalized) {
+        if (o.json) json_line(json_normalize(*s.normalized));
+        else log::note("--normalize: " + s.normalized->describe());
+        if (const std::string why = s.normalized->shortfall(); !why.empty()) log::warn(why);
+    }
     if (s.meters && o.stats) report_stats(*s.meters, o.json);
     const double end_s = s.seconds(engine.position());
     if (sig) return json_end(o.json, end_s, true, signals::exit_code(sig));
