@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <regex>
+#include <thread>
 
 #include "cli_support.hpp"
 #include "ffmpeg_loudness.hpp"
@@ -176,6 +179,21 @@ TEST_F(Normalize, WhatCannotBeRenderedTwiceIsRefusedAndNothingWritten) {
     RunResult range = simvx({at("a.wav"), "--render", at("b.wav"), "--normalize", "5"});
     EXPECT_EQ(range.status, 2);
     EXPECT_NE(range.err.find("a loudness in LUFS"), std::string::npos) << range.err;
+}
+
+// Ctrl-C while measuring: exit 130, and no file (nor a partial one) was made.
+TEST_F(Normalize, AnInterruptedMeasurementWritesNothing) {
+    write_wav(at("a.wav"), interleave({tone(300, -20, 1)}, kRate), WavFormat::s16);
+    Child render({bin(), at("a.wav"), "--loop", "--duration", "36000", "--render", at("out.wav"), "--normalize", "-16"},
+                 at("log"));
+    // Ten hours take the measuring pass far longer than this wait.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_EQ(render.stop(SIGINT, 20), 128 + SIGINT);
+    EXPECT_NE(read_file(at("log")).find("interrupted while measuring for --normalize: nothing was written"),
+              std::string::npos)
+        << read_file(at("log"));
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename().string().find("out.wav"), std::string::npos) << e.path();
 }
 
 }  // namespace
