@@ -101,7 +101,8 @@ int render_session(SessionParts& s) {
     log_done(s);
     if (s.normalized) {
         if (o.json) json_line(json_normalize(*s.normalized));
-        else log::note("--normalize: " + s.normalized->describe());
+        else if (s.normalized->outcome != Normalization::Outcome::silent)
+            log::note("--normalize: " + s.normalized->describe());
         if (const std::string why = s.normalized->shortfall(); !why.empty()) log::warn(why);
     }
     if (s.meters && o.stats) report_stats(*s.meters, o.json);
