@@ -13,6 +13,8 @@ _simvxplay() {
             COMPREPLY=($(compgen -W "s16 s24 f32" -- "$cur")); return ;;
         --dither)
             COMPREPLY=($(compgen -W "none tpdf" -- "$cur")); return ;;
+        --replaygain)
+            COMPREPLY=($(compgen -W "track album off" -- "$cur")); return ;;
         --normalize)
             COMPREPLY=($(compgen -W "-14 -16 -23 -24" -- "$cur")); return ;;
         --channels)
@@ -56,7 +58,7 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --pitch --stream --stream-format --stream-rate
+            --duration --volume-db --mute --solo --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return

@@ -132,6 +132,11 @@ int main(int argc, char** argv) {
     files->add_option("--pitch", o.pitch, "Play at X times the speed and pitch (varispeed, 0.01..16)")
         ->check(simvx::number_in({0.01, 16, false, false, "a speed factor"}))
         ->type_name("X");
+    files->add_option("--replaygain", o.replaygain,
+                      "Play each file at its ReplayGain/R128 tagged level (default off; held below full scale by "
+                      "the tagged peak)")
+        ->check(simvx::one_of({"track", "album", "off"}))
+        ->type_name("track|album|off");
 
     auto* live = app.add_option_group("Live PCM stream", "Raw PCM from another program, alone or mixed into the scene");
     live->add_option("--stream", o.stream, "Play live PCM from SRC: '-' = standard input, or a path (FIFO or file)")

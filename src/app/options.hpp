@@ -40,6 +40,7 @@ struct Options {
     std::optional<double> stream_pan;
     std::optional<uint32_t> stream_buffer_ms;
     std::optional<double> pitch;       // varispeed of every file
+    std::string replaygain = "off";    // --replaygain track|album|off: play each file at its tagged level
     bool check = false;
     std::string expect_path;           // --expect FILE (with --render)
     double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
