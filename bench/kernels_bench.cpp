@@ -1,8 +1,10 @@
 // Google Benchmark kernels: decoding each format from memory, rate
-// conversion, and the engine's mix loop. Fixtures are synthesized with sox
+// conversion, the engine's mix loop, and the true-peak meter (beside
+// libebur128's, which it replaces). Fixtures are synthesized with sox
 // (and encoded with flac/oggenc/opusenc/lame) the first time they are needed.
 //   build/bench/simvx_bench [--benchmark_filter=Decode]
 #include <benchmark/benchmark.h>
+#include <ebur128.h>
 
 #include <cmath>
 #include <cstdio>
@@ -11,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <random>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "decode/registry.hpp"
 #include "dsp/envelope.hpp"
 #include "dsp/resampler.hpp"
+#include "dsp/true_peak.hpp"
 #include "mix/engine.hpp"
 
 namespace {
@@ -132,5 +136,39 @@ void BM_Envelope(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(out.size()));
 }
 BENCHMARK(BM_Envelope)->ArgName("step,linear,exponential,target")->DenseRange(0, 3);
+
+// One second of stereo noise at 48 kHz per iteration, metered in 4096-frame blocks.
+std::vector<float> noise_second() {
+    std::mt19937 rng(1);
+    std::normal_distribution<float> n(0, 0.2f);
+    std::vector<float> x(48000 * 2);
+    for (float& v : x) v = n(rng);
+    return x;
+}
+
+void BM_TruePeak(benchmark::State& state) {
+    const auto x = noise_second();
+    simvx::TruePeakMeter meter(2);
+    for (auto _ : state) {
+        for (size_t f = 0; f < 48000; f += 4096) meter.add(x.data() + f * 2, std::min<size_t>(4096, 48000 - f));
+        benchmark::DoNotOptimize(meter.peak());
+    }
+    state.SetItemsProcessed(state.iterations() * 48000);
+}
+BENCHMARK(BM_TruePeak)->Unit(benchmark::kMillisecond);
+
+void BM_TruePeakLibebur128(benchmark::State& state) {
+    const auto x = noise_second();
+    ebur128_state* st = ebur128_init(2, 48000, EBUR128_MODE_TRUE_PEAK);
+    for (auto _ : state) {
+        for (size_t f = 0; f < 48000; f += 4096) ebur128_add_frames_float(st, x.data() + f * 2, std::min<size_t>(4096, 48000 - f));
+        double p = 0;
+        ebur128_true_peak(st, 0, &p);
+        benchmark::DoNotOptimize(p);
+    }
+    ebur128_destroy(&st);
+    state.SetItemsProcessed(state.iterations() * 48000);
+}
+BENCHMARK(BM_TruePeakLibebur128)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -1,7 +1,7 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
-# --loop --mix --start-at --pitch --stream --stream-format --stream-rate --stream-channels --stream-bus
+# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
+# --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses --quiet --verbose --version --help
 # --list
 
@@ -23,6 +23,8 @@ complete -c simvxplay -l quality -x -d 'Encoder quality: FLAC level, Vorbis qual
 complete -c simvxplay -l bitrate -x -d 'Encoder bit rate in kbit/s: Opus, Vorbis average, MP3 constant'
 complete -c simvxplay -l tag -x -a 'title= artist= album= comment= date= genre=' -d 'Tag the render (KEY=VALUE)'
 complete -c simvxplay -l dither -x -a 'none tpdf' -d 'Dither when quantizing to s16/s24'
+complete -c simvxplay -l normalize -x -a '-14 -16 -23 -24' -d 'Render twice, the second time at this loudness (LUFS)'
+complete -c simvxplay -l true-peak-max -x -d 'The true peak --normalize may reach (dBTP)'
 complete -c simvxplay -l raw -d 'Render headerless PCM, not a WAV'
 complete -c simvxplay -l device -x -n '__fish_seen_argument -l null' -a 'realtime untimed jitter stall lost' -d 'Simulated device of --null'
 complete -c simvxplay -l device -x -n 'not __fish_seen_argument -l null' -a '(pactl list short sinks 2>/dev/null | cut -f2)' -d 'PulseAudio sink to play on'
@@ -38,6 +40,7 @@ complete -c simvxplay -l loop -d 'Loop the file'
 complete -c simvxplay -l mix -d 'Layer the files instead of playing them in sequence'
 complete -c simvxplay -l start-at -x -d 'Begin SEC seconds into the playlist, mix or scene'
 complete -c simvxplay -l pitch -x -d 'Play at X times the speed and pitch (0.01..16)'
+complete -c simvxplay -l replaygain -x -a 'track album off' -d 'Play each file at its ReplayGain/R128 tagged level'
 complete -c simvxplay -l stream -r -F -d 'Play live PCM from - (stdin) or a FIFO/file'
 complete -c simvxplay -l stream-format -x -a 's16 s24 s32 f32 wav' -d 'Sample format of the stream'
 complete -c simvxplay -l stream-rate -x -a '8000 16000 22050 24000 32000 44100 48000 96000' -d 'Sample rate of the stream'

@@ -105,6 +105,20 @@ int main(int argc, char** argv) {
         ->check(simvx::one_of({"none", "tpdf"}))
         ->type_name("none|tpdf")
         ->needs(render);
+    auto* normalize =
+        out_group
+            ->add_option("--normalize", o.normalize_lufs,
+                         "Render twice: measure, then write with one gain that brings the integrated loudness "
+                         "(EBU R 128) to LUFS, e.g. -16 or -23")
+            ->check(simvx::number_in({-70, 0, false, false, "a loudness in LUFS"}))
+            ->type_name("LUFS")
+            ->needs(render);
+    out_group->add_option("--true-peak-max", o.true_peak_max_db,
+                          "The true peak --normalize's gain may reach (default -1 dBTP); a louder target is held "
+                          "there, with a warning")
+        ->check(simvx::number_in({-30, 0, false, false, "a true peak in dBTP"}))
+        ->type_name("DBTP")
+        ->needs(normalize);
     out_group->add_option("--device", o.device,
                           "PulseAudio sink to play on (default: the server's default); with --null, the simulated "
                           "device: realtime, untimed, jitter[:F], stall[:EVERY[:FOR]], lost[:EVERY[:FOR]]")
@@ -148,6 +162,11 @@ int main(int argc, char** argv) {
     files->add_option("--pitch", o.pitch, "Play at X times the speed and pitch (varispeed, 0.01..16)")
         ->check(simvx::number_in({0.01, 16, false, false, "a speed factor"}))
         ->type_name("X");
+    files->add_option("--replaygain", o.replaygain,
+                      "Play each file at its ReplayGain/R128 tagged level (default off; held below full scale by "
+                      "the tagged peak)")
+        ->check(simvx::one_of({"track", "album", "off"}))
+        ->type_name("track|album|off");
 
     auto* live = app.add_option_group("Live PCM stream", "Raw PCM from another program, alone or mixed into the scene");
     live->add_option("--stream", o.stream, "Play live PCM from SRC: '-' = standard input, or a path (FIFO or file)")

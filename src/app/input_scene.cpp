@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "app/replaygain.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "decode/registry.hpp"
@@ -24,8 +25,11 @@ Scene scene_from_files(const Options& o) {
     // downmixed), and the user is told once.
     uint32_t rate = 0, channels = 1;
     std::vector<std::string> layouts;
+    std::vector<GainTags> gains;
     for (const auto& path : o.inputs) {
-        const AudioSpec spec = open_decoder_file(path)->info().spec;
+        const DecoderInfo info = open_decoder_file(path)->info();
+        const AudioSpec spec = info.spec;
+        gains.push_back(info.gain);
         const std::string layout = std::to_string(spec.rate) + " Hz " +
                                    (spec.channels == 1   ? std::string("mono")
                                     : spec.channels == 2 ? std::string("stereo")
@@ -45,9 +49,17 @@ Scene scene_from_files(const Options& o) {
         log::note("the files differ (" + list + "): playing at " + std::to_string(scene.engine.sample_rate) + " Hz " +
                   (scene.engine.channels == 1 ? "mono" : "stereo") + " (--sample-rate and --channels choose)");
     }
-    for (const auto& path : o.inputs) {
+    const ReplayGainMode rg_mode = parse_replaygain_mode(o.replaygain);
+    for (size_t i = 0; i < o.inputs.size(); ++i) {
+        const std::string& path = o.inputs[i];
         SoundDesc s;
         s.name = std::filesystem::path(path).filename().string();
+        if (const auto rg = choose_replaygain(gains[i], rg_mode)) {
+            s.volume_db = rg->gain_db;
+            log::info(path + ": ReplayGain " + rg->description);
+        } else if (rg_mode != ReplayGainMode::off) {
+            log::info(path + ": no ReplayGain or R128 gain tag, played unchanged");
+        }
         s.file = path;
         s.loop = o.loop;
         if (o.pitch) s.pitch = *o.pitch;
@@ -64,6 +76,8 @@ void reject_file_options_for_scene(const Options& o) {
     const char* opt = o.loop ? "--loop" : o.mix ? "--mix" : o.pitch ? "--pitch" : nullptr;
     if (opt)
         throw UsageError(std::string(opt) + " applies to audio-file inputs; in a scene set it per sound (loop, pitch)");
+    if (o.replaygain != "off")
+        throw UsageError("--replaygain applies to audio-file inputs; in a scene set each sound's volume_db");
 }
 
 // A bus named on the command line; a usage error with the closest name if none is.

@@ -45,9 +45,13 @@ struct Options {
     std::optional<double> stream_pan;
     std::optional<uint32_t> stream_buffer_ms;
     std::optional<double> pitch;       // varispeed of every file
+    std::string replaygain = "off";    // --replaygain track|album|off: play each file at its tagged level
     bool check = false;
     std::string expect_path;           // --expect FILE (with --render)
     double tolerance_db = -90.0;       // --tolerance-db: peak residual that still passes
+    // --normalize LUFS (renders only): two passes, one gain at the output.
+    std::optional<double> normalize_lufs;
+    double true_peak_max_db = -1.0;    // --true-peak-max: the ceiling the gain must respect
     bool stats = false;                // --stats: loudness and peaks per bus at the end
     std::string plot_path;             // --plot FILE.png|FILE.svg: pictures of the output at the end
     bool plot_buses = false;           // --plot-buses: a waveform strip per bus too

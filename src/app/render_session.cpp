@@ -133,6 +133,12 @@ int render_session(SessionParts& s) {
         log::warn(std::to_string(over) + " samples were above full scale and clipped in the " + o.render_format +
                   " output; lower --volume-db or render f32");
     log_done(s);
+    if (s.normalized) {
+        if (o.json) json_line(json_normalize(*s.normalized));
+        else if (s.normalized->outcome != Normalization::Outcome::silent)
+            log::note("--normalize: " + s.normalized->describe());
+        if (const std::string why = s.normalized->shortfall(); !why.empty()) log::warn(why);
+    }
     if (s.meters && o.stats) report_stats(*s.meters, o.json);
     write_plot_file(s);
     const double end_s = s.seconds(engine.position());

@@ -14,6 +14,7 @@
 #include "app/check_files.hpp"
 #include "app/input_scene.hpp"
 #include "app/plot/plot_pages.hpp"
+#include "app/loudness_pass.hpp"
 #include "app/report/devices.hpp"
 #include "app/report/json.hpp"
 #include "app/report/stats_table.hpp"
@@ -21,6 +22,7 @@
 #include "app/session_parts.hpp"
 #include "app/signals.hpp"
 #include "core/error.hpp"
+#include "core/gain.hpp"
 #include "core/log.hpp"
 #include "core/time_format.hpp"
 
@@ -132,6 +134,16 @@ int run_session(const Options& o) {
     const bool controlled = !o.control.empty() || !o.control_script.empty();
     if (scene.sounds.empty() && scene.streams.empty() && !o.watch && !controlled)
         log::warn(scene.path + ": the scene has no [[sound]] and no [[stream]]: there is nothing to hear");
+    // --normalize: a first pass measures the render, the second applies one gain.
+    if (o.normalize_lufs && !o.check) {
+        const auto measured = measure_render(scene, o);
+        if (!measured) {
+            const int sig = signals::received();
+            log::note("interrupted while measuring for --normalize: nothing was written");
+            return json_end(o.json, 0, true, signals::exit_code(sig));
+        }
+        s.normalized = plan_normalization(*o.normalize_lufs, o.true_peak_max_db, *measured);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
     // Playing plain files, what is decoded is kept for seeking.
@@ -166,6 +178,7 @@ int run_session(const Options& o) {
     // of the scene's own sounds, until "quit" (or what it was given is done).
     s.scene_end = prepared.full_length;
     if (controlled) prepared.config.endless = true;
+    if (s.normalized) prepared.config.output_gain = db_to_gain(s.normalized->gain_db);
     auto sounds = JsonProgress::sounds_of(prepared.voices);
     for (const auto& v : prepared.voices) s.voice_names.push_back(v.name);
     s.engine = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));

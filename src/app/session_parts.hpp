@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/measure/bus_meters.hpp"
+#include "app/measure/normalization.hpp"
 #include "app/options.hpp"
 #include "app/plot/plot_collector.hpp"
 #include "app/report/json_report.hpp"
@@ -36,6 +37,7 @@ struct SessionParts {
     size_t offline_chunk_frames = 0;    // a render waits for streamed sources this many frames at a time
     std::chrono::steady_clock::time_point started;  // when the output opened
     double rate = 0;                    // the engine's sample rate (the engine may move into the player)
+    std::optional<Normalization> normalized;  // --normalize: the gain the engine applies, and why
     std::optional<uint64_t> scene_end;  // where the scene's own sounds end (a controlled mix goes on)
 
     double seconds(uint64_t frames) const { return static_cast<double>(frames) / rate; }

@@ -11,6 +11,7 @@
 #include "core/audio_spec.hpp"
 #include "core/speakers.hpp"
 #include "decode/byte_source.hpp"
+#include "decode/gain_tags.hpp"
 
 namespace simvx {
 
@@ -21,6 +22,7 @@ struct DecoderInfo {
     uint32_t bits = 0;                // bits per sample of integer PCM; 0 for float or lossy
     bool lossless = false;            // decoded samples are exactly the encoded ones
     std::optional<uint64_t> frames;   // total length when the container says it
+    GainTags gain;                    // ReplayGain/R128 tags, applied only with --replaygain
 };
 
 class Decoder {

@@ -118,6 +118,7 @@ FlacDecoder::FlacDecoder(std::unique_ptr<ByteSource> src, bool ogg) : src_(std::
     owned_.reset(FLAC__stream_decoder_new());
     dec_ = owned_.get();
     if (!dec_) fail("out of memory creating the FLAC decoder");
+    FLAC__stream_decoder_set_metadata_respond(dec_, FLAC__METADATA_TYPE_VORBIS_COMMENT);  // the ReplayGain tags
     const auto init = ogg ? FLAC__stream_decoder_init_ogg_stream : FLAC__stream_decoder_init_stream;
     const auto status =
         init(dec_, on_read, on_seek, on_tell, on_length, on_eof, on_write, on_metadata, on_error, this);
@@ -194,6 +195,14 @@ FLAC__StreamDecoderWriteStatus FlacDecoder::on_write(const FLAC__StreamDecoder*,
 
 void FlacDecoder::on_metadata(const FLAC__StreamDecoder*, const FLAC__StreamMetadata* md, void* self) {
     auto* d = static_cast<FlacDecoder*>(self);
+    if (md->type == FLAC__METADATA_TYPE_VORBIS_COMMENT) {
+        const auto& vc = md->data.vorbis_comment;
+        for (FLAC__uint32 i = 0; i < vc.num_comments; ++i) {
+            const auto& c = vc.comments[i];
+            read_replaygain_comment({reinterpret_cast<const char*>(c.entry), c.length}, d->info_.gain);
+        }
+        return;
+    }
     if (md->type != FLAC__METADATA_TYPE_STREAMINFO || d->have_format_) return;
     const auto& si = md->data.stream_info;
     // adopt_format throws on nonsense; park it like an I/O error so it does not cross libFLAC.

@@ -184,6 +184,7 @@ private:
     void open_stream();
     bool adopt_format();
     void measure_length();
+    void read_gain_tags();
     void format_changed();
     bool fill();
     void take_frame(const unsigned char* audio, size_t bytes);
@@ -222,6 +223,22 @@ MpegDecoder::MpegDecoder(std::unique_ptr<ByteSource> src) : src_(std::move(src))
     measure_length();
     // Decode the first frame now so a file with no decodable audio is refused at open.
     if (!fill()) fail("no MPEG audio frames found");
+    read_gain_tags();
+}
+
+// ReplayGain as ID3v2 TXXX frames (REPLAYGAIN_TRACK_GAIN and the like, as
+// foobar2000, mp3gain's ID3 mode and ffmpeg write them). mpg123 parsed the
+// tag while finding the first frame; it never applies it (MPG123_RVA_OFF).
+void MpegDecoder::read_gain_tags() {
+    if (!(mpg123_meta_check(mh_) & MPG123_ID3)) return;
+    mpg123_id3v1* v1 = nullptr;
+    mpg123_id3v2* v2 = nullptr;
+    if (mpg123_id3(mh_, &v1, &v2) != MPG123_OK || !v2) return;
+    const auto text = [](const mpg123_string& s) {
+        return s.p && s.fill ? std::string_view(s.p, s.fill - 1) : std::string_view();  // fill counts the NUL
+    };
+    for (size_t i = 0; i < v2->extras; ++i)
+        read_replaygain_field(text(v2->extra[i].description), text(v2->extra[i].text), info_.gain);
 }
 
 // MPEG audio has no reliable length field (a Xing/LAME tag is optional, and
@@ -248,6 +265,7 @@ void MpegDecoder::configure() {
     mpg123_param(mh_, MPG123_ADD_FLAGS, MPG123_QUIET | MPG123_GAPLESS, 0);
     mpg123_param(mh_, MPG123_REMOVE_FLAGS, MPG123_AUTO_RESAMPLE, 0);
     mpg123_param(mh_, MPG123_RESYNC_LIMIT, kResyncLimit, 0);
+    mpg123_param(mh_, MPG123_RVA, MPG123_RVA_OFF, 0);  // ReplayGain is ours to apply (--replaygain)
     mpg123_format_none(mh_);
     const long* rates = nullptr;
     size_t count = 0;

@@ -105,6 +105,11 @@ public:
         info_.spec = {kOpusRate, static_cast<uint32_t>(head.channel_count)};
         info_.channel_mask = layout_.mask;
         if (op_seekable(file_.get())) info_.frames = playable_frames();
+        // The header's output gain is already in the samples (opusfile's default,
+        // OP_HEADER_GAIN); the R128 gains are relative to that output.
+        if (const OpusTags* tags = op_tags(file_.get(), 0))
+            for (int i = 0; i < tags->comments; ++i)
+                read_r128_comment({tags->user_comments[i], static_cast<size_t>(tags->comment_lengths[i])}, info_.gain);
     }
 
     const DecoderInfo& info() const override { return info_; }

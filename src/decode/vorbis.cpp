@@ -274,6 +274,9 @@ public:
         layout_ = ogg::vorbis_channel_layout(info_.spec.channels);
         info_.channel_mask = layout_.mask;
         if (ov_seekable(&file_.vf)) info_.frames = playable_frames();
+        if (const vorbis_comment* vc = ov_comment(&file_.vf, 0))
+            for (int i = 0; i < vc->comments; ++i)
+                read_replaygain_comment({vc->user_comments[i], static_cast<size_t>(vc->comment_lengths[i])}, info_.gain);
     }
 
     const DecoderInfo& info() const override { return info_; }

@@ -38,7 +38,8 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     : config_(config),
       stop_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))),
       pause_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))),
-      listener_gain_(1.0f, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))) {
+      listener_gain_(config.output_gain, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))) {
+    listener_gain_request_.store(listener_gain_.target(), std::memory_order_relaxed);
     const ProcessSpec spec{config_.output.rate, config_.max_block};
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
     length_ = scene_length(config_, voices);

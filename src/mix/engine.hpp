@@ -30,6 +30,9 @@ struct EngineConfig {
     uint64_t start_frame = 0;                  // scene time of the first rendered frame (--start-at)
     float master_gain = 1.0f;                  // used when no plan is given
     bool master_mute = false;
+    // The listener's volume from the first frame (set_listener_gain moves it
+    // later): a gain after every bus and effect, as --normalize needs.
+    float output_gain = 1.0f;
     double stop_fade_seconds = 0.015;          // request_stop(): fade to silence, then end
     double tail_silence_seconds = 0.1;         // tails end after this long below -90 dBFS
     double tail_max_seconds = 60.0;

@@ -22,6 +22,8 @@ need = {
   "reconnect": ["time", "total"],
   "stats": ["buses"],
   "expect": ["passed", "differences", "frames_compared", "peak_residual_db", "rms_residual_db"],
+  "normalize": ["target_lufs", "true_peak_max_db", "gain_db", "outcome", "measured_lufs", "measured_true_peak_db",
+                "integrated_lufs", "true_peak_db"],
   "check": ["ok", "scene", "rate", "channels", "length", "buses", "sounds", "files"],
   "end": ["position", "reason", "exit_code"],
   "error": ["message", "exit_code"],

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli_support.hpp"
+#include "ffmpeg_loudness.hpp"
 
 namespace simvx::test {
 namespace {
@@ -29,33 +30,6 @@ Row row(const std::string& err, const std::string& bus) {
     const std::regex re("(^|\\n)" + bus + " +(\\S+) +(\\S+) +(\\S+) +(\\S+) +(\\S+) +([0-9]+)\\n");
     if (!std::regex_search(err, m, re)) throw std::runtime_error("no row for " + bus + " in:\n" + err);
     return {number(m[2]), number(m[3]), number(m[4]), number(m[5]), number(m[6]), std::stoull(m[7])};
-}
-
-// ffmpeg's ebur128=peak=true on a file: the values after the last 100 ms
-// frame (printed with three decimals, unlike the one-decimal summary), and
-// the largest short-term loudness once a full 3 s window exists.
-struct Reference {
-    double integrated = 0, range = 0, true_peak_db = 0, shortterm_max = -INFINITY;
-};
-Reference ffmpeg_ebur128(const std::string& file, const std::string& meta) {
-    sh("ffmpeg -nostdin -v error -i " + file + " -af ebur128=peak=true:metadata=1,ametadata=mode=print:file=" + meta +
-       " -f null -");
-    Reference r;
-    std::istringstream in(read_file(meta));
-    double t = 0;
-    for (std::string line; std::getline(in, line);) {
-        auto value = [&](const char* key) -> std::optional<double> {
-            const std::string k = std::string("lavfi.r128.") + key + "=";
-            if (line.rfind(k, 0) != 0) return std::nullopt;
-            return std::stod(line.substr(k.size()));
-        };
-        if (auto p = line.find("pts_time:"); p != std::string::npos) t = std::stod(line.substr(p + 9));
-        if (auto v = value("I")) r.integrated = *v;
-        if (auto v = value("LRA")) r.range = *v;
-        if (auto v = value("true_peak")) r.true_peak_db = 20 * std::log10(*v);
-        if (auto v = value("S"); v && t >= 2.85) r.shortterm_max = std::max(r.shortterm_max, *v);  // frame ending at 3.0 s on
-    }
-    return r;
 }
 
 std::vector<float> tone(double freq, double db, double seconds) {
@@ -134,7 +108,7 @@ start = 5.0
     // Compares a row of --stats with ffmpeg and with the samples of `file`.
     void agree(const Row& s, const std::string& file, const std::string& what) {
         SCOPED_TRACE(what);
-        const Reference ref = ffmpeg_ebur128(file, at(what + ".meta"));
+        const LoudnessReference ref = ffmpeg_ebur128(file, at(what + ".meta"));
         EXPECT_NEAR(s.integrated, ref.integrated, 0.1);
         EXPECT_NEAR(s.range, ref.range, 0.2);
         EXPECT_NEAR(s.true_peak, ref.true_peak_db, 0.1);

@@ -75,7 +75,8 @@ double LoudnessMeter::GatedHistogram::range() const {
 }
 
 LoudnessMeter::LoudnessMeter(uint32_t channels, uint32_t rate)
-    : state_(ebur128_init(channels, rate, EBUR128_MODE_S | EBUR128_MODE_TRUE_PEAK)),
+    : state_(ebur128_init(channels, rate, EBUR128_MODE_S)),
+      true_peak_(channels),
       channels_(channels),
       hop_(rate / 10),
       shortterm_max_(-INFINITY) {
@@ -92,6 +93,7 @@ void LoudnessMeter::add(const float* x, size_t frames) {
         clipped_ += a > 1.0f;
     }
     frames_ += frames;
+    true_peak_.add(x, frames);
     // In pieces that end on the 100 ms grid. At each hop libebur128 gives the
     // loudness of that hop alone (a 100 ms window: as cheap as the samples
     // were); the 400 ms gating block and the 3 s short-term window are means
@@ -135,12 +137,7 @@ void LoudnessMeter::feed(const float* x, size_t frames) {
 LoudnessStats LoudnessMeter::stats() const {
     LoudnessStats s;
     s.sample_peak_db = db(peak_);
-    double tp = 0;
-    for (uint32_t c = 0; c < channels_; ++c) {
-        double v = 0;
-        if (ebur128_true_peak(state_, c, &v) == EBUR128_SUCCESS) tp = std::max(tp, v);
-    }
-    s.true_peak_db = db(tp);
+    s.true_peak_db = db(true_peak_.peak());
     s.integrated_lufs = blocks_.gated_mean();
     s.range_lu = shortterm_.range();
     s.shortterm_max_lufs = shortterm_max_;

@@ -1,4 +1,5 @@
-// --stats for one signal: sample peak, true peak, loudness (EBU R 128 via
+// --stats for one signal: sample peak, true peak (dsp/true_peak: exact, where
+// libebur128's 4x interpolator reads low), loudness (EBU R 128 via
 // libebur128: integrated, short-term maximum; the loudness range from the
 // short-term values every 100 ms, as EBU Tech 3342 and ffmpeg take them,
 // where libebur128's own LRA hops by 1 s) and clipped samples.
@@ -16,11 +17,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "dsp/true_peak.hpp"
+
 namespace simvx {
 
 struct LoudnessStats {
     double sample_peak_db = 0;    // dBFS
-    double true_peak_db = 0;      // dBTP, 4x oversampled (libebur128)
+    double true_peak_db = 0;      // dBTP (dsp/true_peak.hpp)
     double integrated_lufs = 0;   // -inf: nothing above the absolute gate
     double range_lu = 0;
     double shortterm_max_lufs = 0;
@@ -43,6 +46,7 @@ private:
     double mean_loudness(size_t hops) const;
 
     ebur128_state* state_;
+    TruePeakMeter true_peak_;
     uint32_t channels_;
     size_t hop_;                 // short-term loudness is sampled every 100 ms
     size_t since_hop_ = 0;

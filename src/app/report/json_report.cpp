@@ -1,6 +1,7 @@
 #include "app/report/json_report.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 
 #include "app/measure/expect.hpp"
@@ -98,6 +99,24 @@ JsonObject json_expect(const ExpectResult& r, uint32_t rate) {
         o.add("peak_time", static_cast<double>(r.peak_frame) / rate)
             .add("peak_channel", static_cast<int>(r.peak_channel) + 1);
     return o.add("rms_residual_db", to_db(r.rms_residual));
+}
+
+JsonObject json_normalize(const Normalization& n) {
+    const auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
+    const char* outcome = n.outcome == Normalization::Outcome::on_target         ? "on_target"
+                          : n.outcome == Normalization::Outcome::held_by_ceiling ? "held_by_ceiling"
+                                                                                 : "silent";
+    const OutputLoudness out = n.output();
+    return JsonObject()
+        .add("type", "normalize")
+        .add("target_lufs", n.target_lufs)
+        .add("true_peak_max_db", n.ceiling_dbtp)
+        .add("gain_db", n.gain_db)
+        .add("outcome", outcome)
+        .add("measured_lufs", finite(n.measured.integrated_lufs))
+        .add("measured_true_peak_db", finite(n.measured.true_peak_db))
+        .add("integrated_lufs", finite(out.integrated_lufs))
+        .add("true_peak_db", finite(out.true_peak_db));
 }
 
 JsonProgress::JsonProgress(std::vector<Sound> sounds, uint32_t rate, std::optional<uint64_t> length, BusMeters* meters,

@@ -1,7 +1,7 @@
 // --json: one JSON object per line on standard output, for programs that
 // watch simvxplay. The schema is documented in man/simvxplay.1 (JSON OUTPUT);
 // every object has a "type": start, status, sound, underrun, reconnect,
-// stats, expect, check, reload, end, error.
+// stats, expect, normalize, check, reload, end, error.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -12,6 +12,7 @@
 
 #include "app/measure/bus_meters.hpp"
 #include "app/measure/expect.hpp"
+#include "app/measure/normalization.hpp"
 #include "app/report/json.hpp"
 #include "assemble/prepare.hpp"
 #include "mix/voice.hpp"
@@ -30,6 +31,8 @@ JsonObject json_error(const std::string& message, int exit_code, const std::vect
 JsonObject json_check(const Scene& scene, const PreparedScene& prepared);
 JsonObject json_stats(const std::vector<BusStats>& rows);
 JsonObject json_expect(const ExpectResult& result, uint32_t rate);
+// --normalize: the gain applied and the loudness before and after it.
+JsonObject json_normalize(const Normalization& n);
 
 // Status lines and timeline events while the engine runs (control thread).
 class JsonProgress {
