@@ -1,6 +1,6 @@
 // Google Benchmark kernels: decoding each format from memory, rate
-// conversion, the engine's mix loop, and the true-peak meter (beside
-// libebur128's, which it replaces). Fixtures are synthesized with sox
+// conversion, the engine's mix loop, the true-peak meter and K-weighting
+// (each beside libebur128's, which they replace). Fixtures are synthesized with sox
 // (and encoded with flac/oggenc/opusenc/lame) the first time they are needed.
 //   build/bench/simvx_bench [--benchmark_filter=Decode]
 #include <benchmark/benchmark.h>
@@ -20,6 +20,7 @@
 
 #include "decode/registry.hpp"
 #include "dsp/envelope.hpp"
+#include "dsp/k_weighting.hpp"
 #include "dsp/resampler.hpp"
 #include "dsp/true_peak.hpp"
 #include "mix/engine.hpp"
@@ -170,5 +171,36 @@ void BM_TruePeakLibebur128(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 48000);
 }
 BENCHMARK(BM_TruePeakLibebur128)->Unit(benchmark::kMillisecond);
+
+// The loudness half of --stats: K-weighting and the mean square per 100 ms.
+void BM_KWeighting(benchmark::State& state) {
+    const auto x = noise_second();
+    simvx::KWeightedEnergy k(2, 48000);
+    for (auto _ : state) {
+        double e = 0;
+        for (size_t f = 0; f < 48000; f += 4800) e += k.add(x.data() + f * 2, 4800);
+        benchmark::DoNotOptimize(e);
+    }
+    state.SetItemsProcessed(state.iterations() * 48000);
+}
+BENCHMARK(BM_KWeighting)->Unit(benchmark::kMillisecond);
+
+void BM_KWeightingLibebur128(benchmark::State& state) {
+    const auto x = noise_second();
+    ebur128_state* st = ebur128_init(2, 48000, EBUR128_MODE_S);
+    for (auto _ : state) {
+        double e = 0;
+        for (size_t f = 0; f < 48000; f += 4800) {
+            ebur128_add_frames_float(st, x.data() + f * 2, 4800);
+            double l = 0;
+            ebur128_loudness_window(st, 100, &l);
+            e += l;
+        }
+        benchmark::DoNotOptimize(e);
+    }
+    ebur128_destroy(&st);
+    state.SetItemsProcessed(state.iterations() * 48000);
+}
+BENCHMARK(BM_KWeightingLibebur128)->Unit(benchmark::kMillisecond);
 
 }  // namespace

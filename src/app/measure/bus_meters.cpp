@@ -61,7 +61,7 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
 }
 
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
-    // Offline renders run here on the pull thread; libebur128's allocations are harmless there.
+    // Offline renders run here on the pull thread, live playback on the metering thread.
     if (c.meter) c.meter->add(x, frames);
     if (listener_) listener_->row_block(c.row, x, frames);
     float peak = 0;

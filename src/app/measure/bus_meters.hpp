@@ -4,7 +4,7 @@
 // not a live audio thread; the output never depends on its speed). Live
 // playback must keep the audio thread free of allocation, locks and I/O, so
 // there each block is copied into a lock-free ring per bus and a metering
-// thread feeds libebur128; a block that finds its ring full is dropped and
+// thread feeds the loudness meters; a block that finds its ring full is dropped and
 // counted (the ring holds a second of audio, so that means a stalled machine).
 #pragma once
 #include <atomic>

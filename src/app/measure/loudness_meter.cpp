@@ -1,10 +1,7 @@
 #include "app/measure/loudness_meter.hpp"
 
-#include <ebur128.h>
-
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 namespace simvx {
 namespace {
@@ -16,6 +13,9 @@ double db(double amplitude) { return amplitude > 0 ? 20.0 * std::log10(amplitude
 constexpr double kGateLufs = -70.0;
 constexpr double kStepsPerLu = 100.0;
 constexpr size_t kSteps = 100 * 100;  // -70 .. +30 LUFS
+// BS.1770: loudness is 10 log10 of the K-weighted mean square, less 0.691 dB
+// (K-weighting's gain at 1 kHz, so a 1 kHz tone reads its RMS level).
+constexpr double kLoudnessOffsetDb = -0.691;
 
 size_t step_of(double lufs) {
     const double k = std::floor((lufs - kGateLufs) * kStepsPerLu);
@@ -75,15 +75,7 @@ double LoudnessMeter::GatedHistogram::range() const {
 }
 
 LoudnessMeter::LoudnessMeter(uint32_t channels, uint32_t rate)
-    : state_(ebur128_init(channels, rate, EBUR128_MODE_S)),
-      true_peak_(channels),
-      channels_(channels),
-      hop_(rate / 10),
-      shortterm_max_(-INFINITY) {
-    if (!state_) throw std::runtime_error("libebur128 could not start a meter");
-}
-
-LoudnessMeter::~LoudnessMeter() { ebur128_destroy(&state_); }
+    : k_weighted_(channels, rate), true_peak_(channels), channels_(channels), hop_(rate / 10), shortterm_max_(-INFINITY) {}
 
 void LoudnessMeter::add(const float* x, size_t frames) {
     const size_t samples = frames * channels_;
@@ -94,23 +86,19 @@ void LoudnessMeter::add(const float* x, size_t frames) {
     }
     frames_ += frames;
     true_peak_.add(x, frames);
-    // In pieces that end on the 100 ms grid. At each hop libebur128 gives the
-    // loudness of that hop alone (a 100 ms window: as cheap as the samples
-    // were); the 400 ms gating block and the 3 s short-term window are means
-    // of the last 4 and 30 hops' power, kept here, instead of asking it to sum
-    // its whole 3 s window again every 100 ms (30 times the work of the
-    // samples themselves).
+    // In pieces that end on the 100 ms grid: each hop's K-weighted mean
+    // square; the 400 ms gating block and the 3 s short-term window are means
+    // of the last 4 and 30 hops', never a re-sum of their samples.
     while (frames) {
         const size_t n = std::min(frames, hop_ - since_hop_);
-        feed(x, n);
+        hop_energy_ += k_weighted_.add(x, n);
         x += n * channels_;
         frames -= n;
         since_hop_ += n;
         if (since_hop_ == hop_) {
             since_hop_ = 0;
-            double l = -INFINITY;
-            if (ebur128_loudness_window(state_, 100, &l) != EBUR128_SUCCESS) l = -INFINITY;
-            hop_power_[hops_ % kHopRing] = std::isfinite(l) ? std::pow(10.0, l / 10) : 0.0;
+            hop_power_[hops_ % kHopRing] = hop_energy_ / static_cast<double>(hop_);
+            hop_energy_ = 0;
             ++hops_;
             // The first full window of each is its first value (as meters show it).
             if (hops_ >= 4) blocks_.add(mean_loudness(4));
@@ -123,15 +111,11 @@ void LoudnessMeter::add(const float* x, size_t frames) {
     }
 }
 
-// The loudness of the last `hops` hops together: their mean power.
+// The loudness of the last `hops` hops together: of their mean power.
 double LoudnessMeter::mean_loudness(size_t hops) const {
     double sum = 0;
     for (size_t i = 0; i < hops; ++i) sum += hop_power_[(hops_ - 1 - i) % kHopRing];
-    return sum > 0 ? 10 * std::log10(sum / static_cast<double>(hops)) : -INFINITY;
-}
-
-void LoudnessMeter::feed(const float* x, size_t frames) {
-    if (frames) ebur128_add_frames_float(state_, x, frames);
+    return sum > 0 ? 10 * std::log10(sum / static_cast<double>(hops)) + kLoudnessOffsetDb : -INFINITY;
 }
 
 LoudnessStats LoudnessMeter::stats() const {

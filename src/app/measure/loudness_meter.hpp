@@ -1,22 +1,22 @@
 // --stats for one signal: sample peak, true peak (dsp/true_peak: exact, where
-// libebur128's 4x interpolator reads low), loudness (EBU R 128 via
-// libebur128: integrated, short-term maximum; the loudness range from the
-// short-term values every 100 ms, as EBU Tech 3342 and ffmpeg take them,
-// where libebur128's own LRA hops by 1 s) and clipped samples.
-// Fed in order from one thread; libebur128 may allocate while measuring, so
-// this never runs on a live audio thread (see bus_meters.hpp).
+// libebur128's 4x interpolator reads low), loudness (EBU R 128 on
+// dsp/k_weighting: integrated, short-term maximum; the loudness range from
+// the short-term values every 100 ms, as EBU Tech 3342 and ffmpeg take them)
+// and clipped samples.
+// Fed in order from one thread; allocation-free after construction, yet it
+// runs on the render's pull thread or a metering thread, never on the live
+// audio thread (see bus_meters.hpp).
 // Memory is bounded however long the signal: the 400 ms gating blocks (for
 // the integrated loudness) and the short-term values (for the range) go into
 // histograms of 0.01 LU steps that also sum each step's energy, as ffmpeg's
-// ebur128 keeps them, instead of libebur128's growing block list (its own
+// ebur128 keeps them, instead of a growing block list (libebur128's
 // histogram mode has 0.1 LU steps and moves a steady tone by 0.05 LU).
 #pragma once
-#include <ebur128.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "dsp/k_weighting.hpp"
 #include "dsp/true_peak.hpp"
 
 namespace simvx {
@@ -34,18 +34,15 @@ struct LoudnessStats {
 class LoudnessMeter {
 public:
     LoudnessMeter(uint32_t channels, uint32_t rate);
-    ~LoudnessMeter();
-    LoudnessMeter(const LoudnessMeter&) = delete;
-    LoudnessMeter& operator=(const LoudnessMeter&) = delete;
 
     void add(const float* interleaved, size_t frames);
     LoudnessStats stats() const;
 
 private:
-    void feed(const float* interleaved, size_t frames);
     double mean_loudness(size_t hops) const;
 
-    ebur128_state* state_;
+    KWeightedEnergy k_weighted_;
+    double hop_energy_ = 0;      // of the hop under way
     TruePeakMeter true_peak_;
     uint32_t channels_;
     size_t hop_;                 // short-term loudness is sampled every 100 ms
@@ -54,7 +51,7 @@ private:
     uint64_t clipped_ = 0;
     uint64_t frames_ = 0;
     double shortterm_max_;
-    // The power of each of the last 30 hops of 100 ms (10^(LUFS/10)), a ring.
+    // The K-weighted mean square of each of the last 30 hops of 100 ms, a ring.
     static constexpr size_t kHopRing = 30;
     double hop_power_[kHopRing] = {};
     uint64_t hops_ = 0;

@@ -1,0 +1,122 @@
+#include "dsp/k_weighting.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace simvx {
+namespace {
+
+// The analog prototypes behind BS.1770-4's 48 kHz coefficients (fitted to
+// them to double precision: the values libebur128 and ffmpeg use).
+constexpr double kShelfHz = 1681.974450955533;
+constexpr double kShelfGainDb = 3.999843853973347;
+constexpr double kShelfQ = 0.7071752369554196;
+constexpr double kShelfBandExponent = 0.4996667741545416;  // the shelf's mid gain, as a power of its high gain
+constexpr double kHighpassHz = 38.13547087602444;
+constexpr double kHighpassQ = 0.5003270373238773;
+
+constexpr double kSurroundWeight = 1.41;
+
+// Bilinear transform with the corner prewarped: K = tan(pi f0 / fs).
+double prewarp(double hz, double sample_rate) { return std::tan(std::numbers::pi * hz / sample_rate); }
+
+BiquadCoeffs shelf(double sample_rate) {
+    const double k = prewarp(kShelfHz, sample_rate), vh = std::pow(10.0, kShelfGainDb / 20);
+    const double vb = std::pow(vh, kShelfBandExponent), a0 = 1 + k / kShelfQ + k * k;
+    return {(vh + vb * k / kShelfQ + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / kShelfQ + k * k) / a0,
+            2 * (k * k - 1) / a0, (1 - k / kShelfQ + k * k) / a0};
+}
+
+// The numerator stays 1, -2, 1 as in the standard (unity gain is reached
+// only at Nyquist's limit; the 48 kHz reference values are exactly these).
+BiquadCoeffs highpass(double sample_rate) {
+    const double k = prewarp(kHighpassHz, sample_rate), a0 = 1 + k / kHighpassQ + k * k;
+    return {1, -2, 1, 2 * (k * k - 1) / a0, (1 - k / kHighpassQ + k * k) / a0};
+}
+
+// Lanes channels filtered together, each at `x[l]` with `stride` between
+// frames: independent recursions the CPU overlaps. The feedback term of the
+// newest output is added last, so each recursion waits on one multiply-add.
+template <size_t Lanes>
+void filter_lanes(const KWeighting& k, KWeightedEnergy::State* const* st, const float* const* x, size_t stride,
+                  size_t frames, double* sum) noexcept {
+    const BiquadCoeffs &p = k.shelf, &h = k.highpass;
+    double x1[Lanes], x2[Lanes], y1[Lanes], y2[Lanes], z1[Lanes], z2[Lanes], acc[Lanes];
+    for (size_t l = 0; l < Lanes; ++l) {
+        x1[l] = st[l]->x1, x2[l] = st[l]->x2, y1[l] = st[l]->y1, y2[l] = st[l]->y2;
+        z1[l] = st[l]->z1, z2[l] = st[l]->z2, acc[l] = 0;
+    }
+    for (size_t f = 0; f < frames; ++f) {
+        for (size_t l = 0; l < Lanes; ++l) {
+            const double x0 = x[l][f * stride];
+            const double y0 = (p.b0 * x0 + p.b1 * x1[l] + p.b2 * x2[l] - p.a2 * y2[l]) - p.a1 * y1[l];
+            const double z0 = (h.b0 * y0 + h.b1 * y1[l] + h.b2 * y2[l] - h.a2 * z2[l]) - h.a1 * z1[l];
+            x2[l] = x1[l], x1[l] = x0, y2[l] = y1[l], y1[l] = y0, z2[l] = z1[l], z1[l] = z0;
+            acc[l] += z0 * z0;
+        }
+    }
+    for (size_t l = 0; l < Lanes; ++l) {
+        *st[l] = {x1[l], x2[l], y1[l], y2[l], z1[l], z2[l]};
+        sum[l] = acc[l];
+    }
+}
+
+// Memory too small to matter is zeroed, so a decay into silence never
+// reaches subnormal numbers; memory a NaN or infinity reached is cleared.
+void settle(KWeightedEnergy::State& s) noexcept {
+    constexpr double kTiny = 1e-30;  // -600 dB: far below the -70 LUFS gate
+    double* v[] = {&s.x1, &s.x2, &s.y1, &s.y2, &s.z1, &s.z2};
+    bool finite = true;
+    for (double* p : v) finite = finite && std::isfinite(*p);
+    for (double* p : v)
+        if (!finite || std::fabs(*p) < kTiny) *p = 0;
+}
+
+}  // namespace
+
+KWeighting design_k_weighting(double sample_rate) noexcept { return {shelf(sample_rate), highpass(sample_rate)}; }
+
+double bs1770_channel_weight(uint32_t channel, uint32_t channels) noexcept {
+    if (channels == 4) return channel < 2 ? 1.0 : kSurroundWeight;            // L R Ls Rs
+    if (channels == 5) return channel < 3 ? 1.0 : kSurroundWeight;            // L R C Ls Rs
+    if (channel < 3) return 1.0;                                              // L R C
+    return channel == 4 || channel == 5 ? kSurroundWeight : 0.0;              // LFE, Ls Rs, others
+}
+
+KWeightedEnergy::KWeightedEnergy(uint32_t channels, double sample_rate)
+    : k_(design_k_weighting(sample_rate)), channels_(channels) {
+    for (uint32_t c = 0; c < channels; ++c) {
+        const double w = bs1770_channel_weight(c, channels);
+        if (w == 0) continue;
+        weighed_.push_back(c);
+        weights_.push_back(w);
+    }
+    state_.resize(weighed_.size());
+}
+
+void KWeightedEnergy::reset() noexcept {
+    for (State& s : state_) s = {};
+}
+
+double KWeightedEnergy::add(const float* interleaved, size_t frames) noexcept {
+    double energy = 0;
+    size_t i = 0;
+    for (; i + 2 <= weighed_.size(); i += 2) {
+        State* st[2] = {&state_[i], &state_[i + 1]};
+        const float* x[2] = {interleaved + weighed_[i], interleaved + weighed_[i + 1]};
+        double sum[2];
+        filter_lanes<2>(k_, st, x, channels_, frames, sum);
+        energy += weights_[i] * sum[0] + weights_[i + 1] * sum[1];
+    }
+    if (i < weighed_.size()) {
+        State* st[1] = {&state_[i]};
+        const float* x[1] = {interleaved + weighed_[i]};
+        double sum[1];
+        filter_lanes<1>(k_, st, x, channels_, frames, sum);
+        energy += weights_[i] * sum[0];
+    }
+    for (State& s : state_) settle(s);
+    return std::isfinite(energy) ? energy : 0.0;
+}
+
+}  // namespace simvx
