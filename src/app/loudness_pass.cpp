@@ -14,14 +14,14 @@
 
 namespace simvx {
 
-std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& o) {
+std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& o, DecodedSounds* decoded) {
     if (!scene.streams.empty())
         throw UsageError("--normalize renders twice (to measure, then to write) and a live stream can be read only "
                          "once: render the stream to a file first, then normalize a scene that plays that file");
     if (!o.control_script.empty())
         throw UsageError("--normalize with --control-script: render with the script first (f32), then normalize "
                          "that file");
-    PreparedScene prepared = prepare_scene(scene, StreamDecoding::render_thread, nullptr);
+    PreparedScene prepared = prepare_scene(scene, StreamDecoding::render_thread, decoded);
     Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     const uint32_t channels = engine.spec().channels;
     LoudnessMeter meter(channels, engine.spec().rate);

@@ -6,12 +6,14 @@
 
 #include "app/measure/normalization.hpp"
 #include "app/options.hpp"
+#include "assemble/prepare.hpp"
 #include "scene/scene.hpp"
 
 namespace simvx {
 
 // Refuses (UsageError) what cannot be rendered twice: live streams, which
 // are read once, and --control-script. None when a signal interrupted it.
-std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& o);
+// What it decodes into memory is kept in `decoded`, for the second pass.
+std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& o, DecodedSounds* decoded);
 
 }  // namespace simvx

@@ -136,7 +136,7 @@ int run_session(const Options& o) {
         log::warn(scene.path + ": the scene has no [[sound]] and no [[stream]]: there is nothing to hear");
     // --normalize: a first pass measures the render, the second applies one gain.
     if (o.normalize_lufs && !o.check) {
-        const auto measured = measure_render(scene, o);
+        const auto measured = measure_render(scene, o, &s.decoded);
         if (!measured) {
             const int sig = signals::received();
             log::note("interrupted while measuring for --normalize: nothing was written");
@@ -151,7 +151,8 @@ int run_session(const Options& o) {
     const StreamDecoding streams = o.check  ? StreamDecoding::none
                                    : offline ? StreamDecoding::render_thread
                                              : StreamDecoding::own_threads;
-    PreparedScene prepared = prepare_scene(scene, streams, s.seekable ? &s.decoded : nullptr);
+    // The second pass of --normalize takes what the first decoded.
+    PreparedScene prepared = prepare_scene(scene, streams, s.seekable || s.normalized ? &s.decoded : nullptr);
     log::info("prepared " + std::to_string(prepared.files.size()) + " file(s) in " + milliseconds_since(t0));
     if (o.check) {
         if (o.json) json_line(json_check(scene, prepared));

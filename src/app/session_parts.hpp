@@ -25,7 +25,7 @@ struct SessionParts {
     const Options& options;
     const OutputType& output;
     Scene scene;
-    DecodedSounds decoded;              // kept for seeks when `seekable`
+    DecodedSounds decoded;              // kept for seeks when `seekable`, and for --normalize's second pass
     bool seekable = false;              // plain files played live: seeks rebuild the engine
     std::vector<std::string> voice_names;  // the scene's voices, in order (--watch)
     std::unique_ptr<PlotCollector> plot;  // --plot, fed by `meters` (declared first: outlives its thread)
