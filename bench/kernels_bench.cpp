@@ -22,7 +22,9 @@
 #include "dsp/envelope.hpp"
 #include "dsp/k_weighting.hpp"
 #include "dsp/resampler.hpp"
+#include "dsp/sample_levels.hpp"
 #include "dsp/true_peak.hpp"
+#include "dsp/true_peak_convolve.hpp"
 #include "mix/engine.hpp"
 
 namespace {
@@ -157,6 +159,36 @@ void BM_TruePeak(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 48000);
 }
 BENCHMARK(BM_TruePeak)->Unit(benchmark::kMillisecond);
+
+// The meter's inner loop alone in each vector width the CPU runs (argument:
+// the index in convolve_taps_kernels(), widest first): 512 midpoints of the
+// 96-tap filter per call, as the meter asks for them.
+void BM_TruePeakConvolve(benchmark::State& state) {
+    const auto kernels = simvx::convolve_taps_kernels();
+    const auto k = static_cast<size_t>(state.range(0));
+    if (k >= kernels.size()) {
+        state.SkipWithError("this CPU has fewer kernel widths");
+        return;
+    }
+    state.SetLabel(kernels[k].isa);
+    const auto x = noise_second();
+    const std::vector<float> h(simvx::TruePeakMeter::kTaps, 0.01f);
+    std::vector<float> g(512);
+    for (auto _ : state) {
+        kernels[k].run(x.data(), h.data(), simvx::TruePeakMeter::kTaps, g.data(), g.size());
+        benchmark::DoNotOptimize(g.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(g.size()));
+}
+BENCHMARK(BM_TruePeakConvolve)->DenseRange(0, 2);
+
+// The plain levels every metered bus gets (peak, energy, clips): a second of stereo.
+void BM_SampleLevels(benchmark::State& state) {
+    const auto x = noise_second();
+    for (auto _ : state) benchmark::DoNotOptimize(simvx::sample_levels(x.data(), x.size()));
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(x.size()));
+}
+BENCHMARK(BM_SampleLevels);
 
 void BM_TruePeakLibebur128(benchmark::State& state) {
     const auto x = noise_second();

@@ -171,10 +171,14 @@ int run_session(const Options& o) {
     if (!o.plot_path.empty())
         s.plot = std::make_unique<PlotCollector>(prepared.plan->buses.size(), prepared.config.output, o.plot_buses);
     // The status lines carry each bus's peak, live control's meters events each bus's level, --plot every block.
-    if (o.stats || o.json || s.status_line || s.plot || (controlled && !offline))
-        s.meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output,
-                                               offline ? BusMeters::Mode::synchronous : BusMeters::Mode::threaded, o.stats,
-                                               s.plot.get());
+    // Offline, true peak and loudness (--stats) and --plot's spectra are
+    // measured on another core while the render goes on.
+    if (o.stats || o.json || s.status_line || s.plot || (controlled && !offline)) {
+        const auto mode = !offline                ? BusMeters::Mode::threaded
+                          : o.stats || s.plot     ? BusMeters::Mode::pipelined
+                                                  : BusMeters::Mode::synchronous;
+        s.meters = std::make_unique<BusMeters>(*prepared.plan, prepared.config.output, mode, o.stats, s.plot.get());
+    }
     // A controlled mix takes voices while it runs: it plays on past the end
     // of the scene's own sounds, until "quit" (or what it was given is done).
     s.scene_end = prepared.full_length;

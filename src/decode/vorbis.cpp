@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -85,7 +86,10 @@ public:
         bool vorbis_head = false;  // first packet is a Vorbis identification header
     };
 
-    explicit PageWalker(ByteSource& src) : src_(src) { ogg_sync_init(&sync_); }
+    // Reads at most `limit` bytes from the source.
+    explicit PageWalker(ByteSource& src, uint64_t limit = UINT64_MAX) : src_(src), left_(limit) {
+        ogg_sync_init(&sync_);
+    }
     ~PageWalker() { ogg_sync_clear(&sync_); }
     PageWalker(const PageWalker&) = delete;
     PageWalker& operator=(const PageWalker&) = delete;
@@ -96,6 +100,7 @@ public:
         for (;;) {
             const long n = ogg_sync_pageseek(&sync_, &og);
             if (n < 0) {  // skipped bytes that are not a page
+                if (!first_damage_) first_damage_ = offset_;
                 offset_ += static_cast<uint64_t>(-n);
                 continue;
             }
@@ -106,19 +111,23 @@ public:
                 last_ = og;
                 return page;
             }
-            char* buf = ogg_sync_buffer(&sync_, kChunk);
-            const size_t got = src_.read(buf, kChunk);
-            if (got == 0) return {};
+            const long ask = static_cast<long>(std::min<uint64_t>(kChunk, left_));
+            if (ask == 0) return {};
+            char* buf = ogg_sync_buffer(&sync_, ask);
+            const size_t got = src_.read(buf, static_cast<size_t>(ask));
+            if (got == 0) {
+                if (sync_.fill > sync_.returned && !first_damage_) first_damage_ = offset_;  // a cut-off last page
+                return {};
+            }
+            left_ -= got;
             ogg_sync_wrote(&sync_, static_cast<long>(got));
         }
     }
 
     // The page next() returned last (valid until the next call).
     ogg_page& page() { return last_; }
-
-    static uint32_t load_le32(const uint8_t* p) {
-        return p[0] | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-    }
+    // Where the first bytes that are no intact page were met, if any yet.
+    std::optional<uint64_t> first_damage() const { return first_damage_; }
 
 private:
     static constexpr long kChunk = 65536;
@@ -126,6 +135,8 @@ private:
     ogg_sync_state sync_;
     ogg_page last_{};
     uint64_t offset_ = 0;
+    uint64_t left_;
+    std::optional<uint64_t> first_damage_;
 };
 
 // The three Vorbis headers of the link that starts at the source's position,
@@ -169,15 +180,26 @@ int link_header_error(ByteSource& src) {
     return error;
 }
 
-// The serial number of the last page in the input.
+// The serial number of the last intact page in the input: the page
+// libvorbisfile's open takes as the end of the last link (its
+// _get_prev_page skips pages whose checksum fails, as PageWalker does, so a
+// damaged page at the end must not count). Looks back from the end one
+// window at a time, as the library does, until a window holds a page.
 std::optional<uint32_t> last_page_serial(ByteSource& src) {
     const auto size = src.size();
-    const uint64_t tail = 65536;
-    if (!size || !src.seek(*size > tail ? *size - tail : 0)) return {};
-    std::vector<uint8_t> buf(tail);
-    buf.resize(src.read(buf.data(), buf.size()));
-    for (size_t i = buf.size() >= 27 ? buf.size() - 27 + 1 : 0; i-- > 0;)
-        if (std::memcmp(&buf[i], "OggS", 4) == 0) return PageWalker::load_le32(&buf[i + 14]);
+    if (!size) return {};
+    constexpr uint64_t kWindow = 65536;  // libvorbisfile's CHUNKSIZE
+    for (uint64_t end = *size; end > 0;) {
+        const uint64_t begin = end > kWindow ? end - kWindow : 0;
+        if (!src.seek(begin)) return {};
+        constexpr uint64_t kMaxPage = 65307;  // a page that starts before `end` ends within this
+        PageWalker pages(src, end - begin + kMaxPage);
+        std::optional<uint32_t> serial;
+        for (auto page = pages.next(); page && begin + page->offset < end; page = pages.next())
+            serial = page->serial;
+        if (serial) return serial;
+        end = begin;
+    }
     return {};
 }
 
@@ -192,9 +214,19 @@ std::optional<uint32_t> last_page_serial(ByteSource& src) {
 // stream (found past damaged pages, as the library finds pages), so the
 // library never bisects into one; nor before a later Vorbis link whose
 // headers are damaged (checked as the first link's are, link_header_error).
+// Any damaged page in what the library would see of a chain (fuzz_decode
+// found links whose pages break after whole headers, and a checksum-failed
+// page at the end) sends its bisection astray in more ways of the same
+// family, so such a chain plays its first link only (`damaged`: the caller
+// says so); a single damaged link is read as any damaged stream is.
 // Only chains pay for the scan: a file whose last page belongs to one of its
 // first streams is not one.
-std::optional<uint64_t> chain_cut(ByteSource& src) {
+struct ChainCut {
+    uint64_t at = 0;
+    bool damaged = false;
+};
+
+std::optional<ChainCut> chain_cut(ByteSource& src) {
     const auto last = last_page_serial(src);
     if (!last || !src.seek(0)) return {};
     PageWalker pages(src);
@@ -206,6 +238,7 @@ std::optional<uint64_t> chain_cut(ByteSource& src) {
     bool has_vorbis = false;
     uint64_t link_start = 0;
     std::vector<uint64_t> vorbis_links;  // later links with a Vorbis stream, in order
+    std::optional<uint64_t> second_link;
     // Where to cut: before the first later Vorbis link with damaged headers
     // that comes before `limit` (the first link without Vorbis), else there.
     auto cut_before = [&](std::optional<uint64_t> limit) -> std::optional<uint64_t> {
@@ -215,11 +248,18 @@ std::optional<uint64_t> chain_cut(ByteSource& src) {
         }
         return limit;
     };
+    auto cut = [&](std::optional<uint64_t> limit) -> std::optional<ChainCut> {
+        const std::optional<uint64_t> at = cut_before(limit), damage = pages.first_damage();
+        if (second_link && damage && (!at || *damage < *at)) return ChainCut{*second_link, true};
+        if (at) return ChainCut{*at, false};
+        return {};
+    };
     for (auto page = pages.next(); page; page = pages.next()) {
         if (page->bos && !in_heads) {  // the next link of a chain
             in_heads = true;
             has_vorbis = false;
             link_start = page->offset;
+            if (!second_link) second_link = link_start;
         }
         if (page->bos) {
             if (link_start == 0) first_link.push_back(page->serial);
@@ -229,12 +269,12 @@ std::optional<uint64_t> chain_cut(ByteSource& src) {
         if (!in_heads) continue;
         in_heads = false;
         if (link_start == 0 && in_first_link(*last)) return {};  // not a chain
-        if (link_start > 0 && !has_vorbis) return cut_before(link_start);
+        if (link_start > 0 && !has_vorbis) return cut(link_start);
         if (link_start > 0) vorbis_links.push_back(link_start);
     }
-    if (in_heads && link_start > 0 && !has_vorbis) return cut_before(link_start);
+    if (in_heads && link_start > 0 && !has_vorbis) return cut(link_start);
     if (in_heads && link_start > 0) vorbis_links.push_back(link_start);  // a link of headers only
-    return cut_before(std::nullopt);
+    return cut(std::nullopt);
 }
 
 // Owns an opened OggVorbis_File (ov_open_callbacks clears it itself on failure).
@@ -257,7 +297,11 @@ public:
             if (const int error = link_header_error(*src_))
                 throw DecodeError(src_->name() + ": cannot open the Ogg Vorbis stream: " + describe_open_error(error));
             if (!src_->seek(0)) throw DecodeError(src_->name() + ": cannot rewind the input");
-            if (const auto end = chain_cut(*src_)) io_.set_end(*end);
+            if (const auto end = chain_cut(*src_)) {
+                io_.set_end(end->at);
+                if (end->damaged)
+                    log::warn(src_->name() + ": the chained Ogg Vorbis stream is damaged; playing its first link only");
+            }
             if (!src_->seek(0)) throw DecodeError(src_->name() + ": cannot rewind the input");
         }
         const ov_callbacks callbacks{read_cb, src_->seekable() ? seek_cb : nullptr, nullptr,

@@ -1,5 +1,7 @@
 #include "dsp/true_peak.hpp"
 
+#include "dsp/true_peak_convolve.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -38,9 +40,60 @@ double bessel_i0(double x) {
     return sum;
 }
 
+
+using Int4 = int32_t __attribute__((vector_size(16)));
+
+// Stereo frames into two planes, four frames at a time by vector shuffles
+// (the strided copy of the general case does not vectorize).
+void deinterleave_stereo(const float* in, float* left, float* right, size_t frames) noexcept {
+    size_t i = 0;
+    for (; i + 4 <= frames; i += 4) {
+        Float4 a, b;
+        std::memcpy(&a, in + 2 * i, sizeof a);
+        std::memcpy(&b, in + 2 * i + 4, sizeof b);
+        const Float4 l = __builtin_shufflevector(a, b, 0, 2, 4, 6), r = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+        std::memcpy(left + i, &l, sizeof l);
+        std::memcpy(right + i, &r, sizeof r);
+    }
+    for (; i < frames; ++i) {
+        left[i] = in[2 * i];
+        right[i] = in[2 * i + 1];
+    }
+}
+
+// Whether any of a[0..n) or b[0..n) passes `threshold` in magnitude: one
+// vector maximum over both (a running std::max of floats does not vectorize).
+bool any_above(const float* a, const float* b, size_t n, float threshold) noexcept {
+    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+    const Int4 infinity_bits = {0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000}, zero = {};
+    Int4 most = {};  // the magnitudes' bits: as integers they order as the floats do, NaN above all
+
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        Int4 va, vb;
+        std::memcpy(&va, a + i, sizeof va);
+        std::memcpy(&vb, b + i, sizeof vb);
+        va &= magnitude_bits;
+        vb &= magnitude_bits;
+        va = va > infinity_bits ? zero : va;  // NaN passes nothing, as in a float comparison
+        vb = vb > infinity_bits ? zero : vb;
+        most = va > most ? va : most;
+        most = vb > most ? vb : most;
+    }
+    float top = 0;
+    for (int k = 0; k < 4; ++k) {
+        float f;
+        std::memcpy(&f, &most[k], sizeof f);
+        top = std::max(top, f);
+    }
+    for (; i < n; ++i) top = std::max({top, std::fabs(a[i]), std::fabs(b[i])});
+    return top > threshold;
+}
+
 }  // namespace
 
-TruePeakMeter::TruePeakMeter(uint32_t channels) : channels_(channels), chans_(channels), grid_(kBlock) {
+TruePeakMeter::TruePeakMeter(uint32_t channels)
+    : channels_(channels), chans_(channels), grid_(kBlock), convolve_(convolve_taps_kernels().front().run) {
     // Row f holds the taps giving the point f/kFine of a sample after the
     // window's centre sample x[kHalf - 1]: tap k weighs x[k].
     phases_.resize(static_cast<size_t>(kFine) * kTaps);
@@ -67,10 +120,15 @@ TruePeakMeter::TruePeakMeter(uint32_t channels) : channels_(channels), chans_(ch
 void TruePeakMeter::add(const float* in, size_t frames) noexcept {
     while (frames) {
         const size_t n = std::min(frames, kBlock);
-        for (uint32_t ch = 0; ch < channels_; ++ch) {
-            Channel& c = chans_[ch];
-            float* dst = c.x.data() + c.filled;
-            for (size_t i = 0; i < n; ++i) dst[i] = in[i * channels_ + ch];
+        if (channels_ == 2) {
+            deinterleave_stereo(in, chans_[0].x.data() + chans_[0].filled, chans_[1].x.data() + chans_[1].filled, n);
+        } else {
+            for (uint32_t ch = 0; ch < channels_; ++ch) {
+                float* dst = chans_[ch].x.data() + chans_[ch].filled;
+                for (size_t i = 0; i < n; ++i) dst[i] = in[i * channels_ + ch];
+            }
+        }
+        for (Channel& c : chans_) {
             c.filled += n;
             if (c.filled > kTaps) scan(c, c.filled - kTaps);
         }
@@ -79,45 +137,6 @@ void TruePeakMeter::add(const float* in, size_t frames) noexcept {
     }
 }
 
-namespace {
-
-// The midpoints over `points` windows: g[i] = sum_k h[k] x[i + k]. Sixteen
-// outputs at a time stay in four vector registers across the taps, so each
-// tap costs four loads of x and no store (the compilers' own vectorizing of
-// the plain loop nest loads and stores g at every tap).
-void convolve(const float* __restrict x, const float* __restrict h, float* __restrict g, size_t points) noexcept {
-    size_t i = 0;
-    for (; i + 16 <= points; i += 16) {
-        Float4 a0 = {}, a1 = {}, a2 = {}, a3 = {};
-        for (uint32_t k = 0; k < TruePeakMeter::kTaps; ++k) {
-            const float* xk = x + i + k;
-            const float hk = h[k];
-            a0 += hk * load4(xk);
-            a1 += hk * load4(xk + 4);
-            a2 += hk * load4(xk + 8);
-            a3 += hk * load4(xk + 12);
-        }
-        std::memcpy(g + i, &a0, sizeof a0);
-        std::memcpy(g + i + 4, &a1, sizeof a1);
-        std::memcpy(g + i + 8, &a2, sizeof a2);
-        std::memcpy(g + i + 12, &a3, sizeof a3);
-    }
-    for (; i < points; ++i) {
-        float sum = 0;
-        for (uint32_t k = 0; k < TruePeakMeter::kTaps; ++k) sum += h[k] * x[i + k];
-        g[i] = sum;
-    }
-}
-
-// How many of n values pass `threshold` in magnitude (vectorizes, where a
-// running std::max of floats does not).
-size_t count_above(const float* v, size_t n, float threshold) noexcept {
-    size_t count = 0;
-    for (size_t i = 0; i < n; ++i) count += std::fabs(v[i]) > threshold;
-    return count;
-}
-
-}  // namespace
 
 // The points of samples 0..points-1 of the buffer's pending ones: sample i's
 // window is x[i + 1 .. i + kTaps], its own value x[i + kHalf], the point half
@@ -127,17 +146,25 @@ size_t count_above(const float* v, size_t n, float threshold) noexcept {
 void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
     const float* x = c.x.data();
     float* mid = grid_.data();
-    convolve(x + 1, phases_.data() + static_cast<size_t>(kFine / 2) * kTaps, mid, points);
-    if (count_above(x + kHalf, points, c.peak * kCandidate) + count_above(mid, points, c.peak * kCandidate)) {
-        float before = c.last_mid;  // the grid point before sample i
-        for (size_t i = 0; i < points; ++i) {
-            const float s = std::fabs(x[i + kHalf]), m = std::fabs(mid[i]), next = std::fabs(x[i + 1 + kHalf]);
-            if (s > c.peak * kCandidate && s > before && s >= m)
-                c.peak = std::max(c.peak, refine(x + i, 0, before, s, m));
-            if (m > c.peak * kCandidate && m > s && m >= next)
-                c.peak = std::max(c.peak, refine(x + i, static_cast<int>(kFine / 2), s, m, next));
-            before = m;
+    convolve_(x + 1, phases_.data() + static_cast<size_t>(kFine / 2) * kTaps, kTaps, mid, points);
+    // Point by point only in the groups where some point passes the
+    // threshold (the peak only grows, so a group passed over at the
+    // threshold of its start holds no candidate later either).
+    constexpr size_t kGroup = 16;
+    float before = c.last_mid;  // the grid point before sample i
+    for (size_t group = 0; group < points; group += kGroup) {
+        const size_t end = std::min(points, group + kGroup);
+        if (any_above(x + kHalf + group, mid + group, end - group, c.peak * kCandidate)) {
+            for (size_t i = group; i < end; ++i) {
+                const float s = std::fabs(x[i + kHalf]), m = std::fabs(mid[i]), next = std::fabs(x[i + 1 + kHalf]);
+                if (s > c.peak * kCandidate && s > before && s >= m)
+                    c.peak = std::max(c.peak, refine(x + i, 0, before, s, m));
+                if (m > c.peak * kCandidate && m > s && m >= next)
+                    c.peak = std::max(c.peak, refine(x + i, static_cast<int>(kFine / 2), s, m, next));
+                before = m;
+            }
         }
+        before = std::fabs(mid[end - 1]);
     }
     if (points) c.last_mid = std::fabs(mid[points - 1]);
     // Keep the last kTaps samples (plus what is not scanned): the next windows.

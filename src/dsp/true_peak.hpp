@@ -49,6 +49,8 @@ private:
     std::vector<Channel> chans_;
     std::vector<float> phases_;  // kFine rows of kTaps coefficients
     std::vector<float> grid_;    // scratch: one block of midpoints
+    // The midpoint grid's convolution, in the CPU's widest vectors (dsp/true_peak_convolve.hpp).
+    void (*convolve_)(const float* x, const float* h, uint32_t taps, float* g, size_t points) noexcept;
 };
 
 }  // namespace simvx

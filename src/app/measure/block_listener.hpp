@@ -1,6 +1,7 @@
 // What else wants the blocks BusMeters takes from the engine's one tap
-// (--plot): handed each row's block on the measuring side, so off the live
-// audio thread (after the ring) and on a render's pull thread, in order.
+// (--plot): handed each row's block on the measuring side (BusMeters' own
+// thread, after the rings, in playback and in renders that measure), never
+// on the live audio thread; each row's blocks in order, from one thread.
 #pragma once
 #include <cstddef>
 

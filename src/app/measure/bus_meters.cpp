@@ -18,7 +18,8 @@ BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode,
         c->name = std::move(name);
         c->channels = channels;
         if (loudness) c->meter = std::make_unique<LoudnessMeter>(channels, output.rate);
-        if (mode_ == Mode::threaded) c->ring = std::make_unique<SpscRing<float>>(static_cast<size_t>(output.rate) * channels);
+        if (mode_ != Mode::synchronous)
+            c->ring = std::make_unique<SpscRing<float>>(static_cast<size_t>(output.rate) * channels);
         rows_.push_back(std::move(c));
     };
     add_row(std::move(output_name), output.channels);
@@ -30,47 +31,55 @@ BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode,
     }
     scratch_.resize(8192);
     if (mode_ == Mode::threaded) thread_ = std::thread([this] { run(); });
+    if (mode_ == Mode::pipelined) thread_ = std::thread([this] { run_pipelined(); });
 }
 
 BusMeters::~BusMeters() {
     stop_.store(true);
+    offered_.fetch_add(1);
+    offered_.notify_one();
     if (thread_.joinable()) thread_.join();
 }
 
 void BusMeters::block(const RenderPlan& plan, const float* out, size_t frames) noexcept {
     if (!frames) return;
     auto take = [&](Channel& c, const float* x) {
-        if (mode_ == Mode::threaded) offer(c, x, frames);
-        else measure(c, x, frames);
+        if (mode_ == Mode::synchronous) measure(c, x, frames);
+        else offer(c, x, frames);
     };
     take(*rows_[0], out);
     for (const auto& bus : plan.buses) {
         if (bus.index == output_index_ || bus.index >= row_of_bus_.size()) continue;  // a bus added by a reload
         take(*rows_[row_of_bus_[bus.index]], bus.buffer.data());
     }
+    if (mode_ == Mode::pipelined) {
+        offered_.fetch_add(1, std::memory_order_release);
+        offered_.notify_one();
+    }
 }
 
 // Render thread, threaded mode: a whole block or nothing, so channels stay in step.
 void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
     const size_t n = frames * c.channels;
-    if (c.ring->writable() < n) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        return;
+    while (c.ring->writable() < n) {
+        if (mode_ == Mode::threaded) {
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        // Pipelined (offline): wait for the metering thread to make room.
+        const uint32_t seen = popped_.load(std::memory_order_acquire);
+        if (c.ring->writable() < n) popped_.wait(seen, std::memory_order_acquire);
     }
     c.ring->push(std::span<const float>(x, n));
 }
 
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
     // Offline renders run here on the pull thread, live playback on the metering thread.
-    if (c.meter) c.meter->add(x, frames);
-    if (listener_) listener_->row_block(c.row, x, frames);
-    float peak = 0;
-    double energy = 0;
     const size_t n = frames * c.channels;
-    for (size_t i = 0; i < n; ++i) {
-        peak = std::max(peak, std::fabs(x[i]));
-        energy += static_cast<double>(x[i]) * x[i];
-    }
+    const SampleLevels levels = c.meter ? c.meter->add(x, frames) : sample_levels(x, n);
+    if (listener_) listener_->row_block(c.row, x, frames);
+    const float peak = levels.peak;
+    const double energy = levels.energy;
     for (auto& r : c.recent) {
         float seen = r.peak.load(std::memory_order_relaxed);
         while (peak > seen && !r.peak.compare_exchange_weak(seen, peak, std::memory_order_relaxed)) {
@@ -83,8 +92,13 @@ void BusMeters::measure(Channel& c, const float* x, size_t frames) {
 void BusMeters::drain() {
     for (auto& c : rows_) {
         const size_t chunk = scratch_.size() / c->channels * c->channels;
-        for (size_t n; (n = c->ring->pop(std::span<float>(scratch_.data(), chunk))) > 0;)
+        for (size_t n; (n = c->ring->pop(std::span<float>(scratch_.data(), chunk))) > 0;) {
+            if (mode_ == Mode::pipelined) {  // room for the render, before measuring what was popped
+                popped_.fetch_add(1, std::memory_order_release);
+                popped_.notify_one();
+            }
             measure(*c, scratch_.data(), n / c->channels);
+        }
     }
 }
 
@@ -95,9 +109,22 @@ void BusMeters::run() {
     }
 }
 
+// Pipelined mode: measures whatever arrived, then sleeps until the render
+// offers more (or stops).
+void BusMeters::run_pipelined() {
+    for (;;) {
+        const uint32_t seen = offered_.load(std::memory_order_acquire);
+        drain();
+        if (stop_.load(std::memory_order_acquire)) return;
+        offered_.wait(seen, std::memory_order_acquire);
+    }
+}
+
 std::vector<BusStats> BusMeters::finish() {
     if (thread_.joinable()) {
         stop_.store(true);
+        offered_.fetch_add(1);
+        offered_.notify_one();
         thread_.join();
         drain();  // what arrived after the thread's last look
     }

@@ -1,11 +1,16 @@
 // --stats for every bus and the output, fed by the engine's BusTap.
 //
-// Offline renders measure synchronously on the render's pull thread (it is
-// not a live audio thread; the output never depends on its speed). Live
-// playback must keep the audio thread free of allocation, locks and I/O, so
-// there each block is copied into a lock-free ring per bus and a metering
-// thread feeds the loudness meters; a block that finds its ring full is dropped and
-// counted (the ring holds a second of audio, so that means a stalled machine).
+// Three ways to run the meters:
+// - synchronous: on the thread that renders (tests, and offline renders
+//   whose meters are only the cheap peaks of --json);
+// - pipelined: offline renders with --stats or --plot. Each block is copied
+//   into a ring per bus and a metering thread measures it on another core
+//   while the render goes on (true peak and loudness cost as much as the mix
+//   itself); a full ring makes the render wait, never drops a block;
+// - threaded: live playback, which must keep the audio thread free of
+//   allocation, locks, waits and I/O. The metering thread polls the rings; a
+//   block that finds its ring full is dropped and counted (the ring holds a
+//   second of audio, so that means a stalled machine).
 #pragma once
 #include <atomic>
 #include <memory>
@@ -29,7 +34,7 @@ struct BusStats {
 
 class BusMeters final : public BusTap {
 public:
-    enum class Mode { synchronous, threaded };
+    enum class Mode { synchronous, pipelined, threaded };
     // The buses by their index in the plan; the output is reported as `output_name`.
     // Without `loudness` only the peaks are followed (--json's status lines):
     // true peak and loudness cost far more than a status line needs.
@@ -79,6 +84,7 @@ private:
     void offer(Channel& c, const float* x, size_t frames) noexcept;
     void drain();
     void run();
+    void run_pipelined();
 
     Mode mode_;
     BlockListener* listener_;
@@ -89,6 +95,10 @@ private:
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> dropped_{0};
+    // Pipelined mode: blocks offered and popped so far, which the render and
+    // the metering thread wait on (32 bits: the width futexes wait on).
+    std::atomic<uint32_t> offered_{0};
+    std::atomic<uint32_t> popped_{0};
 };
 
 }  // namespace simvx

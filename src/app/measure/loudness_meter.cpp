@@ -77,13 +77,10 @@ double LoudnessMeter::GatedHistogram::range() const {
 LoudnessMeter::LoudnessMeter(uint32_t channels, uint32_t rate)
     : k_weighted_(channels, rate), true_peak_(channels), channels_(channels), hop_(rate / 10), shortterm_max_(-INFINITY) {}
 
-void LoudnessMeter::add(const float* x, size_t frames) {
-    const size_t samples = frames * channels_;
-    for (size_t i = 0; i < samples; ++i) {
-        const float a = std::fabs(x[i]);
-        peak_ = std::max(peak_, a);
-        clipped_ += a > 1.0f;
-    }
+SampleLevels LoudnessMeter::add(const float* x, size_t frames) {
+    const SampleLevels levels = sample_levels(x, frames * channels_);
+    peak_ = std::max(peak_, levels.peak);
+    clipped_ += levels.clipped;
     frames_ += frames;
     true_peak_.add(x, frames);
     // In pieces that end on the 100 ms grid: each hop's K-weighted mean
@@ -109,6 +106,7 @@ void LoudnessMeter::add(const float* x, size_t frames) {
             }
         }
     }
+    return levels;
 }
 
 // The loudness of the last `hops` hops together: of their mean power.

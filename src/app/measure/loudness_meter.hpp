@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "dsp/k_weighting.hpp"
+#include "dsp/sample_levels.hpp"
 #include "dsp/true_peak.hpp"
 
 namespace simvx {
@@ -35,7 +36,8 @@ class LoudnessMeter {
 public:
     LoudnessMeter(uint32_t channels, uint32_t rate);
 
-    void add(const float* interleaved, size_t frames);
+    // Returns the block's own sample levels (measured on the way, for BusMeters).
+    SampleLevels add(const float* interleaved, size_t frames);
     LoudnessStats stats() const;
 
 private:

@@ -172,6 +172,33 @@ TEST_F(VorbisTest, DamagedPageBeforeAnOpusLinkPlaysTheVorbisPagesBeforeIt) {
     EXPECT_EQ(got.info.frames, got.pcm.frames());
 }
 
+// fuzz_decode's second libvorbisfile leak: a chained link whose head page
+// is intact but whose later pages are all damaged, then a damaged copy of a
+// page of the first link at the very end. Read without checksums, the last
+// page belonged to the first link ("not a chain"), so the chain was not
+// cut; libvorbisfile, which skips damaged pages, bisected into the broken
+// link and leaked its serial-number list. Now the last page is the last
+// intact one, the chain is cut before the broken link, the first link plays
+// whole, and nothing leaks (the ASan build checks).
+TEST_F(VorbisTest, BrokenLinkBehindADamagedTailPageIsCutOff) {
+    const std::string first = encode(44100, 2, 1);
+    const std::string a = read_file(first);
+    std::string b = read_file(encode(44100, 2, 2));
+    const std::vector<Page> pb = pages_of(b);
+    ASSERT_GE(pb.size(), 3u);
+    for (size_t i = 1; i < pb.size(); ++i) b[pb[i].offset + pb[i].size - 1] ^= '\xff';
+    const Page tail = pages_of(a).back();
+    std::string stray = a.substr(tail.offset, tail.size);
+    stray.back() ^= '\xff';
+    const std::string path = dir_ / "broken-link.ogg";
+    write_file(path, a + b + stray);
+    const size_t one = decode_file(first).pcm.frames();
+    const Decoded got = decode_file(path);
+    EXPECT_EQ(got.info.spec.channels, 2u);
+    EXPECT_EQ(got.pcm.frames(), one);
+    EXPECT_EQ(got.info.frames, one);
+}
+
 TEST_F(VorbisTest, UnseekableInputDecodesTheSame) {
     const std::string ogg = encode(48000, 6);
     const Pcm full = decode_file(ogg).pcm;

@@ -1,0 +1,17 @@
+// The plain levels of a block of samples, in one vectorized pass: what the
+// status line, the meters events and --stats each read of every bus.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace simvx {
+
+struct SampleLevels {
+    float peak = 0;        // the largest |sample| (NaN samples are skipped)
+    double energy = 0;     // the sum of the squares
+    uint64_t clipped = 0;  // samples with |x| > 1.0
+};
+
+SampleLevels sample_levels(const float* x, size_t n) noexcept;
+
+}  // namespace simvx
