@@ -15,6 +15,7 @@
 #include "app/input_scene.hpp"
 #include "app/plot/plot_pages.hpp"
 #include "app/loudness_pass.hpp"
+#include "app/measure/loudness_tags.hpp"
 #include "app/report/devices.hpp"
 #include "app/report/json.hpp"
 #include "app/report/stats_table.hpp"
@@ -188,7 +189,10 @@ int run_session(const Options& o) {
     for (const auto& v : prepared.voices) s.voice_names.push_back(v.name);
     s.engine = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     s.rate = s.engine->spec().rate;
-    s.sink = s.output.make(output_settings(o, scene, *s.engine, start_frame));
+    OutputSettings settings = output_settings(o, scene, *s.engine, start_frame);
+    // The normalized loudness is known before the output opens: tag it.
+    if (s.normalized) add_loudness_tags(settings.encoding.tags, settings.encoding.codec, s.normalized->output());
+    s.sink = s.output.make(settings);
     s.sink->open(s.engine->spec());
     log::info("output: " + s.sink->describe());
     s.started = std::chrono::steady_clock::now();

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <regex>
 #include <thread>
@@ -132,6 +133,63 @@ TEST_F(Normalize, StatsAndTheNoteSeeTheNormalizedOutput) {
     EXPECT_NEAR(std::stod(m[2]), -20, 0.005);
     ASSERT_TRUE(std::regex_search(r.err, m, std::regex("\\nMaster +\\S+ +\\S+ +(\\S+)"))) << r.err;
     EXPECT_NEAR(std::stod(m[1]), -20, 0.02);  // --stats measures the second pass
+}
+
+// The normalized loudness is known before the output opens, so encoded
+// renders carry it as the tags their players read: ReplayGain 2.0 in FLAC,
+// Ogg Vorbis and MP3, R128_TRACK_GAIN in Opus. Read back with the codecs' own
+// tools (ffprobe for MP3) and held against ffmpeg's measure of the file.
+TEST_F(Normalize, EncodedRendersCarryTheirLoudnessAsTags) {
+    for (const char* tool : {"metaflac", "vorbiscomment", "opusinfo", "ffprobe"})
+        if (!have_tool(tool)) GTEST_SKIP() << tool << " not installed";
+    write_wav(at("music.wav"), interleave({music_like(8, 3), music_like(8, 4)}, kRate), WavFormat::f32);
+    auto tag = [](const std::string& text, const std::string& key) -> std::optional<double> {
+        std::smatch m;
+        if (!std::regex_search(text, m, std::regex(key + "[=:] *(-?[0-9.]+)"))) return std::nullopt;
+        return std::stod(m[1]);
+    };
+    struct Case {
+        const char* ext;
+        std::string (*read_tags)(const std::string& file);
+        // The tags give the loudness of what went into the encoder; the lossy
+        // codecs move it a little (0.13 LU quieter on this signal, Vorbis and MP3).
+        double loudness_tolerance_lu;
+        double peak_tolerance_db;
+    };
+    const Case cases[] = {
+        {"flac", [](const std::string& f) { return run({"metaflac", "--export-tags-to=-", f}).out; }, 0.02, 0.05},
+        {"ogg", [](const std::string& f) { return run({"vorbiscomment", "-l", f}).out; }, 0.2, 0.5},
+        {"mp3",
+         [](const std::string& f) { return run({"ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "default=nw=1", f}).out; },
+         0.2, 0.5},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.ext);
+        const std::string out = at(std::string("out.") + c.ext);
+        RunResult r = simvx({at("music.wav"), "--render", out, "--normalize", "-16", "-q"});
+        ASSERT_EQ(r.status, 0) << r.err;
+        const std::string tags = c.read_tags(out);
+        const auto gain = tag(tags, "REPLAYGAIN_TRACK_GAIN"), peak = tag(tags, "REPLAYGAIN_TRACK_PEAK");
+        ASSERT_TRUE(gain && peak) << tags;
+        EXPECT_NEAR(*gain, -2.0, 0.01);  // -18 LUFS less the -16 the render was normalized to
+        const LoudnessReference measured = ffmpeg_ebur128(out, out + ".meta");
+        EXPECT_NEAR(*gain, -18 - measured.integrated, c.loudness_tolerance_lu);
+        EXPECT_NEAR(20 * std::log10(*peak), measured.true_peak_db, c.peak_tolerance_db);
+    }
+    // Opus: R128_TRACK_GAIN in Q7.8 dB against -23 LUFS, and no REPLAYGAIN tags (RFC 7845).
+    RunResult r = simvx({at("music.wav"), "--render", at("out.opus"), "--normalize", "-16", "-q"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string info = run({"opusinfo", at("out.opus")}).out;
+    const auto r128 = tag(info, "R128_TRACK_GAIN");
+    ASSERT_TRUE(r128) << info;
+    EXPECT_NEAR(*r128, (-23 - -16) * 256.0, 2);
+    EXPECT_EQ(info.find("REPLAYGAIN"), std::string::npos) << info;
+    const LoudnessReference measured = ffmpeg_ebur128(at("out.opus"), at("out.opus.meta"));
+    EXPECT_NEAR(*r128 / 256.0, -23 - measured.integrated, 0.2);
+    // WAV carries no tags: the render is normalized all the same.
+    r = simvx({at("music.wav"), "--render", at("out.wav"), "--normalize", "-16", "-q"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NEAR(ffmpeg_ebur128(at("out.wav"), at("out.wav.meta")).integrated, -16, 0.1);
 }
 
 TEST_F(Normalize, APeakAboveTheCeilingHoldsTheGainThereAndSaysSo) {
