@@ -94,8 +94,8 @@ int main(int argc, char** argv) {
         ->needs(render);
     std::vector<std::string> tag_texts;
     out_group->add_option("--tag", tag_texts,
-                          "Tag the render (FLAC, Opus, Vorbis, MP3), over the scene's [engine] title, artist...; "
-                          "repeatable")
+                          "Tag the render, over the scene's [engine] title, artist...; repeatable (WAV: the RIFF "
+                          "INFO keys only)")
         ->type_name("KEY=VALUE")
         ->type_size(1)
         ->allow_extra_args(false)

@@ -10,6 +10,7 @@
 #include "core/number_format.hpp"
 #include "core/suggest.hpp"
 #include "sink/encoding.hpp"
+#include "sink/riff_info.hpp"
 
 namespace simvx {
 namespace {
@@ -118,13 +119,15 @@ std::string check_render_encoding(Options& o, const RenderGiven& given) {
     if (auto problem = check_knob("--bitrate", o.bitrate_kbps, bitrate_knob(codec), codec); !problem.empty()) return problem;
     if (o.quality && o.bitrate_kbps)
         return "--quality and --bitrate: " + name + " encodes at a quality (VBR) or at a bit rate, not both: give one";
-    if (codec == Codec::wav && !given.tags.empty())
-        return "--tag: WAV renders carry no tags; render .flac, .opus, .ogg or .mp3 to tag them";
+    if (o.raw && !given.tags.empty()) return "--tag: --raw writes headerless PCM, which carries no tags";
     for (const auto& text : given.tags) {
         const auto eq = text.find('=');
         if (eq == std::string::npos) return "--tag " + text + ": must be KEY=VALUE";
         const std::string key = text.substr(0, eq);
         if (auto problem = tag_key_problem(key); !problem.empty()) return "--tag " + text + ": " + problem;
+        if (codec == Codec::wav && riff_info_id(key).empty())
+            return "--tag " + text + ": a WAV's tag list (RIFF INFO) has no field for '" + key + "'; it takes " +
+                   riff_info_key_names() + " (render .flac, .opus, .ogg or .mp3 for any key)";
         set_tag(o.tags, key, text.substr(eq + 1));
     }
     if (!o.expect_path.empty() && is_lossy(codec)) {

@@ -22,7 +22,7 @@ struct Encoding {
     std::optional<double> quality;
     // Opus: kbit/s; Vorbis: average kbit/s; MP3: constant kbit/s.
     std::optional<double> bitrate_kbps;
-    Tags tags;  // not written to WAV
+    Tags tags;  // WAV: only those with a RIFF INFO field (sink/riff_info.hpp)
 };
 
 // The codec a file name's extension stands for (.wav .flac .opus .ogg .oga .mp3, any case).

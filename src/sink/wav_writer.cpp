@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "sink/quantize.hpp"
+#include "sink/riff_info.hpp"
 
 namespace simvx {
 namespace {
@@ -41,13 +42,14 @@ const char* sample_format_name(SampleFormat f) {
 }
 
 WavWriter::WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
-                     std::optional<uint64_t> expected_frames, Container container)
+                     std::optional<uint64_t> expected_frames, Container container, const Tags& tags)
     : file_(file), name_(std::move(name)), seekable_(seekable), container_(container), spec_(spec), format_(format),
-      bytes_per_sample_(format == SampleFormat::s16 ? 2 : format == SampleFormat::s24 ? 3 : 4) {
+      bytes_per_sample_(format == SampleFormat::s16 ? 2 : format == SampleFormat::s24 ? 3 : 4),
+      info_(container == Container::wav ? riff_info_chunk(tags) : std::vector<uint8_t>{}) {
     // Room for a ds64 only where it may be needed: a file whose length is not
     // known, or known to pass 4 GiB (with 1 KiB to spare for the header).
     const uint64_t frame_bytes = uint64_t{spec_.channels} * bytes_per_sample_;
-    ds64_room_ = seekable_ && (!expected_frames || *expected_frames > (kRiffLimit - 1024) / frame_bytes);
+    ds64_room_ = seekable_ && (!expected_frames || *expected_frames > (kRiffLimit - 1024 - info_.size()) / frame_bytes);
     if (container_ == Container::wav) write_header(seekable_ && expected_frames ? *expected_frames : kUnknown, false);
 }
 
@@ -59,7 +61,7 @@ void WavWriter::put(const void* data, size_t bytes) {
 void WavWriter::write_header(uint64_t frames, bool final) {
     const uint64_t data_bytes = frames == kUnknown ? kUnknown : frames * spec_.channels * bytes_per_sample_;
     const bool is_float = format_ == SampleFormat::f32;
-    const uint32_t header_bytes = 12 + (ds64_room_ ? 8 + kJunkBytes : 0) + (8 + 18) + (is_float ? 12 : 0) + 8;
+    const uint64_t header_bytes = 12 + (ds64_room_ ? 8 + kJunkBytes : 0) + (8 + 18) + (is_float ? 12 : 0) + info_.size() + 8;
     // An odd-sized data chunk is followed by a pad byte (finalize writes it).
     const uint64_t riff_bytes = frames == kUnknown ? kUnknown : header_bytes - 8 + data_bytes + (data_bytes & 1);
     // Past 4 GiB: RF64 when there is room for its ds64; otherwise (a length
@@ -98,6 +100,7 @@ void WavWriter::write_header(uint64_t frames, bool final) {
         le(h, 4, 4);
         le(h, frames > 0xFFFFFFFFull ? kUnknown : frames, 4);
     }
+    h.insert(h.end(), info_.begin(), info_.end());  // LIST/INFO: the tags, before the samples
     tag(h, "data");
     le(h, size32(data_bytes), 4);
     if (final && std::fseek(file_, 0, SEEK_SET) != 0)

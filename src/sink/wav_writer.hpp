@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/audio_spec.hpp"
+#include "core/tags.hpp"
 #include "sink/audio_writer.hpp"
 
 namespace simvx {
@@ -31,8 +32,10 @@ public:
     // writes), which readers take as "up to the end of the stream": a render
     // cut short by a signal never carries a header that claims more.
     // Container::raw writes the samples alone: no header, no pad byte.
+    // `tags` with a RIFF INFO field go into a LIST chunk before the samples
+    // (sink/riff_info.hpp; the others are left out: the front end refuses them).
     WavWriter(std::FILE* file, std::string name, bool seekable, AudioSpec spec, SampleFormat format,
-              std::optional<uint64_t> expected_frames, Container container = Container::wav);
+              std::optional<uint64_t> expected_frames, Container container = Container::wav, const Tags& tags = {});
 
     void write(std::span<const float> samples) override;  // throws OutputError
     void finalize() override;                             // throws OutputError
@@ -54,6 +57,7 @@ private:
     uint64_t frames_ = 0;
     uint64_t clipped_ = 0;
     std::vector<uint8_t> bytes_;
+    std::vector<uint8_t> info_;  // the LIST/INFO chunk, or empty
 };
 
 }  // namespace simvx

@@ -158,6 +158,43 @@ TEST_F(Encode, TagsFromTheSceneAndTheCommandLine) {
     EXPECT_EQ(soxi("-s", at("dec.wav")), static_cast<long>(kFrames));
 }
 
+// WAV renders carry their tags in a RIFF LIST/INFO chunk before the samples
+// (title INAM, artist IART, ...), as ffmpeg and sox read them; the samples
+// stay bit-exact with an untagged render, an odd-length value is padded, and
+// the f32 layout (with its fact chunk) and a pipe carry them too.
+TEST_F(Encode, WavCarriesTheTagsRiffInfoHasFieldsFor) {
+    write_file(at("scene.toml"), "version = 1\n[engine]\ntitle = \"Night mix\"\nartist = \"Zoë\"\n"
+                                 "[[sound]]\nfile = \"tone.wav\"\n");
+    for (const std::string format : {"s16", "f32"}) {
+        SCOPED_TRACE(format);
+        const std::string tagged = at("tagged-" + format + ".wav"), plain = at("plain-" + format + ".wav");
+        RunResult r = simvx({at("scene.toml"), "--render", tagged, "--render-format", format, "--tag", "comment=odd",
+                             "--tag", "date=2026"});
+        ASSERT_EQ(r.status, 0) << r.err;
+        r = simvx({at("tone.wav"), "--render", plain, "--render-format", format});
+        ASSERT_EQ(r.status, 0) << r.err;
+        EXPECT_EQ(sh_out("ffprobe -v error -show_entries format_tags=title,artist,comment,date -of default=nw=1 " + tagged),
+                  "TAG:artist=Zoë\nTAG:title=Night mix\nTAG:comment=odd\nTAG:date=2026\n");  // the scene's keys sorted, as toml++ keeps them
+        // The same samples, and the lengths sox reads from the header.
+        EXPECT_EQ(sh_out("sox " + tagged + " -t raw - | md5sum"), sh_out("sox " + plain + " -t raw - | md5sum"));
+        EXPECT_EQ(soxi("-s", tagged), static_cast<long>(kFrames));
+        // The RIFF size is the file's, less its first 8 bytes.
+        const std::string bytes = read_file(tagged);
+        ASSERT_GT(bytes.size(), 12u);
+        const uint32_t riff = static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8 |
+                              static_cast<uint8_t>(bytes[6]) << 16 | static_cast<uint32_t>(static_cast<uint8_t>(bytes[7])) << 24;
+        EXPECT_EQ(riff + 8u, bytes.size());
+        EXPECT_NE(bytes.find("LIST"), std::string::npos);
+        EXPECT_LT(bytes.find("INAM"), bytes.find("data"));
+    }
+    // Into a pipe: the streaming header carries them as well.
+    RunResult r = simvx({at("tone.wav"), "--render", "-", "--tag", "title=piped"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    write_file(at("piped.wav"), r.out);
+    EXPECT_EQ(sh_out("ffprobe -v error -show_entries format_tags=title -of default=nw=1 " + at("piped.wav")),
+              "TAG:title=piped\n");
+}
+
 TEST_F(Encode, AnExtensionItDoesNotEncodeIsAUsageErrorAndWritesNothing) {
     for (const std::string out : {"t.aiff", "t.m4a", "noextension"}) {
         const RunResult r = simvx({at("tone.wav"), "--render", at(out)});
@@ -185,7 +222,8 @@ TEST_F(Encode, OptionsThatDoNothingForTheCodecAreRefused) {
         {{"--render", "x.ogg", "--dither", "tpdf"}, "never dithered"},
         {{"--render", "x.mp3", "--quality", "2", "--bitrate", "128"}, "not both"},
         {{"--render", "x.mp3", "--bitrate", "400"}, "8 to 320"},
-        {{"--render", "x.wav", "--tag", "title=x"}, "WAV renders carry no tags"},
+        {{"--render", "x.wav", "--tag", "mood=calm"}, "RIFF INFO) has no field for 'mood'; it takes title, artist"},
+        {{"--render", "x.wav", "--raw", "--tag", "title=x"}, "headerless PCM, which carries no tags"},
         {{"--render", "x.flac", "--tag", "title"}, "must be KEY=VALUE"},
         {{"--render", "x.flac", "--raw"}, "--raw writes headerless PCM"},
         {{"--render", "-", "--render-codec", "opus", "--expect", "tone.wav"}, "render to a file"},

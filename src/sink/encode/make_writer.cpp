@@ -12,7 +12,7 @@ std::unique_ptr<AudioWriter> make_writer(const WriterTarget& target, const Encod
     switch (encoding.codec) {
         case Codec::wav:
             return std::make_unique<WavWriter>(target.file, target.name, target.seekable, target.spec, encoding.format,
-                                               target.expected_frames, encoding.container);
+                                               target.expected_frames, encoding.container, encoding.tags);
         case Codec::flac: return std::make_unique<FlacEncoder>(target, encoding);
         case Codec::opus: return std::make_unique<OpusEncoder>(target, encoding);
         case Codec::vorbis: return std::make_unique<VorbisEncoder>(target, encoding);
