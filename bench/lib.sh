@@ -1,4 +1,4 @@
-# Shared by the bench/compare-*.sh scripts (sourced, not run).
+# Shared by the bench scripts (sourced, not run).
 
 # median RUNS CMD...: the median wall time of CMD over RUNS runs, in seconds.
 median() {

@@ -6,18 +6,12 @@
 # headless and leaves any running server alone. The issue's target is < 60 ms.
 #   bench/stream-latency.sh [build dir] [clicks]
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 build=$(realpath "${1:-$(dirname "$0")/../build}")
 clicks=${2:-20}
-runtime=$(mktemp -d /tmp/simvxplay-latency-XXXXXX)
-export XDG_RUNTIME_DIR="$runtime" PULSE_SERVER="unix:$runtime/pulse/native" HOME="$runtime"
-unset PULSE_RUNTIME_PATH
-pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --use-pid-file=no --disable-shm \
-  --load="module-null-sink sink_name=latency rate=48000 channels=2 norewinds=1" \
-  --load="module-native-protocol-unix" >"$runtime/pulseaudio.log" 2>&1 &
-pa_pid=$!
-trap 'kill $pa_pid 2>/dev/null; wait $pa_pid 2>/dev/null; rm -rf "$runtime"' EXIT
-for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-pactl info >/dev/null 2>&1 || { echo "the private PulseAudio server did not start:" >&2; cat "$runtime/pulseaudio.log" >&2; exit 4; }
+work=$(mktemp -d /tmp/simvxplay-latency-XXXXXX)
+trap 'stop_private_pulse; rm -rf "$work"' EXIT
+start_private_pulse "$work"
 for buffer_ms in 20 250; do
-  "$build/bench/simvx_stream_latency" "$build/simvxplay" latency "$buffer_ms" "$clicks"
+  "$build/bench/simvx_stream_latency" "$build/simvxplay" simvx_bench "$buffer_ms" "$clicks"
 done

@@ -11,7 +11,6 @@
 //
 //   simvx_control_latency SIMVXPLAY SINK [CLICKS]
 // (bench/control-latency.sh starts a private daemon with a null sink and runs this)
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -19,42 +18,23 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "click_recorder.hpp"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using simvx::bench::Clock;
 constexpr int kRate = 48000;
 constexpr int16_t kClick = 29000;
-
-pid_t spawn(const std::vector<std::string>& argv, int* out_fd) {
-    int p[2] = {-1, -1};
-    if (out_fd && pipe2(p, O_CLOEXEC) != 0) std::exit(1);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        if (out_fd) dup2(p[1], 1);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    if (out_fd) {
-        close(p[1]);
-        *out_fd = p[0];
-    }
-    return pid;
-}
 
 // A mono 16-bit WAV of a 5 ms square burst at full level.
 void write_click(const std::string& path) {
@@ -119,56 +99,22 @@ int main(int argc, char** argv) {
     const std::string sock = dir + "/mix.sock", click = dir + "/click.wav";
     write_click(click);
 
-    int rec_fd = -1;
-    const pid_t rec = spawn({"parec", "--device=" + sink + ".monitor", "--latency-msec=5", "--format=s16le",
-                             "--rate=48000", "--channels=1", "--raw"},
-                            &rec_fd);
-    const pid_t player = spawn({bin, "--control", sock, "--latency-ms", "20", "-q"}, nullptr);
+    simvx::bench::ClickRecorder recorder(sink, kRate, kClick / 4);  // a centred mono click: -3 dB per channel
+    const pid_t player = simvx::bench::spawn({bin, "--control", sock, "--latency-ms", "20", "-q"});
     const int fd = connect_to(sock);
     if (fd < 0 || request(fd, R"({"cmd":"load","name":"click","file":")" + click + "\"}").find("\"ok\":true") ==
                       std::string::npos) {
         std::fprintf(stderr, "could not load the click into simvxplay --control %s\n", sock.c_str());
         kill(player, SIGTERM);
-        kill(rec, SIGINT);
         return 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the stream and the recorder settle
 
-    std::mutex m;
-    std::vector<Clock::time_point> written, heard;
-    std::atomic<bool> done{false};
-    std::thread recorder([&] {
-        bool quiet = true;
-        size_t carry = 0;
-        std::vector<uint8_t> bytes(8193);
-        while (!done) {
-            const ssize_t n = read(rec_fd, bytes.data() + carry, bytes.size() - carry);
-            const auto now = Clock::now();
-            if (n <= 0) break;
-            const size_t total = carry + static_cast<size_t>(n), samples = total / 2;
-            for (size_t i = 0; i < samples; ++i) {
-                const int v = static_cast<int16_t>(bytes[2 * i] | bytes[2 * i + 1] << 8);
-                if (quiet && std::abs(v) > kClick / 4) {
-                    quiet = false;
-                    const auto at = now - std::chrono::microseconds((samples - i) * 1000000 / kRate);
-                    std::lock_guard lock(m);
-                    heard.push_back(at);
-                } else if (!quiet && std::abs(v) < 100) {
-                    quiet = true;
-                }
-            }
-            carry = total % 2;
-            if (carry) bytes[0] = bytes[total - 1];
-        }
-    });
-
+    std::vector<Clock::time_point> written;
     std::vector<std::string> failures;
     for (int i = 0; i < clicks; ++i) {
         const auto t = Clock::now();
-        {
-            std::lock_guard lock(m);
-            written.push_back(t);
-        }
+        written.push_back(t);
         const std::string reply = request(fd, R"({"cmd":"play","sound":"click"})");
         if (reply.find("\"ok\":true") == std::string::npos) failures.push_back(reply);
         std::this_thread::sleep_until(t + std::chrono::milliseconds(500));
@@ -178,10 +124,8 @@ int main(int argc, char** argv) {
     int status = 0;
     waitpid(player, &status, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    done = true;
-    kill(rec, SIGINT);
-    waitpid(rec, nullptr, 0);
-    recorder.join();
+    recorder.stop();
+    const std::vector<Clock::time_point> heard = recorder.heard();
     unlink(click.c_str());
     rmdir(dir.c_str());
 

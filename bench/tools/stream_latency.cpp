@@ -9,48 +9,28 @@
 //
 //   simvx_stream_latency SIMVXPLAY SINK [BUFFER_MS] [CLICKS]
 // (bench/stream-latency.sh starts a private daemon with a null sink and runs this)
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "click_recorder.hpp"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using simvx::bench::Clock;
 constexpr int kRate = 48000;
 constexpr int kWriteFrames = 240;        // 5 ms
 constexpr int kClickEvery = kRate / 2;   // frames between clicks
 constexpr int16_t kClick = 29000;
-
-// Starts argv with its stdin or stdout connected to the returned fd.
-pid_t spawn(const std::vector<std::string>& argv, int& fd, bool feed_stdin) {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0) std::exit(1);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(feed_stdin ? p[0] : p[1], feed_stdin ? 0 : 1);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    close(feed_stdin ? p[0] : p[1]);
-    fd = feed_stdin ? p[1] : p[0];
-    return pid;
-}
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -66,45 +46,13 @@ int main(int argc, char** argv) {
     const int clicks = argc > 4 ? std::atoi(argv[4]) : 20;
     signal(SIGPIPE, SIG_IGN);
 
-    int rec_fd = -1, play_fd = -1;
-    const pid_t rec = spawn({"parec", "--device=" + sink + ".monitor", "--latency-msec=5", "--format=s16le",
-                             "--rate=48000", "--channels=1", "--raw"},
-                            rec_fd, false);
+    simvx::bench::ClickRecorder recorder(sink, kRate, kClick / 2);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    const pid_t play = spawn({bin, "--stream", "-", "--stream-buffer-ms", buffer_ms, "--stream-channels", "1",
-                              "--latency-ms", "20", "-q"},
-                             play_fd, true);
-
-    std::mutex m;
-    std::vector<Clock::time_point> written, heard;
-    std::atomic<bool> done{false};
-
-    std::thread recorder([&] {
-        std::vector<int16_t> buf(4096);
-        bool quiet = true;
-        size_t carry = 0;  // a byte of a sample split across reads
-        std::vector<uint8_t> bytes(buf.size() * 2 + 1);
-        while (!done) {
-            const ssize_t n = read(rec_fd, bytes.data() + carry, bytes.size() - carry);
-            const auto now = Clock::now();
-            if (n <= 0) break;
-            const size_t total = carry + static_cast<size_t>(n), samples = total / 2;
-            for (size_t i = 0; i < samples; ++i) {
-                const int v = static_cast<int16_t>(bytes[2 * i] | bytes[2 * i + 1] << 8);
-                if (quiet && std::abs(v) > kClick / 2) {
-                    quiet = false;
-                    // The click sounded (samples - i) samples before the end of this read.
-                    const auto at = now - std::chrono::microseconds((samples - i) * 1000000 / kRate);
-                    std::lock_guard lock(m);
-                    heard.push_back(at);
-                } else if (!quiet && std::abs(v) < 100) {
-                    quiet = true;
-                }
-            }
-            carry = total % 2;
-            if (carry) bytes[0] = bytes[total - 1];
-        }
-    });
+    int play_fd = -1;
+    const pid_t play = simvx::bench::spawn({bin, "--stream", "-", "--stream-buffer-ms", buffer_ms, "--stream-channels",
+                                            "1", "--latency-ms", "20", "-q"},
+                                           &play_fd, true);
+    std::vector<Clock::time_point> written;
 
     // The producer: silence in real time, a 5 ms click (a square burst) every half second.
     std::vector<int16_t> silence(kWriteFrames, 0), click(kWriteFrames);
@@ -115,10 +63,7 @@ int main(int argc, char** argv) {
         const bool is_click = frame > kClickEvery && frame % kClickEvery == 0;
         const auto& chunk = is_click ? click : silence;
         if (write(play_fd, chunk.data(), chunk.size() * 2) != static_cast<ssize_t>(chunk.size() * 2)) break;
-        if (is_click) {
-            std::lock_guard lock(m);
-            written.push_back(Clock::now());
-        }
+        if (is_click) written.push_back(Clock::now());
         next += std::chrono::microseconds(kWriteFrames * 1000000 / kRate);
         std::this_thread::sleep_until(next);
     }
@@ -126,10 +71,8 @@ int main(int argc, char** argv) {
     int status = 0;
     waitpid(play, &status, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    done = true;
-    kill(rec, SIGINT);
-    waitpid(rec, nullptr, 0);
-    recorder.join();
+    recorder.stop();
+    const std::vector<Clock::time_point> heard = recorder.heard();
 
     std::vector<double> lat;
     for (size_t i = 0; i < std::min(written.size(), heard.size()); ++i) lat.push_back(ms(heard[i] - written[i]));
