@@ -58,7 +58,10 @@ void BusMeters::block(const RenderPlan& plan, const float* out, size_t frames) n
     }
 }
 
-// Render thread, threaded mode: a whole block or nothing, so channels stay in step.
+// The render's thread: a whole block or nothing, so channels stay in step.
+// Threaded (live): never waits; a full ring drops the block. Pipelined waits
+// for room, which only an offline render's pull thread, never a live audio
+// thread, is allowed to do.
 void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
     const size_t n = frames * c.channels;
     while (c.ring->writable() < n) {
@@ -74,7 +77,7 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
 }
 
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
-    // Offline renders run here on the pull thread, live playback on the metering thread.
+    // On the render's pull thread (synchronous), else on the metering thread.
     const size_t n = frames * c.channels;
     const SampleLevels levels = c.meter ? c.meter->add(x, frames) : sample_levels(x, n);
     if (listener_) listener_->row_block(c.row, x, frames);
