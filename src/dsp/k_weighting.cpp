@@ -55,13 +55,13 @@ struct LaneVector<2> {
 
 template <size_t Lanes>
 void filter_lanes(const KWeighting& k, KWeightedEnergy::State* const* st, const float* const* x, size_t stride,
-                  size_t frames, double* sum) noexcept {
+                  size_t frames) noexcept {
     using V = typename LaneVector<Lanes>::type;
     const BiquadCoeffs &p = k.shelf, &h = k.highpass;  // h.b0, b1, b2 = 1, -2, 1
-    V x1, x2, y1, y2, z1, z2, acc = {};
+    V x1, x2, y1, y2, z1, z2, acc;
     for (size_t l = 0; l < Lanes; ++l) {
         x1[l] = st[l]->x1, x2[l] = st[l]->x2, y1[l] = st[l]->y1, y2[l] = st[l]->y2;
-        z1[l] = st[l]->z1, z2[l] = st[l]->z2;
+        z1[l] = st[l]->z1, z2[l] = st[l]->z2, acc[l] = st[l]->sum;
     }
     for (size_t f = 0; f < frames; ++f) {
         V x0;
@@ -74,10 +74,7 @@ void filter_lanes(const KWeighting& k, KWeightedEnergy::State* const* st, const 
         x2 = x1, x1 = x0, y2 = y1, y1 = y0, z2 = z1, z1 = z0;
         acc += z0 * z0;
     }
-    for (size_t l = 0; l < Lanes; ++l) {
-        *st[l] = {x1[l], x2[l], y1[l], y2[l], z1[l], z2[l]};
-        sum[l] = acc[l];
-    }
+    for (size_t l = 0; l < Lanes; ++l) *st[l] = {x1[l], x2[l], y1[l], y2[l], z1[l], z2[l], acc[l]};
 }
 
 // Memory too small to matter is zeroed, so a decay into silence never
@@ -117,22 +114,25 @@ void KWeightedEnergy::reset() noexcept {
     for (State& s : state_) s = {};
 }
 
-double KWeightedEnergy::add(const float* interleaved, size_t frames) noexcept {
-    double energy = 0;
+void KWeightedEnergy::feed(const float* interleaved, size_t frames) noexcept {
     size_t i = 0;
     for (; i + 2 <= weighed_.size(); i += 2) {
         State* st[2] = {&state_[i], &state_[i + 1]};
         const float* x[2] = {interleaved + weighed_[i], interleaved + weighed_[i + 1]};
-        double sum[2];
-        filter_lanes<2>(k_, st, x, channels_, frames, sum);
-        energy += weights_[i] * sum[0] + weights_[i + 1] * sum[1];
+        filter_lanes<2>(k_, st, x, channels_, frames);
     }
     if (i < weighed_.size()) {
         State* st[1] = {&state_[i]};
         const float* x[1] = {interleaved + weighed_[i]};
-        double sum[1];
-        filter_lanes<1>(k_, st, x, channels_, frames, sum);
-        energy += weights_[i] * sum[0];
+        filter_lanes<1>(k_, st, x, channels_, frames);
+    }
+}
+
+double KWeightedEnergy::take() noexcept {
+    double energy = 0;
+    for (size_t i = 0; i < state_.size(); ++i) {
+        energy += weights_[i] * state_[i].sum;
+        state_[i].sum = 0;
     }
     for (State& s : state_) settle(s);
     return std::isfinite(energy) ? energy : 0.0;

@@ -37,9 +37,19 @@ class KWeightedEnergy {
 public:
     KWeightedEnergy(uint32_t channels, double sample_rate);
 
-    // Filters `frames` interleaved frames and returns the sum over them of
-    // each channel's weight times its K-weighted sample squared.
-    double add(const float* interleaved, size_t frames) noexcept;
+    // Filters `frames` interleaved frames, adding each channel's K-weighted
+    // samples squared to its running sum (in frame order, so how the input
+    // is cut into calls changes no bit of what take() returns).
+    void feed(const float* interleaved, size_t frames) noexcept;
+    // The sum since the last take() of each channel's weight times its
+    // running sum (0 when a NaN or infinity got in), and a fresh start; the
+    // filter memory carries on (settled: tiny values zeroed, NaN cleared).
+    double take() noexcept;
+    // feed() then take(): the energy of these frames alone.
+    double add(const float* interleaved, size_t frames) noexcept {
+        feed(interleaved, frames);
+        return take();
+    }
     void reset() noexcept;
     const KWeighting& filter() const noexcept { return k_; }
 
@@ -48,6 +58,7 @@ public:
         double x1 = 0, x2 = 0;  // input
         double y1 = 0, y2 = 0;  // shelf output (highpass input)
         double z1 = 0, z2 = 0;  // highpass output
+        double sum = 0;         // of the output squared, since the last take()
     };
 
 private:

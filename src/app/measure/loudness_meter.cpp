@@ -88,14 +88,14 @@ SampleLevels LoudnessMeter::add(const float* x, size_t frames) {
     // of the last 4 and 30 hops', never a re-sum of their samples.
     while (frames) {
         const size_t n = std::min(frames, hop_ - since_hop_);
-        hop_energy_ += k_weighted_.add(x, n);
+        k_weighted_.feed(x, n);
         x += n * channels_;
         frames -= n;
         since_hop_ += n;
         if (since_hop_ == hop_) {
             since_hop_ = 0;
-            hop_power_[hops_ % kHopRing] = hop_energy_ / static_cast<double>(hop_);
-            hop_energy_ = 0;
+            // Taken on the 100 ms grid only, so the blocks' sizes change no bit.
+            hop_power_[hops_ % kHopRing] = k_weighted_.take() / static_cast<double>(hop_);
             ++hops_;
             // The first full window of each is its first value (as meters show it).
             if (hops_ >= 4) blocks_.add(mean_loudness(4));

@@ -44,7 +44,6 @@ private:
     double mean_loudness(size_t hops) const;
 
     KWeightedEnergy k_weighted_;
-    double hop_energy_ = 0;      // of the hop under way
     TruePeakMeter true_peak_;
     uint32_t channels_;
     size_t hop_;                 // short-term loudness is sampled every 100 ms
