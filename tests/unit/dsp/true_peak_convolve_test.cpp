@@ -43,7 +43,7 @@ TEST(TruePeakConvolve, EveryWidthGivesThePlainLoopsBits) {
             for (const auto& k : kernels) {
                 std::vector<float> got(points + 1, 42.0f);  // and nothing written past the end
                 k.run(x.data(), h.data(), taps, got.data(), points);
-                EXPECT_EQ(std::memcmp(got.data(), want.data(), points * sizeof(float)), 0)
+                EXPECT_TRUE(points == 0 || std::memcmp(got.data(), want.data(), points * sizeof(float)) == 0)
                     << k.isa << ", " << taps << " taps, " << points << " points";
                 EXPECT_EQ(got[points], 42.0f) << k.isa;
             }
