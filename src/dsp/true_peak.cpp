@@ -83,7 +83,8 @@ bool any_above(const float* a, const float* b, size_t n, float threshold) noexce
     float top = 0;
     for (int k = 0; k < 4; ++k) {
         float f;
-        std::memcpy(&f, &most[k], sizeof f);
+        const int32_t bits = most[k];  // a copy: clang takes no address of a vector element
+        std::memcpy(&f, &bits, sizeof f);
         top = std::max(top, f);
     }
     for (; i < n; ++i) top = std::max({top, std::fabs(a[i]), std::fabs(b[i])});
