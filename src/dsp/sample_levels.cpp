@@ -66,4 +66,25 @@ SampleLevels sample_levels(const float* x, size_t n) noexcept {
     return l;
 }
 
+float peak_magnitude(const float* x, size_t n) noexcept {
+    Float4 peak = {};
+    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        Int4 bits;
+        std::memcpy(&bits, x + i, sizeof bits);
+        bits &= magnitude_bits;
+        Float4 a;
+        std::memcpy(&a, &bits, sizeof a);
+        peak = a > peak ? a : peak;  // false for NaN: skipped
+    }
+    float top = 0;
+    for (int k = 0; k < 4; ++k) top = peak[k] > top ? peak[k] : top;
+    for (; i < n; ++i) {
+        const float a = std::fabs(x[i]);
+        top = a > top ? a : top;
+    }
+    return top;
+}
+
 }  // namespace simvx

@@ -13,5 +13,7 @@ struct SampleLevels {
 };
 
 SampleLevels sample_levels(const float* x, size_t n) noexcept;
+// The peak alone (NaN samples skipped), four lanes at a time.
+float peak_magnitude(const float* x, size_t n) noexcept;
 
 }  // namespace simvx

@@ -1,5 +1,6 @@
 #include "dsp/true_peak.hpp"
 
+#include "dsp/sample_levels.hpp"
 #include "dsp/true_peak_convolve.hpp"
 
 #include <algorithm>
@@ -41,8 +42,6 @@ double bessel_i0(double x) {
 }
 
 
-using Int4 = int32_t __attribute__((vector_size(16)));
-
 // Stereo frames into two planes, four frames at a time by vector shuffles
 // (the strided copy of the general case does not vectorize).
 void deinterleave_stereo(const float* in, float* left, float* right, size_t frames) noexcept {
@@ -59,36 +58,6 @@ void deinterleave_stereo(const float* in, float* left, float* right, size_t fram
         left[i] = in[2 * i];
         right[i] = in[2 * i + 1];
     }
-}
-
-// Whether any of a[0..n) or b[0..n) passes `threshold` in magnitude: one
-// vector maximum over both (a running std::max of floats does not vectorize).
-bool any_above(const float* a, const float* b, size_t n, float threshold) noexcept {
-    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
-    const Int4 infinity_bits = {0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000}, zero = {};
-    Int4 most = {};  // the magnitudes' bits: as integers they order as the floats do, NaN above all
-
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        Int4 va, vb;
-        std::memcpy(&va, a + i, sizeof va);
-        std::memcpy(&vb, b + i, sizeof vb);
-        va &= magnitude_bits;
-        vb &= magnitude_bits;
-        va = va > infinity_bits ? zero : va;  // NaN passes nothing, as in a float comparison
-        vb = vb > infinity_bits ? zero : vb;
-        most = va > most ? va : most;
-        most = vb > most ? vb : most;
-    }
-    float top = 0;
-    for (int k = 0; k < 4; ++k) {
-        float f;
-        const int32_t bits = most[k];  // a copy: clang takes no address of a vector element
-        std::memcpy(&f, &bits, sizeof f);
-        top = std::max(top, f);
-    }
-    for (; i < n; ++i) top = std::max({top, std::fabs(a[i]), std::fabs(b[i])});
-    return top > threshold;
 }
 
 }  // namespace
@@ -155,7 +124,8 @@ void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
     float before = c.last_mid;  // the grid point before sample i
     for (size_t group = 0; group < points; group += kGroup) {
         const size_t end = std::min(points, group + kGroup);
-        if (any_above(x + kHalf + group, mid + group, end - group, c.peak * kCandidate)) {
+        const size_t n = end - group;
+        if (std::max(peak_magnitude(x + kHalf + group, n), peak_magnitude(mid + group, n)) > c.peak * kCandidate) {
             for (size_t i = group; i < end; ++i) {
                 const float s = std::fabs(x[i + kHalf]), m = std::fabs(mid[i]), next = std::fabs(x[i + 1 + kHalf]);
                 if (s > c.peak * kCandidate && s > before && s >= m)
