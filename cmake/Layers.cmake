@@ -56,7 +56,7 @@ target_compile_definitions(simvx_core PUBLIC SIMVX_VERSION="${PROJECT_VERSION}"
   SIMVX_OPUSFILE_VERSION="${OPUSFILE_VERSION}" SIMVX_MPG123_VERSION="${MPG123_VERSION}")
 simvx_layer(decode BELOW core
   LIBS PkgConfig::FLAC PkgConfig::VORBIS PkgConfig::VORBISFILE PkgConfig::OGG PkgConfig::OPUS PkgConfig::OPUSFILE
-       PkgConfig::MPG123)
+       PkgConfig::MPG123 PkgConfig::AVFORMAT PkgConfig::AVCODEC PkgConfig::AVUTIL)
 simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR PkgConfig::FFTW3F)
 simvx_layer(spatial BELOW dsp core)
 simvx_layer(scene BELOW spatial dsp decode core LIBS tomlplusplus::tomlplusplus)

@@ -1,4 +1,5 @@
-// libFuzzer target: content sniffing plus each decoder's open-and-read path.
+// libFuzzer target: content sniffing plus each decoder's open, read and seek
+// paths (the FFmpeg fallback's too).
 // The input is a whole "file" handed to the registry from memory, exactly as
 // a file on disk would be; a bounded number of frames is decoded so a long
 // (or looping) stream cannot turn into a timeout.
@@ -20,6 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::vector<float> buf(size_t{1024} * ch);
         // 64 blocks of 1024 frames: enough to cross several codec frames/pages.
         for (int i = 0; i < 64; ++i)
+            if (dec->read(buf) == 0) break;
+        // A seek part-way (loops and --start-at do this), to a frame the
+        // input picks, then a little more decoding from there.
+        dec->seek(size_t{data[size / 2]} * 61);
+        for (int i = 0; i < 4; ++i)
             if (dec->read(buf) == 0) break;
         if (dec->can_read_int()) {
             // The exact-integer path has its own conversion code: walk it too.

@@ -42,6 +42,9 @@ void set_line_in_place(bool drawn) { g_line_in_place.store(drawn); }
 void info(const std::string& message) {
     if (g_level.load() >= Level::verbose) emit("", message);
 }
+void info_once(const std::string& message) {
+    if (g_level.load() >= Level::verbose && first_time(message)) emit("", message);
+}
 void note(const std::string& message) {
     if (g_level.load() >= Level::normal) emit("", message);
 }

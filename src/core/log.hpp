@@ -12,6 +12,7 @@ Level level();
 
 void warn(const std::string& message);   // "simvxplay: warning: ..." unless quiet; each text once per run
 void info(const std::string& message);   // only with -v
+void info_once(const std::string& message);  // only with -v, each text once per run (a file opened twice)
 void note(const std::string& message);   // results the user asked for (--expect, --stats) unless quiet
 void error(const std::string& message);  // always
 

@@ -37,6 +37,20 @@ std::vector<uint8_t> after_long_tags(ByteSource& src, std::span<const uint8_t> h
     return after;
 }
 
+// A WAV of a codec the native reader does not decode, through FFmpeg. When
+// FFmpeg cannot decode it either, the error gives both verdicts.
+std::unique_ptr<Decoder> open_foreign_wav(std::unique_ptr<ByteSource> src, std::span<const uint8_t> head,
+                                          const std::string& native_verdict) {
+    const std::string prefix = src->name() + ": ";
+    try {
+        return formats::open_ffmpeg(std::move(src), head);
+    } catch (const DecodeError& e) {
+        std::string why = e.what();
+        if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
+        throw DecodeError(native_verdict + " natively, and FFmpeg cannot decode it either: " + why);
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<Decoder> open_decoder(std::unique_ptr<ByteSource> src) {
@@ -49,15 +63,22 @@ std::unique_ptr<Decoder> open_decoder(std::unique_ptr<ByteSource> src) {
                           " (simvxplay reads " + supported_formats() + ")");
     };
     for (const auto& f : kFormats) {
-        if (f.probe == formats::probe_mpeg) {
+        if (f.probe == formats::probe_mpeg && sniff::other_format(head)) {
             // Every other format has a signature; MPEG audio is only frame
             // headers, which chance bytes imitate: a file that is recognisably
             // something else is never searched for them.
-            if (sniff::other_format(head)) throw refuse();
-            if (!after_tags.empty() && formats::probe_mpeg(after_tags)) return f.open(std::move(src));
+            break;
+        }
+        if (f.probe == formats::probe_mpeg && !after_tags.empty() && formats::probe_mpeg(after_tags))
+            return f.open(std::move(src));
+        if (f.probe == formats::probe_wav && f.probe(head)) {
+            if (auto foreign = formats::wav_foreign_codec(head, src->name()); foreign && formats::probe_ffmpeg(head))
+                return open_foreign_wav(std::move(src), head, *foreign);
         }
         if (f.probe(head)) return f.open(std::move(src));
     }
+    // Last, what the native decoders do not cover, through FFmpeg.
+    if (formats::probe_ffmpeg(head)) return formats::open_ffmpeg(std::move(src), head);
     throw refuse();
 }
 
@@ -66,12 +87,14 @@ std::unique_ptr<Decoder> open_decoder_file(const std::string& path) {
 }
 
 std::string supported_formats() {
-    return "WAV, FLAC, Ogg FLAC, Ogg Vorbis, Ogg Opus and MPEG audio layers I-III";
+    return "WAV, FLAC, Ogg FLAC, Ogg Vorbis, Ogg Opus and MPEG audio layers I-III natively, and through FFmpeg "
+           "AIFF, MP4/M4A (AAC, ALAC), WMA, CAF, WavPack, Monkey's Audio, Matroska/WebM, AC-3 and more";
 }
 
 std::vector<std::string> decoder_names() {
     std::vector<std::string> names;
     for (const auto& f : kFormats) names.emplace_back(f.name);
+    names.emplace_back("FFmpeg fallback");
     return names;
 }
 

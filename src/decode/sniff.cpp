@@ -62,15 +62,15 @@ constexpr Signature kSignatures[] = {
     {"ttcf"sv, 0, "a TrueType font collection"},
     {"wOFF"sv, 0, "a WOFF font"},
     {"wOF2"sv, 0, "a WOFF2 font"},
-    {".snd"sv, 0, "an AU/SND file, which is not supported"},
-    {"#!AMR"sv, 0, "an AMR file, which is not supported"},
+    {".snd"sv, 0, "an AU/SND file that FFmpeg does not recognise"},
+    {"#!AMR"sv, 0, "an AMR file that FFmpeg does not recognise"},
     {"#!"sv, 0, "a script"},
     {"MThd"sv, 0, "a MIDI file, which is not supported"},
-    {"wvpk"sv, 0, "a WavPack file, which is not supported"},
-    {"MAC "sv, 0, "a Monkey's Audio file, which is not supported"},
-    {"caff"sv, 0, "a Core Audio (CAF) file, which is not supported"},
-    {"\x1a\x45\xdf\xa3"sv, 0, "a Matroska/WebM file, which is not supported"},
-    {"\x30\x26\xb2\x75\x8e\x66\xcf\x11"sv, 0, "an ASF/WMA file, which is not supported"},
+    {"wvpk"sv, 0, "a WavPack file that FFmpeg does not recognise"},
+    {"MAC "sv, 0, "a Monkey's Audio file that FFmpeg does not recognise"},
+    {"caff"sv, 0, "a Core Audio (CAF) file that FFmpeg does not recognise"},
+    {"\x1a\x45\xdf\xa3"sv, 0, "a Matroska/WebM file that FFmpeg does not recognise"},
+    {"\x30\x26\xb2\x75\x8e\x66\xcf\x11"sv, 0, "an ASF/WMA file that FFmpeg does not recognise"},
 };
 
 // A TrueType font: version 1.0, then a table directory of four-letter tags.
@@ -110,12 +110,12 @@ std::optional<std::string> other_format(std::span<const uint8_t> b) {
         return "a RIFF file that is not WAVE audio";
     }
     if (has(b, "FORM")) {
-        if (has(b, "AIFF", 8) || has(b, "AIFC", 8)) return "an AIFF file, which is not supported";
-        return "an IFF file, which is not supported";
+        if (has(b, "AIFF", 8) || has(b, "AIFC", 8)) return "an AIFF file that FFmpeg does not recognise";
+        return "an IFF file that is not AIFF audio";
     }
     // ISO media (MP4, M4A, MOV, 3GP): the first box is one of these.
     for (const char* box : {"ftyp", "moov", "mdat", "free", "skip", "wide"})
-        if (has(b, box, 4)) return "an MP4/M4A file, which is not supported";
+        if (has(b, box, 4)) return "an MP4/M4A file that FFmpeg does not recognise";
     if (truetype(b)) return "a TrueType font";
     for (const auto& s : kSignatures)
         if (has(b, s.magic, s.offset)) return s.what;

@@ -77,9 +77,15 @@ const char* tag_name(uint32_t tag) {
     }
 }
 
+// A codec the native reader does not decode (ADPCM, mu-law, GSM...): the
+// registry hands such a file to the FFmpeg fallback instead.
+struct ForeignCodec : DecodeError {
+    using DecodeError::DecodeError;
+};
+
 [[noreturn]] void unsupported_tag(const std::string& name, uint32_t tag, bool via_extensible) {
     std::string what = via_extensible ? "WAVE_FORMAT_EXTENSIBLE subformat " : "WAV format tag ";
-    throw DecodeError(name + ": " + what + hex16(tag) + " (" + tag_name(tag) + ") is not supported");
+    throw ForeignCodec(name + ": " + what + hex16(tag) + " (" + tag_name(tag) + ") is not supported");
 }
 
 // How the samples are stored, as derived from the fmt chunk.
@@ -203,6 +209,17 @@ public:
         l.data_bytes = data_bytes_;
         clamp_to_file(l);
         return l;
+    }
+
+    // Only as far as the fmt chunk (which throws ForeignCodec for a codec
+    // other than PCM): nothing about the data is checked or warned about.
+    void read_format() {
+        read_riff_header();
+        while (!fmt_) {
+            uint8_t h[8];
+            if (src_.read(h, 8) < 8) break;
+            if (!chunk(h, e_.u32(h + 4))) break;
+        }
     }
 
 private:
@@ -526,6 +543,17 @@ bool probe_wav(std::span<const uint8_t> head) {
     if (head.size() < 12 || !has_id(head.data() + 8, "WAVE")) return false;
     const uint8_t* p = head.data();
     return has_id(p, "RIFF") || has_id(p, "RIFX") || has_id(p, "RF64") || has_id(p, "BW64");
+}
+
+std::optional<std::string> wav_foreign_codec(std::span<const uint8_t> head, const std::string& name) {
+    auto src = ByteSource::from_memory({head.begin(), head.end()}, name);
+    try {
+        HeaderReader(*src).read_format();
+    } catch (const ForeignCodec& e) {
+        return e.what();
+    } catch (const InputError&) {
+    }
+    return std::nullopt;
 }
 
 std::unique_ptr<Decoder> open_wav(std::unique_ptr<ByteSource> src) {

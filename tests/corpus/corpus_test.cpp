@@ -44,6 +44,8 @@ struct Erratum {
     std::optional<uint64_t> frames;  // replaces frames when set
     std::optional<uint32_t> rate;    // replaces rate when set
     const char* why;
+    std::string expect = {};                 // replaces expect when set
+    std::optional<uint32_t> channels = {};   // replaces channels when set
 };
 const std::map<std::string, Erratum> kErrata = {
     {"scipy-wavfile/test-8000Hz-be-3ch-5S-24bit.wav",
@@ -59,6 +61,12 @@ const std::map<std::string, Erratum> kErrata = {
      {"", 768, 32000, "768 frames at 32 kHz, then 768 at 44.1 kHz: the first segment is played"}},
     {"minimp3-vectors/l3-nonstandard-he_44_48khz.bit",
      {"", 472320, {}, "472320 frames at 44.1 kHz, then 48 kHz: the first segment is played"}},
+    // Containers the corpus calls unsupported, which the FFmpeg fallback now
+    // plays: the frame counts are ffmpeg's own decode of them.
+    {"fuzzing-corpus-strongcourage/au/pcm_mulaw.au",
+     {"", 9966, 8000, "AU/SND mu-law plays through the FFmpeg fallback", "ok", 1}},
+    {"fuzzing-corpus-strongcourage/amr/AMRaudioNB.amr",
+     {"", 19680, 8000, "AMR-NB plays through the FFmpeg fallback", "ok", 1}},
 };
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -115,6 +123,8 @@ std::vector<Row> load_rows() {
             if (!e->second.md5.empty()) r.md5 = e->second.md5;
             if (e->second.frames) r.frames = e->second.frames;
             if (e->second.rate) r.rate = e->second.rate;
+            if (e->second.channels) r.channels = e->second.channels;
+            if (!e->second.expect.empty()) r.expect = e->second.expect;
             r.erratum = e->second.why;
         }
         rows.push_back(std::move(r));

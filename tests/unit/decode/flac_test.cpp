@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "decode/registry.hpp"
+#include "decode_all.hpp"
 #include "support/process.hpp"
 #include "support/tempdir.hpp"
 
@@ -18,6 +19,8 @@ namespace simvx {
 namespace {
 
 using test::TempDir;
+using test::decode_float;
+using test::decode_int;
 
 struct FlacCase {
     uint32_t rate;
@@ -53,18 +56,6 @@ std::vector<int32_t> reference_s32(const TempDir& dir, const std::string& path, 
     std::vector<int32_t> s(r.out.size() / 4);
     std::memcpy(s.data(), r.out.data(), s.size() * 4);
     return s;
-}
-
-std::vector<int32_t> decode_int(Decoder& dec) {
-    std::vector<int32_t> all, buf(1000 * dec.info().spec.channels);  // not a block multiple on purpose
-    while (size_t n = dec.read_int(buf)) all.insert(all.end(), buf.begin(), buf.begin() + n * dec.info().spec.channels);
-    return all;
-}
-
-std::vector<float> decode_float(Decoder& dec) {
-    std::vector<float> all, buf(777 * dec.info().spec.channels);
-    while (size_t n = dec.read(buf)) all.insert(all.end(), buf.begin(), buf.begin() + n * dec.info().spec.channels);
-    return all;
 }
 
 class FlacDecoderFormats : public testing::TestWithParam<FlacCase> {

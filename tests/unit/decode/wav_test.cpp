@@ -466,18 +466,32 @@ TEST(Wav, EmptyDataChunkIsZeroFrames) {
 
 // ---- rejections ---------------------------------------------------------------------
 
-TEST(Wav, UnsupportedCodecsAreNamed) {
+// Codecs other than PCM go to the FFmpeg fallback; when their bytes are not
+// decodable either, the error names the codec as the native reader does.
+TEST(Wav, UndecodableForeignCodecsAreNamed) {
     expect_rejected([&] { open_bytes(riff(fmt_chunk(2, 1, 8000, 4) + chunk("data", "abcd")), "x.wav"); },
-                    {"x.wav: WAV format tag 0x0002 (MS ADPCM) is not supported"});
-    expect_rejected([&] { open_bytes(riff(fmt_chunk(6, 1, 8000, 8) + chunk("data", "abcd")), "a.wav"); },
-                    {"a.wav", "0x0006", "A-law"});
-    expect_rejected([&] { open_bytes(riff(fmt_chunk(7, 1, 8000, 8) + chunk("data", "abcd")), "u.wav"); },
-                    {"u.wav", "0x0007", "law"});
+                    {"x.wav: WAV format tag 0x0002 (MS ADPCM) is not supported natively, and FFmpeg cannot decode it"});
     expect_rejected([&] { open_bytes(riff(fmt_chunk(0x55, 2, 44100, 0) + chunk("data", "abcd")), "m.wav"); },
-                    {"m.wav", "0x0055", "MPEG Layer III"});
+                    {"m.wav", "0x0055", "MPEG Layer III", "FFmpeg cannot decode it"});
+    expect_rejected([&] { open_bytes(riff(fmt_chunk(0x1234, 1, 8000, 8) + chunk("data", "abcd")), "q.wav"); },
+                    {"q.wav", "0x1234", "an unknown codec"});
+}
+
+TEST(Wav, LawCodecsPlayThroughTheFallback) {
+    // Four 8-bit codes, mono: four frames, each code's value from G.711.
+    auto dec = open_bytes(riff(fmt_chunk(7, 1, 8000, 8) + chunk("data", std::string("\xff\x7f\x80\x00", 4))), "u.wav");
+    EXPECT_EQ(dec->info().format, "PCM mu-law / G.711 mu-law in WAV, through FFmpeg");
+    std::vector<float> out(16);
+    ASSERT_EQ(dec->read(out), 4u);
+    EXPECT_EQ(out[0], 0.0f);                // 0xFF: +0
+    EXPECT_EQ(out[1], 0.0f);                // 0x7F: -0
+    EXPECT_NEAR(out[2], 32124 / 32768.0, 1e-6);   // 0x80: the largest positive code
+    EXPECT_NEAR(out[3], -32124 / 32768.0, 1e-6);  // 0x00: the largest negative code
     const std::string ext_alaw = extensible_payload(2, 8000, 8, 8, 3, 6);
-    expect_rejected([&] { open_bytes(riff(chunk("fmt ", ext_alaw) + chunk("data", "abcd")), "e.wav"); },
-                    {"e.wav", "0x0006", "A-law"});
+    dec = open_bytes(riff(chunk("fmt ", ext_alaw) + chunk("data", "abcd")), "e.wav");
+    EXPECT_EQ(dec->info().format, "PCM A-law / G.711 A-law in WAV, through FFmpeg");
+    EXPECT_EQ(dec->info().spec.channels, 2u);
+    ASSERT_EQ(dec->read(out), 2u);
 }
 
 TEST(Wav, TooManyChannelsIsRejectedClearly) {
