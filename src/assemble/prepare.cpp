@@ -134,6 +134,7 @@ std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s)
                                                       .pan_law = scene.engine.pan_law,
                                                       .speed_of_sound = scene.engine.speed_of_sound,
                                                       .doppler_factor = scene.engine.doppler_factor * s.spatial->doppler,
+                                                      .air_absorption = s.spatial->air_absorption.value_or(scene.engine.air_absorption),
                                                       .rate = scene.engine.sample_rate});
 }
 

@@ -30,6 +30,7 @@ bool same_spatial(const std::optional<SpatialDesc>& a, const std::optional<Spati
     return a->position == b->position && a->velocity == b->velocity && same_path(a->path, b->path) &&
            a->attenuation == b->attenuation && a->min_distance == b->min_distance &&
            a->max_distance == b->max_distance && a->rolloff == b->rolloff && a->doppler == b->doppler &&
+           a->air_absorption == b->air_absorption &&
            x.inner_deg == y.inner_deg && x.outer_deg == y.outer_deg && x.outer_gain_db == y.outer_gain_db &&
            x.direction == y.direction;
 }
@@ -111,6 +112,7 @@ void engine_and_listener(const Scene& was, const Scene& now, std::vector<std::st
     key(a.interpolator == b.interpolator, "resampler");
     key(a.speed_of_sound == b.speed_of_sound, "speed_of_sound");
     key(a.doppler_factor == b.doppler_factor, "doppler_factor");
+    key(a.air_absorption == b.air_absorption, "air_absorption");
     if (!same_listener(was.listener, now.listener)) restart.push_back("[listener] changed");
     bool same_streams = was.streams.size() == now.streams.size();
     for (size_t i = 0; same_streams && i < now.streams.size(); ++i) same_streams = same_stream(was.streams[i], now.streams[i]);

@@ -8,6 +8,13 @@
 namespace simvx {
 namespace {
 
+// The air absorption low-pass: Butterworth (-3.01 dB at the cutoff), its
+// cutoff kept inside the audible band and below Nyquist.
+FilterParams air_filter(double cutoff_hz, uint32_t rate) {
+    const double ceiling = std::min(20000.0, 0.45 * rate);
+    return {FilterShape::lowpass, std::clamp(cutoff_hz, 20.0, ceiling), 0.7071067811865476, 0.0};
+}
+
 // Writes or mixes in one output sample.
 template <bool Add>
 inline void put(float& dst, float v) noexcept {
@@ -21,6 +28,7 @@ Voice::Voice(VoiceSetup setup)
     : setup_(std::move(setup)), gain_(setup_.gain), pan_left_(setup_.pan.left), pan_right_(setup_.pan.right) {
     varispeed_ = setup_.varispeed;
     if (varispeed_) base_ratio_ = varispeed_->ratio();
+    if (setup_.spatial && setup_.spatial->has_air_absorption()) air_.emplace();
 }
 
 // Gains and doppler at the end of the `frames` starting at scene frame
@@ -32,6 +40,10 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
         spatial_left_.reset(now.gain.left);
         spatial_right_.reset(now.gain.right);
         if (varispeed_) varispeed_->jump_to_ratio(base_ratio_ * now.doppler);
+        if (air_) {
+            *air_ = SmoothedBiquad(air_filter(now.air_cutoff_hz, setup_.spatial->rate()));
+            air_->prepare(setup_.spatial->rate());
+        }
     }
     const SpatialState end = setup_.spatial->at(first + frames);
     const auto n = static_cast<uint32_t>(frames);
@@ -40,6 +52,38 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
     spatial_left_.set_target(end.gain.left);
     spatial_right_.set_target(end.gain.right);
     if (varispeed_) varispeed_->set_ratio(base_ratio_ * end.doppler);
+    if (air_) air_->glide_to(air_filter(end.air_cutoff_hz, setup_.spatial->rate()), frames);
+}
+
+// A 3D voice: the source (through the air absorption low-pass, in chunks on
+// the stack) times the gains, the fades and the spatial gains.
+template <bool Add>
+void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept {
+    constexpr size_t kChunk = 256;
+    float filtered[2 * kChunk];
+    for (size_t base = 0; base < frames; base += kChunk) {
+        const size_t n = std::min(kChunk, frames - base);
+        const float* src = in + (mono ? base : 2 * base);
+        bool stereo_in = !mono;
+        if (air_) {
+            for (size_t i = 0; i < n; ++i) {
+                filtered[2 * i] = mono ? src[i] : src[2 * i];
+                filtered[2 * i + 1] = mono ? src[i] : src[2 * i + 1];
+            }
+            air_->process(filtered, n);
+            src = filtered;
+            stereo_in = true;
+        }
+        float* dst = out + 2 * base;
+        for (size_t i = 0; i < n; ++i) {
+            const uint64_t t = t0 + base + i;
+            const float g = gain_.next() * pause_gain_.next() * envelope(t) * automated_gain(t);
+            const float l = stereo_in ? src[2 * i] : src[i];
+            const float r = stereo_in ? src[2 * i + 1] : src[i];
+            put<Add>(dst[2 * i], l * g * spatial_left_.next());
+            put<Add>(dst[2 * i + 1], r * g * spatial_right_.next());
+        }
+    }
 }
 
 // Linear fades: the first frame of a fade-in and the last frame of a fade-out
@@ -162,13 +206,7 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     const bool mono = setup_.source->channels() == 1;
     const bool automated = setup_.volume_db_envelope || setup_.pan_envelope;
     if (setup_.spatial) {
-        for (size_t i = 0; i < got; ++i) {
-            const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i) * automated_gain(t0 + i);
-            const float l = mono ? in[i] : in[2 * i];
-            const float r = mono ? in[i] : in[2 * i + 1];
-            put<Add>(out[2 * i], l * g * spatial_left_.next());
-            put<Add>(out[2 * i + 1], r * g * spatial_right_.next());
-        }
+        render_spatial<Add>(in, mono, out, got, t0);
         return {offset, got};
     }
     if (automated) {

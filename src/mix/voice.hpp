@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/realtime.hpp"
+#include "dsp/biquad.hpp"
 #include "dsp/envelope.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
@@ -95,6 +96,8 @@ private:
     float automated_gain(uint64_t t) noexcept SIMVX_REALTIME;
     StereoGain automated_pan(uint64_t t) noexcept SIMVX_REALTIME;
     void update_spatial(uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
+    template <bool Add>
+    void render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept SIMVX_REALTIME;
 
     VoiceSetup setup_;
     State state_ = State::pending;
@@ -106,6 +109,8 @@ private:
     // doppler shift glides the resampler's ratio (base × shift).
     GainRamp spatial_left_, spatial_right_;
     bool spatial_started_ = false;
+    // Air absorption: a low-pass whose cutoff glides to each block's end value.
+    std::optional<SmoothedBiquad> air_;
     VarispeedSource* varispeed_ = nullptr;
     double base_ratio_ = 1.0;
     bool releasing_ = false;

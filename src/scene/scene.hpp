@@ -31,6 +31,7 @@ struct EngineSettings {
     Interpolator interpolator = Interpolator::sinc;  // the `resampler` key: the varispeed of pitched sounds
     double speed_of_sound = 343.3;  // m/s
     double doppler_factor = 1.0;    // 0 disables doppler
+    double air_absorption = 0.0;    // 3D sounds' air absorption factor unless their own is set (0 = none)
     Tags tags;                      // title, artist, album, comment, date, genre: written into encoded renders
 };
 

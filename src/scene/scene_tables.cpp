@@ -222,6 +222,7 @@ std::span<const Field<EngineSettings>> engine_fields() {
          choice_field(&EngineSettings::interpolator, std::span<const Choice<Interpolator>>(kInterpolatorNames))},
         {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
+        {"air_absorption", number_field(&EngineSettings::air_absorption, Range{0, 10, false, ""})},
         {"title", tag_field("TITLE")},
         {"artist", tag_field("ARTIST")},
         {"album", tag_field("ALBUM")},

@@ -137,6 +137,7 @@ std::span<const Field<SpatialDesc>> spatial_fields() {
         {"max_distance", number_field(&SpatialDesc::max_distance, Range{0, 10000, true, "m"})},
         {"rolloff", number_field(&SpatialDesc::rolloff, Range{0, 100, false, ""})},
         {"doppler", number_field(&SpatialDesc::doppler, Range{0, 100, false, ""})},
+        {"air_absorption", number_field(&SpatialDesc::air_absorption, Range{0, 10, false, ""})},
         {"cone", read_cone},
     };
     return fields;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace simvx {
@@ -63,6 +64,13 @@ Motion motion_at(std::span<const Keyframe> path, const Vec3& position, const Vec
     const double span = b.t - a.t;
     const Vec3 v = (b.position - a.position) * (1 / span);
     return {a.position + v * (t - a.t), v};
+}
+
+double air_absorption_cutoff(double factor, double distance, double min_distance, double max_distance) {
+    const double metres = std::clamp(distance, min_distance, std::max(min_distance, max_distance)) - min_distance;
+    const double loss_at_reference = kAirAbsorptionDbPerMetre * factor * metres;
+    if (!(loss_at_reference > 0)) return std::numeric_limits<double>::infinity();
+    return kAirAbsorptionReferenceHz * std::sqrt(3.0 / loss_at_reference);
 }
 
 }  // namespace simvx

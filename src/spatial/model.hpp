@@ -28,6 +28,17 @@ inline constexpr double kMaxDopplerShift = 4.0;
 double doppler_shift(const Vec3& source_pos, const Vec3& source_vel, const Vec3& listener_pos, const Vec3& listener_vel,
                      double speed_of_sound, double doppler_factor);
 
+// Air absorption: the cutoff (Hz) of the low-pass a source `distance` metres
+// away is heard through, or infinity for none. OpenAL EFX's model: beyond
+// min_distance, 5 kHz falls by AL_AIR_ABSORPTION_GAINHF (0.994, 0.0523 dB)
+// per metre times the factor; absorption in air grows with the square of the
+// frequency (ISO 9613-1, above about 1 kHz), so the loss at f is
+// 0.0523 dB × factor × metres × (f / 5 kHz)², and the cutoff is where it
+// reaches 3 dB. The distance is clamped to [min, max] as the distance models do.
+inline constexpr double kAirAbsorptionDbPerMetre = 0.0522723120537338;  // -20 log10(0.994)
+inline constexpr double kAirAbsorptionReferenceHz = 5000.0;
+double air_absorption_cutoff(double factor, double distance, double min_distance, double max_distance);
+
 // The listener's frame: unit forward, right and up vectors.
 struct ListenerFrame {
     Vec3 forward, right, up;

@@ -3,6 +3,7 @@
 // format fills these in ([sound.spatial], [listener]); the spatializer reads them.
 #pragma once
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "core/named.hpp"
@@ -47,6 +48,9 @@ struct SpatialDesc {
     double min_distance = 1.0, max_distance = 100.0, rolloff = 1.0;
     double doppler = 1.0;
     ConeDesc cone;
+    // OpenAL EFX's air absorption factor (0 = none, 1 = air at about 50 %
+    // humidity): high frequencies fall with distance. Unset: [engine]'s.
+    std::optional<double> air_absorption;
 };
 
 }  // namespace simvx

@@ -39,7 +39,8 @@ SpatialState Spatializer::at(uint64_t frame) const noexcept {
     const Motion lis = motion_at(s_.listener.path, s_.listener.position, s_.listener.velocity, t);
     const Vec3 rel = src.position - lis.position;  // the source seen from the listener
     const SpatialDesc& d = s_.source;
-    double gain = distance_gain(d.attenuation, length(rel), d.min_distance, d.max_distance, d.rolloff);
+    const double distance = length(rel);
+    double gain = distance_gain(d.attenuation, distance, d.min_distance, d.max_distance, d.rolloff);
     if (d.cone.inner_deg < 360 || d.cone.outer_deg < 360) {
         // The listener's angle off the source's axis.
         const Vec3 to_listener = normalized(lis.position - src.position);
@@ -50,7 +51,8 @@ SpatialState Spatializer::at(uint64_t frame) const noexcept {
     StereoGain g = pan_gains(s_.pan_law, azimuth_pan(frame_axes, rel));
     g.left = static_cast<float>(g.left * gain);
     g.right = static_cast<float>(g.right * gain);
-    return {g, doppler_shift(src.position, src.velocity, lis.position, lis.velocity, s_.speed_of_sound, s_.doppler_factor)};
+    return {g, doppler_shift(src.position, src.velocity, lis.position, lis.velocity, s_.speed_of_sound, s_.doppler_factor),
+            air_absorption_cutoff(s_.air_absorption, distance, d.min_distance, d.max_distance)};
 }
 
 }  // namespace simvx

@@ -18,12 +18,14 @@ struct SpatialSetup {
     PanLaw pan_law = PanLaw::balance;
     double speed_of_sound = 343.3;
     double doppler_factor = 1.0;  // the engine's, times the sound's own
+    double air_absorption = 0.0;  // the sound's factor, or the engine's (0 = none)
     uint32_t rate = 48000;        // scene frames per second
 };
 
 struct SpatialState {
     StereoGain gain;       // distance × cone × pan
     double doppler = 1.0;  // frequency ratio heard
+    double air_cutoff_hz = 0;  // the air absorption low-pass; infinity when none
 };
 
 class Spatializer {
@@ -33,6 +35,9 @@ public:
     SpatialState at(uint64_t frame) const noexcept;
     // Whether the doppler shift can ever differ from 1 (then the sound needs a variable-rate resampler).
     bool has_doppler() const noexcept;
+    // Whether the sound is heard through the air absorption low-pass.
+    bool has_air_absorption() const noexcept { return s_.air_absorption > 0; }
+    uint32_t rate() const noexcept { return s_.rate; }
 
     // Live control, on the render thread: the source (or the listener) is
     // here now, moving so, instead of where its path or its fixed position

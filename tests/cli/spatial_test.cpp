@@ -1,7 +1,7 @@
 // 3D scenes through the real binary: rendered levels against the OpenAL 1.1
 // distance models and cones, where sources are heard (and how turning the
-// listener moves them), doppler from source and listener velocity, and a
-// fly-by measured frame by frame.
+// listener moves them), doppler from source and listener velocity, a
+// fly-by measured frame by frame, and air absorption's -3 dB point.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -162,6 +162,61 @@ TEST_F(SpatialCli, FlyByPansAndGlidesContinuouslyWithoutClicks) {
     const double bound = peak * 2 * std::numbers::pi * 1000 * 1.1 / p.rate;
     EXPECT_LT(max_step(left), bound);
     EXPECT_LT(max_step(right), bound);
+}
+
+// Air absorption: a tone at the cutoff the formula gives for the distance is
+// 3.01 dB down (Butterworth) against the same scene without absorption; an
+// octave and more below it is not touched; the engine's factor applies to
+// every 3D sound, a sound's own overrides it.
+TEST_F(SpatialCli, AirAbsorptionCutsAtTheFormulasFrequency) {
+    auto cutoff = [](double factor, double d) { return 5000 * std::sqrt(3 / (-20 * std::log10(0.994) * factor * (d - 1))); };
+    // The level of a `freq` tone heard `d` metres ahead, in dB against no absorption.
+    auto loss_db = [&](double freq, double d, const std::string& engine, const std::string& sound) {
+        write_wav(at("t.wav"), interleave({sine(freq, 48000, 3 * 48000, 0.5)}, 48000), WavFormat::f32);
+        const std::string place = "[[sound]]\nfile = \"t.wav\"\n[sound.spatial]\nattenuation = \"none\"\n"
+                                  "max_distance = 1000\nposition = [0, 0, " + std::to_string(-d) + "]\n";
+        const Pcm dry = render(place);
+        const Pcm wet = render("[engine]\n" + engine + place + sound);
+        const auto l0 = dry.channel(0), l1 = wet.channel(0);
+        const std::span<const float> a(l0.data() + 48000, 48000), b(l1.data() + 48000, 48000);
+        return rms_db(b) - rms_db(a);
+    };
+    for (const auto& [factor, d] : {std::pair{1.0, 100.0}, std::pair{1.0, 20.0}, std::pair{4.0, 300.0}}) {
+        const double fc = cutoff(factor, d);
+        const std::string f = "air_absorption = " + std::to_string(factor) + "\n";
+        EXPECT_NEAR(loss_db(fc, d, f, ""), -3.01, 0.02) << "factor " << factor << " at " << d << " m, fc " << fc;
+        EXPECT_NEAR(loss_db(fc / 4, d, f, ""), 0.0, 0.05) << "factor " << factor << " at " << d << " m";
+        EXPECT_LT(loss_db(std::min(2 * fc, 20000.0), d, f, ""), -10.0) << "factor " << factor << " at " << d << " m";
+    }
+    // --check says what it does.
+    write_file(at("scene.toml"), "version = 1\n[engine]\nair_absorption = 1\n[[sound]]\nfile = \"t.wav\"\n"
+                                 "[sound.spatial]\nposition = [0, 0, -20]\n");
+    const RunResult r = simvx({at("scene.toml"), "--check"});
+    EXPECT_NE(r.out.find("inverse attenuation 1..100 m, air absorption 1 (low-pass at 3807 Hz at 100 m)"),
+              std::string::npos) << r.out;
+    // The sound's own factor over the engine's: 0 turns it off, 2 doubles it.
+    EXPECT_NEAR(loss_db(cutoff(1.0, 100.0), 100.0, "air_absorption = 1\n", "air_absorption = 0\n"), 0.0, 1e-6);
+    EXPECT_NEAR(loss_db(cutoff(2.0, 100.0), 100.0, "", "air_absorption = 2\n"), -3.01, 0.02);
+}
+
+// A source flying away from 2 m to 400 m darkens smoothly: its cutoff glides
+// from block to block, so no step is larger than the tone itself makes.
+TEST_F(SpatialCli, AirAbsorptionGlidesAsTheSourceMoves) {
+    write_wav(at("t.wav"), interleave({sine(6000, 48000, 4 * 48000, 0.5)}, 48000), WavFormat::f32);
+    const Pcm p = render("[engine]\nair_absorption = 1\n[[sound]]\nfile = \"t.wav\"\n[sound.spatial]\n"
+                         "attenuation = \"none\"\nmax_distance = 1000\npath = [[0, 0, 0, -2], [4, 0, 0, -400]]\n");
+    const auto left = p.channel(0);
+    const std::span<const float> l(left);
+    // Darker and darker: each half-second quieter than the one before.
+    double previous = 1;
+    for (size_t i = 0; i + 24000 <= p.frames(); i += 24000) {
+        const double level = rms_db(l.subspan(i, 24000));
+        EXPECT_LT(level, previous) << "at frame " << i;
+        previous = level;
+    }
+    EXPECT_LT(previous, rms_db(l.subspan(0, 24000)) - 12);  // 6 kHz against a cutoff falling to 1.9 kHz
+    const double bound = 0.5 * 2 * std::numbers::pi * 6000 * 1.05 / p.rate;
+    EXPECT_LT(max_step(left), bound);
 }
 
 }  // namespace

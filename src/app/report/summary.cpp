@@ -1,10 +1,12 @@
 #include "app/report/summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <sstream>
 
 #include "core/time_format.hpp"
+#include "spatial/model.hpp"
 
 namespace simvx {
 namespace {
@@ -25,8 +27,9 @@ std::string describe_envelope(const Envelope& e, std::string_view unit) {
     return o.str();
 }
 
-// Pitch and 3D placement, when the sound has them.
-std::string describe_motion(const SoundDesc& s) {
+// Pitch and 3D placement, when the sound has them; `air` is the engine's air
+// absorption factor, which the sound's own overrides.
+std::string describe_motion(const SoundDesc& s, double air) {
     std::ostringstream o;
     if (s.pitch != 1.0) o << ", pitch " << s.pitch;
     if (!s.spatial) return o.str();
@@ -36,6 +39,10 @@ std::string describe_motion(const SoundDesc& s) {
     else
         o << ", 3D along a path of " << sp.path.size() << " keyframes";
     o << ", " << name_of(std::span<const Named<Attenuation>>(kAttenuationNames), sp.attenuation) << " attenuation " << sp.min_distance << ".." << sp.max_distance << " m";
+    if (const double factor = sp.air_absorption.value_or(air); factor > 0)
+        o << ", air absorption " << factor << " (low-pass at "
+          << std::lround(air_absorption_cutoff(factor, sp.max_distance, sp.min_distance, sp.max_distance))
+          << " Hz at " << sp.max_distance << " m)";
     return o.str();
 }
 
@@ -84,7 +91,7 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
             const SoundDesc& s = *it->second;
             if (s.volume_db_envelope) o << ", volume_db " << describe_envelope(*s.volume_db_envelope, " dB");
             if (s.pan_envelope) o << ", pan " << describe_envelope(*s.pan_envelope, "");
-            o << describe_motion(s);
+            o << describe_motion(s, scene.engine.air_absorption);
         }
         o << "\n";
     }

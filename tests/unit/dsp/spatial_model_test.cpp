@@ -28,6 +28,24 @@ TEST(SpatialDistance, OpenAlClampedModels) {
     EXPECT_DOUBLE_EQ(distance_gain(Attenuation::none, 400, 1, 100, 1), 1.0);
 }
 
+// OpenAL EFX: 5 kHz loses 0.0523 dB per metre per unit of factor beyond
+// min_distance, growing with f²; the cutoff is where the loss is 3 dB.
+TEST(SpatialAirAbsorption, CutoffWhereTheLossReachesThreeDecibels) {
+    for (double factor : {0.5, 1.0, 3.0})
+        for (double d : {5.0, 20.0, 100.0}) {
+            const double fc = air_absorption_cutoff(factor, d, 1.0, 1000.0);
+            const double loss_db = -20 * std::log10(0.994) * factor * (d - 1.0) * (fc / 5000) * (fc / 5000);
+            EXPECT_NEAR(loss_db, 3.0, 1e-9) << factor << " at " << d << " m";
+        }
+    // 100 m at factor 1: 3.8 kHz; farther is lower; clamped to max_distance.
+    EXPECT_NEAR(air_absorption_cutoff(1.0, 100.0, 1.0, 1000.0), 3806.95, 0.01);
+    EXPECT_LT(air_absorption_cutoff(1.0, 200.0, 1.0, 1000.0), air_absorption_cutoff(1.0, 100.0, 1.0, 1000.0));
+    EXPECT_EQ(air_absorption_cutoff(1.0, 500.0, 1.0, 100.0), air_absorption_cutoff(1.0, 100.0, 1.0, 100.0));
+    // None at or inside min_distance, and none with factor 0.
+    EXPECT_TRUE(std::isinf(air_absorption_cutoff(1.0, 0.5, 1.0, 100.0)));
+    EXPECT_TRUE(std::isinf(air_absorption_cutoff(0.0, 50.0, 1.0, 100.0)));
+}
+
 TEST(SpatialCone, InnerOuterAndBetween) {
     const ConeDesc cone{.inner_deg = 60, .outer_deg = 180, .outer_gain_db = -20, .direction = {0, 0, 1}};
     EXPECT_DOUBLE_EQ(cone_gain(cone, 0), 1.0);

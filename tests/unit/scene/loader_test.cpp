@@ -278,7 +278,7 @@ TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
               "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stop, enabled, stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
-              "speed_of_sound, doppler_factor, title, artist, album, comment, date, genre");
+              "speed_of_sound, doppler_factor, air_absorption, title, artist, album, comment, date, genre");
 }
 
 TEST_F(SceneLoader, EngineTagsBecomeTheRendersTags) {
