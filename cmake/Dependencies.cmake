@@ -19,7 +19,8 @@ simvx_require_pkg(OGG ogg libogg-dev)  # vorbis.cpp walks pages with libogg
 simvx_require_pkg(OPUS opus libopus-dev)
 simvx_require_pkg(OPUSFILE opusfile libopusfile-dev)
 simvx_require_pkg(MPG123 libmpg123 libmpg123-dev)
-# The fallback decoder for formats the native ones do not cover (src/decode/ffmpeg.cpp).
+# The fallback decoder for formats the native ones do not cover
+# (src/decode/ffmpeg.cpp): built against these headers, loaded at run time.
 simvx_require_pkg(AVFORMAT libavformat libavformat-dev)
 simvx_require_pkg(AVCODEC libavcodec libavcodec-dev)
 simvx_require_pkg(AVUTIL libavutil libavutil-dev)

@@ -56,7 +56,10 @@ target_compile_definitions(simvx_core PUBLIC SIMVX_VERSION="${PROJECT_VERSION}"
   SIMVX_OPUSFILE_VERSION="${OPUSFILE_VERSION}" SIMVX_MPG123_VERSION="${MPG123_VERSION}")
 simvx_layer(decode BELOW core
   LIBS PkgConfig::FLAC PkgConfig::VORBIS PkgConfig::VORBISFILE PkgConfig::OGG PkgConfig::OPUS PkgConfig::OPUSFILE
-       PkgConfig::MPG123 PkgConfig::AVFORMAT PkgConfig::AVCODEC PkgConfig::AVUTIL)
+       PkgConfig::MPG123 ${CMAKE_DL_LIBS})
+# FFmpeg is loaded at run time, when the fallback decoder is first needed
+# (src/decode/ffmpeg_api.hpp): its headers only, no link.
+target_include_directories(simvx_decode PUBLIC ${AVFORMAT_INCLUDE_DIRS} ${AVCODEC_INCLUDE_DIRS} ${AVUTIL_INCLUDE_DIRS})
 simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR PkgConfig::FFTW3F)
 simvx_layer(spatial BELOW dsp core)
 simvx_layer(scene BELOW spatial dsp decode core LIBS tomlplusplus::tomlplusplus)

@@ -6,14 +6,6 @@
 // recognises images, subtitles and text too, and those are not audio. An
 // input is taken only once its first audio frame has decoded. The format name
 // says "through FFmpeg", so -v, --check and --json always show the fallback.
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/avutil.h>
-#include <libavutil/channel_layout.h>
-#include <libavutil/dict.h>
-}
-
 #include <algorithm>
 #include <cstdarg>
 #include <cstring>
@@ -25,6 +17,7 @@ extern "C" {
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "decode/ffmpeg_api.hpp"
 #include "decode/formats.hpp"
 #include "decode/library_io.hpp"
 
@@ -90,6 +83,9 @@ const Container* container_of(const AVInputFormat* f) {
     return nullptr;
 }
 
+// The loaded libraries: only reached once probe() found them.
+const ffmpeg::Api& av() { return *ffmpeg::api(); }
+
 // FFmpeg's messages go to the error text of the call that failed, not to
 // stderr: each thread keeps the last error-level line it logged.
 thread_local std::string t_last_message;
@@ -98,7 +94,7 @@ void log_callback(void* avcl, int level, const char* fmt, va_list args) {
     if (level > AV_LOG_ERROR) return;
     char line[512];
     int print_prefix = 0;
-    av_log_format_line(avcl, level, fmt, args, line, sizeof line, &print_prefix);
+    av().av_log_format_line(avcl, level, fmt, args, line, sizeof line, &print_prefix);
     std::string text(line);
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (!text.empty()) t_last_message = std::move(text);
@@ -107,14 +103,14 @@ void log_callback(void* avcl, int level, const char* fmt, va_list args) {
 void quiet_ffmpeg() {
     static std::once_flag once;
     std::call_once(once, [] {
-        av_log_set_level(AV_LOG_ERROR);
-        av_log_set_callback(log_callback);
+        av().av_log_set_level(AV_LOG_ERROR);
+        av().av_log_set_callback(log_callback);
     });
 }
 
 std::string describe(int code) {
     char text[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(code, text, sizeof text);
+    av().av_strerror(code, text, sizeof text);
     std::string s = text;
     if (!t_last_message.empty()) s += " (" + t_last_message + ")";
     t_last_message.clear();
@@ -124,6 +120,7 @@ std::string describe(int code) {
 // What FFmpeg's probe makes of the head when it is sure from the content
 // alone: a score above what a file name's extension would earn.
 const AVInputFormat* probe(std::span<const uint8_t> head) {
+    if (!ffmpeg::api()) return nullptr;  // not installed: the input is refused as no decoder's
     quiet_ffmpeg();
     std::vector<uint8_t> padded(head.size() + AVPROBE_PADDING_SIZE, 0);
     std::copy(head.begin(), head.end(), padded.begin());
@@ -132,7 +129,7 @@ const AVInputFormat* probe(std::span<const uint8_t> head) {
     pd.buf = padded.data();
     pd.buf_size = static_cast<int>(head.size());
     int score = AVPROBE_SCORE_EXTENSION;  // returns a format only when its score is above this
-    return av_probe_input_format2(&pd, 1, &score);
+    return av().av_probe_input_format2(&pd, 1, &score);
 }
 
 // libavformat's I/O callbacks over the ByteSource.
@@ -168,8 +165,8 @@ struct SampleReader {
     int bytes;
 
     explicit SampleReader(AVSampleFormat f)
-        : packed(av_get_packed_sample_fmt(f)), planar(av_sample_fmt_is_planar(f) != 0),
-          bytes(av_get_bytes_per_sample(f)) {}
+        : packed(av().av_get_packed_sample_fmt(f)), planar(av().av_sample_fmt_is_planar(f) != 0),
+          bytes(av().av_get_bytes_per_sample(f)) {}
 
     bool integer() const { return packed == AV_SAMPLE_FMT_U8 || packed == AV_SAMPLE_FMT_S16 || packed == AV_SAMPLE_FMT_S32; }
 
@@ -216,22 +213,22 @@ struct SampleReader {
 };
 
 struct FormatCloser {
-    void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
+    void operator()(AVFormatContext* f) const { av().avformat_close_input(&f); }
 };
 struct CodecCloser {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+    void operator()(AVCodecContext* c) const { av().avcodec_free_context(&c); }
 };
 struct IoCloser {
     void operator()(AVIOContext* io) const {
-        av_freep(&io->buffer);  // libavformat may have replaced the buffer it was given
-        avio_context_free(&io);
+        av().av_freep(&io->buffer);  // libavformat may have replaced the buffer it was given
+        av().avio_context_free(&io);
     }
 };
 struct PacketFreer {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
+    void operator()(AVPacket* p) const { av().av_packet_free(&p); }
 };
 struct FrameFreer {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
+    void operator()(AVFrame* f) const { av().av_frame_free(&f); }
 };
 
 class FfmpegDecoder final : public Decoder {
@@ -270,52 +267,52 @@ public:
 
 private:
     void open_container(const AVInputFormat* input) {
-        auto* buffer = static_cast<unsigned char*>(av_malloc(kIoBufferBytes));
+        auto* buffer = static_cast<unsigned char*>(av().av_malloc(kIoBufferBytes));
         if (!buffer) throw std::bad_alloc();
-        avio_.reset(avio_alloc_context(buffer, static_cast<int>(kIoBufferBytes), 0, &io_, read_cb, nullptr,
+        avio_.reset(av().avio_alloc_context(buffer, static_cast<int>(kIoBufferBytes), 0, &io_, read_cb, nullptr,
                                        src_->seekable() ? seek_cb : nullptr));
         if (!avio_) {
-            av_free(buffer);
+            av().av_free(buffer);
             throw std::bad_alloc();
         }
-        AVFormatContext* f = avformat_alloc_context();
+        AVFormatContext* f = av().avformat_alloc_context();
         if (!f) throw std::bad_alloc();
         f->pb = avio_.get();
         f->flags |= AVFMT_FLAG_CUSTOM_IO;
-        int r = avformat_open_input(&f, src_->name().c_str(), input, nullptr);  // frees f on failure
+        int r = av().avformat_open_input(&f, src_->name().c_str(), input, nullptr);  // frees f on failure
         io_.rethrow_if_failed();
         if (r < 0) throw error("cannot open the " + std::string(container_.name) + " file", r);
         format_.reset(f);
-        r = avformat_find_stream_info(format_.get(), nullptr);
+        r = av().avformat_find_stream_info(format_.get(), nullptr);
         io_.rethrow_if_failed();
         if (r < 0) throw error("cannot read the " + std::string(container_.name) + " file's streams", r);
     }
 
     void open_codec() {
         const AVCodec* codec = nullptr;
-        stream_ = av_find_best_stream(format_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+        stream_ = av().av_find_best_stream(format_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
         if (stream_ == AVERROR_STREAM_NOT_FOUND)
             throw DecodeError(src_->name() + ": " + container_.name + " file has no audio stream");
         const AVCodecParameters* par = stream_ >= 0 ? format_->streams[stream_]->codecpar : nullptr;
-        const AVCodecDescriptor* d = par ? avcodec_descriptor_get(par->codec_id) : nullptr;
+        const AVCodecDescriptor* d = par ? av().avcodec_descriptor_get(par->codec_id) : nullptr;
         if (stream_ < 0 || !codec)
             throw DecodeError(src_->name() + ": " + container_.name + " audio in " +
                               (d ? std::string(d->long_name) : std::string("an unknown codec")) +
                               " has no decoder in this FFmpeg");
         for (unsigned i = 0; i < format_->nb_streams; ++i)
             if (static_cast<int>(i) != stream_) format_->streams[i]->discard = AVDISCARD_ALL;
-        codec_.reset(avcodec_alloc_context3(codec));
+        codec_.reset(av().avcodec_alloc_context3(codec));
         if (!codec_) throw std::bad_alloc();
-        int r = avcodec_parameters_to_context(codec_.get(), par);
+        int r = av().avcodec_parameters_to_context(codec_.get(), par);
         if (r < 0) throw error("cannot set up the " + std::string(codec->long_name) + " decoder", r);
         codec_->pkt_timebase = format_->streams[stream_]->time_base;
         codec_->thread_count = 1;  // decoding already runs on a thread of its own
-        r = avcodec_open2(codec_.get(), codec, nullptr);
+        r = av().avcodec_open2(codec_.get(), codec, nullptr);
         if (r < 0) throw error("cannot open the " + std::string(codec->long_name) + " decoder", r);
         lossless_ = d && (d->props & AV_CODEC_PROP_LOSSLESS);
         codec_name_ = d ? d->long_name : codec->long_name;
-        packet_.reset(av_packet_alloc());
-        frame_.reset(av_frame_alloc());
+        packet_.reset(av().av_packet_alloc());
+        frame_.reset(av().av_frame_alloc());
         if (!packet_ || !frame_) throw std::bad_alloc();
     }
 
@@ -355,11 +352,10 @@ private:
         info_.frames = stated_length();
         for (const AVDictionary* tags : {format_->metadata, format_->streams[stream_]->metadata}) {
             const AVDictionaryEntry* e = nullptr;
-            while ((e = av_dict_get(tags, "", e, AV_DICT_IGNORE_SUFFIX))) read_replaygain_field(e->key, e->value, info_.gain);
+            while ((e = av().av_dict_get(tags, "", e, AV_DICT_IGNORE_SUFFIX))) read_replaygain_field(e->key, e->value, info_.gain);
         }
         log::info_once(src_->name() + ": no native decoder takes this " + container_.name + " file; decoding " +
-                  codec_name_ + " through FFmpeg (libavformat " AV_STRINGIFY(LIBAVFORMAT_VERSION) ", libavcodec " AV_STRINGIFY(
-                      LIBAVCODEC_VERSION) ")");
+                  codec_name_ + " through FFmpeg (" + ffmpeg::versions() + ")");
     }
 
     // The length, only where the container states it to the frame; elsewhere
@@ -370,7 +366,7 @@ private:
         if (!container_.exact_length || st->duration == AV_NOPTS_VALUE || st->duration <= 0 ||
             format_->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
             return std::nullopt;
-        return static_cast<uint64_t>(av_rescale_q(st->duration, st->time_base, frame_base()));
+        return static_cast<uint64_t>(av().av_rescale_q(st->duration, st->time_base, frame_base()));
     }
 
     AVRational frame_base() const { return AVRational{1, static_cast<int>(info_.spec.rate)}; }
@@ -391,12 +387,12 @@ private:
         // Near the start, only the first packets prime the codec (an MP4's
         // AAC priming frame): decoding from the start is exact and short.
         if (target - preroll <= 0) return false;
-        const int64_t ts = first_pts_ + av_rescale_q(target - preroll, frame_base(), st->time_base);
-        const int r = avformat_seek_file(format_.get(), stream_, INT64_MIN, ts, ts, 0);
+        const int64_t ts = first_pts_ + av().av_rescale_q(target - preroll, frame_base(), st->time_base);
+        const int r = av().avformat_seek_file(format_.get(), stream_, INT64_MIN, ts, ts, 0);
         io_.rethrow_if_failed();
         if (r < 0) return false;
-        avcodec_flush_buffers(codec_.get());
-        av_frame_unref(frame_.get());
+        av().avcodec_flush_buffers(codec_.get());
+        av().av_frame_unref(frame_.get());
         flushed_ = false;
         bad_in_a_row_ = 0;
         offset_ = 0;
@@ -433,7 +429,7 @@ private:
     // Decodes the next frame into frame_. False at the end of the stream.
     bool next_frame() {
         for (;;) {
-            int r = avcodec_receive_frame(codec_.get(), frame_.get());
+            int r = av().avcodec_receive_frame(codec_.get(), frame_.get());
             if (r == 0) {
                 bad_in_a_row_ = 0;
                 decoded_any_ = true;
@@ -445,24 +441,24 @@ private:
                 continue;
             }
             if (flushed_) return false;
-            r = av_read_frame(format_.get(), packet_.get());
+            r = av().av_read_frame(format_.get(), packet_.get());
             io_.rethrow_if_failed();
             if (r < 0) {
                 // The end, or a container that stops making sense: either
                 // way the decoder gives what it still holds.
                 if (r != AVERROR_EOF) policy_.broken(describe(r), decoded_any_);
                 flushed_ = true;
-                avcodec_send_packet(codec_.get(), nullptr);
+                av().avcodec_send_packet(codec_.get(), nullptr);
                 continue;
             }
             if (packet_->stream_index == stream_) {
-                r = avcodec_send_packet(codec_.get(), packet_.get());
+                r = av().avcodec_send_packet(codec_.get(), packet_.get());
                 if (r < 0 && !bad_packet(r)) {
-                    av_packet_unref(packet_.get());
+                    av().av_packet_unref(packet_.get());
                     return false;
                 }
             }
-            av_packet_unref(packet_.get());
+            av().av_packet_unref(packet_.get());
         }
     }
 
@@ -543,7 +539,7 @@ private:
     std::optional<int64_t> anchor() {
         const int64_t pts = frame_->best_effort_timestamp;
         if (pts != AV_NOPTS_VALUE) {
-            const int64_t start = av_rescale_q(pts - first_pts_, format_->streams[stream_]->time_base, frame_base());
+            const int64_t start = av().av_rescale_q(pts - first_pts_, format_->streams[stream_]->time_base, frame_base());
             if (start <= target_) return start;
         }
         restart(target_);
@@ -583,6 +579,8 @@ private:
 bool probe_ffmpeg(std::span<const uint8_t> head) { return container_of(probe(head)) != nullptr; }
 
 std::unique_ptr<Decoder> open_ffmpeg(std::unique_ptr<ByteSource> src, std::span<const uint8_t> head) {
+    if (!ffmpeg::api())
+        throw DecodeError(src->name() + ": FFmpeg's libraries are not available (" + ffmpeg::unavailable_reason() + ")");
     const AVInputFormat* input = probe(head);
     const Container* container = container_of(input);
     if (!container) throw DecodeError(src->name() + ": not a format the FFmpeg fallback takes");

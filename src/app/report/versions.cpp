@@ -10,20 +10,9 @@
 
 #include <toml++/toml.h>
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-}
+#include "decode/ffmpeg_api.hpp"
 
 namespace simvx {
-namespace {
-
-std::string av_version(unsigned v) {
-    return std::to_string(AV_VERSION_MAJOR(v)) + "." + std::to_string(AV_VERSION_MINOR(v)) + "." +
-           std::to_string(AV_VERSION_MICRO(v));
-}
-
-}  // namespace
 
 std::string version_text() {
     int e_major = 0, e_minor = 0, e_patch = 0;
@@ -34,8 +23,7 @@ std::string version_text() {
     s += std::string(vorbis_version_string()) + "\n";
     s += std::string(opus_get_version_string()) + ", opusfile " SIMVX_OPUSFILE_VERSION "\n";
     s += "libmpg123 " SIMVX_MPG123_VERSION "\n";
-    s += "libavformat " + av_version(avformat_version()) + ", libavcodec " + av_version(avcodec_version()) +
-         " (the fallback decoder)\n";
+    s += ffmpeg::versions() + " (the fallback decoder, loaded when needed)\n";
     s += std::string("libsoxr ") + soxr_version() + "\n";
     s += "libebur128 " + std::to_string(e_major) + "." + std::to_string(e_minor) + "." + std::to_string(e_patch) + "\n";
     s += "toml++ " + std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "." +
