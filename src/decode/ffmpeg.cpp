@@ -1,11 +1,12 @@
 // The fallback decoder: formats no native decoder covers (AAC and ALAC in
 // MP4/M4A, AIFF, WMA, CAF, WavPack, Monkey's Audio, Matroska/WebM audio,
-// AC-3, WAV files of ADPCM or mu-law...) through FFmpeg's libavformat and libavcodec. It is tried only after
-// every native decoder has declined, and only for containers on a list of
-// audio formats whose FFmpeg probe is sure from the bytes alone: FFmpeg
-// recognises images, subtitles and text too, and those are not audio. An
-// input is taken only once its first audio frame has decoded. The format name
-// says "through FFmpeg", so -v, --check and --json always show the fallback.
+// AC-3, WAV files of ADPCM or mu-law...) through FFmpeg's libavformat and
+// libavcodec, loaded when first needed (decode/ffmpeg_api.hpp). It is tried
+// only after every native decoder has declined, and only for containers on a
+// list of audio formats whose FFmpeg probe is sure from the bytes alone:
+// FFmpeg recognises images, subtitles and text too, and those are not audio.
+// An input is taken only once its first audio frame has decoded. The format
+// name says "through FFmpeg", so -v, --check and --json always show it.
 #include <algorithm>
 #include <cstdarg>
 #include <cstring>

@@ -76,8 +76,8 @@ private:
     std::exception_ptr error_;
 };
 
-// How the library-backed decoders treat a stream that stops making sense. The caller names
-// the input and the format ("song.ogg", "Ogg Vorbis") once.
+// How the library-backed decoders treat a stream that stops making sense.
+// The caller names the input and the format ("song.ogg", "Ogg Vorbis") once.
 class DamagePolicy {
 public:
     DamagePolicy(std::string name, std::string format) : name_(std::move(name)), format_(std::move(format)) {}
