@@ -126,6 +126,14 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, Decod
                 decoded->keep(*j.path, j.native ? j.file->info.spec.rate : rate, b);
 }
 
+// A send's fixed gain, and its automation: an automated send's gain is all
+// in its envelope.
+float send_gain(const SendDesc& send) { return send.volume_db_envelope ? 1.0f : db_to_gain(send.volume_db); }
+std::optional<EnvelopeCursor> send_automation(const SendDesc& send, double rate) {
+    if (!send.volume_db_envelope) return std::nullopt;
+    return EnvelopeCursor(*send.volume_db_envelope, rate);
+}
+
 // A 3D sound's view of the scene, or nothing for a 2D sound.
 std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s) {
     if (!s.spatial) return nullptr;
@@ -181,7 +189,7 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
         s.solo = b.solo;
         s.bypass_effects = b.bypass_effects;
         if (!b.send_to.empty()) s.parent = bus_index(scene, b.send_to);
-        for (const auto& send : b.sends) s.sends.push_back({bus_index(scene, send.bus), db_to_gain(send.volume_db)});
+        for (const auto& send : b.sends) s.sends.push_back({bus_index(scene, send.bus), send_gain(send), send_automation(send, rate)});
         for (const EffectDesc& e : b.effects) {
             if (std::any_of(failed.begin(), failed.end(), [&](const EffectProblem& f) { return f.effect == &e; }))
                 continue;
@@ -362,7 +370,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         v.fade_out_frames = frames(s.fade_out);
         if (stopped_early) v.fade_out_frames = std::max(v.fade_out_frames, frames(p.config.stop_fade_seconds));
         v.bus = bus_index(scene, s.bus);
-        for (const auto& send : s.sends) v.sends.push_back({bus_index(scene, send.bus), db_to_gain(send.volume_db)});
+        for (const auto& send : s.sends) v.sends.push_back({bus_index(scene, send.bus), send_gain(send), send_automation(send, rate)});
 
         // --start-at: a sound already under way starts that far into its file.
         uint64_t position = from;

@@ -12,7 +12,8 @@ namespace {
 bool same_sends(const std::vector<SendDesc>& a, const std::vector<SendDesc>& b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
-        if (a[i].bus != b[i].bus || a[i].volume_db != b[i].volume_db) return false;
+        if (a[i].bus != b[i].bus || a[i].volume_db != b[i].volume_db || a[i].volume_db_envelope != b[i].volume_db_envelope)
+            return false;
     return true;
 }
 

@@ -437,8 +437,9 @@ void Engine::render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frame
     const float* src = voice_out_.data() + span.offset * 2;
     const size_t n = span.count * 2;
     add(bus.buffer.data() + span.offset * 2, src, n);
-    for (const auto& send : v.setup().sends)
-        add_scaled(plan.buses[plan.slot_of[send.bus]].buffer.data() + span.offset * 2, src, n, send.gain);
+    for (size_t i = 0; i < v.setup().sends.size(); ++i)
+        v.add_send(i, plan.buses[plan.slot_of[v.setup().sends[i].bus]].buffer.data() + span.offset * 2, src,
+                   pos + span.offset, span.count);
 }
 
 // An effect over the block; an automated one in steps that end on multiples
@@ -485,7 +486,18 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
         }
         if (slot == plan.output || !bus.output_open) continue;
         if (bus.parent) add(plan.buses[*bus.parent].buffer.data(), b, samples);
-        for (const auto& send : bus.sends) add_scaled(plan.buses[send.bus].buffer.data(), b, samples, send.gain);
+        for (auto& send : bus.sends) {
+            float* dst = plan.buses[send.bus].buffer.data();
+            if (!send.volume_db_envelope) {
+                add_scaled(dst, b, samples, send.gain);
+                continue;
+            }
+            for (size_t i = 0; i < frames; ++i) {
+                const float g = send.gain * db_to_gain(send.volume_db_envelope->at(pos + i));
+                dst[2 * i] += b[2 * i] * g;
+                dst[2 * i + 1] += b[2 * i + 1] * g;
+            }
+        }
     }
 }
 

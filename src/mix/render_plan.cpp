@@ -96,7 +96,8 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
         b.bypass_effects = s.bypass_effects;
         if (s.parent) b.parent = plan->slot_of[*s.parent];
         else plan->output = plan->slot_of[i];
-        for (auto send : s.sends) b.sends.push_back({plan->slot_of[send.bus], send.gain});
+        for (auto& send : s.sends)
+            b.sends.push_back({plan->slot_of[send.bus], send.gain, std::move(send.volume_db_envelope)});
         for (auto& e : s.effects) {
             if (e.key) {
                 e.key = plan->slot_of[*e.key];

@@ -29,6 +29,7 @@ struct BusSetup {
     struct Send {
         size_t bus;
         float gain;
+        std::optional<EnvelopeCursor> volume_db_envelope;  // automation from the scene's start, times `gain`
     };
     std::vector<Send> sends;
     struct Effect {

@@ -41,6 +41,7 @@ struct VoiceSetup {
     struct Send {
         size_t bus;
         float gain;
+        std::optional<EnvelopeCursor> volume_db_envelope;  // automation from the sound's start, times `gain`
     };
     std::vector<Send> sends;                // extra post-fader sends
     // 3D sounds: the gains (instead of `pan`) and the doppler shift come from
@@ -87,6 +88,9 @@ public:
 
     State state() const noexcept { return state_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
+    // Adds the voice's rendered frames `out` (scene frames from `first`) into
+    // the bus buffer `dst` through send `i`: its gain, or its automation.
+    void add_send(size_t i, float* dst, const float* out, uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
 
 private:
     template <bool Add>

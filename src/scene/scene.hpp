@@ -39,6 +39,8 @@ struct EngineSettings {
 struct SendDesc {
     std::string bus;
     double volume_db = 0.0;
+    // Automation: a bus's send from the scene's start, a sound's from its start.
+    std::optional<Envelope> volume_db_envelope;
     SourceLocation where;
 };
 

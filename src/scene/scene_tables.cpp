@@ -260,7 +260,7 @@ std::span<const Field<BusDesc>> bus_fields() {
 std::span<const Field<SendDesc>> send_fields() {
     static const Field<SendDesc> fields[] = {
         {"bus", string_field(&SendDesc::bus)},
-        {"volume_db", number_field(&SendDesc::volume_db, kVolumeDb)},
+        {"volume_db", automatable_field(&SendDesc::volume_db, &SendDesc::volume_db_envelope, kVolumeDb)},
     };
     return fields;
 }

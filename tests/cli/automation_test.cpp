@@ -1,4 +1,4 @@
-// Automation end to end: a sound's volume and pan and a bus's volume following
+// Automation end to end: a sound's volume and pan, a bus's volume and send levels following
 // envelopes, measured on every sample of a render against the curves'
 // formulas written out here (WebAudio's AudioParam); times from the sound's
 // start or the scene's; --start-at landing on the envelope; the envelopes the
@@ -104,6 +104,25 @@ TEST_F(AutomationCli, BusVolumeCountsFromTheScenesStart) {
                                "[[bus]]\nname = \"Fx\"\nvolume_db = { points = [[0, -30], [1, -10]] }\n"));
     const size_t from = kRate / 2, to = p.frames();
     EXPECT_LT(worst_db_error(p, from, to, 0.0, [](double t) { return t < 1 ? -30 + 20 * t : -10.0; }), 0.01);
+}
+
+// Send levels follow envelopes: a sound's from its own start, a bus's from
+// the scene's. Each dry path goes to a muted bus, so what reaches Master is
+// the send alone.
+TEST_F(AutomationCli, SendLevelsFollowTheirEnvelopes) {
+    const std::string dry = "[[bus]]\nname = \"Dry\"\nmute = true\n";
+    // The sound starts at 0.25 s; its send ramps from -36 to -6 dB over its first second.
+    Pcm p = render(scene("bus = \"Dry\"\nsends = [{ bus = \"Master\", volume_db = { points = [[0, -36], [1, -6]] } }]",
+                         0.25, dry));
+    EXPECT_LT(worst_db_error(p, kRate / 4, p.frames(), 0.25, [](double t) { return t < 1 ? -36 + 30 * t : -6.0; }), 0.01);
+    // A bus (routed to the muted Dry) sends to Master with a level from the scene's start: -6 to -30 dB over [0, 2] s.
+    p = render(scene("bus = \"Fx\"", 0.5,
+                     dry + "[[bus]]\nname = \"Fx\"\nsend_to = \"Dry\"\n"
+                           "sends = [{ bus = \"Master\", volume_db = { points = [[0, -6], [2, -30]] } }]\n"));
+    EXPECT_LT(worst_db_error(p, kRate / 2, p.frames(), 0.0, [](double t) { return t < 2 ? -6 - 12 * t : -30.0; }), 0.01);
+    // --check shows the send's envelope.
+    const RunResult r = simvx({at("scene.toml"), "--check"});
+    EXPECT_NE(r.out.find("send volume_db "), std::string::npos) << r.out;
 }
 
 TEST_F(AutomationCli, StartAtLandsOnTheEnvelope) {

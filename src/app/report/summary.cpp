@@ -61,7 +61,10 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
         if (b.volume_db_envelope) o << "volume_db " << describe_envelope(*b.volume_db_envelope, " dB");
         else o << b.volume_db << " dB";
         if (!b.send_to.empty()) o << " -> " << b.send_to;
-        for (const auto& send : b.sends) o << ", send " << send.volume_db << " dB -> " << send.bus;
+        for (const auto& send : b.sends) {
+            if (send.volume_db_envelope) o << ", send volume_db " << describe_envelope(*send.volume_db_envelope, " dB") << " -> " << send.bus;
+            else o << ", send " << send.volume_db << " dB -> " << send.bus;
+        }
         if (b.mute) o << ", muted";
         if (b.solo) o << ", solo";
         if (!b.effects.empty()) {
