@@ -263,7 +263,7 @@ public:
         state_.start_seek(frame, info_.frames);
         if (state_.ended) return;
         const auto target = static_cast<int64_t>(frame);
-        if (target == 0 || !exact_timestamps_ || !seek_to(target)) restart(target);
+        if (!exact_timestamps_ || !seek_to(target)) restart(target);
     }
 
 private:
@@ -385,9 +385,11 @@ private:
     bool seek_to(int64_t target) {
         const AVStream* st = format_->streams[stream_];
         const int64_t preroll = lossless_ ? 0 : std::max<int64_t>(kLossySeekPrerollFrames, codec_->seek_preroll);
-        // Near the start, only the first packets prime the codec (an MP4's
-        // AAC priming frame): decoding from the start is exact and short.
-        if (target - preroll <= 0) return false;
+        // Near the start of a lossy stream, only the first packets prime the
+        // codec (an MP4's AAC priming frame): decoding from the start is
+        // exact and short. A lossless stream seeks anywhere, 0 included, so a
+        // loop back to its start does not open the file again.
+        if (preroll > 0 && target - preroll <= 0) return false;
         const int64_t ts = first_pts_ + av().av_rescale_q(target - preroll, frame_base(), st->time_base);
         const int r = av().avformat_seek_file(format_.get(), stream_, INT64_MIN, ts, ts, 0);
         io_.rethrow_if_failed();

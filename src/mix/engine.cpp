@@ -8,6 +8,7 @@
 
 #include "core/denormal_guard.hpp"
 #include "core/gain.hpp"
+#include "mix/send_mix.hpp"
 
 namespace simvx {
 namespace {
@@ -17,10 +18,6 @@ constexpr float kSilence = 3.1622776e-5f;  // -90 dBFS
 void add(float* dst, const float* src, size_t samples) noexcept {
     for (size_t i = 0; i < samples; ++i) dst[i] += src[i];
 }
-void add_scaled(float* dst, const float* src, size_t samples, float gain) noexcept {
-    for (size_t i = 0; i < samples; ++i) dst[i] += src[i] * gain;
-}
-
 }  // namespace
 
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices) {
@@ -487,16 +484,8 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
         if (slot == plan.output || !bus.output_open) continue;
         if (bus.parent) add(plan.buses[*bus.parent].buffer.data(), b, samples);
         for (auto& send : bus.sends) {
-            float* dst = plan.buses[send.bus].buffer.data();
-            if (!send.volume_db_envelope) {
-                add_scaled(dst, b, samples, send.gain);
-                continue;
-            }
-            for (size_t i = 0; i < frames; ++i) {
-                const float g = send.gain * db_to_gain(send.volume_db_envelope->at(pos + i));
-                dst[2 * i] += b[2 * i] * g;
-                dst[2 * i + 1] += b[2 * i + 1] * g;
-            }
+            auto& automation = send.volume_db_envelope;
+            mix_send(plan.buses[send.bus].buffer.data(), b, frames, send.gain, automation ? &*automation : nullptr, pos);
         }
     }
 }

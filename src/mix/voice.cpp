@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/gain.hpp"
+#include "mix/send_mix.hpp"
 #include "mix/varispeed_source.hpp"
 
 namespace simvx {
@@ -117,16 +118,8 @@ VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, f
 
 void Voice::add_send(size_t i, float* dst, const float* out, uint64_t first, size_t frames) noexcept {
     VoiceSetup::Send& send = setup_.sends[i];
-    if (!send.volume_db_envelope) {
-        for (size_t k = 0; k < 2 * frames; ++k) dst[k] += out[k] * send.gain;
-        return;
-    }
-    const uint64_t t0 = first - setup_.start_frame;
-    for (size_t k = 0; k < frames; ++k) {
-        const float g = send.gain * db_to_gain(send.volume_db_envelope->at(t0 + k));
-        dst[2 * k] += out[2 * k] * g;
-        dst[2 * k + 1] += out[2 * k + 1] * g;
-    }
+    auto& automation = send.volume_db_envelope;
+    mix_send(dst, out, frames, send.gain, automation ? &*automation : nullptr, first - setup_.start_frame);
 }
 
 void Voice::ramp_gain(float gain, uint32_t frames) noexcept {
