@@ -49,6 +49,7 @@ int play_session(SessionParts& s) {
         cs.streams = StreamDecoding::own_threads;
         cs.scene_end = s.scene_end;
         cs.max_voices = o.control_voices;
+        cs.decoded = s.seekable ? &s.decoded : nullptr;
         cs.meters = s.meters.get();
         Sink* sink = s.sink.get();
         cs.latency = [sink] { return sink->latency_seconds(); };

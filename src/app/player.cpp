@@ -125,7 +125,7 @@ private:
                 status_.clear();
                 log::note(!scene_.streams.empty() ? "a scene with a live stream cannot seek: its input is read once"
                           : o_.watch              ? "--watch plays the scene as it is edited: no seeking"
-                                                  : "--control edits the playing mix: no seeking");
+                                                  : "--control edits the playing mix: seek with a request, {\"cmd\":\"seek\",\"by\":-5}");
                 told_no_seek_ = true;
             }
             return;

@@ -75,6 +75,7 @@ int render_session(SessionParts& s) {
         cs.streams = StreamDecoding::render_thread;
         cs.scene_end = s.scene_end;
         cs.max_voices = o.control_voices;
+        cs.decoded = &s.decoded;
         if (control_record) cs.record = [r = control_record.get()](const std::string& line) { r->write(line); };
         control = std::make_unique<ControlSession>(std::move(cs));
     }
@@ -88,7 +89,8 @@ int render_session(SessionParts& s) {
             ending = true;
             engine.queue_stop();
         }
-        return script->next() ? script->next()->frame - engine.position() : UINT64_MAX;
+        const uint64_t seek = engine.frames_until_seek_lands();  // a block ends where a seek lands
+        return std::min(script->frames_until_next(control->script_clock()), seek ? seek : UINT64_MAX);
     };
     const uint32_t channels = engine.spec().channels;
     sink.start([&, channels, chunk_frames = s.offline_chunk_frames](std::span<float> out) {

@@ -35,7 +35,8 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     : config_(config),
       stop_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))),
       pause_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))),
-      listener_gain_(config.output_gain, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))) {
+      listener_gain_(config.output_gain, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))),
+      seek_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))) {
     listener_gain_request_.store(listener_gain_.target(), std::memory_order_relaxed);
     const ProcessSpec spec{config_.output.rate, config_.max_block};
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
@@ -103,7 +104,9 @@ void Engine::take_ended_voices(std::vector<size_t>& out) {
 }
 
 void Engine::report_applied(uint64_t serial, uint64_t frame) noexcept {
-    if (!applied_.push({serial, frame})) applied_lost_.fetch_add(1, std::memory_order_relaxed);
+    const AppliedEdit a{serial, frame, frame + clock_offset_.load(std::memory_order_relaxed),
+                        held_.load(std::memory_order_relaxed)};
+    if (!applied_.push(a)) applied_lost_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Engine::adopt_pending_plan() noexcept {
@@ -175,6 +178,27 @@ bool Engine::move_listener(const Vec3& position, const Vec3& velocity, const Vec
 
 bool Engine::queue_stop() { return send({.kind = Command::Kind::stop}); }
 
+bool Engine::queue_pause(bool paused) { return send({.kind = Command::Kind::mix_pause, .value = paused ? 1.0 : 0.0}); }
+
+bool Engine::queue_seek(uint64_t to, std::vector<VoiceSetup> voices) {
+    if (seek_in_flight() || voice_room() < voices.size() || commands_.writable() == 0) return false;
+    // The voices go first, marked with the seek they belong to: the render
+    // thread takes them in at once but keeps them silent until it lands.
+    const uint64_t seek = seeks() + 1;
+    for (auto& setup : voices) {
+        owned_extra_.push_back(std::make_unique<Voice>(std::move(setup)));
+        added_.push(Extra{next_id_++, owned_extra_.back().get(), ++serial_, seek});  // fits: voice_room() looked
+    }
+    seek_in_flight_.store(true, std::memory_order_release);
+    return send({.kind = Command::Kind::seek, .to = to});  // fits: writable() looked
+}
+
+uint64_t Engine::frames_until_seek_lands() const noexcept {
+    if (!seek_in_flight()) return 0;
+    if (!seeking_ || !seek_fade_.ramping()) return 1;  // applied (or landed) at the next block's start
+    return seek_fade_.remaining();
+}
+
 bool Engine::ramp_voice_pan(size_t voice, StereoGain pan, uint32_t frames) {
     return send({Command::Kind::voice_pan, static_cast<uint32_t>(voice), frames, pan.left, pan.right});
 }
@@ -213,8 +237,10 @@ void Engine::hand_back_stopped_voices() noexcept {
     extra_.resize(kept);  // shrinks: never allocates
 }
 
-// Render thread, at the start of a block: voices added, then the edits in order.
+// Render thread, at the start of a block: voices added, then the edits in
+// order, up to a seek: what comes after it waits until it has landed.
 void Engine::apply_commands() noexcept {
+    if (seeking_) return;
     const uint64_t pos = position_.load(std::memory_order_relaxed);
     for (EffectUpdate u; effect_updates_.pop(u);) {
         report_applied(u.serial, pos);
@@ -226,7 +252,7 @@ void Engine::apply_commands() noexcept {
     for (Extra e; extra_.size() < extra_.capacity() && added_.pop(e);) {
         report_applied(e.serial, pos);
         // A voice played "now" counts its timeline from this block.
-        if (e.voice->setup().start_on_arrival) e.voice->shift_timeline(pos);
+        if (e.voice->setup().start_on_arrival) e.voice->shift_timeline(pos + clock_offset_.load(std::memory_order_relaxed));
         extra_.push_back(e);
     }
     for (Move m; moves_.pop(m);) {
@@ -265,15 +291,51 @@ void Engine::apply_commands() noexcept {
                 if (Voice* v = voice_by_id(c.target)) v->set_paused(c.value != 0, c.frames);
                 break;
             case Command::Kind::stop: stop_requested_.store(true, std::memory_order_relaxed); break;
+            case Command::Kind::mix_pause: pause_requested_.store(c.value != 0, std::memory_order_relaxed); break;
+            case Command::Kind::seek: start_seek(c.to); return;
         }
     }
+}
+
+// A seek fades the output out (unless a pause already has), then lands.
+void Engine::start_seek(uint64_t to) noexcept {
+    seeking_ = true;
+    seek_to_ = end_ ? std::min(to, *end_) : to;
+    if (!(pause_target_ && !pause_fade_.ramping())) seek_fade_.set_target(0.0f);
+}
+
+// The jump, between two blocks while nothing is heard: the scene's sounds
+// of the last seek (or the constructor's) stop, those of this one start, the
+// voice clock runs on, and effects forget the sound from before.
+void Engine::land_seek() noexcept {
+    const uint64_t pos = position_.load(std::memory_order_relaxed);
+    clock_offset_.store(clock_offset_.load(std::memory_order_relaxed) + pos - seek_to_, std::memory_order_relaxed);
+    position_.store(seek_to_, std::memory_order_relaxed);
+    const uint64_t seek = seeks_.load(std::memory_order_relaxed) + 1;
+    for (Voice& v : voices_) v.stop_now();
+    for (const Extra& e : extra_)
+        if (e.seek != 0 && e.seek < seek) e.voice->stop_now();
+    seeks_.store(seek, std::memory_order_release);
+    for (RenderPlan* p : {plan_, fading_})
+        if (p)
+            for (auto& bus : p->buses)
+                for (auto& e : bus.effects) e.processor->reset();
+    // Paused, the resume fades in; otherwise this fade does.
+    if (pause_target_) seek_fade_.reset(1.0f);
+    else seek_fade_.set_target(1.0f);
+    seeking_ = false;
+    if (end_ && seek_to_ >= *end_) finished_.store(true, std::memory_order_release);
+    seek_in_flight_.store(false, std::memory_order_release);
 }
 
 bool Engine::wait_for_sources(size_t frames, double timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
     const uint64_t pos = position();
+    // Voices count in scene time or in the voice clock (added while playing);
+    // the later of the two fills no voice too late.
+    const uint64_t now = clock(), ahead = now > pos ? now - pos : 0;
     auto needed = [&](const Voice& v, uint64_t until) {
-        return v.state() != Voice::State::stopped && v.setup().start_frame < until;
+        return v.state() != Voice::State::stopped && v.setup().start_frame < until + ahead;
     };
     auto fillable = [&](uint64_t until) {
         to_fill_.clear();
@@ -328,7 +390,7 @@ size_t Engine::render(std::span<float> out) noexcept {
     size_t done = 0;
     while (done < want && !finished_.load(std::memory_order_relaxed)) {
         adopt_pending_plan();
-        apply_commands();
+        apply_commands();  // (held until a seek under way lands)
         const uint64_t pos = position_.load(std::memory_order_relaxed);
         if (!stopping_ && stop_requested_.load(std::memory_order_relaxed)) {
             stopping_ = true;
@@ -342,10 +404,13 @@ size_t Engine::render(std::span<float> out) noexcept {
             pause_fade_.set_target(p ? 0.0f : 1.0f);
         }
         const bool silent = pause_target_ && !pause_fade_.ramping();
+        if (seeking_ && silent) land_seek();  // nothing is heard: no fade needed
         if (silent != faded_out_.load(std::memory_order_relaxed)) faded_out_.store(silent, std::memory_order_release);
         if (silent && !stopping_) {
-            // Paused and faded out: silence, and scene time stands still.
+            // Paused and faded out: silence, and scene time stands still
+            // (counted, so that a replay holds it as long).
             std::fill(out.begin() + static_cast<std::ptrdiff_t>(done * ch), out.begin() + static_cast<std::ptrdiff_t>(want * ch), 0.0f);
+            held_.store(held_.load(std::memory_order_relaxed) + (want - done), std::memory_order_relaxed);
             done = want;
             break;
         }
@@ -356,6 +421,7 @@ size_t Engine::render(std::span<float> out) noexcept {
         size_t n = std::min<size_t>(want - done, config_.max_block - pos % config_.max_block);
         // A pause fade ends on a block boundary, so that scene time stops exactly where the sound did.
         if (pause_target_ && pause_fade_.ramping()) n = std::min<size_t>(n, pause_fade_.remaining());
+        if (seeking_ && seek_fade_.ramping()) n = std::min<size_t>(n, seek_fade_.remaining());  // lands on a block boundary
         if (end_) n = static_cast<size_t>(std::min<uint64_t>(n, *end_ - pos));
         float* block = out.data() + done * ch;
         render_block(block, n);
@@ -371,7 +437,9 @@ size_t Engine::render(std::span<float> out) noexcept {
         if (tap_) tap_->block(*plan_, block, n);  // the buses still hold this block
         done += n;
         position_.store(pos + n, std::memory_order_relaxed);
+        if (n) held_.store(0, std::memory_order_relaxed);
         if (ended) finished_.store(true, std::memory_order_release);
+        else if (seeking_ && !seek_fade_.ramping()) land_seek();
     }
     return done;
 }
@@ -496,7 +564,9 @@ void Engine::render_block(float* out, size_t frames) noexcept {
     const size_t samples = frames * 2;
     for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
     for (Voice& v : voices_) render_voice(plan, v, pos, frames);
-    for (const Extra& e : extra_) render_voice(plan, *e.voice, pos, frames);
+    const uint64_t clock = pos + clock_offset_.load(std::memory_order_relaxed);
+    for (const Extra& e : extra_)
+        if (renders_now(e)) render_voice(plan, *e.voice, e.seek ? pos : clock, frames);
 
     // A plan being replaced with a crossfade hears the same bus inputs (matched
     // by bus index) and runs its own effects, so its tails and state carry on.
@@ -549,11 +619,11 @@ void Engine::start_paused() noexcept {
 void Engine::apply_output_gains(float* m, size_t frames) noexcept {
     if (const float g = listener_gain_request_.load(std::memory_order_relaxed); g != listener_gain_.target())
         listener_gain_.set_target(g);
-    const bool ramping = stop_fade_.ramping() || pause_fade_.ramping() || listener_gain_.ramping();
-    const float steady = stop_fade_.value() * pause_fade_.value() * listener_gain_.value();
+    const bool ramping = stop_fade_.ramping() || pause_fade_.ramping() || seek_fade_.ramping() || listener_gain_.ramping();
+    const float steady = stop_fade_.value() * pause_fade_.value() * seek_fade_.value() * listener_gain_.value();
     if (!ramping && steady == 1.0f) return;  // unity multiplies by nothing: the identity render stays bit-exact
     for (size_t i = 0; i < frames; ++i) {
-        const float g = ramping ? stop_fade_.next() * pause_fade_.next() * listener_gain_.next() : steady;
+        const float g = ramping ? stop_fade_.next() * pause_fade_.next() * seek_fade_.next() * listener_gain_.next() : steady;
         m[2 * i] *= g;
         m[2 * i + 1] *= g;
     }

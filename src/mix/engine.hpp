@@ -120,9 +120,17 @@ public:
     // AppliedEdit says at which scene frame (the start of the block it was
     // applied in: a render that queues the same edit just before that frame
     // applies it there too). Control thread.
+    //
+    // Besides the scene frame, each report carries the voice clock (what the
+    // timelines of voices played while the mix runs count in: scene time
+    // until a seek, then running on through it) and the output frames the
+    // mix had stood still at that frame (a whole-mix pause), so that a replay
+    // can apply the edit after as much silence as the live run held.
     struct AppliedEdit {
         uint64_t serial;
         uint64_t frame;
+        uint64_t clock = 0;
+        uint64_t held = 0;
     };
     uint64_t last_serial() const noexcept { return serial_; }
     // Moves the applied edits reported since the last call into `out`.
@@ -145,8 +153,11 @@ public:
 
     // Live playback controls, from the control thread. Pausing fades out over
     // stop_fade_seconds, then renders silence while scene time stands still;
-    // resuming fades back in.
+    // resuming fades back in. set_paused() takes effect at the next block;
+    // queue_pause() is the same as a queued edit, reported where it took
+    // effect (a recorded session replays it there).
     void set_paused(bool paused) noexcept { pause_requested_.store(paused, std::memory_order_relaxed); }
+    bool queue_pause(bool paused);
     bool paused() const noexcept { return pause_requested_.load(std::memory_order_relaxed); }
     // Paused and faded all the way out.
     bool faded_out() const noexcept { return faded_out_.load(std::memory_order_acquire); }
@@ -154,6 +165,29 @@ public:
     void start_paused() noexcept;
     // The listener's volume over everything (the up/down keys), ramped.
     void set_listener_gain(float gain) noexcept { listener_gain_request_.store(gain, std::memory_order_relaxed); }
+
+    // Scene time jumps to `to` (a control session's seek): the output fades
+    // out over stop_fade_seconds (at once when paused and silent), the
+    // scene's own sounds are replaced by `voices` (set up for `to`, off the
+    // audio thread), the buses' effects start clean, and the output fades
+    // back in. Voices added while playing go on, in their own clock. Queued
+    // like an edit; returns false when a seek is still under way or there is
+    // no room (for the command, or for the voices: they count as added ones
+    // until the next seek replaces them).
+    bool queue_seek(uint64_t to, std::vector<VoiceSetup> voices);
+    // Seeks taken so far, and whether one is queued or under way.
+    uint64_t seeks() const noexcept { return seeks_.load(std::memory_order_acquire); }
+    bool seek_in_flight() const noexcept { return seek_in_flight_.load(std::memory_order_acquire); }
+    // The render thread (a render replaying a script): frames render() may
+    // be asked for before a seek in flight has landed (0: none in flight).
+    uint64_t frames_until_seek_lands() const noexcept;
+    // The clock of voices added while playing: scene time plus what seeks skipped.
+    uint64_t clock() const noexcept {
+        return position_.load(std::memory_order_relaxed) + clock_offset_.load(std::memory_order_relaxed);
+    }
+    uint64_t clock_offset() const noexcept { return clock_offset_.load(std::memory_order_relaxed); }
+    // Output frames rendered silent at the current scene frame (a whole-mix pause); 0 once it moves.
+    uint64_t held_frames() const noexcept { return held_.load(std::memory_order_relaxed); }
 
     bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
     // Frames rendered so far (scene time).
@@ -175,10 +209,11 @@ private:
     // Commands own no memory (parameters travel by value): one that does not
     // fit is simply not queued, and nothing leaks.
     struct Command {
-        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release, voice_pan, voice_ratio, voice_pause, stop } kind;
+        enum class Kind : uint8_t { bus_gain, voice_gain, voice_release, voice_pan, voice_ratio, voice_pause, stop, mix_pause, seek } kind;
         uint32_t target = 0, frames = 0;
         float gain = 0, gain2 = 0;  // voice_pan: left and right
-        double value = 0;           // voice_ratio: the ratio; voice_pause: 1 = pause
+        double value = 0;           // voice_ratio: the ratio; voice_pause, mix_pause: 1 = pause
+        uint64_t to = 0;            // seek: the scene frame
         uint64_t serial = 0;
     };
     struct EffectUpdate {  // in a ring of its own: the parameters are large
@@ -228,7 +263,16 @@ private:
         size_t id;
         Voice* voice;
         uint64_t serial = 0;
+        // 0: played while the mix runs, timed by the voice clock. k > 0: one
+        // of the scene's own sounds from seek k, timed in scene time; it
+        // waits until seek k lands and is stopped by the next one.
+        uint64_t seek = 0;
     };
+    bool renders_now(const Extra& e) const noexcept SIMVX_REALTIME {
+        return e.seek == 0 || e.seek == seeks_.load(std::memory_order_relaxed);
+    }
+    void start_seek(uint64_t to) noexcept SIMVX_REALTIME;
+    void land_seek() noexcept SIMVX_REALTIME;
     SpscRing<Extra> added_{kMaxAddedVoices};    // control → render thread
     std::vector<Extra> extra_;                  // render thread: voices added while playing (capacity reserved)
     SpscRing<Extra> stopped_extra_{256};        // render → control thread: stopped, to free
@@ -249,6 +293,13 @@ private:
     GainRamp stop_fade_;
     GainRamp pause_fade_;
     GainRamp listener_gain_;
+    GainRamp seek_fade_;
+    bool seeking_ = false;                      // render thread: a seek applied, not landed yet
+    uint64_t seek_to_ = 0;
+    std::atomic<bool> seek_in_flight_{false};   // from queue_seek() until it lands
+    std::atomic<uint64_t> seeks_{0};            // landed (render thread writes)
+    std::atomic<uint64_t> clock_offset_{0};     // voice clock − scene time (mod 2^64)
+    std::atomic<uint64_t> held_{0};             // render thread writes: see held_frames()
     bool pause_target_ = false;                 // render thread's view of pause_requested_
     std::atomic<bool> pause_requested_{false};
     std::atomic<bool> faded_out_{false};

@@ -73,6 +73,8 @@ public:
     // `frames`; or a fade to silence over `frames`, after which the voice stops.
     void ramp_gain(float gain, uint32_t frames) noexcept SIMVX_REALTIME;
     void release(uint32_t frames) noexcept SIMVX_REALTIME;
+    // Stops at once, without a fade: only where nothing is heard (a seek lands in silence).
+    void stop_now() noexcept SIMVX_REALTIME { state_ = State::stopped; }
     // Live control: pan gains ramped over `frames`; the pitch stage's ratio
     // (glides over the next block; without a pitch stage, nothing); a pause
     // that fades out over `frames` and then holds the voice where it is (its

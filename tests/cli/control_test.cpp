@@ -6,10 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "cli_support.hpp"
@@ -246,6 +248,134 @@ TEST_F(ControlCli, MetersEventsReportTheBusLevelsLive) {
         EXPECT_NEAR(meters[i]["buses"][0]["peak_db"].get<double>(), -12.04, 0.1) << meters[i].dump();
         EXPECT_NEAR(meters[i]["buses"][0]["rms_db"].get<double>(), -15.05, 0.15) << meters[i].dump();
     }
+}
+
+
+// Transport under control, live and replayed: a scene of four one-second
+// tones (300, 600, 900, 1200 Hz, on the right) while a control voice plays on
+// the left; the client seeks, pauses the whole mix, resumes and seeks back.
+// The recorded session renders again to the same samples, silence held by
+// the pause included.
+class ControlTransport : public ControlCli {
+protected:
+    void SetUp() override {
+        ControlCli::SetUp();
+        std::string parts;
+        for (int f : {300, 600, 900, 1200}) {
+            const std::string part = at("part" + std::to_string(f) + ".wav");
+            sh("sox -n -r 48000 -c 1 -b 16 " + part + " synth 1 sine " + std::to_string(f) + " vol 0.5");
+            parts += part + " ";
+        }
+        sh("sox " + parts + at("steps.wav"));
+        write_file(at("scene.toml"), "version = 1\n[[sound]]\nfile = \"steps.wav\"\npan = 1\n");
+    }
+};
+
+std::vector<json> read_lines(const std::string& path) {
+    std::vector<json> out;
+    std::istringstream in(read_file(path));
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(json::parse(line));
+    return out;
+}
+
+std::vector<float> frames_of(const std::vector<float>& x, size_t from, size_t n) {
+    return {x.begin() + static_cast<std::ptrdiff_t>(std::min(from, x.size())),
+            x.begin() + static_cast<std::ptrdiff_t>(std::min(from + n, x.size()))};
+}
+
+TEST_F(ControlTransport, SeeksAndAPauseRenderAgainSampleExact) {
+    const std::string sock = at("mix.sock");
+    Child player({bin(), at("scene.toml"), "--null", "--control", sock, "--record", at("live.wav"), "--record-control",
+                  at("session.jsonl"), "--latency-ms", "10"},
+                 at("player.log"));
+    ControlClient c(sock);
+    ASSERT_TRUE(c.ask({{"cmd", "play"}, {"file", at("low.wav")}, {"loop", true}, {"pan", -1}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    json r = c.ask({{"cmd", "seek"}, {"to", 2.5}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    const double after_seek = c.ask({{"cmd", "get"}, {"what", "position"}})["position"];
+    EXPECT_GE(after_seek, 2.5);
+    EXPECT_LT(after_seek, 2.6);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(c.ask({{"cmd", "pause"}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    ASSERT_TRUE(c.ask({{"cmd", "resume"}})["ok"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    r = c.ask({{"cmd", "seek"}, {"by", -2.0}});
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(c.ask({{"cmd", "quit"}})["ok"]);
+    ASSERT_EQ(player.stop(0, 10), 0) << read_file(at("player.log"));
+
+    // What the session recorded: the seeks where they went, the held silence with the resume.
+    const auto lines = read_lines(at("session.jsonl"));
+    ASSERT_EQ(lines.size(), 6u) << read_file(at("session.jsonl"));
+    EXPECT_EQ(lines[1]["cmd"], "seek");
+    EXPECT_EQ(lines[1]["to"], 2.5);
+    EXPECT_EQ(lines[3]["cmd"], "resume");
+    const uint64_t held = lines[3]["held"];
+    EXPECT_GT(held, 48000u * 0.3);  // about 0.4 s, less the fade
+    EXPECT_EQ(lines[4]["cmd"], "seek");
+    const double back = lines[4]["to"];
+    EXPECT_GT(back, 0.9);
+    EXPECT_LT(back, 1.9);
+
+    // Live: 900 Hz after the first seek, the pause's silence (as long as
+    // recorded), 600 Hz after the seek back; the control voice (220 Hz) throughout.
+    const Pcm live = sox_read(at("live.wav"));
+    const auto left = live.channel(0), right = live.channel(1);
+    const size_t landed = static_cast<size_t>(lines[1]["frame"].get<uint64_t>()) + 720;
+    EXPECT_NEAR(peak_frequency(frames_of(right, landed + 1440, 9600), 48000), 900, 10);
+    EXPECT_NEAR(peak_frequency(frames_of(left, landed + 1440, 9600), 48000), 220, 10);
+    size_t longest = 0;
+    for (size_t i = 0, run = 0; i < live.frames(); ++i) {
+        run = live.samples[2 * i] == 0.0f && live.samples[2 * i + 1] == 0.0f ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    EXPECT_GE(longest, held);
+    EXPECT_LE(longest, held + 2);
+    EXPECT_NEAR(peak_frequency(frames_of(right, live.frames() - 6000, 4800), 48000), 600, 10);
+
+    // Replayed offline: the same samples, the same length.
+    RunResult render = simvx({at("scene.toml"), "--control-script", at("session.jsonl"), "--render", at("again.wav"),
+                              "--render-format", "f32"});
+    ASSERT_EQ(render.status, 0) << render.err;
+    const Pcm again = sox_read(at("again.wav"));
+    EXPECT_EQ(live.frames(), again.frames());
+    EXPECT_LT(worst_residual_db(live, again), -90) << read_file(at("session.jsonl"));
+}
+
+// A script written by hand: "held" holds a paused mix for that many output
+// frames, and the lines after a seek count from where it went.
+TEST_F(ControlTransport, AHandWrittenScriptHoldsAPauseAndSeeksBack) {
+    write_file(at("script.jsonl"),
+               "{\"frame\":24000,\"cmd\":\"pause\"}\n"
+               "{\"frame\":24720,\"held\":48000,\"cmd\":\"resume\"}\n"
+               "{\"frame\":96000,\"cmd\":\"seek\",\"to\":0.25}\n"
+               "{\"frame\":36000,\"cmd\":\"quit\"}\n");
+    RunResult r = simvx({at("scene.toml"), "--control-script", at("script.jsonl"), "--render", at("o.wav"),
+                         "--render-format", "f32"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Pcm out = sox_read(at("o.wav"));
+    // Scene 0..0.515 s (with the pause's fade), 48000 held frames, on to 2 s
+    // and the seek's fade, then from 0.25 s to the quit at 0.75 s and its fade.
+    const size_t pause_end = 24720 + 48000, landed = pause_end + (96000 - 24720) + 720;
+    EXPECT_EQ(out.frames(), landed + (36000 - 12000) + 721);
+    const auto right = out.channel(1);
+    const auto held = frames_of(right, 24720, 48000);
+    EXPECT_TRUE(std::all_of(held.begin(), held.end(), [](float x) { return x == 0.0f; }));
+    EXPECT_GT(std::abs(right[pause_end + 2000]), 0.0f);
+    EXPECT_NEAR(peak_frequency(frames_of(right, pause_end + 1440, 9600), 48000), 300, 10);
+    EXPECT_NEAR(peak_frequency(frames_of(right, landed - 10000, 9000), 48000), 600, 10);
+    EXPECT_NEAR(peak_frequency(frames_of(right, landed + 1440, 9600), 48000), 300, 10);
+    // Out of order within a stretch of scene time is still refused, with the line.
+    write_file(at("bad.jsonl"), "{\"frame\":24000,\"cmd\":\"pause\"}\n{\"frame\":24000,\"held\":5,\"cmd\":\"resume\"}\n"
+                                "{\"frame\":24000,\"cmd\":\"quit\"}\n");
+    r = simvx({at("scene.toml"), "--control-script", at("bad.jsonl"), "--render", at("bad.wav")});
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("bad.jsonl:3: frame 24000 comes before the previous line's 24000 (held 5)"), std::string::npos)
+        << r.err;
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "app/control/control_session.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "app/control/control_script.hpp"
 #include "app/control/request.hpp"
@@ -11,6 +13,7 @@
 #include "core/log.hpp"
 #include "core/number_format.hpp"
 #include "core/suggest.hpp"
+#include "core/time_format.hpp"
 #include "core/time_limit.hpp"
 #include "dsp/effect_types.hpp"
 #include "dsp/pan.hpp"
@@ -30,7 +33,7 @@ constexpr double kMaxMetres = 1e6;  // positions (m) and velocities (m/s) beyond
 // The commands and the keys each takes, for "did you mean" on both.
 const std::vector<std::string> kCommands = {"version", "ping",   "load",   "unload", "play",      "stop",        "set",
                                             "pause",   "resume", "bus",    "effect", "get",       "subscribe",   "unsubscribe",
-                                            "listener", "quit"};
+                                            "listener", "seek", "quit"};
 const std::vector<std::string> kEvents = {"voice", "underrun", "reconnect", "end", "meters"};
 constexpr double kMetersIntervalS = 0.1;  // default seconds between meters events
 constexpr double kMeterFloorDb = -120;    // silence, in a JSON number
@@ -52,6 +55,7 @@ ControlSession::ControlSession(Setup setup)
     // Kept apart: `play` takes them by name, and a sound played alone is
     // prepared in a copy of the scene that must not hold them all.
     scene_sounds_ = std::move(s_.scene.sounds);
+    live_streams_ = !s_.scene.streams.empty();
     s_.scene.sounds.clear();
     s_.scene.streams.clear();
 }
@@ -89,6 +93,7 @@ json ControlSession::dispatch(ClientId client, Request& r, const std::string& cm
     else if (cmd == "set") reply = cmd_set(r);
     else if (cmd == "pause") reply = cmd_pause(r, true);
     else if (cmd == "resume") reply = cmd_pause(r, false);
+    else if (cmd == "seek") reply = cmd_seek(r);
     else if (cmd == "listener") reply = cmd_listener(r);
     else if (cmd == "bus") reply = cmd_bus(r);
     else if (cmd == "effect") reply = cmd_effect(r);
@@ -185,6 +190,7 @@ json ControlSession::cmd_load(Request& r) {
         json rec = recorded_form(r);
         if (pending_.empty()) {
             rec["frame"] = engine_.position();
+            if (const uint64_t held = engine_.held_frames()) rec["held"] = held;
             s_.record(rec.dump(-1, ' ', false, json::error_handler_t::replace));
         } else {
             pending_.push_back({pending_.back().serial, rec, std::nullopt});
@@ -269,8 +275,10 @@ json ControlSession::cmd_play(Request& r) {
     if (at) at_frame = static_cast<uint64_t>(std::llround(*at * rate_));
     const bool late = at_frame && *at_frame < now;
     if (at_frame && !late) {
-        v.start_frame += *at_frame;
-        if (v.end_frame) *v.end_frame += *at_frame;
+        // `at` is scene time; the voice counts in the voice clock.
+        const uint64_t start = *at_frame + engine_.clock_offset();
+        v.start_frame += start;
+        if (v.end_frame) *v.end_frame += start;
     } else {
         v.start_on_arrival = true;  // from the block the engine takes it in
     }
@@ -364,7 +372,9 @@ json ControlSession::cmd_pause(Request& r, bool pause) {
     if (!r.has("voice")) {
         // The whole mix (the player's space bar): scene time stands still.
         r.finish(cmd, {"voice", "ramp"});
-        engine_.set_paused(pause);
+        if (!engine_.queue_pause(pause)) throw RequestError("the engine's queue is full; try again");
+        mix_paused_ = pause;
+        accepted(recorded_form(r));
         return ok();
     }
     const size_t id = voice_of(r);
@@ -542,8 +552,10 @@ json ControlSession::cmd_effect(Request& r) {
 
 json ControlSession::voice_json(size_t id, const VoiceInfo& v) const {
     json j{{"voice", id}, {"sound", v.sound}, {"volume_db", v.volume_db}, {"pan", v.pan}, {"paused", v.paused}};
-    j["state"] = !v.start_frame || engine_.position() < *v.start_frame ? "pending" : "playing";
-    if (v.start_frame) j["start"] = static_cast<double>(*v.start_frame) / rate_;
+    j["state"] = !v.start_frame || engine_.clock() < *v.start_frame ? "pending" : "playing";
+    // In scene time (a voice from before a seek may have started "before" 0).
+    if (v.start_frame)
+        j["start"] = static_cast<double>(static_cast<int64_t>(*v.start_frame - engine_.clock_offset())) / rate_;
     if (v.unit_ratio > 0) j["pitch"] = v.pitch;
     if (v.spatial) {
         j["position"] = v.position;
@@ -576,7 +588,7 @@ json ControlSession::cmd_get(Request& r) {
     for (const auto& w : asked) {
         if (w == "position") {
             reply["position"] = static_cast<double>(engine_.position()) / rate_;
-            reply["paused"] = engine_.paused();
+            reply["paused"] = mix_paused_ || engine_.paused();
         } else if (w == "engine") {
             json e{{"rate", rate_}, {"channels", engine_.spec().channels}, {"protocol", kControlProtocolVersion}};
             e["latency"] = s_.latency ? s_.latency() : 0.0;
@@ -651,9 +663,57 @@ json ControlSession::cmd_subscribe(ClientId client, Request& r, bool on) {
     return reply;
 }
 
+// Scene time jumps: the scene's own sounds play from there (decoded, or
+// opened, again off the audio thread); what control played goes on.
+json ControlSession::cmd_seek(Request& r) {
+    const auto to = r.number("to", 0, 1e7, "s");
+    const auto by = r.number("by", -1e7, 1e7, "s");
+    r.finish("seek", {"to", "by"});
+    if (to.has_value() == by.has_value())
+        throw RequestError("give \"to\" (seconds into the scene) or \"by\" (seconds from where it is), one of them");
+    if (live_streams_) throw RequestError("a scene with a live stream cannot seek: its input is read once");
+    if (engine_.seek_in_flight()) throw RequestError("a seek is still under way; try again");
+    const double here = static_cast<double>(engine_.position()) / rate_;
+    const auto frame = static_cast<uint64_t>(std::llround(std::max(0.0, to ? *to : here + *by) * rate_));
+    if (s_.scene.engine.duration && frame >= static_cast<uint64_t>(std::llround(*s_.scene.engine.duration * rate_)))
+        throw RequestError("the scene lasts " + format_time(*s_.scene.engine.duration) + " (its duration): seek before that");
+    Scene from = s_.scene;
+    from.sounds = scene_sounds_;
+    from.skip = static_cast<double>(frame) / rate_;
+    PreparedScene p = prepare_scene(from, s_.streams, s_.decoded ? s_.decoded : &decoded_, false);
+    if (s_.streams == StreamDecoding::own_threads) {
+        // Streamed sounds start decoding now: give them a moment to fill (the player's seek waits as long).
+        const size_t frames = static_cast<size_t>(rate_ / 4);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        for (const VoiceSetup& v : p.voices)
+            while (!v.source->ready(frames) && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (!engine_.queue_seek(frame, std::move(p.voices)))
+        throw RequestError("the engine has no room for the scene's sounds right now; try again");
+    // A seek back before the scene's end reaches that end again.
+    if (s_.scene_end && frame < *s_.scene_end) end_reported_ = false;
+    json rec = recorded_form(r);
+    rec.erase("by");
+    rec["to"] = static_cast<double>(frame) / rate_;  // where it went, whenever it is replayed
+    accepted(rec);
+    if (s_.streams == StreamDecoding::own_threads) wait_for_seek();
+    json reply = ok();
+    reply["position"] = static_cast<double>(frame) / rate_;
+    return reply;
+}
+
+void ControlSession::wait_for_seek() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (engine_.seek_in_flight() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    poll();  // records the seek before anything that follows it
+}
+
 json ControlSession::cmd_quit(Request& r) {
     r.finish("quit", {});
-    engine_.set_paused(false);  // a paused engine would hold silence instead of ending
+    // A paused engine would hold silence instead of ending (replayed, the quit resumes it again).
+    if (mix_paused_ && engine_.queue_pause(false)) mix_paused_ = false;
     if (!engine_.queue_stop()) engine_.request_stop();
     else accepted(recorded_form(r));
     quit_ = true;
@@ -663,11 +723,12 @@ json ControlSession::cmd_quit(Request& r) {
 void ControlSession::client_gone(ClientId client) { subscribers_.erase(client); }
 
 void ControlSession::run_due_steps(ControlScript& script) {
-    for (const auto& step : script.due(engine_.position())) {
+    for (const auto& step : script.due(script_clock())) {
         const json reply = json::parse(handle(0, step.request));
-        if (!reply.value("ok", false))
-            log::warn(script.path() + ": the step at frame " + std::to_string(step.frame) + " was refused: " +
-                      reply.value("error", std::string("?")));
+        if (reply.value("ok", false)) continue;
+        log::warn(script.path() + ": the step at frame " + std::to_string(step.at.frame) + " was refused: " +
+                  reply.value("error", std::string("?")));
+        if (step.seek) script.seek_refused();
     }
 }
 
@@ -691,13 +752,14 @@ std::vector<ControlSession::Outgoing> ControlSession::poll() {
             pending_.erase(pending_.begin());
             if (p.voice) {
                 if (auto it = voices_.find(*p.voice); it != voices_.end() && !it->second.start_frame) {
-                    it->second.start_frame = a.frame;
-                    if (it->second.end_frame) *it->second.end_frame += a.frame;
+                    it->second.start_frame = a.clock;
+                    if (it->second.end_frame) *it->second.end_frame += a.clock;
                 }
             }
             if (s_.record && !p.recorded.is_null()) {
                 json line = p.recorded;
                 line["frame"] = a.frame;
+                if (a.held) line["held"] = a.held;
                 s_.record(line.dump(-1, ' ', false, json::error_handler_t::replace));
             }
         }
@@ -716,9 +778,9 @@ std::vector<ControlSession::Outgoing> ControlSession::poll() {
         event("voice", {{"state", "ended"}, {"voice", id}, {"sound", it->second.sound}});
         voices_.erase(it);
     }
-    const uint64_t pos = engine_.position();
+    const uint64_t pos = engine_.position(), clock = engine_.clock();
     for (auto& [id, v] : voices_) {
-        if (v.started_reported || !v.start_frame || pos < *v.start_frame) continue;
+        if (v.started_reported || !v.start_frame || clock < *v.start_frame) continue;
         v.started_reported = true;
         event("voice", {{"state", "started"}, {"voice", id}, {"sound", v.sound}});
     }

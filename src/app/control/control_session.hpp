@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/control/control_script.hpp"
 #include "app/measure/bus_meters.hpp"
 #include "assemble/prepare.hpp"
 #include "mix/engine.hpp"
@@ -29,7 +30,6 @@
 
 namespace simvx {
 
-class ControlScript;
 class Request;
 
 inline constexpr int kControlProtocolVersion = 1;
@@ -55,6 +55,8 @@ public:
         BusMeters* meters = nullptr;
         // Where the scene's own sounds end (frames); none when it never ends.
         std::optional<uint64_t> scene_end;
+        // What the run decoded for the scene's sounds, for a seek to use again (may be null).
+        DecodedSounds* decoded = nullptr;
     };
 
     explicit ControlSession(Setup setup);
@@ -79,6 +81,8 @@ public:
     void client_gone(ClientId client);
     // Runs the script's steps whose frame has come; a refused one is a warning.
     void run_due_steps(ControlScript& script);
+    // Where the run is, as a script counts it.
+    ScriptClock script_clock() const { return {engine_.seeks(), engine_.position(), engine_.held_frames()}; }
     bool quit_requested() const { return quit_; }
     // Nothing played by control is still playing (or waiting to), and the
     // scene itself has reached its end: what ends a run whose commands
@@ -120,6 +124,10 @@ private:
     nlohmann::json cmd_stop(Request& r);
     nlohmann::json cmd_set(Request& r);
     nlohmann::json cmd_pause(Request& r, bool pause);
+    nlohmann::json cmd_seek(Request& r);
+    // Live: waits (briefly) until the seek just queued has landed, so that
+    // no later edit reaches the engine before it.
+    void wait_for_seek();
     nlohmann::json cmd_listener(Request& r);
     nlohmann::json cmd_bus(Request& r);
     nlohmann::json cmd_effect(Request& r);
@@ -146,6 +154,8 @@ private:
     DecodedSounds decoded_;                       // what `load` decoded, for every later play
     std::map<std::string, Loaded, std::less<>> loaded_;
     std::vector<SoundDesc> scene_sounds_;  // the scene's [[sound]]s, for `play` by name
+    bool live_streams_ = false;            // the scene reads a live stream: it cannot seek
+    bool mix_paused_ = false;              // as the last pause/resume asked
     std::map<size_t, VoiceInfo> voices_;          // voices played by control, until they end
     std::vector<Pending> pending_;
     std::vector<Engine::AppliedEdit> applied_;    // scratch for poll()

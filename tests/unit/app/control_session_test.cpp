@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -427,6 +428,112 @@ TEST_F(ControlSessionTest, QuitEndsTheMixAtARecordedFrame) {
     EXPECT_TRUE(engine->finished());
     ASSERT_EQ(recorded.size(), 1u);
     EXPECT_EQ(json::parse(recorded[0])["frame"], 2000);
+}
+
+
+// ---- transport: seek and the whole-mix pause ---------------------------
+
+// A second of 500 Hz, then a second of 2 kHz (mono, half scale): where the
+// scene is, by the frequency heard.
+void write_steps(const std::string& path) {
+    std::vector<float> steps = test::sine(500, kRate, kRate);
+    const std::vector<float> high = test::sine(2000, kRate, kRate);
+    steps.insert(steps.end(), high.begin(), high.end());
+    test::write_wav(path, test::interleave({steps}, kRate), test::WavFormat::f32);
+}
+
+std::vector<float> slice(const std::vector<float>& x, size_t from, size_t to) {
+    return {x.begin() + static_cast<std::ptrdiff_t>(from), x.begin() + static_cast<std::ptrdiff_t>(to)};
+}
+
+constexpr size_t kFade = 720;  // the engine's stop fade, 15 ms at 48 kHz
+
+// A seek fades out, jumps the scene's own sound to the new time and fades in;
+// a voice played by control goes on in its own clock, sample for sample as
+// if there had been no seek once the fade is over.
+TEST_F(ControlSessionTest, SeekJumpsTheScenesSoundsAndControlVoicesGoOn) {
+    write_steps(dir / "steps.wav");
+    auto run = [&](bool seek) {
+        start(1024, "[[sound]]\nfile = \"steps.wav\"\npan = 1\n");
+        recorded.clear();
+        EXPECT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","pan":-1})")["ok"]);
+        Pcm before = render(4800);
+        if (seek) {
+            const json r = ask(R"({"cmd":"seek","to":1.5})");
+            EXPECT_TRUE(r["ok"]) << r.dump();
+            EXPECT_EQ(r["position"], 1.5);
+        }
+        return std::pair{before, render(9600)};
+    };
+    const auto [plain_before, plain] = run(false);
+    const auto [before, after] = run(true);
+    EXPECT_NEAR(test::peak_frequency(before.channel(1), kRate), 500, 10);
+    // Out over the fade from frame 4800, in at 1.5 s: position 72000 + what followed.
+    EXPECT_EQ(engine->seeks(), 1u);
+    EXPECT_EQ(engine->position(), 72000u + 9600 - kFade);
+    const auto right = after.channel(1);
+    EXPECT_LT(test::peak_db(slice(right, kFade - 1, kFade + 1)), -55);  // silent where it jumps
+    EXPECT_NEAR(test::peak_frequency(slice(right, 2 * kFade, 9600), kRate), 2000, 10);
+    EXPECT_LT(test::max_step(slice(right, 0, 2 * kFade)), 0.15);  // faded: no click either way
+    // The control voice, once faded back in, is the no-seek run's to the bit.
+    const auto left = after.channel(0), plain_left = plain.channel(0);
+    EXPECT_EQ(slice(left, 2 * kFade, 9600), slice(plain_left, 2 * kFade, 9600));
+    EXPECT_GT(test::peak_db(slice(left, 2 * kFade, 9600)), -7);
+    ASSERT_EQ(recorded.size(), 2u);
+    const json rec = json::parse(recorded[1]);
+    EXPECT_EQ(rec["cmd"], "seek");
+    EXPECT_EQ(rec["to"], 1.5);
+    EXPECT_EQ(rec["frame"], 4800);
+    // "by" counts from where the scene is, and is recorded as where it went.
+    ASSERT_TRUE(ask(R"({"cmd":"seek","by":-1})")["ok"]);
+    render(2048);
+    ASSERT_EQ(recorded.size(), 3u);
+    EXPECT_DOUBLE_EQ(json::parse(recorded[2])["to"].get<double>(), (72000.0 + 9600 - kFade - kRate) / kRate);
+}
+
+// A whole-mix pause holds scene time; the output frames it held are counted
+// and recorded with the resume, so that a replay holds them too. A seek while
+// paused lands at once, silently, and the resume fades in from the new time.
+TEST_F(ControlSessionTest, APauseIsRecordedWithTheFramesItHeldAndSeeksLandSilently) {
+    write_steps(dir / "steps.wav");
+    start(1024, "[[sound]]\nfile = \"steps.wav\"\n");
+    render(4800);
+    ASSERT_TRUE(ask(R"({"cmd":"pause"})")["ok"]);
+    EXPECT_EQ(ask(R"({"cmd":"get","what":"position"})")["paused"], true);
+    Pcm held = render(3000);
+    EXPECT_EQ(engine->position(), 4800u + kFade);
+    EXPECT_EQ(engine->held_frames(), 3000u - kFade);
+    const auto silence = slice(held.samples, 2 * kFade, held.samples.size());
+    EXPECT_TRUE(std::all_of(silence.begin(), silence.end(), [](float x) { return x == 0.0f; }));
+    ASSERT_TRUE(ask(R"({"cmd":"seek","to":1.25})")["ok"]);
+    render(512);
+    EXPECT_EQ(engine->seeks(), 1u);
+    EXPECT_EQ(engine->position(), 60000u);  // landed while silent: no fade, no frame played
+    ASSERT_TRUE(ask(R"({"cmd":"resume"})")["ok"]);
+    const Pcm resumed = render(4800);
+    EXPECT_EQ(engine->position(), 60000u + 4800);
+    EXPECT_LT(test::peak_db(slice(resumed.samples, 0, 8)), -50);  // fades in from silence
+    EXPECT_NEAR(test::peak_frequency(slice(resumed.channel(0), kFade, 4800), kRate), 2000, 10);
+    ASSERT_EQ(recorded.size(), 3u);
+    const json pause = json::parse(recorded[0]), seek = json::parse(recorded[1]), resume = json::parse(recorded[2]);
+    EXPECT_EQ(pause["frame"], 4800);
+    EXPECT_FALSE(pause.contains("held"));
+    EXPECT_EQ(seek["frame"], 4800 + kFade);
+    EXPECT_EQ(seek["held"], 3000 - kFade);
+    EXPECT_EQ(resume["frame"], 60000);
+    EXPECT_EQ(resume["held"], 3000 - kFade + 512);
+}
+
+TEST_F(ControlSessionTest, BadSeeksSayWhatIsWrong) {
+    EXPECT_NE(error_of(R"({"cmd":"seek"})").find("give \"to\""), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"seek","to":1,"by":1})").find("one of them"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"seek","to":-1})").find("'to' must be from 0"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"seek","to":"1"})").find("'to' must be a number"), std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"seek","to":1,"at":2})").find("'seek' takes no key"), std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"seek","to":1})")["ok"]);
+    EXPECT_NE(error_of(R"({"cmd":"seek","to":2})").find("still under way"), std::string::npos);
+    render(2048);
+    EXPECT_TRUE(ask(R"({"cmd":"seek","to":2})")["ok"]);
 }
 
 }  // namespace
