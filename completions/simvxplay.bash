@@ -45,7 +45,7 @@ _simvxplay() {
             return ;;
         --control-voices)
             COMPREPLY=($(compgen -W "16 64 256 1024" -- "$cur")); return ;;
-        --quality|--bitrate|--latency-ms|--duration|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms|--true-peak-max)
+        --quality|--bitrate|--latency-ms|--duration|--seed|--volume-db|--start-at|--pitch|--tolerance-db|--stream-volume-db|--stream-pan|--stream-buffer-ms|--true-peak-max)
             return ;;
         --list)
             COMPREPLY=($(compgen -W "formats effects keys buses" -- "$cur")); return ;;
@@ -64,7 +64,7 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels
-            --duration --volume-db --mute --solo --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate
+            --duration --seed --volume-db --mute --solo --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return

@@ -1,6 +1,6 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels --duration --volume-db --mute --solo
+# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels --duration --seed --volume-db --mute --solo
 # --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses --quiet --verbose --version --help
 # --list
@@ -33,6 +33,7 @@ complete -c simvxplay -l latency-ms -x -d 'Playback target latency and --null pe
 complete -c simvxplay -l sample-rate -x -a '8000 16000 22050 32000 44100 48000 88200 96000 176400 192000' -d 'Engine and output sample rate'
 complete -c simvxplay -l channels -x -a '1 2' -d 'Output channels'
 complete -c simvxplay -l duration -x -d 'Stop after SEC seconds of scene time'
+complete -c simvxplay -l seed -x -d 'Seed of the scene\'s random choices'
 complete -c simvxplay -l volume-db -x -d 'Master gain in dB'
 complete -c simvxplay -l mute -x -a '(__simvxplay_buses)' -d 'Mute a bus (repeatable)'
 complete -c simvxplay -l solo -x -a '(__simvxplay_buses)' -d 'Solo a bus (repeatable)'

@@ -1,6 +1,7 @@
-// libFuzzer target: the scene loader, TOML text in, a validated Scene or a
-// SceneError out. Relative `file` keys are resolved against the scene's
-// folder, so the target makes a temporary folder holding a tiny valid WAV
+// libFuzzer target: the scene loader, TOML text in, a validated Scene (its
+// variations then expanded into their triggers) or a SceneError out.
+// Relative `file` keys are resolved against the scene's folder, so the
+// target makes a temporary folder holding a tiny valid WAV
 // ("a.wav") once: inputs naming it get past the file checks into the rest of
 // the validation instead of stopping at "no such file".
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include "quiet_log.hpp"
 #include "tiny_wav.hpp"
 #include "scene/loader.hpp"
+#include "scene/variation.hpp"
 
 namespace {
 
@@ -35,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace simvx;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
-        (void)load_scene_text(text, scene_path());
+        Scene scene = load_scene_text(text, scene_path());
+        expand_variations(scene);  // what a run does next: every trigger of every variation
     } catch (const InputError&) {
         // SceneError (an InputError) is the expected answer to a bad scene.
     }

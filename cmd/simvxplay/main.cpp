@@ -138,6 +138,10 @@ int main(int argc, char** argv) {
     fmt->add_option("--duration", o.duration, "Stop after SEC seconds of scene time")
         ->check(simvx::number_in({0, simvx::kMaxTimeSeconds, true, false, "a number of seconds"}))
         ->type_name("SEC");
+    fmt->add_option("--seed", o.seed,
+                    "Seed of the scene's random choices (files, values, repeat timing); the same seed renders the same "
+                    "bytes (default: the scene's [engine] seed, else 0)")
+        ->type_name("N");
     fmt->add_option("--volume-db", o.volume_db, "Master gain in dB")->check(simvx::number_in({-120, 24, false, false, "a gain in dB"}))->type_name("DB");
 
     auto* buses = app.add_option_group("Buses");

@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
+#include "scene/variation.hpp"
 #include "core/suggest.hpp"
 
 namespace simvx {
@@ -152,6 +153,8 @@ Scene scene_from_options(const Options& o) {
     if (o.channels) scene.engine.channels = *o.channels;
     if (o.latency_ms) scene.engine.latency_ms = *o.latency_ms;
     if (o.duration) scene.engine.duration = *o.duration;
+    if (o.seed) scene.engine.seed = *o.seed;
+    expand_variations(scene);  // with the run's seed and duration
     if (o.volume_db) find_bus(scene, "Master", "--volume-db").volume_db += *o.volume_db;
     for (const auto& name : o.mute_buses) find_bus(scene, name, "--mute").mute = true;
     for (const auto& name : o.solo_buses) find_bus(scene, name, "--solo").solo = true;

@@ -25,6 +25,7 @@ struct Options {
     std::string device;                // PulseAudio sink name, or the null output's mode; empty = the default
     bool list_devices = false;
     std::optional<double> duration;
+    std::optional<uint64_t> seed;  // --seed: every random choice of the scene's variations
     std::optional<double> volume_db;
     std::optional<uint32_t> sample_rate;
     std::optional<uint32_t> channels;

@@ -1,5 +1,7 @@
 #include "assemble/prepare.hpp"
 
+#include "scene/variation.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -19,6 +21,7 @@
 #include "mix/varispeed_source.hpp"
 #include "scene/loader.hpp"
 #include "scene/scene_rules.hpp"
+#include "scene/variation.hpp"
 
 namespace simvx {
 namespace {
@@ -284,6 +287,12 @@ void DecodedSounds::keep(const std::string& path, uint32_t rate, SharedBuffer bu
 }
 
 PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedSounds* decoded, bool with_plan) {
+    // A scene built in code or read without scene_from_options: its variations, as a run would play them.
+    if (std::any_of(scene.sounds.begin(), scene.sounds.end(), [](const SoundDesc& s) { return s.variation.any(); })) {
+        Scene expanded = scene;
+        expand_variations(expanded);
+        return prepare_scene(expanded, streams, decoded, with_plan);
+    }
     PreparedScene p;
     const uint32_t rate = scene.engine.sample_rate;
     auto frames = [rate](double seconds) { return static_cast<uint64_t>(std::llround(seconds * rate)); };
@@ -296,6 +305,17 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
 
     const bool will_play = streams != StreamDecoding::none;
     auto files = open_all(scene, will_play, decoded);
+    // Files of a variation that this seed did not pick: only checked (a broken one is an error whatever the seed).
+    for (const UnpickedFile& u : scene.unpicked_files) {
+        if (files.count(u.file) || (decoded && decoded->find_info(u.file))) continue;
+        try {
+            const DecoderInfo info = open_decoder_file(u.file)->info();
+            check_playable(u.file, info);
+            if (decoded) decoded->keep_info(u.file, info);
+        } catch (const Error& e) {
+            problems.push_back({u.where, e.what()});
+        }
+    }
     std::vector<bool> streamed(scene.sounds.size());
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         OpenedFile& f = files.at(scene.sounds[i].file);

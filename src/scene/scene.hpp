@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/named.hpp"
 #include "core/tags.hpp"
 #include "decode/pcm_framer.hpp"
 #include "dsp/effect_automation.hpp"
@@ -33,6 +34,7 @@ struct EngineSettings {
     double doppler_factor = 1.0;    // 0 disables doppler
     double air_absorption = 0.0;    // 3D sounds' air absorption factor unless their own is set (0 = none)
     Tags tags;                      // title, artist, album, comment, date, genre: written into encoded renders
+    uint64_t seed = 0;              // every random choice of the scene's variations (--seed overrides)
 };
 
 // An extra post-fader send from a bus or a sound into another bus.
@@ -70,6 +72,33 @@ struct BusDesc {
 
 inline constexpr double kLivePitchRise = 4.0;
 
+// Variation (docs/scene-format.md, "Variation"): a sound that picks among
+// files, draws values per trigger and repeats. expand_variations() turns it
+// into one plain SoundDesc per trigger before anything plays.
+enum class FilePick { random, shuffle, sequence };
+inline constexpr Named<FilePick> kFilePickNames[] = {
+    {"random", FilePick::random}, {"shuffle", FilePick::shuffle}, {"sequence", FilePick::sequence}};
+
+struct RandomRange {  // a value drawn uniformly in [lo, hi] at each trigger
+    double lo = 0.0, hi = 0.0;
+};
+
+struct RepeatDesc {
+    double every = 0.0;           // seconds between triggers, on average
+    double jitter = 0.0;          // each interval is every ± up to this (uniform), less than every
+    std::optional<uint64_t> count;  // triggers in all; none: until the sound's stop or the scene's duration
+    SourceLocation where;
+};
+
+struct SoundVariation {
+    std::vector<std::string> files;           // resolved paths; empty: the sound's one file
+    std::vector<SourceLocation> files_where;  // each entry of `files`
+    FilePick pick = FilePick::random;
+    std::optional<RandomRange> volume_db, pitch, pan, from_position;
+    std::optional<RepeatDesc> repeat;
+    bool any() const { return !files.empty() || volume_db || pitch || pan || from_position || repeat; }
+};
+
 struct SoundDesc {
     std::string name;      // unique when given; defaults to the file name
     std::string file;      // path as it should be opened (resolved against the scene folder)
@@ -94,6 +123,8 @@ struct SoundDesc {
     StreamMode stream = StreamMode::automatic;
     std::vector<SendDesc> sends;
     std::optional<SpatialDesc> spatial;
+    SoundVariation variation;    // none once expanded (then `file` and the values are the trigger's)
+    bool drawn = false;          // a trigger of a variation: its file and values were drawn (--check shows them)
     SourceLocation where;        // the [[sound]] table
     SourceLocation bus_where;    // its `bus` key
     SourceLocation file_where;   // the `file` key, for decode errors
@@ -126,6 +157,13 @@ struct StreamDesc {
     SourceLocation source_where;
 };
 
+// A file a variation names that no trigger picked: still checked (--check),
+// so that another seed cannot meet a broken file the first one passed over.
+struct UnpickedFile {
+    std::string file;
+    SourceLocation where;
+};
+
 struct Scene {
     std::string path;  // empty for scenes built from the command line
     EngineSettings engine;
@@ -133,6 +171,7 @@ struct Scene {
     std::vector<BusDesc> buses;  // always contains "Master"
     std::vector<SoundDesc> sounds;
     std::vector<StreamDesc> streams;
+    std::vector<UnpickedFile> unpicked_files;  // after expand_variations()
     // Command line only (--start-at): begin this many seconds into the scene.
     double skip = 0.0;
     // The engine rate at which each effect's rate check (a cutoff below

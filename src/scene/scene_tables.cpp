@@ -27,6 +27,7 @@ namespace {
 
 constexpr Range kVolumeDb{-120, 24, false, "dB"};
 constexpr Range kPan{-1, 1, false, ""};
+constexpr Range kPitch{0.01, 16, false, ""};
 constexpr TableKind kSend{"sends", "a send"};
 
 void read_sends(Checker& c, const Item& it, std::vector<SendDesc>& sends) {
@@ -46,17 +47,45 @@ std::optional<std::string> unreadable(const std::string& path) {
     return std::nullopt;
 }
 
-void read_file_key(Checker& c, const Item& it, SoundEntry& s) {
+// A sound file's path, resolved against the scene's folder; a file that
+// cannot be opened is reported at `it`.
+std::optional<std::string> read_sound_file(Checker& c, const Item& it) {
     auto given = read_string(c, it);
-    if (!given) return;
+    if (!given) return std::nullopt;
     fs::path p(*given);
     if (p.is_relative()) p = c.dir() / p;
-    s.desc.file = p.string();
-    s.desc.file_where = c.at(it.node.source());
-    if (auto why = unreadable(s.desc.file)) {
-        const std::string resolved = s.desc.file == *given ? "" : " (resolved to " + quote(s.desc.file) + ")";
+    std::string file = p.string();
+    if (auto why = unreadable(file)) {
+        const std::string resolved = file == *given ? "" : " (resolved to " + quote(file) + ")";
         c.error(it.node.source(), it.subject() + ": cannot open " + quote(*given) + resolved + ": " + *why);
     }
+    return file;
+}
+
+void read_file_key(Checker& c, const Item& it, SoundEntry& s) {
+    if (auto file = read_sound_file(c, it)) {
+        s.desc.file = std::move(*file);
+        s.desc.file_where = c.at(it.node.source());
+    }
+}
+
+// files = ["a.wav", "b.wav", ...]: the files a varied sound picks among.
+void read_files_key(Checker& c, const Item& it, SoundEntry& s) {
+    const toml::array* a = it.node.as_array();
+    if (!a || a->empty()) {
+        type_error(c, it, "a list of one or more file names");
+        return;
+    }
+    SoundVariation& v = s.desc.variation;
+    for (const toml::node& n : *a) {
+        if (auto file = read_sound_file(c, Item{it.key, n, it.in})) {
+            v.files.push_back(std::move(*file));
+            v.files_where.push_back(c.at(n.source()));
+        }
+    }
+    if (v.files.empty()) return;
+    s.desc.file = v.files.front();  // its default name, and what --check names first
+    s.desc.file_where = v.files_where.front();
 }
 
 void read_stream_mode(Checker& c, const Item& it, SoundEntry& s) {
@@ -109,7 +138,15 @@ void read_sound(Checker& c, const toml::table& table, Draft& d) {
     SoundEntry s;
     s.desc.where = c.at(table.source());
     const Seen seen = read_table(c, table, kSound, sound_fields(), s);
-    if (!seen.find("file")) c.error(table.source(), "missing required key 'file' in [[sound]]");
+    const toml::node* files = seen.find("files");
+    if (!seen.find("file") && !files) c.error(table.source(), "missing required key 'file' in [[sound]] (or 'files')");
+    if (seen.find("file") && files)
+        c.error(files->source(), "'files' in [[sound]] picks among several files: give 'file' or 'files', not both");
+    if (const toml::node* pick = seen.find("pick"); pick && !files)
+        c.error(pick->source(), "'pick' in [[sound]] chooses among 'files': give the files");
+    if (const toml::node* repeat = seen.find("repeat"); repeat && s.desc.loop)
+        c.error(repeat->source(), "'repeat' in [[sound]] triggers the sound again and again; a looping sound never "
+                                  "ends: give 'loop' or 'repeat'");
     if (!seen.find("name") && !s.desc.file.empty()) s.desc.name = fs::path(s.desc.file).filename().string();
     if (const toml::node* pan = seen.find("pan"); pan && seen.find("spatial"))
         c.error(pan->source(), "'pan' in [[sound]] is for 2D sounds; a sound with [sound.spatial] is panned by its "
@@ -223,6 +260,7 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
         {"air_absorption", number_field(&EngineSettings::air_absorption, Range{0, 10, false, ""})},
+        {"seed", integer_field(&EngineSettings::seed, 0, INT64_MAX)},
         {"title", tag_field("TITLE")},
         {"artist", tag_field("ARTIST")},
         {"album", tag_field("ALBUM")},
@@ -275,6 +313,11 @@ std::span<const Field<SoundEntry>> sound_fields() {
              }
          }},
         {"file", read_file_key},
+        {"files", read_files_key},
+        {"pick",
+         [](Checker& c, const Item& it, SoundEntry& s) {
+             if (auto v = read_choice(c, it, std::span<const Choice<FilePick>>(kFilePickNames))) s.desc.variation.pick = *v;
+         }},
         {"bus",
          [](Checker& c, const Item& it, SoundEntry& s) {
              if (auto v = read_string(c, it)) {
@@ -282,16 +325,22 @@ std::span<const Field<SoundEntry>> sound_fields() {
                  s.desc.bus_where = c.at(it.node.source());
              }
          }},
-        {"volume_db", on_desc(automatable_field(&SoundDesc::volume_db, &SoundDesc::volume_db_envelope, kVolumeDb))},
-        {"pitch", on_desc(number_field(&SoundDesc::pitch, Range{0.01, 16, false, ""}))},
+        {"volume_db", randomizable(on_desc(automatable_field(&SoundDesc::volume_db, &SoundDesc::volume_db_envelope, kVolumeDb)),
+                                   &SoundVariation::volume_db, kVolumeDb)},
+        {"pitch", randomizable(on_desc(number_field(&SoundDesc::pitch, kPitch)), &SoundVariation::pitch, kPitch)},
         {"loop", on_desc(bool_field(&SoundDesc::loop))},
         {"loop_start", on_desc(number_field(&SoundDesc::loop_start, seconds()))},
         {"loop_end", on_desc(number_field(&SoundDesc::loop_end, seconds()))},
         {"start", on_desc(number_field(&SoundDesc::start, seconds()))},
-        {"from_position", on_desc(number_field(&SoundDesc::from_position, seconds()))},
+        {"from_position", randomizable(on_desc(number_field(&SoundDesc::from_position, seconds())),
+                                       &SoundVariation::from_position, seconds())},
         {"fade_in", on_desc(number_field(&SoundDesc::fade_in, seconds()))},
         {"fade_out", on_desc(number_field(&SoundDesc::fade_out, seconds()))},
-        {"pan", on_desc(automatable_field(&SoundDesc::pan, &SoundDesc::pan_envelope, kPan))},
+        {"pan", randomizable(on_desc(automatable_field(&SoundDesc::pan, &SoundDesc::pan_envelope, kPan)), &SoundVariation::pan,
+                             kPan)},
+        {"repeat",
+         [](Checker& c, const Item& it, SoundEntry& s) { read_repeat(c, it, s.desc.variation.repeat.emplace()); },
+         Shape::table},
         {"stop", on_desc(number_field(&SoundDesc::stop, seconds()))},
         {"enabled", on_desc(bool_field(&SoundDesc::enabled))},
         {"stream", read_stream_mode},

@@ -20,6 +20,7 @@ inline constexpr schema::TableKind kListener{"listener", "[listener]"};
 inline constexpr schema::TableKind kBus{"bus", "[[bus]]"};
 inline constexpr schema::TableKind kSound{"sound", "[[sound]]"};
 inline constexpr schema::TableKind kSpatial{"sound.spatial", "[sound.spatial]"};
+inline constexpr schema::TableKind kRepeat{"sound.repeat", "[sound.repeat]"};
 inline constexpr schema::TableKind kStream{"stream", "[[stream]]"};
 
 inline const std::string kMaster = "Master";
@@ -55,11 +56,18 @@ std::span<const schema::Field<SoundEntry>> sound_fields();
 std::span<const schema::Field<SpatialDesc>> spatial_fields();
 std::span<const schema::Field<ConeDesc>> cone_fields();
 std::span<const schema::Field<StreamDesc>> stream_fields();
+std::span<const schema::Field<RepeatDesc>> repeat_fields();
 std::span<const schema::Field<EqBand>> band_fields();  // eq's bands = [{...}]
 
 // The tables read by more than their rows.
 void read_listener(schema::Checker& c, const schema::Item& it, ListenerDesc& l);
 void read_spatial(schema::Checker& c, const schema::Item& it, SpatialDesc& s);
+void read_repeat(schema::Checker& c, const schema::Item& it, RepeatDesc& r);
+
+// A sound key that may also be drawn per trigger, `{ random = [lo, hi] }`
+// (variation_table.cpp): such a table goes into `slot`, anything else to `plain`.
+schema::Reader<SoundEntry> randomizable(schema::Reader<SoundEntry> plain, std::optional<RandomRange> SoundVariation::*slot,
+                                        schema::Range range);
 void read_effect(schema::Checker& c, const toml::table& table, BusDesc& bus);  // its keys depend on its type
 
 }  // namespace simvx::scene_format

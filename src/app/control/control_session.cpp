@@ -17,6 +17,7 @@
 #include "core/time_limit.hpp"
 #include "dsp/effect_types.hpp"
 #include "dsp/pan.hpp"
+#include "scene/variation.hpp"
 
 namespace simvx {
 namespace {
@@ -256,12 +257,15 @@ json ControlSession::cmd_play(Request& r) {
             if (auto near = closest(*sound_name, names)) message += "; did you mean '" + *near + "'?";
             throw RequestError(message + " (load it first, or give \"file\")");
         }
-    } else if (keys.contains("file")) {
+    } else if (keys.contains("file") || keys.contains("files")) {
         sound = read_sound_request(keys, s_.scene, s_.folder);
         label = sound.name;
     } else {
         throw RequestError("give the \"sound\" (a loaded or scene sound's name) or the \"file\" to play");
     }
+    // Variation: each play is another draw (the scene's seed, then the plays before it).
+    if (sound.variation.repeat) throw RequestError("'repeat' is for a scene's sounds: a client triggers each play itself");
+    if (sound.variation.any()) sound = one_trigger(sound, s_.scene.engine.seed, plays_++);
     // A pitch given, or a 3D sound (whose doppler follows live moves): a pitch stage with room to change.
     sound.live_pitch = keys.contains("pitch") || sound.pitch != 1.0 || sound.spatial.has_value();
     Scene mini = s_.scene;

@@ -156,6 +156,7 @@ private:
     std::vector<SoundDesc> scene_sounds_;  // the scene's [[sound]]s, for `play` by name
     bool live_streams_ = false;            // the scene reads a live stream: it cannot seek
     bool mix_paused_ = false;              // as the last pause/resume asked
+    uint64_t plays_ = 0;                   // plays of varied sounds so far: each draws anew
     std::map<size_t, VoiceInfo> voices_;          // voices played by control, until they end
     std::vector<Pending> pending_;
     std::vector<Engine::AppliedEdit> applied_;    // scratch for poll()

@@ -92,7 +92,7 @@ SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, con
 SoundDesc read_sound_request(const nlohmann::json& keys, const SoundDesc& base, const Scene& scene,
                              const std::string& folder) {
     toml::table sound = toml::parse(base.table_toml);
-    for (const char* timing : {"start", "stop", "enabled"}) sound.erase(timing);
+    for (const char* timing : {"start", "stop", "enabled", "repeat"}) sound.erase(timing);
     lay_over(sound, to_table(keys, ""));
     return read_sound_table(std::move(sound), scene, folder);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -55,7 +56,10 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
       << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
       << name_of(std::span<const Named<PanLaw>>(kPanLawNames), scene.engine.pan_law) << ", resampler "
-      << name_of(std::span<const Named<Interpolator>>(kInterpolatorNames), scene.engine.interpolator) << "\n";
+      << name_of(std::span<const Named<Interpolator>>(kInterpolatorNames), scene.engine.interpolator);
+    if (std::any_of(scene.sounds.begin(), scene.sounds.end(), [](const SoundDesc& s) { return s.drawn; }))
+        o << ", seed " << scene.engine.seed;
+    o << "\n";
     for (const auto& b : scene.buses) {
         o << "bus " << b.name << ": ";
         if (b.volume_db_envelope) o << "volume_db " << describe_envelope(*b.volume_db_envelope, " dB");
@@ -92,6 +96,12 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
         else o << "loops until stopped";
         if (const auto it = sound_named.find(v.name); it != sound_named.end()) {
             const SoundDesc& s = *it->second;
+            if (s.drawn) {
+                // What was drawn for it (the pitch follows with the motion).
+                o << ", " << std::filesystem::path(s.file).filename().string() << ", volume_db " << s.volume_db << " dB";
+                if (!s.spatial) o << ", pan " << s.pan;
+                if (s.from_position > 0) o << ", from " << s.from_position << " s";
+            }
             if (s.volume_db_envelope) o << ", volume_db " << describe_envelope(*s.volume_db_envelope, " dB");
             if (s.pan_envelope) o << ", pan " << describe_envelope(*s.pan_envelope, "");
             o << describe_motion(s, scene.engine.air_absorption);

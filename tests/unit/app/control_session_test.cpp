@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "scene/loader.hpp"
 #include "support/audio.hpp"
@@ -430,6 +431,23 @@ TEST_F(ControlSessionTest, QuitEndsTheMixAtARecordedFrame) {
     EXPECT_EQ(json::parse(recorded[0])["frame"], 2000);
 }
 
+// A play of a varied sound draws anew each time; a repeat is the scene's to make.
+TEST_F(ControlSessionTest, EachPlayOfAVariedSoundDrawsAnew) {
+    std::set<double> pitches;
+    for (int i = 0; i < 5; ++i) {
+        const json r = ask(R"({"cmd":"play","file":"tone.wav","pitch":{"random":[0.5,2]},"volume_db":-20})");
+        ASSERT_TRUE(r["ok"]) << r.dump();
+    }
+    const json voices = ask(R"({"cmd":"get","what":"voices"})")["voices"];
+    for (const auto& v : voices) pitches.insert(v["pitch"].get<double>());
+    EXPECT_EQ(pitches.size(), 5u);
+    for (double p : pitches) {
+        EXPECT_GE(p, 0.5);
+        EXPECT_LE(p, 2);
+    }
+    EXPECT_NE(error_of(R"({"cmd":"play","file":"tone.wav","repeat":{"every":1,"count":2}})").find("'repeat' is for a scene's sounds"),
+              std::string::npos);
+}
 
 // ---- transport: seek and the whole-mix pause ---------------------------
 

@@ -274,11 +274,12 @@ TEST_F(SceneLoader, UnknownKeySuggestsTheClosest) {
 
 TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nreverb_mix = 0.5\n"),
-              "4:1: unknown key 'reverb_mix' in [[sound]]; allowed keys: name, file, bus, volume_db, pitch, loop, "
-              "loop_start, loop_end, start, from_position, fade_in, fade_out, pan, stop, enabled, stream, sends, [sound.spatial]");
+              "4:1: unknown key 'reverb_mix' in [[sound]]; allowed keys: name, file, files, pick, bus, volume_db, pitch, "
+              "loop, loop_start, loop_end, start, from_position, fade_in, fade_out, pan, [sound.repeat], stop, enabled, "
+              "stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
-              "speed_of_sound, doppler_factor, air_absorption, title, artist, album, comment, date, genre");
+              "speed_of_sound, doppler_factor, air_absorption, seed, title, artist, album, comment, date, genre");
 }
 
 TEST_F(SceneLoader, EngineTagsBecomeTheRendersTags) {
@@ -637,7 +638,7 @@ TEST_F(SceneLoader, DefaultNamesMayRepeat) {
 }
 
 TEST_F(SceneLoader, FileIsRequired) {
-    EXPECT_EQ(error("version = 1\n[[sound]]\nname = \"x\"\n"), "2:1: missing required key 'file' in [[sound]]");
+    EXPECT_EQ(error("version = 1\n[[sound]]\nname = \"x\"\n"), "2:1: missing required key 'file' in [[sound]] (or 'files')");
 }
 
 TEST_F(SceneLoader, BusNeedsAName) {
@@ -861,6 +862,68 @@ TEST_F(SceneLoader, AnEffectParametersEnvelopeIsCheckedAgainstItsRange) {
     EXPECT_EQ(error("version = 1\n[[bus]]\nname = \"Master\"\n[[bus.effect]]\ntype = \"reverb\"\n"
                     "freeze = { points = [[0, 1]] }\n"),
               "6:10: 'freeze' in [[bus.effect]] of type \"reverb\" must be true or false, found a table");
+}
+
+}  // namespace
+}  // namespace simvx
+
+namespace simvx {
+namespace {
+
+// Variation keys: read into the sound, and every misuse is an error at its place.
+TEST_F(SceneLoader, VariationKeysAreReadAndTheirMisusesReported) {
+    const Scene s = load(R"(version = 1
+[engine]
+seed = 42
+[[sound]]
+name = "step"
+files = ["a.wav", "b.wav"]
+pick = "sequence"
+pitch = { random = [0.9, 1.1] }
+volume_db = { random = [-6, 0] }
+pan = { random = [-1, 1] }
+from_position = { random = [0, 0.5] }
+repeat = { every = 0.5, jitter = 0.1, count = 4 }
+)");
+    EXPECT_EQ(s.engine.seed, 42u);
+    ASSERT_EQ(s.sounds.size(), 1u);
+    const SoundVariation& v = s.sounds[0].variation;
+    EXPECT_EQ(v.files, (std::vector<std::string>{dir / "a.wav", dir / "b.wav"}));
+    EXPECT_EQ(v.files_where[1].column, 19u);
+    EXPECT_EQ(v.pick, FilePick::sequence);
+    ASSERT_TRUE(v.pitch && v.volume_db && v.pan && v.from_position && v.repeat);
+    EXPECT_EQ(v.pitch->lo, 0.9);
+    EXPECT_EQ(v.volume_db->lo, -6);
+    EXPECT_EQ(v.repeat->every, 0.5);
+    EXPECT_EQ(v.repeat->jitter, 0.1);
+    EXPECT_EQ(v.repeat->count, 4u);
+
+    const std::string head = "version = 1\n[[sound]]\n";
+    EXPECT_EQ(error(head + "file = \"a.wav\"\nfiles = [\"b.wav\"]\n"),
+              "4:9: 'files' in [[sound]] picks among several files: give 'file' or 'files', not both");
+    EXPECT_EQ(error(head + "file = \"a.wav\"\npick = \"shuffle\"\n"), "4:8: 'pick' in [[sound]] chooses among 'files': give the files");
+    EXPECT_EQ(error(head + "files = [\"a.wav\"]\npick = \"shufle\"\n"),
+              "4:8: 'pick' in [[sound]] must be one of \"random\", \"shuffle\", \"sequence\", found \"shufle\"; did you "
+              "mean \"shuffle\"?");
+    EXPECT_EQ(error(head + "files = []\n"), "3:9: 'files' in [[sound]] must be a list of one or more file names, found an array");
+    EXPECT_NE(error(head + "files = [\"a.wav\", \"missing.wav\"]\n").find("3:19: 'files' in [[sound]]: cannot open"),
+              std::string::npos);
+    EXPECT_EQ(error(head + "file = \"a.wav\"\nloop = true\nrepeat = { every = 1, count = 2 }\n"),
+              "5:10: 'repeat' in [[sound]] triggers the sound again and again; a looping sound never ends: give 'loop' "
+              "or 'repeat'");
+    EXPECT_EQ(error(head + "file = \"a.wav\"\nrepeat = { every = 1, jitter = 1 }\n"),
+              "4:32: 'jitter' in [sound.repeat] must be less than 'every' (1 s), so that each trigger comes after the one "
+              "before; found 1");
+    EXPECT_EQ(error(head + "file = \"a.wav\"\nrepeat = { count = 3 }\n"),
+              "4:10: missing required key 'every' in [sound.repeat] (the seconds between triggers)");
+    EXPECT_EQ(error(head + "file = \"a.wav\"\npitch = { random = [1.1, 0.9] }\n"),
+              "4:20: 'random' of 'pitch' in [[sound]] must be [low, high] with low <= high, found [1.1, 0.9]");
+    EXPECT_EQ(error(head + "file = \"a.wav\"\npitch = { random = [0.5, 20] }\n"),
+              "4:26: 'pitch' in [[sound]] must be between 0.01 and 16, found 20");
+    // A table without "random" is an envelope, and says what an envelope takes.
+    const auto typo = errors(head + "file = \"a.wav\"\nvolume_db = { randm = [0, 1] }\n");
+    ASSERT_EQ(typo.size(), 2u);
+    EXPECT_EQ(typo[1], "4:15: unknown key 'randm' in an envelope; allowed keys: points, curve, time_constant, loop");
 }
 
 }  // namespace
