@@ -63,7 +63,7 @@ _simvxplay() {
             return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels
+        COMPREPLY=($(compgen -W "--render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --normalize-limit --device --list-devices --latency-ms --sample-rate --channels
             --duration --seed --volume-db --mute --solo --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))

@@ -1,6 +1,6 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --device --list-devices --latency-ms --sample-rate --channels --duration --seed --volume-db --mute --solo
+# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --normalize-limit --device --list-devices --latency-ms --sample-rate --channels --duration --seed --volume-db --mute --solo
 # --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses --quiet --verbose --version --help
 # --list
@@ -25,6 +25,7 @@ complete -c simvxplay -l tag -x -a 'title= artist= album= comment= date= genre='
 complete -c simvxplay -l dither -x -a 'none tpdf' -d 'Dither when quantizing to s16/s24'
 complete -c simvxplay -l normalize -x -a '-14 -16 -23 -24' -d 'Render twice, the second time at this loudness (LUFS)'
 complete -c simvxplay -l true-peak-max -x -d 'The true peak --normalize may reach (dBTP)'
+complete -c simvxplay -l normalize-limit -d 'Reach the --normalize target through a true-peak limiter'
 complete -c simvxplay -l raw -d 'Render headerless PCM, not a WAV'
 complete -c simvxplay -l device -x -n '__fish_seen_argument -l null' -a 'realtime untimed jitter stall lost' -d 'Simulated device of --null'
 complete -c simvxplay -l device -x -n 'not __fish_seen_argument -l null' -a '(pactl list short sinks 2>/dev/null | cut -f2)' -d 'PulseAudio sink to play on'

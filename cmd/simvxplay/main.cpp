@@ -119,6 +119,11 @@ int main(int argc, char** argv) {
         ->check(simvx::number_in({-30, 0, false, false, "a true peak in dBTP"}))
         ->type_name("DBTP")
         ->needs(normalize);
+    out_group->add_flag("--normalize-limit", o.normalize_limit,
+                        "With --normalize: when the gain would push the true peak over --true-peak-max, reach the "
+                        "loudness anyway through a true-peak limiter (lookahead 2 ms, release 60 ms); the render "
+                        "is measured again until it is on target")
+        ->needs(normalize);
     out_group->add_option("--device", o.device,
                           "PulseAudio sink to play on (default: the server's default); with --null, the simulated "
                           "device: realtime, untimed, jitter[:F], stall[:EVERY[:FOR]], lost[:EVERY[:FOR]]")

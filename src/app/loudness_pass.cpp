@@ -10,11 +10,13 @@
 #include "app/ui/progress.hpp"
 #include "assemble/prepare.hpp"
 #include "core/error.hpp"
+#include "core/gain.hpp"
 #include "mix/engine.hpp"
 
 namespace simvx {
 
-std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& o, DecodedSounds* decoded) {
+std::optional<LimitedPass> measure_render(const Scene& scene, const Options& o, DecodedSounds* decoded, double gain_db,
+                                          std::optional<double> limiter_ceiling_db) {
     if (!scene.streams.empty())
         throw UsageError("--normalize renders twice (to measure, then to write) and a live stream can be read only "
                          "once: render the stream to a file first, then normalize a scene that plays that file");
@@ -22,12 +24,14 @@ std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& 
         throw UsageError("--normalize with --control-script: render with the script first (f32), then normalize "
                          "that file");
     PreparedScene prepared = prepare_scene(scene, StreamDecoding::render_thread, decoded);
+    prepared.config.output_gain = db_to_gain(gain_db);
+    if (limiter_ceiling_db) prepared.config.output_limiter = TruePeakLimiter::Settings{.ceiling_db = *limiter_ceiling_db};
     Engine engine(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     const uint32_t channels = engine.spec().channels;
     LoudnessMeter meter(channels, engine.spec().rate);
     const size_t chunk = prepared.offline_chunk_frames;
     std::vector<float> block(chunk * channels);
-    ProgressLine progress(isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet, "measuring");
+    ProgressLine progress(isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet, limiter_ceiling_db ? "limiting" : "measuring");
     std::optional<double> length_s;
     if (engine.length()) length_s = static_cast<double>(*engine.length()) / engine.spec().rate;
     auto shown = std::chrono::steady_clock::now();
@@ -43,7 +47,7 @@ std::optional<OutputLoudness> measure_render(const Scene& scene, const Options& 
         }
     }
     const LoudnessStats stats = meter.stats();
-    return OutputLoudness{stats.integrated_lufs, stats.true_peak_db};
+    return LimitedPass{{stats.integrated_lufs, stats.true_peak_db}, engine.limiter_reduction_db()};
 }
 
 }  // namespace simvx

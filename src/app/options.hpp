@@ -53,6 +53,7 @@ struct Options {
     // --normalize LUFS (renders only): two passes, one gain at the output.
     std::optional<double> normalize_lufs;
     double true_peak_max_db = -1.0;    // --true-peak-max: the ceiling the gain must respect
+    bool normalize_limit = false;      // --normalize-limit: a true-peak limiter holds the peaks, not the gain
     bool stats = false;                // --stats: loudness and peaks per bus at the end
     std::string plot_path;             // --plot FILE.png|FILE.svg: pictures of the output at the end
     bool plot_buses = false;           // --plot-buses: a waveform strip per bus too

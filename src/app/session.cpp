@@ -143,7 +143,17 @@ int run_session(const Options& o) {
             log::note("interrupted while measuring for --normalize: nothing was written");
             return json_end(o.json, 0, true, signals::exit_code(sig));
         }
-        s.normalized = plan_normalization(*o.normalize_lufs, o.true_peak_max_db, *measured);
+        s.normalized = plan_normalization(*o.normalize_lufs, o.true_peak_max_db, measured->output);
+        if (o.normalize_limit) {
+            s.normalized = plan_limited_normalization(*s.normalized, [&](double gain_db, double ceiling_db) {
+                return measure_render(scene, o, &s.decoded, gain_db, ceiling_db);
+            });
+            if (!s.normalized) {
+                const int sig = signals::received();
+                log::note("interrupted while measuring for --normalize-limit: nothing was written");
+                return json_end(o.json, 0, true, signals::exit_code(sig));
+            }
+        }
     }
     const auto t0 = std::chrono::steady_clock::now();
     // An offline render decodes its streams itself, between blocks (no decoder threads to wait for).
@@ -185,13 +195,26 @@ int run_session(const Options& o) {
     s.scene_end = prepared.full_length;
     if (controlled) prepared.config.endless = true;
     if (s.normalized) prepared.config.output_gain = db_to_gain(s.normalized->gain_db);
+    if (s.normalized && s.normalized->limiter_ceiling_db)
+        prepared.config.output_limiter = TruePeakLimiter::Settings{.ceiling_db = *s.normalized->limiter_ceiling_db};
     auto sounds = JsonProgress::sounds_of(prepared.voices);
     for (const auto& v : prepared.voices) s.voice_names.push_back(v.name);
     s.engine = std::make_unique<Engine>(prepared.config, std::move(prepared.voices), std::move(prepared.plan));
     s.rate = s.engine->spec().rate;
     OutputSettings settings = output_settings(o, scene, *s.engine, start_frame);
     // The normalized loudness is known before the output opens: tag it.
-    if (s.normalized) add_loudness_tags(settings.encoding.tags, settings.encoding.codec, s.normalized->output());
+    // Measured by --stats alone, it is known once the render is done: the
+    // file sink asks for it then (the meters finished), before the rename.
+    if (s.normalized) {
+        add_loudness_tags(settings.encoding.tags, settings.encoding.codec, s.normalized->output());
+    } else if (o.stats && s.meters && settings.encoding.codec != Codec::wav) {
+        settings.late_tags = [meters = s.meters.get(), codec = settings.encoding.codec] {
+            const LoudnessStats output = meters->finish().front().stats;
+            Tags tags;
+            add_loudness_tags(tags, codec, {output.integrated_lufs, output.true_peak_db});
+            return tags;
+        };
+    }
     s.sink = s.output.make(settings);
     s.sink->open(s.engine->spec());
     log::info("output: " + s.sink->describe());

@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "decode/formats.hpp"
+#include "decode/id3_rva2.hpp"
 
 namespace simvx::formats {
 namespace {
@@ -227,18 +228,37 @@ MpegDecoder::MpegDecoder(std::unique_ptr<ByteSource> src) : src_(std::move(src))
 }
 
 // ReplayGain as ID3v2 TXXX frames (REPLAYGAIN_TRACK_GAIN and the like, as
-// foobar2000, mp3gain's ID3 mode and ffmpeg write them). mpg123 parsed the
-// tag while finding the first frame; it never applies it (MPG123_RVA_OFF).
+// foobar2000, mp3gain's ID3 mode and ffmpeg write them), else as RVA2 frames
+// (decode/id3_rva2.hpp). mpg123 parsed the tag while finding the first frame
+// and kept its bytes (MPG123_STORE_RAW_ID3); it never applies it
+// (MPG123_RVA_OFF).
+// A TXXX gain wins over an RVA2 one of the same kind: TXXX is ReplayGain's
+// own form, measured against its stated reference (-18 LUFS), and the one
+// taggers rewrite today; RVA2 names no reference level, and a file tagged
+// both ways by tools years apart most likely has the older value there.
 void MpegDecoder::read_gain_tags() {
     if (!(mpg123_meta_check(mh_) & MPG123_ID3)) return;
+    GainTags txxx, rva2;
     mpg123_id3v1* v1 = nullptr;
     mpg123_id3v2* v2 = nullptr;
-    if (mpg123_id3(mh_, &v1, &v2) != MPG123_OK || !v2) return;
-    const auto text = [](const mpg123_string& s) {
-        return s.p && s.fill ? std::string_view(s.p, s.fill - 1) : std::string_view();  // fill counts the NUL
-    };
-    for (size_t i = 0; i < v2->extras; ++i)
-        read_replaygain_field(text(v2->extra[i].description), text(v2->extra[i].text), info_.gain);
+    if (mpg123_id3(mh_, &v1, &v2) == MPG123_OK && v2) {
+        const auto text = [](const mpg123_string& s) {
+            return s.p && s.fill ? std::string_view(s.p, s.fill - 1) : std::string_view();  // fill counts the NUL
+        };
+        for (size_t i = 0; i < v2->extras; ++i)
+            read_replaygain_field(text(v2->extra[i].description), text(v2->extra[i].text), txxx);
+    }
+    unsigned char *raw_v1 = nullptr, *raw_v2 = nullptr;
+    size_t v1_size = 0, v2_size = 0;
+    if (mpg123_id3_raw(mh_, &raw_v1, &v1_size, &raw_v2, &v2_size) == MPG123_OK && raw_v2)
+        read_id3v2_rva2(std::span<const uint8_t>(raw_v2, v2_size), rva2);
+    GainTags& g = info_.gain;
+    const GainTags& track = txxx.track_gain_db ? txxx : rva2;
+    const GainTags& album = txxx.album_gain_db ? txxx : rva2;
+    g.track_gain_db = track.track_gain_db;
+    g.track_peak = track.track_peak;
+    g.album_gain_db = album.album_gain_db;
+    g.album_peak = album.album_peak;
 }
 
 // MPEG audio has no reliable length field (a Xing/LAME tag is optional, and
@@ -262,7 +282,7 @@ void MpegDecoder::configure() {
     // Quiet: problems reach the user through log::warn, not libmpg123's stderr.
     // No resampling: every native rate is allowed, so a change of rate or
     // channels shows as MPG123_NEW_FORMAT, where we stop (format_changed).
-    mpg123_param(mh_, MPG123_ADD_FLAGS, MPG123_QUIET | MPG123_GAPLESS, 0);
+    mpg123_param(mh_, MPG123_ADD_FLAGS, MPG123_QUIET | MPG123_GAPLESS | MPG123_STORE_RAW_ID3, 0);
     mpg123_param(mh_, MPG123_REMOVE_FLAGS, MPG123_AUTO_RESAMPLE, 0);
     mpg123_param(mh_, MPG123_RESYNC_LIMIT, kResyncLimit, 0);
     mpg123_param(mh_, MPG123_RVA, MPG123_RVA_OFF, 0);  // ReplayGain is ours to apply (--replaygain)

@@ -64,6 +64,11 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     end_ = tail_mode_ ? std::nullopt : length_;
     position_.store(config_.start_frame);
     if (end_ && *end_ <= config_.start_frame) finished_.store(true);
+    if (config_.output_limiter) {
+        limiter_ = std::make_unique<TruePeakLimiter>(config_.output.channels, config_.output.rate, *config_.output_limiter);
+        lead_left_ = dropped_left_ = flush_left_ = limiter_->latency();
+        limiter_scratch_.assign(static_cast<size_t>(config_.max_block) * config_.output.channels, 0.0f);
+    }
 }
 
 Engine::~Engine() {
@@ -329,6 +334,9 @@ void Engine::land_seek() noexcept {
 }
 
 bool Engine::wait_for_sources(size_t frames, double timeout_s) {
+    // An output limiter's first render() also renders its lookahead (engine_limit.cpp);
+    // only an offline render has one, which calls this on the render's own thread.
+    frames += lead_left_;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
     const uint64_t pos = position();
     // Voices count in scene time or in the voice clock (added while playing);
@@ -384,6 +392,10 @@ uint64_t Engine::underruns() const noexcept {
 }
 
 size_t Engine::render(std::span<float> out) noexcept {
+    return limiter_ ? render_limited(out) : render_scene(out);
+}
+
+size_t Engine::render_scene(std::span<float> out) noexcept {
     DenormalGuard guard;
     const uint32_t ch = config_.output.channels;
     const size_t want = out.size() / ch;
@@ -434,7 +446,7 @@ size_t Engine::render(std::span<float> out) noexcept {
                 ended = true;
             }
         }
-        if (tap_) tap_->block(*plan_, block, n);  // the buses still hold this block
+        deliver_block(block, n);  // the buses still hold this block
         done += n;
         position_.store(pos + n, std::memory_order_relaxed);
         if (n) held_.store(0, std::memory_order_relaxed);
@@ -594,19 +606,18 @@ void Engine::render_block(float* out, size_t frames) noexcept {
     // Master → output, through the stop and pause fades and the listener's volume.
     float* m = plan.buses[plan.output].buffer.data();
     apply_output_gains(m, frames);
-    uint64_t over = 0;
     if (config_.output.channels == 2) {
-        for (size_t i = 0; i < samples; ++i) {
-            out[i] = m[i];
-            over += std::fabs(m[i]) > 1.0f;
-        }
+        std::copy_n(m, samples, out);
     } else {
         // A mono output averages the two sides (a centred mono sound stays unchanged).
-        for (size_t i = 0; i < frames; ++i) {
-            out[i] = (m[2 * i] + m[2 * i + 1]) * 0.5f;
-            over += std::fabs(out[i]) > 1.0f;
-        }
+        for (size_t i = 0; i < frames; ++i) out[i] = (m[2 * i] + m[2 * i + 1]) * 0.5f;
     }
+    if (!limiter_) count_overs(out, frames * config_.output.channels);  // else counted after the limiter
+}
+
+void Engine::count_overs(const float* out, size_t samples) noexcept {
+    uint64_t over = 0;
+    for (size_t i = 0; i < samples; ++i) over += std::fabs(out[i]) > 1.0f;
     if (over) over_.fetch_add(over, std::memory_order_relaxed);
 }
 

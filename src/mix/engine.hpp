@@ -17,6 +17,7 @@
 #include "dsp/effect_params.hpp"
 #include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
+#include "dsp/true_peak_limiter.hpp"
 #include "mix/render_plan.hpp"
 #include "mix/source_filler.hpp"
 #include "mix/voice.hpp"
@@ -33,6 +34,11 @@ struct EngineConfig {
     // The listener's volume from the first frame (set_listener_gain moves it
     // later): a gain after every bus and effect, as --normalize needs.
     float output_gain = 1.0f;
+    // --normalize-limit: a true-peak limiter after the output gain. Its
+    // lookahead is hidden: the first frames go in before any come out, and
+    // the last come out after the scene's end, so the output keeps its length
+    // and timing (mix/engine_limit.cpp).
+    std::optional<TruePeakLimiter::Settings> output_limiter;
     double stop_fade_seconds = 0.015;          // request_stop(): fade to silence, then end
     double tail_silence_seconds = 0.1;         // tails end after this long below -90 dBFS
     double tail_max_seconds = 60.0;
@@ -204,6 +210,9 @@ public:
     const AudioSpec& spec() const noexcept { return config_.output; }
     // Output samples whose magnitude passed full scale.
     uint64_t over_full_scale() const noexcept { return over_.load(std::memory_order_relaxed); }
+    // The output limiter's deepest gain reduction so far (dB); 0 without one.
+    // Read it once the render is done.
+    double limiter_reduction_db() const noexcept { return limiter_ ? limiter_->max_reduction_db() : 0.0; }
 
 private:
     // Commands own no memory (parameters travel by value): one that does not
@@ -240,6 +249,12 @@ private:
     static void process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME;
     void adopt_pending_plan() noexcept SIMVX_REALTIME;
     void render_block(float* out, size_t frames) noexcept SIMVX_REALTIME;
+    // The scene's frames; render() with an output limiter goes through render_limited (engine_limit.cpp).
+    size_t render_scene(std::span<float> out) noexcept SIMVX_REALTIME;
+    size_t render_limited(std::span<float> out) noexcept SIMVX_REALTIME;
+    // A block the scene has rendered, to its listener (through the limiter when there is one).
+    void deliver_block(float* block, size_t frames) noexcept SIMVX_REALTIME;
+    void count_overs(const float* out, size_t samples) noexcept SIMVX_REALTIME;
     void on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept SIMVX_REALTIME;
     void apply_output_gains(float* m, size_t frames) noexcept SIMVX_REALTIME;
     std::optional<size_t> tail_end(const float* out, size_t from, size_t frames) noexcept SIMVX_REALTIME;
@@ -320,6 +335,13 @@ private:
     std::atomic<bool> finished_{false};
     std::atomic<uint64_t> position_{0};
     std::atomic<uint64_t> over_{0};
+    // The output limiter (engine_limit.cpp): the scene runs its latency ahead of the output.
+    std::unique_ptr<TruePeakLimiter> limiter_;
+    std::vector<float> limiter_scratch_;        // the dropped first outputs, and the zeros that push out the last
+    size_t lead_left_ = 0;                      // scene frames still to go in before the first output
+    size_t dropped_left_ = 0;                   // limiter outputs still to drop (from before the first frame)
+    size_t flush_left_ = 0;                     // zeros still to go in after the scene's end
+    bool leading_ = false;                      // rendering the lead: the listener hears the buses only
 };
 
 }  // namespace simvx

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/audio_spec.hpp"
+#include "core/tags.hpp"
 
 namespace simvx {
 
@@ -19,6 +20,10 @@ struct WriterTarget {
     bool seekable;                           // a regular file: headers can be rewritten at the end
     AudioSpec spec;
     std::optional<uint64_t> expected_frames;  // the render's length when known in advance
+    // Tags will follow the audio (add_late_tags): the writer keeps room for
+    // them. Only for the file sink's own temporary file, which can be read
+    // back and rewritten in place.
+    bool late_tags = false;
 };
 
 class AudioWriter {
@@ -28,6 +33,10 @@ public:
     virtual void write(std::span<const float> samples) = 0;
     // Flushes the encoder and completes the stream (headers, lengths). Throws as write().
     virtual void finalize() = 0;
+    // Tags known only once the audio is written (--stats' loudness), put in
+    // the room kept for them (WriterTarget::late_tags) in place: after
+    // finalize(), before the file is closed. Throws OutputError.
+    virtual void add_late_tags(const Tags& tags) { (void)tags; }
     // Samples clamped to full scale when quantized (integer formats).
     virtual uint64_t clipped() const { return 0; }
 };

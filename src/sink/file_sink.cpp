@@ -67,8 +67,12 @@ void remove_stale_partials(const fs::path& dir, const std::string& name) {
 
 }  // namespace
 
-FileSink::FileSink(std::string target, Encoding encoding, std::optional<uint64_t> expected_frames, bool dither)
-    : target_(std::move(target)), encoding_(std::move(encoding)), expected_frames_(expected_frames) {
+FileSink::FileSink(std::string target, Encoding encoding, std::optional<uint64_t> expected_frames, bool dither,
+                   std::function<Tags()> late_tags)
+    : target_(std::move(target)),
+      encoding_(std::move(encoding)),
+      expected_frames_(expected_frames),
+      late_tags_(std::move(late_tags)) {
     const bool integer = !is_lossy(encoding_.codec) && encoding_.format != SampleFormat::f32;
     if (dither && integer) dither_.emplace(encoding_.format == SampleFormat::s16 ? 16 : 24);
 }
@@ -106,7 +110,13 @@ void FileSink::open(const AudioSpec& spec) {
     // Only a regular file can have its header patched at the end.
     struct stat st {};
     const bool seekable = fstat(fileno(file_), &st) == 0 && S_ISREG(st.st_mode) && ftello(file_) == 0;
-    writer_ = make_writer(WriterTarget{file_, target_ == "-" ? "standard output" : target_, seekable, spec, expected_frames_},
+    // Late tags need the file read back and rewritten: only our own temporary file.
+    if (late_tags_ && temp_.empty()) {
+        log::info(describe() + ": not a regular file, so it gets no tags measured at the end (loudness)");
+        late_tags_ = nullptr;
+    }
+    writer_ = make_writer(WriterTarget{file_, target_ == "-" ? "standard output" : target_, seekable, spec,
+                                       expected_frames_, static_cast<bool>(late_tags_)},
                           encoding_);
 }
 
@@ -122,6 +132,7 @@ void FileSink::finish() {
     try {
         join();
         writer_->finalize();
+        if (late_tags_) writer_->add_late_tags(late_tags_());
     } catch (...) {
         abort();
         throw;

@@ -37,7 +37,7 @@ std::vector<OutputDevice> null_devices() {
 }
 
 std::unique_ptr<Sink> make_file(const OutputSettings& s) {
-    return std::make_unique<FileSink>(s.device, s.encoding, s.frames, s.dither);
+    return std::make_unique<FileSink>(s.device, s.encoding, s.frames, s.dither, s.late_tags);
 }
 
 std::vector<OutputDevice> file_devices() {

@@ -4,6 +4,7 @@
 // asks the row, never the concrete class; --list-devices asks every row. A
 // new output is its sink file and one row in outputs.cpp.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -24,6 +25,10 @@ struct OutputSettings {
     Encoding encoding;  // codec, sample format, container, quality, tags
     bool dither = false;
     std::optional<uint64_t> frames;  // the render's length when known in advance
+    // Tags known only once the render is done (--stats' loudness): asked for
+    // after the last frame and written in place before the file is renamed
+    // into place; a regular file only (a pipe cannot be rewritten).
+    std::function<Tags()> late_tags;
 };
 
 struct OutputDevice {

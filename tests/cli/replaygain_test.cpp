@@ -1,10 +1,13 @@
 // --replaygain: a plain file plays at the level its tags ask for. Fixtures
 // are tagged by the Debian tools (metaflac, vorbiscomment, opusenc, ffmpeg's
-// ID3v2 TXXX frames on a lame MP3); each is rendered with off, track and
+// ID3v2 TXXX frames on a lame MP3, RVA2 frames written byte by byte); each is rendered with off, track and
 // album, and the level difference is measured against the tag.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <utility>
+#include <vector>
 #include <filesystem>
 #include <fstream>
 
@@ -107,6 +110,50 @@ TEST(ReplayGain, Mp3Id3v2TxxxFrames) {
     const double off = f.level(mp3, "off");
     EXPECT_NEAR(f.level(mp3, "track") - off, -6.00, 0.1);
     EXPECT_NEAR(f.level(mp3, "album") - off, -6.00, 0.1);
+}
+
+// An ID3v2.4 tag of RVA2 frames (identification, master volume in 1/512 dB,
+// a 16-bit peak: the tone's 0.25), written here byte by byte, before a lame MP3; and one that
+// also has a TXXX track gain, which wins over the RVA2 one.
+std::string id3v24_tag(const std::vector<std::pair<std::string, double>>& rva2, const std::string& txxx_track_gain = "") {
+    auto syncsafe = [](std::string& b, size_t n) {
+        for (int shift : {21, 14, 7, 0}) b.push_back(static_cast<char>((n >> shift) & 0x7F));
+    };
+    auto frame = [&](std::string& body, const char* id, const std::string& content) {
+        body += id;
+        syncsafe(body, content.size());
+        body += std::string(2, '\0');
+        body += content;
+    };
+    std::string body;
+    for (const auto& [id, db] : rva2) {
+        const auto v = static_cast<uint16_t>(static_cast<int16_t>(std::lround(db * 512)));
+        std::string c = id + std::string(1, '\0');
+        c += {'\x01', static_cast<char>(v >> 8), static_cast<char>(v & 0xFF), '\x10', '\x20', '\x00'};  // peak 0.25
+        frame(body, "RVA2", c);
+    }
+    if (!txxx_track_gain.empty())
+        frame(body, "TXXX", std::string(1, '\x03') + "REPLAYGAIN_TRACK_GAIN" + std::string(1, '\0') + txxx_track_gain);
+    body += std::string(64, '\0');  // padding
+    std::string tag = "ID3\x04";
+    tag += std::string(2, '\0');
+    syncsafe(tag, body.size());
+    return tag + body;
+}
+
+TEST(ReplayGain, Mp3Id3v2Rva2Frames) {
+    Fixture f;
+    const std::string plain = f.at("plain.mp3"), mp3 = f.at("rva2.mp3"), both = f.at("both.mp3");
+    sh("lame --quiet " + in_quotes(f.wav) + " " + in_quotes(plain));
+    const std::string audio = read_file(plain);
+    std::ofstream(mp3, std::ios::binary) << id3v24_tag({{"track", -7.25}, {"album", 3.5}}) << audio;
+    std::ofstream(both, std::ios::binary) << id3v24_tag({{"track", -7.25}}, "-2.00 dB") << audio;
+    const double off = f.level(mp3, "off");
+    const double track = f.level(mp3, "track") - off, album = f.level(mp3, "album") - off;
+    EXPECT_NEAR(track, -7.25, 0.05);
+    EXPECT_NEAR(album, 3.50, 0.05);
+    std::printf("RVA2: track %+.3f dB (tag -7.25), album %+.3f dB (tag +3.50)\n", track, album);
+    EXPECT_NEAR(f.level(both, "track") - f.level(both, "off"), -2.00, 0.05);
 }
 
 TEST(ReplayGain, IsForAudioFilesNotScenes) {

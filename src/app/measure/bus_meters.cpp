@@ -43,19 +43,39 @@ BusMeters::~BusMeters() {
 
 void BusMeters::block(const RenderPlan& plan, const float* out, size_t frames) noexcept {
     if (!frames) return;
-    auto take = [&](Channel& c, const float* x) {
-        if (mode_ == Mode::synchronous) measure(c, x, frames);
-        else offer(c, x, frames);
-    };
-    take(*rows_[0], out);
+    take(*rows_[0], out, frames);
+    take_buses(plan, frames);
+    offered();
+}
+
+void BusMeters::buses(const RenderPlan& plan, size_t frames) noexcept {
+    if (!frames) return;
+    take_buses(plan, frames);
+    offered();
+}
+
+void BusMeters::output(const float* out, size_t frames) noexcept {
+    if (!frames) return;
+    take(*rows_[0], out, frames);
+    offered();
+}
+
+void BusMeters::take(Channel& c, const float* x, size_t frames) noexcept {
+    if (mode_ == Mode::synchronous) measure(c, x, frames);
+    else offer(c, x, frames);
+}
+
+void BusMeters::take_buses(const RenderPlan& plan, size_t frames) noexcept {
     for (const auto& bus : plan.buses) {
         if (bus.index == output_index_ || bus.index >= row_of_bus_.size()) continue;  // a bus added by a reload
-        take(*rows_[row_of_bus_[bus.index]], bus.buffer.data());
+        take(*rows_[row_of_bus_[bus.index]], bus.buffer.data(), frames);
     }
-    if (mode_ == Mode::pipelined) {
-        offered_.fetch_add(1, std::memory_order_release);
-        offered_.notify_one();
-    }
+}
+
+void BusMeters::offered() noexcept {
+    if (mode_ != Mode::pipelined) return;
+    offered_.fetch_add(1, std::memory_order_release);
+    offered_.notify_one();
 }
 
 // The render's thread: a whole block or nothing, so channels stay in step.

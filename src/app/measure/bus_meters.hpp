@@ -44,6 +44,8 @@ public:
     ~BusMeters() override;
 
     void block(const RenderPlan& plan, const float* out, size_t frames) noexcept SIMVX_REALTIME override;
+    void buses(const RenderPlan& plan, size_t frames) noexcept SIMVX_REALTIME override;
+    void output(const float* out, size_t frames) noexcept SIMVX_REALTIME override;
 
     // After the engine stopped: measures what is still queued, stops the
     // thread. The output first, then the other buses in scene order. Needs `loudness`.
@@ -82,6 +84,9 @@ private:
     };
     void measure(Channel& c, const float* x, size_t frames);
     void offer(Channel& c, const float* x, size_t frames) noexcept;
+    void take(Channel& c, const float* x, size_t frames) noexcept;  // measured here, or offered
+    void take_buses(const RenderPlan& plan, size_t frames) noexcept;
+    void offered() noexcept;  // pipelined: wakes the metering thread
     void drain();
     void run();
     void run_pipelined();

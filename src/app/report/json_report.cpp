@@ -103,12 +103,17 @@ JsonObject json_expect(const ExpectResult& r, uint32_t rate) {
 
 JsonObject json_normalize(const Normalization& n) {
     const auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
-    const char* outcome = n.outcome == Normalization::Outcome::on_target         ? "on_target"
-                          : n.outcome == Normalization::Outcome::held_by_ceiling ? "held_by_ceiling"
-                                                                                 : "silent";
+    const char* outcome = "silent";
+    switch (n.outcome) {
+        case Normalization::Outcome::on_target: outcome = "on_target"; break;
+        case Normalization::Outcome::held_by_ceiling: outcome = "held_by_ceiling"; break;
+        case Normalization::Outcome::silent: outcome = "silent"; break;
+        case Normalization::Outcome::limited: outcome = "limited"; break;
+        case Normalization::Outcome::limited_short: outcome = "limited_short"; break;
+    }
     const OutputLoudness out = n.output();
-    return JsonObject()
-        .add("type", "normalize")
+    JsonObject o;
+    o.add("type", "normalize")
         .add("target_lufs", n.target_lufs)
         .add("true_peak_max_db", n.ceiling_dbtp)
         .add("gain_db", n.gain_db)
@@ -116,7 +121,14 @@ JsonObject json_normalize(const Normalization& n) {
         .add("measured_lufs", finite(n.measured.integrated_lufs))
         .add("measured_true_peak_db", finite(n.measured.true_peak_db))
         .add("integrated_lufs", finite(out.integrated_lufs))
-        .add("true_peak_db", finite(out.true_peak_db));
+        .add("true_peak_db", finite(out.true_peak_db))
+        .add("limited", n.limiter_ceiling_db.has_value());
+    // --normalize-limit: what the limiter aimed at, how deep it cut, and how many passes measured.
+    if (n.limiter_ceiling_db)
+        o.add("limiter_ceiling_db", *n.limiter_ceiling_db)
+            .add("limiter_reduction_db", n.limiter_reduction_db)
+            .add("passes", n.passes);
+    return o;
 }
 
 JsonProgress::JsonProgress(std::vector<Sound> sounds, uint32_t rate, std::optional<uint64_t> length, BusMeters* meters,

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "sink/encode/flac_tags_patch.hpp"
 #include "sink/quantize.hpp"
 
 namespace simvx {
@@ -37,8 +38,19 @@ void FlacEncoder::start(const WriterTarget& target, const Encoding& encoding) {
                 !FLAC__metadata_object_vorbiscomment_append_comment(comments_, entry, false))
                 throw OutputError(target.name + ": cannot write the tag " + t.key + " (not valid UTF-8?)");
         }
-        FLAC__stream_encoder_set_metadata(encoder_, &comments_, 1);
     }
+    // Room for tags that follow the audio: a PADDING block after the comments
+    // (libFLAC writes an empty VORBIS_COMMENT block itself when none is given).
+    if (target.late_tags) {
+        padding_ = FLAC__metadata_object_new(FLAC__METADATA_TYPE_PADDING);
+        if (!padding_) throw OutputError(target.name + ": cannot start the FLAC encoder (out of memory)");
+        padding_->length = kFlacTagRoom;
+    }
+    FLAC__StreamMetadata* blocks[2];
+    unsigned n = 0;
+    if (comments_) blocks[n++] = comments_;
+    if (padding_) blocks[n++] = padding_;
+    if (n) FLAC__stream_encoder_set_metadata(encoder_, blocks, n);
     const auto status = FLAC__stream_encoder_init_stream(encoder_, on_write, target.seekable ? on_seek : nullptr,
                                                          target.seekable ? on_tell : nullptr, nullptr, this);
     if (status != FLAC__STREAM_ENCODER_INIT_STATUS_OK) {
@@ -57,6 +69,7 @@ void FlacEncoder::release() noexcept {
     out_.detach();
     FLAC__stream_encoder_delete(encoder_);
     if (comments_) FLAC__metadata_object_delete(comments_);
+    if (padding_) FLAC__metadata_object_delete(padding_);
 }
 
 void FlacEncoder::fail(const char* doing) {
@@ -85,6 +98,10 @@ void FlacEncoder::finalize() {
     if (!FLAC__stream_encoder_finish(encoder_)) fail("at the end of the stream");
     out_.check();
     if (std::fflush(out_.target().file) != 0) throw_write_error(out_.target().name, errno);
+}
+
+void FlacEncoder::add_late_tags(const Tags& tags) {
+    if (!tags.empty()) add_flac_comments(FilePatch(out_.target()), tags);
 }
 
 FLAC__StreamEncoderWriteStatus FlacEncoder::on_write(const FLAC__StreamEncoder*, const FLAC__byte buffer[], size_t bytes,

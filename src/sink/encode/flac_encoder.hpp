@@ -21,6 +21,7 @@ public:
 
     void write(std::span<const float> samples) override;
     void finalize() override;
+    void add_late_tags(const Tags& tags) override;  // sink/encode/flac_tags_patch.hpp
     uint64_t clipped() const override { return clipped_; }
 
 private:
@@ -37,6 +38,7 @@ private:
     uint32_t channels_;
     FLAC__StreamEncoder* encoder_ = nullptr;
     FLAC__StreamMetadata* comments_ = nullptr;
+    FLAC__StreamMetadata* padding_ = nullptr;  // room for late tags
     uint64_t clipped_ = 0;
     std::vector<uint8_t> bytes_;
     std::vector<FLAC__int32> ints_;

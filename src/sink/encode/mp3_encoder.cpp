@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "sink/encode/id3_tags_patch.hpp"
 
 namespace simvx {
 namespace {
@@ -80,10 +81,14 @@ Mp3Encoder::Mp3Encoder(const WriterTarget& target, const Encoding& encoding)
     lame_set_bWriteVbrTag(lame_, target.seekable ? 1 : 0);
     // The tag is written here, first, so the info frame's place is known.
     lame_set_write_id3tag_automatic(lame_, 0);
-    if (!encoding.tags.empty()) {
+    // The tag goes first, also with no tags yet when late tags will fill its
+    // padding (add_late_tags).
+    const bool tag = !encoding.tags.empty() || target.late_tags;
+    if (tag) {
         id3tag_init(lame_);
         id3tag_add_v2(lame_);
         id3tag_v2_only(lame_);
+        if (target.late_tags) id3tag_set_pad(lame_, kId3TagRoom);
         try {
             for (const auto& t : encoding.tags) add_id3_tag(lame_, t);
         } catch (const OutputError& e) {
@@ -97,10 +102,10 @@ Mp3Encoder::Mp3Encoder(const WriterTarget& target, const Encoding& encoding)
         throw OutputError(target.name + ": the MP3 encoder refused the format (" + std::to_string(target.spec.rate) +
                           " Hz, " + std::to_string(channels_) + " channels, " + describe_encoding(encoding) + ")");
     }
-    if (!encoding.tags.empty()) {
-        std::vector<unsigned char> tag(lame_get_id3v2_tag(lame_, nullptr, 0));
-        const size_t bytes = lame_get_id3v2_tag(lame_, tag.data(), tag.size());
-        if (!out_.put(tag.data(), bytes)) {
+    if (tag) {
+        std::vector<unsigned char> bytes_of_tag(lame_get_id3v2_tag(lame_, nullptr, 0));
+        const size_t bytes = lame_get_id3v2_tag(lame_, bytes_of_tag.data(), bytes_of_tag.size());
+        if (!out_.put(bytes_of_tag.data(), bytes)) {
             lame_close(lame_);
             lame_ = nullptr;
             out_.check();
@@ -149,6 +154,10 @@ void Mp3Encoder::finalize() {
         }
     }
     if (std::fflush(out_.target().file) != 0) throw_write_error(out_.target().name, errno);
+}
+
+void Mp3Encoder::add_late_tags(const Tags& tags) {
+    if (!tags.empty()) add_id3_txxx(FilePatch(out_.target()), tags);
 }
 
 }  // namespace simvx

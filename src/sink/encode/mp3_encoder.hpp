@@ -21,6 +21,7 @@ public:
 
     void write(std::span<const float> samples) override;
     void finalize() override;
+    void add_late_tags(const Tags& tags) override;  // sink/encode/id3_tags_patch.hpp
 
 private:
     void put_encoded(int bytes, const char* doing);

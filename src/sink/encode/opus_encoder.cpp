@@ -5,12 +5,14 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "sink/encode/ogg_comments_patch.hpp"
 
 namespace simvx {
 namespace {
 
 // A fixed Ogg serial number: the same render gives the same bytes.
 constexpr int kSerial = 0x53564F50;  // "SVOP"
+constexpr int kOpusCommentRoom = 512;
 
 int on_write(void* out, const unsigned char* data, opus_int32 bytes) {
     return static_cast<ByteOut*>(out)->put(data, static_cast<size_t>(bytes)) ? 0 : 1;
@@ -39,6 +41,9 @@ OpusEncoder::OpusEncoder(const WriterTarget& target, const Encoding& encoding)
         throw OutputError(target.name + ": the Opus encoder refused the format (" + std::to_string(target.spec.rate) +
                           " Hz, " + std::to_string(channels_) + " channels): " + ope_strerror(error));
     ope_encoder_ctl(encoder_, OPE_SET_SERIALNO(kSerial));
+    // Room for tags that follow the audio: libopusenc pads the comment header
+    // with zeros (its default, said here because add_late_tags relies on it).
+    if (target.late_tags) ope_encoder_ctl(encoder_, OPE_SET_COMMENT_PADDING(kOpusCommentRoom));
     if (encoding.bitrate_kbps) {
         error = ope_encoder_ctl(encoder_, OPUS_SET_BITRATE(static_cast<opus_int32>(*encoding.bitrate_kbps * 1000)));
         if (error != OPE_OK) {
@@ -69,6 +74,10 @@ void OpusEncoder::finalize() {
     if (const int error = ope_encoder_drain(encoder_); error != OPE_OK) fail("at the end of the stream", error);
     out_.check();
     if (std::fflush(out_.target().file) != 0) throw_write_error(out_.target().name, errno);
+}
+
+void OpusEncoder::add_late_tags(const Tags& tags) {
+    if (!tags.empty()) add_ogg_comments(FilePatch(out_.target()), "OpusTags", false, tags);
 }
 
 }  // namespace simvx

@@ -17,6 +17,7 @@ public:
 
     void write(std::span<const float> samples) override;
     void finalize() override;
+    void add_late_tags(const Tags& tags) override;  // sink/encode/ogg_comments_patch.hpp
 
 private:
     [[noreturn]] void fail(const char* doing, int error);

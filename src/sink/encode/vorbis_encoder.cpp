@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/number_format.hpp"
+#include "sink/encode/ogg_comments_patch.hpp"
 
 namespace simvx {
 
@@ -28,14 +30,14 @@ VorbisEncoder::VorbisEncoder(const WriterTarget& target, const Encoding& encodin
     }
     vorbis_comment_init(&comment_);
     try {
-        start(encoding);
+        start(target, encoding);
     } catch (...) {
         release();
         throw;
     }
 }
 
-void VorbisEncoder::start(const Encoding& encoding) {
+void VorbisEncoder::start(const WriterTarget& target, const Encoding& encoding) {
     for (const auto& t : encoding.tags) vorbis_comment_add_tag(&comment_, t.key.c_str(), t.value.c_str());
     vorbis_analysis_init(&dsp_, &info_);
     vorbis_block_init(&dsp_, &block_);
@@ -45,6 +47,15 @@ void VorbisEncoder::start(const Encoding& encoding) {
     ogg_packet header, comments, codebooks;
     vorbis_analysis_headerout(&dsp_, &comment_, &header, &comments, &codebooks);
     ogg_stream_packetin(&stream_, &header);
+    // Room for tags that follow the audio: zeros after the framing bit,
+    // which decoders do not read (add_ogg_comments fills them).
+    std::vector<unsigned char> roomy;
+    if (target.late_tags) {
+        roomy.assign(comments.packet, comments.packet + comments.bytes);
+        roomy.resize(roomy.size() + kVorbisCommentRoom, 0);
+        comments.packet = roomy.data();
+        comments.bytes = static_cast<long>(roomy.size());
+    }
     ogg_stream_packetin(&stream_, &comments);
     ogg_stream_packetin(&stream_, &codebooks);
     put_pages(true);  // the audio starts on a page of its own, as the specification asks
@@ -96,6 +107,10 @@ void VorbisEncoder::finalize() {
     encode_blocks();
     put_pages(true);
     if (std::fflush(out_.target().file) != 0) throw_write_error(out_.target().name, errno);
+}
+
+void VorbisEncoder::add_late_tags(const Tags& tags) {
+    if (!tags.empty()) add_ogg_comments(FilePatch(out_.target()), "\x03vorbis", true, tags);
 }
 
 }  // namespace simvx

@@ -18,9 +18,10 @@ public:
 
     void write(std::span<const float> samples) override;
     void finalize() override;
+    void add_late_tags(const Tags& tags) override;  // sink/encode/ogg_comments_patch.hpp
 
 private:
-    void start(const Encoding& encoding);  // the constructor's fallible part, once libvorbis is set up
+    void start(const WriterTarget& target, const Encoding& encoding);  // the constructor's fallible part, once libvorbis is set up
     void release() noexcept;
     void put_pages(bool flush);
     void encode_blocks();
