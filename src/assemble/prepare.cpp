@@ -1,7 +1,5 @@
 #include "assemble/prepare.hpp"
 
-#include "scene/variation.hpp"
-
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -22,6 +20,7 @@
 #include "scene/loader.hpp"
 #include "scene/scene_rules.hpp"
 #include "scene/variation.hpp"
+#include "assemble/voice_limits.hpp"
 
 namespace simvx {
 namespace {
@@ -157,6 +156,39 @@ bool resampled(const Scene& scene, const SoundDesc& s) {
     if (s.pitch != 1.0 || s.live_pitch) return true;
     const auto spatial = spatializer(scene, s);
     return spatial && spatial->has_doppler();
+}
+
+// max_voices: the voices that give way end in a short fade, those refused
+// (and those that now end before --start-at) are not played. Returns whether
+// any limit applied.
+bool apply_voice_limits(const Scene& scene, std::vector<LimitedVoice>& limited,
+                        const std::vector<std::optional<size_t>>& built, PreparedScene& p) {
+    resolve_voice_limits(scene, limited);
+    bool changed = false;
+    std::vector<bool> remove(p.voices.size());
+    const auto fade = static_cast<uint64_t>(std::llround(kStealFadeSeconds * scene.engine.sample_rate));
+    for (size_t i = 0; i < limited.size(); ++i) {
+        const LimitedVoice& l = limited[i];
+        if (!l.dropped && !l.stolen_at) continue;
+        changed = true;
+        if (!built[i]) continue;
+        VoiceSetup& v = p.voices[*built[i]];
+        if (l.dropped || *l.end <= p.config.start_frame) {
+            remove[*built[i]] = true;
+            continue;
+        }
+        // From where it gave way (not earlier: its own longer fade would reach back before that).
+        v.end_frame = l.end;
+        v.fade_out_frames = std::min(fade, *l.end - v.start_frame);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < p.voices.size(); ++i) {
+        if (remove[i]) continue;
+        if (kept != i) p.voices[kept] = std::move(p.voices[i]);
+        ++kept;
+    }
+    p.voices.resize(kept);
+    return changed;
 }
 
 // A problem found while preparing, at the scene key it comes from (a
@@ -330,6 +362,9 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     uint64_t previous_end = 0;
     bool endless = false;
     uint64_t latest_end = 0;
+    // Each sound's timing, for max_voices; and which voice it built (none: over before --start-at, or a problem).
+    std::vector<LimitedVoice> limited;
+    std::vector<std::optional<size_t>> built;
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         const SoundDesc& s = scene.sounds[i];
         OpenedFile& f = files.at(s.file);
@@ -380,6 +415,8 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (v.end_frame) previous_end = *v.end_frame;
         if (v.end_frame) latest_end = std::max(latest_end, *v.end_frame);
         else endless = true;
+        limited.push_back({.sound = &s, .start = v.start_frame, .end = v.end_frame});
+        built.emplace_back();
         v.gain = s.volume_db_envelope ? 1.0f : db_to_gain(s.volume_db);
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
         if (s.volume_db_envelope) v.volume_db_envelope.emplace(*s.volume_db_envelope, rate);
@@ -401,6 +438,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
             if (s.loop && position >= loop_end) position = loop_start + (position - loop_end) % (loop_end - loop_start);
         }
         if (streamed[i] && !will_play) {
+            built.back() = p.voices.size();
             p.voices.push_back(std::move(v));  // its timing is all --check needs
             continue;
         }
@@ -430,7 +468,17 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
                                                                              : ratio;
             add_varispeed(v, scene.engine.interpolator, ratio, max_ratio);
         }
+        built.back() = p.voices.size();
         p.voices.push_back(std::move(v));
+    }
+    if (apply_voice_limits(scene, limited, built, p)) {
+        endless = false;
+        latest_end = 0;
+        for (const LimitedVoice& l : limited) {
+            if (l.dropped) continue;
+            if (l.end) latest_end = std::max(latest_end, *l.end);
+            else endless = true;
+        }
     }
     if (p.config.duration_frames) p.full_length = p.config.duration_frames;
     else if (!endless) p.full_length = latest_end;

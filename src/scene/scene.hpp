@@ -56,6 +56,20 @@ struct EffectDesc {
 // A key that may follow an envelope (docs/scene-format.md, "Automation") keeps
 // its plain number beside it: the envelope's value at its time 0 when there is
 // one, so what reads the number alone (--check, a watch edit) sees where it starts.
+// max_voices (docs/scene-format.md, "Voice limits"): at most `max` of a
+// sound's triggers, or of a bus's sounds, at once; a trigger beyond it takes
+// the place of the voice `steal` names, which fades out over kStealFadeSeconds
+// (or, with `none`, is not played).
+enum class StealPolicy { oldest, quietest, farthest, none };
+inline constexpr Named<StealPolicy> kStealPolicyNames[] = {
+    {"oldest", StealPolicy::oldest}, {"quietest", StealPolicy::quietest}, {"farthest", StealPolicy::farthest}, {"none", StealPolicy::none}};
+inline constexpr double kStealFadeSeconds = 0.01;
+
+struct VoiceLimit {
+    uint32_t max = 0;  // 0: no limit
+    StealPolicy steal = StealPolicy::oldest;
+};
+
 struct BusDesc {
     std::string name;              // case-sensitive, unique; "Master" always exists
     double volume_db = 0.0;
@@ -66,6 +80,7 @@ struct BusDesc {
     std::string send_to = "Master";  // the parent; empty for Master itself
     std::vector<SendDesc> sends;
     std::vector<EffectDesc> effects;  // in processing order
+    VoiceLimit voices;                // of the sounds routed to it (not through sends)
     SourceLocation where;
     SourceLocation send_to_where;
 };
@@ -125,6 +140,8 @@ struct SoundDesc {
     std::optional<SpatialDesc> spatial;
     SoundVariation variation;    // none once expanded (then `file` and the values are the trigger's)
     bool drawn = false;          // a trigger of a variation: its file and values were drawn (--check shows them)
+    VoiceLimit voices;           // of this sound's triggers (all of a repeat's)
+    std::string group;           // the [[sound]] a trigger comes from (its name before #k); empty: its own
     SourceLocation where;        // the [[sound]] table
     SourceLocation bus_where;    // its `bus` key
     SourceLocation file_where;   // the `file` key, for decode errors

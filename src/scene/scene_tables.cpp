@@ -100,6 +100,27 @@ void read_stream_mode(Checker& c, const Item& it, SoundEntry& s) {
     c.error(it.node.source(), it.subject() + " must be \"auto\", true or false, found " + describe(it.node));
 }
 
+// max_voices and steal, of a sound or a bus.
+template <class T>
+Reader<T> voice_limit_field(VoiceLimit T::*limit) {
+    return [limit](Checker& c, const Item& it, T& out) {
+        if (auto v = read_integer(c, it, 1, 1024, "")) (out.*limit).max = static_cast<uint32_t>(*v);
+    };
+}
+template <class T>
+Reader<T> steal_field(VoiceLimit T::*limit) {
+    return [limit](Checker& c, const Item& it, T& out) {
+        if (auto v = read_choice(c, it, std::span<const Choice<StealPolicy>>(kStealPolicyNames))) (out.*limit).steal = *v;
+    };
+}
+
+// 'steal' says what max_voices does when full: without a limit it means nothing.
+void check_steal(Checker& c, const Seen& seen, std::string_view table) {
+    if (const toml::node* steal = seen.find("steal"); steal && !seen.find("max_voices"))
+        c.error(steal->source(), "'steal' in " + std::string(table) + " says which voice gives way when 'max_voices' are "
+                                 "playing: give max_voices");
+}
+
 // Adapts a SoundDesc reader to the SoundEntry the sound fields fill.
 Reader<SoundEntry> on_desc(Reader<SoundDesc> read) {
     return [read = std::move(read)](Checker& c, const Item& it, SoundEntry& s) { read(c, it, s.desc); };
@@ -109,6 +130,7 @@ void read_bus(Checker& c, const toml::table& table, Draft& d) {
     BusDesc bus;
     bus.where = c.at(table.source());
     const Seen seen = read_table(c, table, kBus, bus_fields(), bus);
+    check_steal(c, seen, "[[bus]]");
     const toml::node* name = seen.find("name");
     if (!name) {
         c.error(table.source(), "missing required key 'name' in [[bus]]");
@@ -138,6 +160,7 @@ void read_sound(Checker& c, const toml::table& table, Draft& d) {
     SoundEntry s;
     s.desc.where = c.at(table.source());
     const Seen seen = read_table(c, table, kSound, sound_fields(), s);
+    check_steal(c, seen, "[[sound]]");
     const toml::node* files = seen.find("files");
     if (!seen.find("file") && !files) c.error(table.source(), "missing required key 'file' in [[sound]] (or 'files')");
     if (seen.find("file") && files)
@@ -286,6 +309,8 @@ std::span<const Field<BusDesc>> bus_fields() {
              }
          }},
         {"sends", [](Checker& c, const Item& it, BusDesc& b) { read_sends(c, it, b.sends); }},
+        {"max_voices", voice_limit_field(&BusDesc::voices)},
+        {"steal", steal_field(&BusDesc::voices)},
         {"effect",
          [](Checker& c, const Item& it, BusDesc& b) {
              for_each_table(c, it, "[[bus.effect]]", [&](const toml::table& t) { read_effect(c, t, b); });
@@ -341,6 +366,8 @@ std::span<const Field<SoundEntry>> sound_fields() {
         {"repeat",
          [](Checker& c, const Item& it, SoundEntry& s) { read_repeat(c, it, s.desc.variation.repeat.emplace()); },
          Shape::table},
+        {"max_voices", on_desc(voice_limit_field(&SoundDesc::voices))},
+        {"steal", on_desc(steal_field(&SoundDesc::voices))},
         {"stop", on_desc(number_field(&SoundDesc::stop, seconds()))},
         {"enabled", on_desc(bool_field(&SoundDesc::enabled))},
         {"stream", read_stream_mode},

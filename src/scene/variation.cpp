@@ -130,6 +130,7 @@ void expand_variations(Scene& scene) {
                 SoundDesc t = trigger(s, d, files);
                 t.start = at;
                 t.name = s.name + "#" + std::to_string(k + 1);
+                t.group = s.name;
                 add(std::move(t));
                 at += r.every + (2 * d.time.unit() - 1) * r.jitter;
             }

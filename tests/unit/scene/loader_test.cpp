@@ -275,7 +275,8 @@ TEST_F(SceneLoader, UnknownKeySuggestsTheClosest) {
 TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
     EXPECT_EQ(error("version = 1\n[[sound]]\nfile = \"a.wav\"\nreverb_mix = 0.5\n"),
               "4:1: unknown key 'reverb_mix' in [[sound]]; allowed keys: name, file, files, pick, bus, volume_db, pitch, "
-              "loop, loop_start, loop_end, start, from_position, fade_in, fade_out, pan, [sound.repeat], stop, enabled, "
+              "loop, loop_start, loop_end, start, from_position, fade_in, fade_out, pan, [sound.repeat], max_voices, steal, "
+              "stop, enabled, "
               "stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
