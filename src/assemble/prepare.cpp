@@ -423,6 +423,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (s.pan_envelope) v.pan_envelope.emplace(*s.pan_envelope, rate);
         v.pan_law = scene.engine.pan_law;
         v.spatial = spatializer(scene, s);
+        if (scene.engine.virtual_below_db) v.virtual_below = db_to_gain(*scene.engine.virtual_below_db);
         v.fade_in_frames = frames(s.fade_in);
         v.fade_out_frames = frames(s.fade_out);
         if (stopped_early) v.fade_out_frames = std::max(v.fade_out_frames, frames(p.config.stop_fade_seconds));

@@ -32,6 +32,21 @@ Voice::Voice(VoiceSetup setup)
     if (setup_.spatial && setup_.spatial->has_air_absorption()) air_.emplace();
 }
 
+float Voice::level_bound(uint64_t t0, size_t frames) noexcept {
+    const uint64_t t1 = t0 + (frames ? frames - 1 : 0);
+    float level = std::max(gain_.value(), gain_.target()) * std::max(pause_gain_.value(), pause_gain_.target());
+    if (setup_.volume_db_envelope) level *= std::max(automated_gain(t0), automated_gain(t1));
+    if (setup_.spatial) {
+        level *= std::max({spatial_left_.value(), spatial_right_.value(), spatial_left_.target(), spatial_right_.target()});
+    } else if (setup_.pan_envelope) {
+        const StereoGain a = automated_pan(t0), b = automated_pan(t1);
+        level *= std::max({a.left, a.right, b.left, b.right});
+    } else {
+        level *= std::max({pan_left_.value(), pan_right_.value(), pan_left_.target(), pan_right_.target()});
+    }
+    return level;
+}
+
 // Gains and doppler at the end of the `frames` starting at scene frame
 // `first`, reached by ramps across them (the first block starts at its values).
 void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
@@ -200,6 +215,11 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     // Straight from where the source holds its frames, or copied out of it.
     const float* lent = setup_.source->lend(want);
     const size_t got = lent ? want : setup_.source->pull(scratch, want);
+    if (setup_.virtual_below > 0 && level_bound(first - setup_.start_frame, want) < setup_.virtual_below) {
+        // Virtual: read on, mix nothing.
+        if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
+        return {};
+    }
     // The source's memory and the bus block never overlap: let the loops vectorise.
     const float* __restrict in = lent ? lent : scratch;
     if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;

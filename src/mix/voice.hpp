@@ -50,6 +50,11 @@ struct VoiceSetup {
     // The pitch stage at the front of `source`, when the sound has one
     // (pitch, doppler): add_varispeed() puts it there and sets this.
     VarispeedSource* varispeed = nullptr;
+    // Virtual below this level (linear; 0: never): a block in which the
+    // voice would be quieter than this is not mixed, only read on (its
+    // source, pitch and 3D state advance), so that it comes back where it
+    // would have been once it is loud enough again ([engine] virtual_below_db).
+    float virtual_below = 0.0f;
 };
 
 // The frames of a block a voice wrote: [offset, offset + count).
@@ -100,6 +105,8 @@ private:
     float envelope(uint64_t t) const noexcept SIMVX_REALTIME;  // fades at frame t after the start
     // The automated volume (linear) and the automated pan's gains, or the live ones, at frame t after the start.
     float automated_gain(uint64_t t) noexcept SIMVX_REALTIME;
+    // The loudest this voice can be over [t0, t0 + frames) of its timeline, by its gains now and at the block's end.
+    float level_bound(uint64_t t0, size_t frames) noexcept SIMVX_REALTIME;
     StereoGain automated_pan(uint64_t t) noexcept SIMVX_REALTIME;
     void update_spatial(uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
     template <bool Add>

@@ -35,6 +35,8 @@ struct EngineSettings {
     double air_absorption = 0.0;    // 3D sounds' air absorption factor unless their own is set (0 = none)
     Tags tags;                      // title, artist, album, comment, date, genre: written into encoded renders
     uint64_t seed = 0;              // every random choice of the scene's variations (--seed overrides)
+    // Voices quieter than this (dB) are not mixed, only read on, until they are louder again; none: always mixed.
+    std::optional<double> virtual_below_db;
 };
 
 // An extra post-fader send from a bus or a sound into another bus.

@@ -284,6 +284,7 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
         {"air_absorption", number_field(&EngineSettings::air_absorption, Range{0, 10, false, ""})},
         {"seed", integer_field(&EngineSettings::seed, 0, INT64_MAX)},
+        {"virtual_below_db", number_field(&EngineSettings::virtual_below_db, Range{-200, 0, false, "dB"})},
         {"title", tag_field("TITLE")},
         {"artist", tag_field("ARTIST")},
         {"album", tag_field("ALBUM")},

@@ -3,6 +3,7 @@
 // four the policy keeps are heard, and no trigger that gives way clicks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -86,6 +87,42 @@ TEST_F(VoiceLimitsCli, StealMeansNothingWithoutALimit) {
     EXPECT_NE(r.err.find("scene.toml:4:9: 'steal' in [[sound]] says which voice gives way when 'max_voices' are playing"),
               std::string::npos)
         << r.err;
+}
+
+}  // namespace
+}  // namespace simvx::test
+
+namespace simvx::test {
+namespace {
+
+// [engine] virtual_below_db: a looped 3D sound flies 200 m off (inverse
+// distance with rolloff 10: -66 dB there) and back, with doppler. Below
+// -60 dB it is not mixed (the render is silent there, where the one without
+// virtual voices holds it under -60 dB), and once it is louder again it is
+// back where it would have been: the rest of the render is the same to the bit.
+TEST(VirtualVoices, ALoopGoneVirtualComesBackWhereItWouldHaveBeen) {
+    TempDir dir;
+    sh("sox -D -n -r 48000 -c 1 -b 16 " + (dir / "chirp.wav") + " synth 1 sine 200-2000 vol 0.5");
+    auto render = [&](const std::string& engine_keys, const std::string& out) {
+        write_file(dir / "scene.toml", "version = 1\n[engine]\nduration = 5\n" + engine_keys +
+                                           "[[sound]]\nfile = \"chirp.wav\"\nloop = true\n[sound.spatial]\n"
+                                           "path = [[0, 2, 0, 0], [2, 200, 0, 0], [4, 2, 0, 0]]\nrolloff = 10\n"
+                                           "max_distance = 1000\n");
+        return render_f32(dir / "scene.toml", dir / out);
+    };
+    const Pcm plain = render("", "plain.wav"), virt = render("virtual_below_db = -60\n", "virtual.wav");
+    ASSERT_EQ(plain.frames(), virt.frames());
+    // At 2 s, 200 m off: silent when virtual, under -60 dB (but not silent) when mixed.
+    const size_t far = 2 * 48000;
+    std::vector<float> a(plain.samples.begin() + 2 * (far - 4800), plain.samples.begin() + 2 * (far + 4800));
+    std::vector<float> b(virt.samples.begin() + 2 * (far - 4800), virt.samples.begin() + 2 * (far + 4800));
+    EXPECT_LT(peak_db(a), -60);
+    EXPECT_GT(peak_db(a), -80);
+    EXPECT_TRUE(std::all_of(b.begin(), b.end(), [](float x) { return x == 0.0f; }));
+    // From 3.5 s (back within 100 m) to the end: the same samples.
+    const size_t back = 2 * 168000;
+    EXPECT_TRUE(std::equal(plain.samples.begin() + back, plain.samples.end(), virt.samples.begin() + back));
+    EXPECT_GT(peak_db(std::vector<float>(virt.samples.begin() + back, virt.samples.end())), -30);  // 2 m off: -20.8 dB of a half-scale chirp
 }
 
 }  // namespace
