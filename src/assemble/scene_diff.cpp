@@ -54,7 +54,7 @@ bool same_but_volume(const SoundDesc& a, const SoundDesc& b) {
            a.loop_end == b.loop_end && a.start == b.start && a.from_position == b.from_position &&
            a.fade_in == b.fade_in && a.fade_out == b.fade_out && a.pan == b.pan && a.stream == b.stream &&
            same_sends(a.sends, b.sends) && same_spatial(a.spatial, b.spatial) &&
-           a.follows_previous == b.follows_previous;
+           a.follows_previous == b.follows_previous && a.stop == b.stop && a.voices == b.voices;
 }
 
 bool same_bands(const EffectConfig& a, const EffectConfig& b) {
@@ -114,6 +114,7 @@ void engine_and_listener(const Scene& was, const Scene& now, std::vector<std::st
     key(a.speed_of_sound == b.speed_of_sound, "speed_of_sound");
     key(a.doppler_factor == b.doppler_factor, "doppler_factor");
     key(a.air_absorption == b.air_absorption, "air_absorption");
+    key(a.virtual_below_db == b.virtual_below_db, "virtual_below_db");
     if (!same_listener(was.listener, now.listener)) restart.push_back("[listener] changed");
     bool same_streams = was.streams.size() == now.streams.size();
     for (size_t i = 0; same_streams && i < now.streams.size(); ++i) same_streams = same_stream(was.streams[i], now.streams[i]);
@@ -121,6 +122,9 @@ void engine_and_listener(const Scene& was, const Scene& now, std::vector<std::st
     bool same_buses = was.buses.size() == now.buses.size();
     for (size_t i = 0; same_buses && i < now.buses.size(); ++i) same_buses = was.buses[i].name == now.buses[i].name;
     if (!same_buses) restart.push_back("buses were added, removed, renamed or reordered");
+    // A bus's limit decides which voices of several sounds give way: the whole timeline again.
+    for (size_t i = 0; same_buses && i < now.buses.size(); ++i)
+        if (!(was.buses[i].voices == now.buses[i].voices)) restart.push_back("max_voices of bus " + now.buses[i].name + " changed");
 }
 
 void buses(const Scene& was, const Scene& now, SceneDiff& d) {

@@ -70,6 +70,7 @@ inline constexpr double kStealFadeSeconds = 0.01;
 struct VoiceLimit {
     uint32_t max = 0;  // 0: no limit
     StealPolicy steal = StealPolicy::oldest;
+    bool operator==(const VoiceLimit&) const = default;
 };
 
 struct BusDesc {

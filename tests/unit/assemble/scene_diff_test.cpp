@@ -70,6 +70,8 @@ TEST(SceneDiff, EngineListenerStreamAndBusListEditsNeedARestart) {
         {"[listener] changed", [](Scene& s) { s.listener.path.push_back({1.0, {0, 0, 1}}); }},
         {"[[stream]] tables changed", [](Scene& s) { s.streams.emplace_back(); }},
         {"buses were added, removed, renamed or reordered", [](Scene& s) { s.buses[1].name = "Songs"; }},
+        {"[engine] virtual_below_db changed", [](Scene& s) { s.engine.virtual_below_db = -80.0; }},
+        {"max_voices of bus Music changed", [](Scene& s) { s.buses[1].voices = {2, StealPolicy::quietest}; }},
     };
     for (const Case& c : cases) {
         Scene now = base();
@@ -84,6 +86,16 @@ TEST(SceneDiff, EngineListenerStreamAndBusListEditsNeedARestart) {
     both.engine.pan_law = PanLaw::constant_power;
     both.listener.direction = {0, 0, 1};
     EXPECT_EQ(diff_scenes(base(), both).needs_restart.size(), 2u);  // each named
+}
+
+TEST(SceneDiff, ASoundsVoiceLimitOrStopRestartsIt) {
+    for (auto edit : {+[](SoundDesc& s) { s.voices.max = 3; }, +[](SoundDesc& s) { s.stop = 4.0; }}) {
+        Scene now = base();
+        edit(now.sounds[0]);
+        const SceneDiff d = diff_scenes(base(), now);
+        ASSERT_EQ(d.sounds.size(), 1u);
+        EXPECT_EQ(d.sounds[0].kind, Kind::restarted);
+    }
 }
 
 TEST(SceneDiff, ASpatialEditRestartsTheSound) {
