@@ -41,6 +41,12 @@ constexpr double kMeterFloorDb = -120;    // silence, in a JSON number
 
 json ok() { return json{{"ok", true}}; }
 
+// A bus's fader gain as the plan holds it: an automated bus's volume is in its envelope.
+float fader_gain(const BusDesc& b) {
+    if (b.mute) return 0.0f;
+    return b.volume_db_envelope ? 1.0f : db_to_gain(static_cast<float>(b.volume_db));
+}
+
 // A request as --record-control writes it: the same keys, without the id.
 json recorded_form(const Request& r) {
     json j = r.json();
@@ -419,7 +425,11 @@ json ControlSession::cmd_listener(Request& r) {
 json ControlSession::cmd_bus(Request& r) {
     const size_t index = bus_of(r);
     BusDesc& bus = s_.scene.buses[index];
-    const auto volume = r.number("volume_db", -120, 24, "dB");
+    // volume_db: a number, or an envelope (times from the scene's start) that replaces the bus's.
+    std::optional<Envelope> envelope;
+    if (const json* given = r.has("volume_db") ? &r.json().at("volume_db") : nullptr; given && given->is_object())
+        envelope = read_bus_envelope_request(*r.take("volume_db"));
+    const auto volume = envelope ? std::optional<double>(envelope->value_at(0)) : r.number("volume_db", -120, 24, "dB");
     const auto mute = r.boolean("mute");
     const auto solo = r.boolean("solo");
     const auto bypass = r.boolean("bypass");
@@ -435,12 +445,15 @@ json ControlSession::cmd_bus(Request& r) {
     }
     const double new_volume = volume.value_or(bus.volume_db);
     const bool new_mute = mute.value_or(bus.mute);
+    // An envelope given, or a number over one: the plan carries envelopes, so it is built again.
+    const bool new_envelope = envelope || (volume && bus.volume_db_envelope);
     const bool rebuild = (solo && *solo != bus.solo) || (bypass && *bypass != bus.bypass_effects) ||
-                         (send_to && *send_to != bus.send_to) || sends;
+                         (send_to && *send_to != bus.send_to) || sends || new_envelope;
     if (rebuild) {
         // Solo, bypass and routing change the graph: a new plan, crossfaded in.
         BusDesc before = bus;
         bus.volume_db = new_volume;
+        if (new_envelope) bus.volume_db_envelope = envelope;
         bus.mute = new_mute;
         bus.solo = solo.value_or(bus.solo);
         bus.bypass_effects = bypass.value_or(bus.bypass_effects);
@@ -453,11 +466,12 @@ json ControlSession::cmd_bus(Request& r) {
             throw;
         }
     } else {
-        const float gain = new_mute ? 0.0f : db_to_gain(static_cast<float>(new_volume));
-        if (!engine_.ramp_bus_gain(index, gain, std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
+        BusDesc next = bus;
+        next.volume_db = new_volume;
+        next.mute = new_mute;
+        if (!engine_.ramp_bus_gain(index, fader_gain(next), std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
             throw RequestError("the engine's queue is full; try again");
-        bus.volume_db = new_volume;
-        bus.mute = new_mute;
+        bus = next;
     }
     accepted(recorded_form(r));
     json reply = ok();
@@ -480,8 +494,7 @@ void ControlSession::rebuild_plan(size_t bus) {
         throw RequestError(what.substr(0, what.find('\n')));
     }
     engine_.replace_plan(std::move(p.plan), frames_of(std::nullopt, kPlanCrossfadeS));
-    const BusDesc& b = s_.scene.buses[bus];
-    engine_.ramp_bus_gain(bus, b.mute ? 0.0f : db_to_gain(static_cast<float>(b.volume_db)), 1);
+    engine_.ramp_bus_gain(bus, fader_gain(s_.scene.buses[bus]), 1);
 }
 
 json ControlSession::cmd_effect(Request& r) {

@@ -85,6 +85,26 @@ SoundDesc read_sound_table(toml::table sound, const Scene& scene, const std::str
 
 }  // namespace
 
+Envelope read_bus_envelope_request(const nlohmann::json& table) {
+    if (!table.is_object()) throw RequestError("'volume_db' must be a number or an envelope {\"points\": [[t, dB], ...]}");
+    toml::table bus;
+    bus.insert("name", "Request");
+    bus.insert("volume_db", to_table(table, "volume_db"));
+    toml::array buses;
+    buses.push_back(std::move(bus));
+    toml::table root;
+    root.insert("version", 1);
+    root.insert("bus", std::move(buses));
+    std::ostringstream text;
+    text << root;
+    try {
+        const Scene s = load_scene_text(text.str(), "request");
+        return *s.buses.at(1).volume_db_envelope;
+    } catch (const SceneError& e) {
+        throw RequestError(e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message);
+    }
+}
+
 SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder) {
     return read_sound_table(to_table(keys, ""), scene, folder);
 }

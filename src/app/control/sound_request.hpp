@@ -23,4 +23,9 @@ SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, con
 SoundDesc read_sound_request(const nlohmann::json& keys, const SoundDesc& base, const Scene& scene,
                              const std::string& folder);
 
+// A bus's volume envelope given in a request ({"points": [[t, dB], ...],
+// "curve": ...}, as in a scene): read by the scene loader, with its checks.
+// Throws RequestError with the loader's first problem.
+Envelope read_bus_envelope_request(const nlohmann::json& table);
+
 }  // namespace simvx

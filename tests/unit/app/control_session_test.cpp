@@ -449,6 +449,29 @@ TEST_F(ControlSessionTest, EachPlayOfAVariedSoundDrawsAnew) {
               std::string::npos);
 }
 
+// A bus's volume may be replaced by an envelope while the mix plays (times
+// from the scene's start), and by a number again.
+TEST_F(ControlSessionTest, ABusVolumeEnvelopeReplacesTheVolumeLive) {
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":"Music"})")["ok"]);
+    render(4800);
+    const json r = ask(R"({"cmd":"bus","bus":"Music","volume_db":{"points":[[0,-40],[2,0]]}})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_EQ(r["rebuilt"], true);
+    const Pcm out = render(48000);  // scene time 0.1 s to 1.1 s
+    const auto left = out.channel(0);
+    for (size_t at = 4800; at + 480 <= 48000; at += 4800) {
+        const double t = (4800.0 + static_cast<double>(at) + 240) / kRate;  // the window's centre, scene time
+        EXPECT_NEAR(rms_db_of(left, at, at + 480), -9.03 + (-40 + 20 * t), 0.05) << t;
+    }
+    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Music","volume_db":{"points":[[0,-40],[2,90]]}})").find("must be between -120 and 24"),
+              std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","volume_db":-6})")["ok"]);
+    const Pcm after = render(9600);
+    EXPECT_NEAR(rms_db_of(after.channel(0), 4800, 9600), -15.03, 0.05);
+    ASSERT_EQ(recorded.size(), 3u);
+    EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][1][1], 0);  // replayable as given
+}
+
 // ---- transport: seek and the whole-mix pause ---------------------------
 
 // A second of 500 Hz, then a second of 2 kHz (mono, half scale): where the
