@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/gain.hpp"
+#include "core/time_limit.hpp"
 #include "dsp/pan.hpp"
 #include "decode/registry.hpp"
 #include "dsp/effect_types.hpp"
@@ -153,9 +154,36 @@ std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s)
 // rate. Other sounds keep the fixed-ratio conversion at load time (and the
 // identity render exact).
 bool resampled(const Scene& scene, const SoundDesc& s) {
-    if (s.pitch != 1.0 || s.live_pitch) return true;
+    if (s.pitch != 1.0 || s.live_pitch || s.pitch_envelope) return true;
     const auto spatial = spatializer(scene, s);
     return spatial && spatial->has_doppler();
+}
+
+// A pitch envelope's input frames, summed every kPitchStep frames at each
+// step's middle value: `unit` input frames per engine frame at pitch 1.
+constexpr uint64_t kPitchStep = 32;
+double input_played(const Envelope& e, double unit, uint32_t rate, uint64_t frames) {
+    double input = 0;
+    for (uint64_t t = 0; t < frames; t += kPitchStep) {
+        const uint64_t n = std::min(kPitchStep, frames - t);
+        input += unit * e.value_at((static_cast<double>(t) + 0.5 * static_cast<double>(n)) / rate) * static_cast<double>(n);
+    }
+    return input;
+}
+
+// The engine frames in which a pitch envelope plays `input` input frames, and
+// one engine block more: the pitch stage glides to each block's end value,
+// so it may read a little slower than the envelope; the sound ends when its
+// frames run out, never cut before.
+uint64_t frames_to_play(const Envelope& e, double unit, uint32_t rate, uint64_t input, uint32_t block) {
+    const auto limit = static_cast<uint64_t>(kMaxTimeSeconds * rate);
+    double done = 0;
+    uint64_t t = 0;
+    while (done < static_cast<double>(input) && t < limit) {
+        done += unit * e.value_at((static_cast<double>(t) + 0.5 * kPitchStep) / rate) * kPitchStep;
+        t += kPitchStep;
+    }
+    return t + block;
 }
 
 // max_voices: the voices that give way end in a short fade, those refused
@@ -403,8 +431,10 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         v.name = s.name;
         v.start_frame = s.follows_previous ? previous_end : frames(s.start);
         // A pitched sound of N frames lasts N / ratio engine frames (rounded up, as the resampler renders).
-        const uint64_t plays = varispeed ? static_cast<uint64_t>(std::ceil(static_cast<double>(len - from) / ratio - 1e-9))
-                                         : len - from;
+        const double unit_ratio = static_cast<double>(unit) / rate;
+        const uint64_t plays = s.pitch_envelope ? frames_to_play(*s.pitch_envelope, unit_ratio, rate, len - from, p.config.max_block)
+                               : varispeed      ? static_cast<uint64_t>(std::ceil(static_cast<double>(len - from) / ratio - 1e-9))
+                                                : len - from;
         if (!s.loop) v.end_frame = v.start_frame + plays;
         else if (p.config.duration_frames) v.end_frame = std::max(v.start_frame, *p.config.duration_frames);
         // stop = SEC ends it early, faded as a stop is: over the engine's stop
@@ -421,6 +451,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         v.pan = pan_gains(scene.engine.pan_law, s.pan);
         if (s.volume_db_envelope) v.volume_db_envelope.emplace(*s.volume_db_envelope, rate);
         if (s.pan_envelope) v.pan_envelope.emplace(*s.pan_envelope, rate);
+        if (s.pitch_envelope) v.pitch_envelope.emplace(*s.pitch_envelope, rate);
         v.pan_law = scene.engine.pan_law;
         v.spatial = spatializer(scene, s);
         if (scene.engine.virtual_below_db) v.virtual_below = db_to_gain(*scene.engine.virtual_below_db);
@@ -435,7 +466,9 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (p.config.start_frame > v.start_frame) {
             if (v.end_frame && *v.end_frame <= p.config.start_frame) continue;  // over before the skip point
             const uint64_t skipped = p.config.start_frame - v.start_frame;
-            position += varispeed ? static_cast<uint64_t>(std::llround(static_cast<double>(skipped) * ratio)) : skipped;
+            position += s.pitch_envelope ? static_cast<uint64_t>(std::llround(input_played(*s.pitch_envelope, unit_ratio, rate, skipped)))
+                        : varispeed      ? static_cast<uint64_t>(std::llround(static_cast<double>(skipped) * ratio))
+                                         : skipped;
             if (s.loop && position >= loop_end) position = loop_start + (position - loop_end) % (loop_end - loop_start);
         }
         if (streamed[i] && !will_play) {
@@ -464,10 +497,12 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (varispeed) {
             // Doppler glides the ratio within [base / max shift, base × max shift].
             // Live control may raise the pitch later, within kLivePitchRise.
-            const double max_ratio = v.spatial && v.spatial->has_doppler() ? ratio * kMaxDopplerShift
-                                     : s.live_pitch                          ? ratio * kLivePitchRise
-                                                                             : ratio;
+            const double top = s.pitch_envelope ? unit_ratio * s.pitch_envelope->max() : ratio;
+            const double max_ratio = v.spatial && v.spatial->has_doppler() ? top * kMaxDopplerShift
+                                     : s.live_pitch                          ? top * kLivePitchRise
+                                                                             : top;
             add_varispeed(v, scene.engine.interpolator, ratio, max_ratio);
+            v.unit_ratio = unit_ratio;
         }
         built.back() = p.voices.size();
         p.voices.push_back(std::move(v));

@@ -50,7 +50,8 @@ bool same_stream(const StreamDesc& a, const StreamDesc& b) {
 // Everything of a sound but its plain volume (a volume change ramps instead;
 // a new envelope restarts the sound with it).
 bool same_but_volume(const SoundDesc& a, const SoundDesc& b) {
-    return a.volume_db_envelope == b.volume_db_envelope && a.pan_envelope == b.pan_envelope && a.file == b.file && a.bus == b.bus && a.pitch == b.pitch && a.loop == b.loop && a.loop_start == b.loop_start &&
+    return a.volume_db_envelope == b.volume_db_envelope && a.pan_envelope == b.pan_envelope &&
+           a.pitch_envelope == b.pitch_envelope && a.file == b.file && a.bus == b.bus && a.pitch == b.pitch && a.loop == b.loop && a.loop_start == b.loop_start &&
            a.loop_end == b.loop_end && a.start == b.start && a.from_position == b.from_position &&
            a.fade_in == b.fade_in && a.fade_out == b.fade_out && a.pan == b.pan && a.stream == b.stream &&
            same_sends(a.sends, b.sends) && same_spatial(a.spatial, b.spatial) &&

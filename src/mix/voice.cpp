@@ -32,6 +32,19 @@ Voice::Voice(VoiceSetup setup)
     if (setup_.spatial && setup_.spatial->has_air_absorption()) air_.emplace();
 }
 
+// Pitch automation: the ratio at the block's end, glided to over the block
+// (a 3D voice's doppler multiplies into it in update_spatial).
+void Voice::follow_pitch(uint64_t t0, size_t frames) noexcept {
+    const double unit = setup_.unit_ratio;
+    if (!pitch_started_) {
+        pitch_started_ = true;
+        base_ratio_ = unit * setup_.pitch_envelope->at(t0);
+        if (!setup_.spatial) varispeed_->jump_to_ratio(base_ratio_);
+    }
+    base_ratio_ = unit * setup_.pitch_envelope->at(t0 + frames);
+    if (!setup_.spatial) varispeed_->set_ratio(base_ratio_);
+}
+
 float Voice::level_bound(uint64_t t0, size_t frames) noexcept {
     const uint64_t t1 = t0 + (frames ? frames - 1 : 0);
     float level = std::max(gain_.value(), gain_.target()) * std::max(pause_gain_.value(), pause_gain_.target());
@@ -211,6 +224,7 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     }
     state_ = State::playing;
     const size_t want = static_cast<size_t>(stop - first);
+    if (setup_.pitch_envelope && varispeed_) follow_pitch(first - setup_.start_frame, want);
     if (setup_.spatial) update_spatial(first, want);
     // Straight from where the source holds its frames, or copied out of it.
     const float* lent = setup_.source->lend(want);

@@ -50,6 +50,11 @@ struct VoiceSetup {
     // The pitch stage at the front of `source`, when the sound has one
     // (pitch, doppler): add_varispeed() puts it there and sets this.
     VarispeedSource* varispeed = nullptr;
+    // Pitch automation (frames from the voice's start): the pitch stage's
+    // ratio is unit_ratio × the envelope, reached at each block's end by the
+    // stage's glide (as doppler is).
+    std::optional<EnvelopeCursor> pitch_envelope;
+    double unit_ratio = 1.0;  // input frames per engine frame at pitch 1
     // Virtual below this level (linear; 0: never): a block in which the
     // voice would be quieter than this is not mixed, only read on (its
     // source, pitch and 3D state advance), so that it comes back where it
@@ -109,6 +114,7 @@ private:
     float level_bound(uint64_t t0, size_t frames) noexcept SIMVX_REALTIME;
     StereoGain automated_pan(uint64_t t) noexcept SIMVX_REALTIME;
     void update_spatial(uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
+    void follow_pitch(uint64_t t0, size_t frames) noexcept SIMVX_REALTIME;
     template <bool Add>
     void render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept SIMVX_REALTIME;
 
@@ -126,6 +132,7 @@ private:
     std::optional<SmoothedBiquad> air_;
     VarispeedSource* varispeed_ = nullptr;
     double base_ratio_ = 1.0;
+    bool pitch_started_ = false;
     bool releasing_ = false;
 };
 

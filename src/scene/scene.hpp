@@ -134,6 +134,7 @@ struct SoundDesc {
     // Automation, times from the sound's start.
     std::optional<Envelope> volume_db_envelope;
     std::optional<Envelope> pan_envelope;
+    std::optional<Envelope> pitch_envelope;  // the playback-rate ratio (a pitch stage follows it, block by block)
     // Scene time at which the sound stops before its end (a loop, a long
     // file): it fades out over the engine's stop fade, ending there.
     std::optional<double> stop;

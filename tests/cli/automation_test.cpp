@@ -185,5 +185,53 @@ TEST_F(AutomationCli, CheckShowsEachEnvelopeWithItsRange) {
     EXPECT_NE(r.out.find("pan envelope -1..1 over 0..2 s (3 points: linear), looping"), std::string::npos) << r.out;
 }
 
+
+// The frequency of a steady tone over x[from, to) from its interpolated zero crossings.
+double tone_frequency(const std::vector<float>& x, size_t from, size_t to) {
+    double first = -1, last = -1;
+    size_t n = 0;
+    for (size_t i = from + 1; i < to; ++i) {
+        if ((x[i - 1] < 0) == (x[i] < 0)) continue;
+        const double t = static_cast<double>(i - 1) + x[i - 1] / (x[i - 1] - x[i]);
+        if (first < 0) first = t;
+        last = t;
+        ++n;
+    }
+    return 0.5 * static_cast<double>(n - 1) / ((last - first) / kRate);
+}
+
+// Pitch follows its envelope: a 500 Hz tone rising an octave in 2 s (linear)
+// and falling one in 2 s (exponential) is heard at 500 × pitch(t), within
+// 0.2 %, at every 50 ms; the rising one's three seconds of file last 2 s.
+TEST_F(AutomationCli, PitchFollowsItsEnvelope) {
+    sh("sox -D -n -r 48000 -c 1 -b 16 " + at("tone.wav") + " synth 3 sine 500 vol 0.5");
+    struct Case {
+        const char* pitch;
+        double (*at)(double);
+    };
+    const Case cases[] = {
+        {"{ points = [[0, 1], [2, 2]] }", [](double t) { return 1 + std::min(t, 2.0) / 2; }},
+        {"{ points = [[0, 1], [2, 0.5]], curve = \"exponential\" }", [](double t) { return std::pow(0.5, std::min(t, 2.0) / 2); }},
+    };
+    for (const Case& c : cases) {
+        write_file(at("scene.toml"), std::string("version = 1\n[[sound]]\nfile = \"tone.wav\"\npitch = ") + c.pitch + "\n");
+        const Pcm out = render(at("scene.toml"));
+        const auto left = out.channel(0);
+        for (double t = 0.05; t < 1.95; t += 0.05) {
+            const auto from = static_cast<size_t>((t - 0.025) * kRate), to = static_cast<size_t>((t + 0.025) * kRate);
+            EXPECT_NEAR(tone_frequency(left, from, to) / (500 * c.at(t)), 1.0, 0.002) << c.pitch << " at " << t;
+        }
+    }
+    // The rising one: ∫ pitch = 3 s of file in exactly 2 s; it ends there (the render holds one block more).
+    write_file(at("scene.toml"), std::string("version = 1\n[[sound]]\nfile = \"tone.wav\"\npitch = ") + cases[0].pitch + "\n");
+    const Pcm out = render(at("scene.toml"));
+    size_t last = 0;
+    for (size_t i = 0; i < out.frames(); ++i)
+        if (std::abs(out.samples[2 * i]) > 1e-4f) last = i;
+    EXPECT_NEAR(static_cast<double>(last) / kRate, 2.0, 0.002);
+    EXPECT_LE(out.frames(), 2 * kRate + 1024 + 32);
+    EXPECT_GE(out.frames(), last);
+}
+
 }  // namespace
 }  // namespace simvx::test

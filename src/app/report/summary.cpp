@@ -32,7 +32,7 @@ std::string describe_envelope(const Envelope& e, std::string_view unit) {
 // absorption factor, which the sound's own overrides.
 std::string describe_motion(const SoundDesc& s, double air) {
     std::ostringstream o;
-    if (s.pitch != 1.0) o << ", pitch " << s.pitch;
+    if (s.pitch != 1.0 && !s.pitch_envelope) o << ", pitch " << s.pitch;
     if (!s.spatial) return o.str();
     const SpatialDesc& sp = *s.spatial;
     if (sp.path.empty())
@@ -104,6 +104,7 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
             }
             if (s.volume_db_envelope) o << ", volume_db " << describe_envelope(*s.volume_db_envelope, " dB");
             if (s.pan_envelope) o << ", pan " << describe_envelope(*s.pan_envelope, "");
+            if (s.pitch_envelope) o << ", pitch " << describe_envelope(*s.pitch_envelope, "");
             o << describe_motion(s, scene.engine.air_absorption);
         }
         o << "\n";
