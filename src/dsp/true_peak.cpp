@@ -2,6 +2,7 @@
 
 #include "dsp/sample_levels.hpp"
 #include "dsp/true_peak_convolve.hpp"
+#include "dsp/kaiser.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -32,14 +33,6 @@ Float4 load4(const float* p) noexcept {
     return v;
 }
 
-double bessel_i0(double x) {
-    double sum = 1, term = 1;
-    for (int k = 1; k < 40; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
-        sum += term;
-    }
-    return sum;
-}
 
 
 // Stereo frames into two planes, four frames at a time by vector shuffles
@@ -67,14 +60,13 @@ TruePeakMeter::TruePeakMeter(uint32_t channels)
     // Row f holds the taps giving the point f/kFine of a sample after the
     // window's centre sample x[kHalf - 1]: tap k weighs x[k].
     phases_.resize(static_cast<size_t>(kFine) * kTaps);
-    const double i0_beta = bessel_i0(kBeta);
     for (uint32_t f = 0; f < kFine; ++f) {
         double sum = 0;
         std::vector<double> row(kTaps);
         for (uint32_t k = 0; k < kTaps; ++k) {
             const double t = static_cast<double>(k) + 1.0 - kHalf - static_cast<double>(f) / kFine;
             const double r = t / kHalf;
-            const double w = r * r < 1 ? bessel_i0(kBeta * std::sqrt(1 - r * r)) / i0_beta : 0.0;
+            const double w = kaiser(r, kBeta);
             const double s = t == 0 ? 1.0 : std::sin(std::numbers::pi * t) / (std::numbers::pi * t);
             row[k] = s * w;
             sum += row[k];

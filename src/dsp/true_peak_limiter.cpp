@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "dsp/dynamics.hpp"
+#include "dsp/kaiser.hpp"
 
 namespace simvx {
 namespace {
@@ -13,14 +14,6 @@ namespace {
 // 0.9 of Nyquist, where noise and cymbals put inter-sample peaks.
 constexpr double kBeta = 7.0;
 
-double bessel_i0(double x) {
-    double sum = 1, term = 1;
-    for (int k = 1; k < 40; ++k) {
-        term *= (x / (2 * k)) * (x / (2 * k));
-        sum += term;
-    }
-    return sum;
-}
 
 }  // namespace
 
@@ -36,7 +29,7 @@ TruePeakLimiter::TruePeakLimiter(uint32_t channels, uint32_t rate, const Setting
         for (uint32_t k = 0; k < kTaps; ++k) {
             const double t = static_cast<double>(k) - (kHalfTaps - 1) - (p + 1) / static_cast<double>(kPoints + 1);
             const double r = t / kHalfTaps;
-            const double w = r * r < 1 ? bessel_i0(kBeta * std::sqrt(1 - r * r)) / bessel_i0(kBeta) : 0.0;
+            const double w = kaiser(r, kBeta);
             row[k] = std::sin(std::numbers::pi * t) / (std::numbers::pi * t) * w;
             sum += row[k];
         }

@@ -186,20 +186,6 @@ TEST_F(AutomationCli, CheckShowsEachEnvelopeWithItsRange) {
 }
 
 
-// The frequency of a steady tone over x[from, to) from its interpolated zero crossings.
-double tone_frequency(const std::vector<float>& x, size_t from, size_t to) {
-    double first = -1, last = -1;
-    size_t n = 0;
-    for (size_t i = from + 1; i < to; ++i) {
-        if ((x[i - 1] < 0) == (x[i] < 0)) continue;
-        const double t = static_cast<double>(i - 1) + x[i - 1] / (x[i - 1] - x[i]);
-        if (first < 0) first = t;
-        last = t;
-        ++n;
-    }
-    return 0.5 * static_cast<double>(n - 1) / ((last - first) / kRate);
-}
-
 // Pitch follows its envelope: a 500 Hz tone rising an octave in 2 s (linear)
 // and falling one in 2 s (exponential) is heard at 500 × pitch(t), within
 // 0.2 %, at every 50 ms; the rising one's three seconds of file last 2 s.
@@ -219,7 +205,7 @@ TEST_F(AutomationCli, PitchFollowsItsEnvelope) {
         const auto left = out.channel(0);
         for (double t = 0.05; t < 1.95; t += 0.05) {
             const auto from = static_cast<size_t>((t - 0.025) * kRate), to = static_cast<size_t>((t + 0.025) * kRate);
-            EXPECT_NEAR(tone_frequency(left, from, to) / (500 * c.at(t)), 1.0, 0.002) << c.pitch << " at " << t;
+            EXPECT_NEAR(crossing_frequency(left, from, to, kRate) / (500 * c.at(t)), 1.0, 0.002) << c.pitch << " at " << t;
         }
     }
     // The rising one: ∫ pitch = 3 s of file in exactly 2 s; it ends there (the render holds one block more).

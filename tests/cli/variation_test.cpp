@@ -34,21 +34,6 @@ protected:
     }
 };
 
-// The frequency of a steady tone from its interpolated zero crossings (far
-// finer than a spectrum's bins over a fraction of a second).
-double crossing_frequency(const std::vector<float>& x, size_t from, size_t to) {
-    double first = -1, last = -1;
-    size_t n = 0;
-    for (size_t i = from + 1; i < to; ++i) {
-        if ((x[i - 1] < 0) == (x[i] < 0)) continue;
-        const double t = static_cast<double>(i - 1) + x[i - 1] / (x[i - 1] - x[i]);
-        if (first < 0) first = t;
-        last = t;
-        ++n;
-    }
-    return n > 1 ? 0.5 * static_cast<double>(n - 1) / ((last - first) / 48000) : 0;
-}
-
 double rms_db_between(const std::vector<float>& x, size_t from, size_t to) {
     double sum = 0;
     for (size_t i = from; i < to; ++i) sum += static_cast<double>(x[i]) * x[i];
@@ -68,7 +53,7 @@ TEST_F(VariationCli, ASequenceRepeatsOnItsFramesWithEachFileInTurn) {
         size_t onset = from;
         while (onset < from + 24000 && std::abs(left[onset]) < 1e-6f) ++onset;
         EXPECT_EQ(onset, from + 1) << k;  // a sine's first sample is 0
-        EXPECT_NEAR(crossing_frequency(left, from + 100, from + 9500), want[k], 0.05) << k;
+        EXPECT_NEAR(crossing_frequency(left, from + 100, from + 9500, 48000), want[k], 0.05) << k;
         if (k < 5) {
             EXPECT_LT(std::abs(left[from + 9600 + 10]), 1e-6f) << k;  // each trigger is its file's 0.2 s
         }
@@ -100,7 +85,7 @@ TEST_F(VariationCli, EachTriggersDrawnPitchAndLevelAreWhatIsHeard) {
         EXPECT_LE(pitch, 1.25);
         distinct.insert(std::lround(pitch * 1000));
         const size_t from = k * 24000 + 200, to = k * 24000 + static_cast<size_t>(9600 / 1.25) - 200;
-        EXPECT_NEAR(crossing_frequency(left, from, to), 500 * pitch, 0.005 * 500) << k;
+        EXPECT_NEAR(crossing_frequency(left, from, to, 48000), 500 * pitch, 0.005 * 500) << k;
         // A half-scale sine is -9.03 dBFS RMS; the balance law leaves a centred sound as it is.
         EXPECT_NEAR(rms_db_between(left, from, to), -9.03 + volume_db, 0.1) << k;
     }

@@ -217,6 +217,19 @@ double peak_frequency(std::span<const float> x, uint32_t rate) {
     return (static_cast<double>(k) + d) * s.bin_hz;
 }
 
+double crossing_frequency(std::span<const float> x, size_t from, size_t to, uint32_t rate) {
+    double first = -1, last = -1;
+    size_t n = 0;
+    for (size_t i = from + 1; i < to; ++i) {
+        if ((x[i - 1] < 0) == (x[i] < 0)) continue;
+        const double t = static_cast<double>(i - 1) + x[i - 1] / (x[i - 1] - x[i]);
+        if (first < 0) first = t;
+        last = t;
+        ++n;
+    }
+    return n > 1 ? 0.5 * static_cast<double>(n - 1) / ((last - first) / rate) : 0;
+}
+
 double worst_spurious_db(std::span<const float> x, uint32_t rate, std::vector<double> exclude, double guard_hz) {
     Spectrum s = spectrum(x, rate);
     double worst = -400;

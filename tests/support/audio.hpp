@@ -53,6 +53,9 @@ struct Spectrum {
 Spectrum spectrum(std::span<const float> x, uint32_t rate);
 // Frequency of the strongest component, refined by parabolic interpolation.
 double peak_frequency(std::span<const float> x, uint32_t rate);
+// The frequency of a steady tone over x[from, to) from its interpolated zero
+// crossings: far finer than a spectrum's bins over a fraction of a second.
+double crossing_frequency(std::span<const float> x, size_t from, size_t to, uint32_t rate);
 // Strongest component (dB re full scale) farther than `guard_hz` from every frequency in `exclude`.
 double worst_spurious_db(std::span<const float> x, uint32_t rate, std::vector<double> exclude, double guard_hz);
 
