@@ -246,7 +246,7 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
     for (const BusDesc& b : scene.buses) {
         BusSetup s;
         s.name = b.name;
-        s.gain = b.volume_db_envelope ? 1.0f : db_to_gain(b.volume_db);
+        s.gain = b.volume_db_envelope ? 1.0f : db_to_gain(b.volume_db);  // bus_fader_gain() but for mute, kept apart
         if (b.volume_db_envelope) s.volume_db_envelope.emplace(*b.volume_db_envelope, rate);
         s.mute = b.mute;
         s.solo = b.solo;
@@ -340,6 +340,11 @@ SharedBuffer DecodedSounds::find(const std::string& path, uint32_t rate) const {
 const DecoderInfo* DecodedSounds::find_info(const std::string& path) const {
     const auto it = infos_.find(path);
     return it == infos_.end() ? nullptr : &it->second;
+}
+
+float bus_fader_gain(const BusDesc& b) {
+    if (b.mute) return 0.0f;
+    return b.volume_db_envelope ? 1.0f : db_to_gain(b.volume_db);
 }
 
 void DecodedSounds::keep(const std::string& path, uint32_t rate, SharedBuffer buffer) {

@@ -80,6 +80,12 @@ private:
 // decoded are kept there.
 // `with_plan` false leaves the plan out: what live control wants when it
 // plays one more sound into a running mix (its buses are already built).
+// A bus's fader gain as its plan holds it: 0 muted, 1 when an envelope
+// carries its volume (the plan applies that per sample), else its volume.
+// What a live edit ramps the fader to (--watch, control), and what a rebuilt
+// plan starts from.
+float bus_fader_gain(const BusDesc& b);
+
 PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams = StreamDecoding::own_threads,
                             DecodedSounds* decoded = nullptr, bool with_plan = true);
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "assemble/prepare.hpp"
 #include "core/gain.hpp"
 #include "dsp/effect_types.hpp"
 
@@ -87,7 +88,6 @@ std::string rebuild_reason(const BusDesc& a, const BusDesc& b) {
     return reason;
 }
 
-float bus_gain(const BusDesc& b) { return b.mute ? 0.0f : db_to_gain(b.volume_db); }
 
 std::string db(double v) {
     std::ostringstream o;
@@ -137,8 +137,8 @@ void buses(const Scene& was, const Scene& now, SceneDiff& d) {
     if (d.rebuild_plan) return;  // the new plan has the new gains and parameters
     for (size_t i = 0; i < now.buses.size(); ++i) {
         const BusDesc &a = was.buses[i], &b = now.buses[i];
-        if (bus_gain(a) != bus_gain(b)) {
-            d.bus_gains.push_back({i, bus_gain(b)});
+        if (bus_fader_gain(a) != bus_fader_gain(b)) {
+            d.bus_gains.push_back({i, bus_fader_gain(b)});
             d.changes.push_back("bus " + b.name + ": " + (b.mute ? std::string("muted") : db(b.volume_db)));
         }
         for (size_t k = 0; k < b.effects.size(); ++k)

@@ -16,26 +16,6 @@ struct Group {
     std::vector<size_t> playing;  // voices that count: started, not ended, not giving way
 };
 
-// How loud a voice is at scene frame t, by what the scene says of it: its
-// volume (or volume envelope), its distance gain (3D) or its louder side (2D).
-double level_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
-    const SoundDesc& s = *v.sound;
-    const double rate = scene.engine.sample_rate;
-    const double since = static_cast<double>(t - v.start) / rate;
-    double gain = db_to_gain(s.volume_db_envelope ? s.volume_db_envelope->value_at(since) : s.volume_db);
-    if (s.spatial) {
-        const SpatialDesc& d = *s.spatial;
-        const double at = static_cast<double>(t) / rate;
-        const Motion src = motion_at(d.path, d.position, d.velocity, at);
-        const Motion lis = motion_at(scene.listener.path, scene.listener.position, scene.listener.velocity, at);
-        gain *= distance_gain(d.attenuation, length(src.position - lis.position), d.min_distance, d.max_distance, d.rolloff);
-    } else {
-        const StereoGain pan = pan_gains(scene.engine.pan_law, s.pan_envelope ? s.pan_envelope->value_at(since) : s.pan);
-        gain *= std::max(pan.left, pan.right);
-    }
-    return gain;
-}
-
 double distance_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
     if (!v.sound->spatial) return 0;  // a 2D sound is at the listener
     const SpatialDesc& d = *v.sound->spatial;
@@ -43,6 +23,22 @@ double distance_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
     const Motion src = motion_at(d.path, d.position, d.velocity, at);
     const Motion lis = motion_at(scene.listener.path, scene.listener.position, scene.listener.velocity, at);
     return length(src.position - lis.position);
+}
+
+// How loud a voice is at scene frame t, by what the scene says of it: its
+// volume (or volume envelope), its distance gain (3D) or its louder side (2D).
+double level_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
+    const SoundDesc& s = *v.sound;
+    const double since = static_cast<double>(t - v.start) / scene.engine.sample_rate;
+    double gain = db_to_gain(s.volume_db_envelope ? s.volume_db_envelope->value_at(since) : s.volume_db);
+    if (s.spatial) {
+        const SpatialDesc& d = *s.spatial;
+        gain *= distance_gain(d.attenuation, distance_at(scene, v, t), d.min_distance, d.max_distance, d.rolloff);
+    } else {
+        const StereoGain pan = pan_gains(scene.engine.pan_law, s.pan_envelope ? s.pan_envelope->value_at(since) : s.pan);
+        gain *= std::max(pan.left, pan.right);
+    }
+    return gain;
 }
 
 // The voice among `playing` that gives way at t: the policy's, the oldest among equals.

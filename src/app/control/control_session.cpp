@@ -41,12 +41,6 @@ constexpr double kMeterFloorDb = -120;    // silence, in a JSON number
 
 json ok() { return json{{"ok", true}}; }
 
-// A bus's fader gain as the plan holds it: an automated bus's volume is in its envelope.
-float fader_gain(const BusDesc& b) {
-    if (b.mute) return 0.0f;
-    return b.volume_db_envelope ? 1.0f : db_to_gain(static_cast<float>(b.volume_db));
-}
-
 // A request as --record-control writes it: the same keys, without the id.
 json recorded_form(const Request& r) {
     json j = r.json();
@@ -469,7 +463,7 @@ json ControlSession::cmd_bus(Request& r) {
         BusDesc next = bus;
         next.volume_db = new_volume;
         next.mute = new_mute;
-        if (!engine_.ramp_bus_gain(index, fader_gain(next), std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
+        if (!engine_.ramp_bus_gain(index, bus_fader_gain(next), std::max<uint32_t>(1, frames_of(ramp, kSetRampS))))
             throw RequestError("the engine's queue is full; try again");
         bus = next;
     }
@@ -494,7 +488,7 @@ void ControlSession::rebuild_plan(size_t bus) {
         throw RequestError(what.substr(0, what.find('\n')));
     }
     engine_.replace_plan(std::move(p.plan), frames_of(std::nullopt, kPlanCrossfadeS));
-    engine_.ramp_bus_gain(bus, fader_gain(s_.scene.buses[bus]), 1);
+    engine_.ramp_bus_gain(bus, bus_fader_gain(s_.scene.buses[bus]), 1);
 }
 
 json ControlSession::cmd_effect(Request& r) {

@@ -88,6 +88,22 @@ TEST(SceneDiff, EngineListenerStreamAndBusListEditsNeedARestart) {
     EXPECT_EQ(diff_scenes(base(), both).needs_restart.size(), 2u);  // each named
 }
 
+// An automated bus's fader stays at unity (its envelope carries the volume):
+// muting ramps it to 0 and unmuting back to 1, not to the envelope's first value.
+TEST(SceneDiff, MutingAnAutomatedBusRampsItsFaderToZeroAndBack) {
+    Scene was = base();
+    was.buses[1].volume_db_envelope = Envelope({{.time = 0, .value = -40}, {.time = 2, .value = 0}}, false);
+    was.buses[1].volume_db = -40;
+    Scene muted = was;
+    muted.buses[1].mute = true;
+    SceneDiff d = diff_scenes(was, muted);
+    ASSERT_EQ(d.bus_gains.size(), 1u);
+    EXPECT_EQ(d.bus_gains[0].gain, 0.0f);
+    d = diff_scenes(muted, was);
+    ASSERT_EQ(d.bus_gains.size(), 1u);
+    EXPECT_EQ(d.bus_gains[0].gain, 1.0f);
+}
+
 TEST(SceneDiff, ASoundsVoiceLimitOrStopRestartsIt) {
     for (auto edit : {+[](SoundDesc& s) { s.voices.max = 3; }, +[](SoundDesc& s) { s.stop = 4.0; }}) {
         Scene now = base();
