@@ -18,18 +18,11 @@ bool same_sends(const std::vector<SendDesc>& a, const std::vector<SendDesc>& b) 
     return true;
 }
 
-bool same_path(const std::vector<Keyframe>& a, const std::vector<Keyframe>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (a[i].t != b[i].t || a[i].position != b[i].position) return false;
-    return true;
-}
-
 bool same_spatial(const std::optional<SpatialDesc>& a, const std::optional<SpatialDesc>& b) {
     if (a.has_value() != b.has_value()) return false;
     if (!a) return true;
     const ConeDesc &x = a->cone, &y = b->cone;
-    return a->position == b->position && a->velocity == b->velocity && same_path(a->path, b->path) &&
+    return a->position == b->position && a->velocity == b->velocity && a->path == b->path &&
            a->attenuation == b->attenuation && a->min_distance == b->min_distance &&
            a->max_distance == b->max_distance && a->rolloff == b->rolloff && a->doppler == b->doppler &&
            a->air_absorption == b->air_absorption &&
@@ -39,7 +32,7 @@ bool same_spatial(const std::optional<SpatialDesc>& a, const std::optional<Spati
 
 bool same_listener(const ListenerDesc& a, const ListenerDesc& b) {
     return a.position == b.position && a.direction == b.direction && a.world_up == b.world_up &&
-           a.velocity == b.velocity && same_path(a.path, b.path);
+           a.velocity == b.velocity && a.path == b.path;
 }
 
 bool same_stream(const StreamDesc& a, const StreamDesc& b) {

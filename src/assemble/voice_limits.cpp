@@ -20,8 +20,8 @@ double distance_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
     if (!v.sound->spatial) return 0;  // a 2D sound is at the listener
     const SpatialDesc& d = *v.sound->spatial;
     const double at = static_cast<double>(t) / scene.engine.sample_rate;
-    const Motion src = motion_at(d.path, d.position, d.velocity, at);
-    const Motion lis = motion_at(scene.listener.path, scene.listener.position, scene.listener.velocity, at);
+    const Motion src = Trajectory(d.path, d.position, d.velocity).at(at);
+    const Motion lis = Trajectory(scene.listener.path, scene.listener.position, scene.listener.velocity).at(at);
     return length(src.position - lis.position);
 }
 

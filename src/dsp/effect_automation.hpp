@@ -7,6 +7,8 @@
 // measures it against per-sample coefficients).
 #pragma once
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,9 +17,26 @@
 
 namespace simvx {
 
-// One automated parameter: its index in the effect type's ParamSpecs.
+// Where an automated value lives in an EffectConfig: a parameter of the
+// effect type's ParamSpecs (`index` into them), or a field of an eq band
+// (`index` is the band's).
+struct ParamSlot {
+    enum class Band : uint8_t { none, freq, q, gain_db };
+    size_t index = 0;
+    Band band = Band::none;
+
+    bool operator==(const ParamSlot&) const = default;
+};
+
+// The value `slot` names in `config`.
+double& slot_value(EffectConfig& config, const ParamSlot& slot) noexcept SIMVX_REALTIME;
+// Its key as a user writes it ("cutoff_hz", "bands[2].gain_db") and its unit.
+std::string slot_key(const EffectType& type, const ParamSlot& slot);
+std::string_view slot_unit(const EffectType& type, const ParamSlot& slot);
+
+// One automated parameter.
 struct ParamEnvelope {
-    size_t param = 0;
+    ParamSlot slot;
     Envelope envelope;
 
     bool operator==(const ParamEnvelope&) const = default;
@@ -38,7 +57,7 @@ public:
 private:
     EffectParams (*to_params_)(const EffectConfig&);
     EffectConfig config_;
-    std::vector<std::pair<size_t, EnvelopeCursor>> cursors_;
+    std::vector<std::pair<ParamSlot, EnvelopeCursor>> cursors_;
 };
 
 // `config` with every automated parameter at its value at `seconds` (an effect built to start there).

@@ -82,6 +82,27 @@ double Envelope::wrap(double t) const noexcept {
     return first + std::fmod(t - first, points_.back().time - first);
 }
 
+double Envelope::segment_slope(size_t i, double t) const noexcept {
+    const EnvelopePoint& from = points_[i - 1];
+    const EnvelopePoint& to = points_[i];
+    const double v0 = starts_[i];
+    switch (to.curve) {
+        case EnvelopeCurve::step: return 0.0;
+        case EnvelopeCurve::linear: return (to.value - v0) / (to.time - from.time);
+        case EnvelopeCurve::exponential: return segment_value(i, t) * std::log(to.value / v0) / (to.time - from.time);
+        case EnvelopeCurve::target: return (to.value - segment_value(i, t)) / to.time_constant;
+    }
+    return 0.0;
+}
+
+size_t Envelope::segment_of(double t) const noexcept {
+    if (t < points_.front().time || t >= points_.back().time) return 0;
+    // The first point later than t ends t's segment.
+    const auto later = std::upper_bound(points_.begin(), points_.end(), t,
+                                        [](double x, const EnvelopePoint& p) { return x < p.time; });
+    return static_cast<size_t>(later - points_.begin());
+}
+
 double Envelope::value_at(double seconds) const noexcept {
     const double t = wrap(seconds);
     if (t < points_.front().time) return points_.front().value;
@@ -89,10 +110,17 @@ double Envelope::value_at(double seconds) const noexcept {
         const size_t last = points_.size() - 1;
         return last > 0 && points_[last].curve == EnvelopeCurve::target ? segment_value(last, t) : points_[last].value;
     }
-    // The first point later than t ends t's segment.
-    const auto later = std::upper_bound(points_.begin(), points_.end(), t,
-                                        [](double x, const EnvelopePoint& p) { return x < p.time; });
-    return segment_value(static_cast<size_t>(later - points_.begin()), t);
+    return segment_value(segment_of(t), t);
+}
+
+double Envelope::slope_at(double seconds) const noexcept {
+    const double t = wrap(seconds);
+    if (t < points_.front().time) return 0.0;
+    if (t >= points_.back().time) {
+        const size_t last = points_.size() - 1;
+        return last > 0 && points_[last].curve == EnvelopeCurve::target ? segment_slope(last, t) : 0.0;
+    }
+    return segment_slope(segment_of(t), t);
 }
 
 EnvelopeCursor::EnvelopeCursor(Envelope envelope, double sample_rate)

@@ -59,6 +59,11 @@ public:
     // repeats [first time, last time) for ever.
     double value_at(double seconds) const noexcept SIMVX_REALTIME;
 
+    // Its rate of change (value per second) at `seconds`: 0 before the first
+    // point, after the last (but for a final target's approach) and along a
+    // step; at a point's time, that of the segment which starts there.
+    double slope_at(double seconds) const noexcept SIMVX_REALTIME;
+
     std::span<const EnvelopePoint> points() const noexcept { return points_; }
     bool loop() const noexcept { return loop_; }
     // The lowest and highest values it takes (the points': every curve stays between its ends).
@@ -71,6 +76,9 @@ private:
     friend class EnvelopeCursor;
     // Segment i (1 ≤ i < size) runs from point i−1 to point i.
     double segment_value(size_t i, double seconds) const noexcept SIMVX_REALTIME;
+    double segment_slope(size_t i, double seconds) const noexcept SIMVX_REALTIME;
+    // The segment that holds t (1 ≤ i < size) within [first time, last time); 0 outside.
+    size_t segment_of(double t) const noexcept SIMVX_REALTIME;
     double segment_end(size_t i) const noexcept;                // the value segment i reaches at its point
     double wrap(double seconds) const noexcept SIMVX_REALTIME;  // a loop's time in its first cycle
 

@@ -17,6 +17,7 @@ public:
         : value_(sane(initial)), target_(value_), ramp_frames_(ramp_frames ? ramp_frames : 1) {}
 
     void set_ramp_frames(uint32_t frames) noexcept { ramp_frames_ = frames ? frames : 1; }
+    uint32_t ramp_frames() const noexcept { return ramp_frames_; }
     // Starts moving towards `target`; reaching it takes ramp_frames.
     void set_target(float target) noexcept {
         target_ = sane(target);

@@ -73,6 +73,7 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
 
 Engine::~Engine() {
     collect_retired();
+    for (EnvelopeSwap e; envelope_swaps_.pop(e);) delete e.held;
     delete pending_.exchange(nullptr);
     delete fading_;
     delete plan_;
@@ -87,6 +88,7 @@ void Engine::replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_f
 void Engine::collect_retired() {
     RenderPlan* old = nullptr;
     while (retired_.pop(old)) delete old;
+    for (std::optional<EnvelopeCursor>* e = nullptr; retired_envelopes_.pop(e);) delete e;
     for (Extra e; stopped_extra_.pop(e);) {
         Voice* v = e.voice;
         const auto it = std::find_if(owned_extra_.begin(), owned_extra_.end(), [v](auto& o) { return o.get() == v; });
@@ -177,6 +179,14 @@ bool Engine::move_voice(size_t voice, const Vec3& position, const Vec3& velocity
     return queue(moves_, Move{.voice = static_cast<uint32_t>(voice), .position = position, .velocity = velocity});
 }
 
+bool Engine::replace_voice_envelope(size_t voice, Voice::Automated which, EnvelopeCursor envelope, uint32_t frames) {
+    auto* held = new std::optional<EnvelopeCursor>(std::move(envelope));
+    const EnvelopeSwap swap{.voice = static_cast<uint32_t>(voice), .frames = frames, .which = which, .held = held};
+    if (queue(envelope_swaps_, swap)) return true;
+    delete held;
+    return false;
+}
+
 bool Engine::move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) {
     return queue(moves_, Move{.position = position, .velocity = velocity, .direction = direction, .up = up});
 }
@@ -260,6 +270,7 @@ void Engine::apply_commands() noexcept {
         if (e.voice->setup().start_on_arrival) e.voice->shift_timeline(pos + clock_offset_.load(std::memory_order_relaxed));
         extra_.push_back(e);
     }
+    apply_envelope_swaps(pos);
     for (Move m; moves_.pop(m);) {
         report_applied(m.serial, pos);
         if (m.voice != Move::kListener) {
@@ -299,6 +310,22 @@ void Engine::apply_commands() noexcept {
             case Command::Kind::mix_pause: pause_requested_.store(c.value != 0, std::memory_order_relaxed); break;
             case Command::Kind::seek: start_seek(c.to); return;
         }
+    }
+}
+
+// Each swap is taken only when its envelope can go back to be freed.
+void Engine::apply_envelope_swaps(uint64_t pos) noexcept {
+    const uint64_t clock = pos + clock_offset_.load(std::memory_order_relaxed);
+    for (EnvelopeSwap e; retired_envelopes_.writable() > 0 && envelope_swaps_.pop(e);) {
+        report_applied(e.serial, pos);
+        if (Voice* v = voice_by_id(e.voice)) {
+            // The frame the voice's coming block starts at, as render_block() gives it.
+            const bool scene_voice = e.voice < voices_.size();
+            const auto extra = std::find_if(extra_.begin(), extra_.end(), [&](const Extra& x) { return x.voice == v; });
+            const uint64_t now = scene_voice || (extra != extra_.end() && extra->seek) ? pos : clock;
+            v->replace_envelope(e.which, *e.held, e.frames, now);
+        }
+        retired_envelopes_.push(e.held);
     }
 }
 

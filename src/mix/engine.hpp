@@ -105,6 +105,11 @@ public:
     // Fades the voice out over `frames` and holds it where it is (its
     // timeline waits), or fades it back in from there.
     bool pause_voice(size_t voice, bool paused, uint32_t frames);
+    // Live control: a voice's own envelope of `which` replaced by `envelope`
+    // (frames from the voice's start), crossfaded over `frames`
+    // (Voice::replace_envelope). The old one comes back to be freed here, off
+    // the audio thread, by collect_retired().
+    bool replace_voice_envelope(size_t voice, Voice::Automated which, EnvelopeCursor envelope, uint32_t frames);
     // A new voice, set up off the audio thread; returns its id, or none when
     // kMaxAddedVoices added ones are still playing (or the queue is full).
     // Voices that stopped give their slots back.
@@ -236,7 +241,17 @@ private:
         Vec3 position, velocity, direction, up;
         uint64_t serial = 0;
     };
+    // An envelope on its way to a voice; the render thread sends `held` back
+    // through retired_envelopes_ (holding the voice's old one), so it is
+    // always freed on the control thread.
+    struct EnvelopeSwap {
+        uint32_t voice = 0, frames = 0;
+        Voice::Automated which{};
+        std::optional<EnvelopeCursor>* held = nullptr;
+        uint64_t serial = 0;
+    };
     void report_applied(uint64_t serial, uint64_t frame) noexcept SIMVX_REALTIME;
+    void apply_envelope_swaps(uint64_t pos) noexcept SIMVX_REALTIME;
     template <typename Edit>
     bool queue(SpscRing<Edit>& ring, Edit edit);
     bool send(Command c);
@@ -274,6 +289,8 @@ private:
     SpscRing<Command> commands_{1024};
     SpscRing<EffectUpdate> effect_updates_{64};
     SpscRing<Move> moves_{1024};
+    SpscRing<EnvelopeSwap> envelope_swaps_{64};
+    SpscRing<std::optional<EnvelopeCursor>*> retired_envelopes_{64};  // render → control thread, to free
     struct Extra {
         size_t id;
         Voice* voice;

@@ -191,6 +191,43 @@ void Voice::move_listener(const Vec3& position, const Vec3& velocity, const Vec3
     if (setup_.spatial) setup_.spatial->move_listener(position, velocity, direction, up);
 }
 
+void Voice::replace_envelope(Automated which, std::optional<EnvelopeCursor>& incoming, uint32_t frames,
+                             uint64_t now) noexcept {
+    // Where the voice is on its timeline (before its start: nothing is heard yet, so nothing to crossfade).
+    const bool started = state_ == State::playing && now >= setup_.start_frame;
+    const uint64_t t = started ? now - setup_.start_frame : 0;
+    switch (which) {
+        case Automated::volume_db: {
+            const float before = gain_.value() * automated_gain(t);
+            std::swap(setup_.volume_db_envelope, incoming);
+            if (releasing_) return;  // fading out: it keeps fading from where it is
+            const float after = automated_gain(t);
+            gain_.reset(started && after > 0 ? before / after : 1.0f);
+            ramp_gain(1.0f, frames);
+            return;
+        }
+        case Automated::pan: {
+            StereoGain before = setup_.pan_envelope ? automated_pan(t) : StereoGain{pan_left_.value(), pan_right_.value()};
+            if (pan_xfade_.ramping()) {  // still crossfading from an earlier one: from where that has got
+                const float x = pan_xfade_.value();
+                before = {before.left + (pan_from_.left - before.left) * x, before.right + (pan_from_.right - before.right) * x};
+            }
+            std::swap(setup_.pan_envelope, incoming);
+            if (!started) return;
+            pan_from_ = before;
+            pan_xfade_.reset(1.0f);
+            pan_xfade_.set_ramp_frames(frames);
+            pan_xfade_.set_target(0.0f);
+            return;
+        }
+        case Automated::pitch:
+            if (!varispeed_) return;
+            std::swap(setup_.pitch_envelope, incoming);
+            if (started) pitch_started_ = true;  // glides from the ratio it has now
+            return;
+    }
+}
+
 void Voice::shift_timeline(uint64_t frames) noexcept {
     setup_.start_frame += frames;
     if (setup_.end_frame) *setup_.end_frame += frames;
@@ -253,7 +290,11 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     if (automated) {
         for (size_t i = 0; i < got; ++i) {
             const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i) * automated_gain(t0 + i);
-            const StereoGain p = automated_pan(t0 + i);
+            StereoGain p = automated_pan(t0 + i);
+            if (pan_xfade_.ramping()) {  // a pan envelope replaced live: from the pan before
+                const float x = pan_xfade_.next();
+                p = {p.left + (pan_from_.left - p.left) * x, p.right + (pan_from_.right - p.right) * x};
+            }
             const float l = mono ? in[i] : in[2 * i];
             const float r = mono ? in[i] : in[2 * i + 1];
             put<Add>(out[2 * i], l * g * p.left);

@@ -95,6 +95,16 @@ public:
     // Live control of a 3D voice (nothing for a 2D one).
     void move_source(const Vec3& position, const Vec3& velocity) noexcept SIMVX_REALTIME;
     void move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept SIMVX_REALTIME;
+    // Live control: the voice's own envelope of `which` (frames from its
+    // start) swapped with `incoming`, which then holds the old one (or
+    // nothing) to be freed off the audio thread; no allocation here. The
+    // level (volume_db: the envelope becomes the voice's volume, a live volume
+    // before it gives way) or the pan crossfades to the new envelope over
+    // `frames` from scene frame `now`; pitch glides as the pitch stage always
+    // does. A pitch envelope needs the pitch stage (nothing without one).
+    enum class Automated : uint8_t { volume_db, pan, pitch };
+    void replace_envelope(Automated which, std::optional<EnvelopeCursor>& incoming, uint32_t frames,
+                          uint64_t now) noexcept SIMVX_REALTIME;
     // Moves the voice's timeline `frames` later (start, end and fades together).
     void shift_timeline(uint64_t frames) noexcept SIMVX_REALTIME;
 
@@ -122,6 +132,9 @@ private:
     State state_ = State::pending;
     GainRamp gain_;
     GainRamp pan_left_, pan_right_;  // from setup_.pan; ramped by live control
+    // A pan envelope replaced live: from these gains to the new pan, as pan_xfade_ goes 1 → 0.
+    StereoGain pan_from_;
+    GainRamp pan_xfade_{0.0f};
     GainRamp pause_gain_{1.0f};      // 1 playing; ramps to 0 and holds while paused
     bool pausing_ = false;
     // 3D sounds: the channel gains ramp to each block's end values; the

@@ -34,15 +34,33 @@ std::optional<double> read_param(Checker& c, const Item& it, const ParamSpec& p)
 
 }  // namespace
 
-std::span<const Field<EqBand>> band_fields() {
-    static const Field<EqBand> fields[] = {
-        {"type", choice_field(&EqBand::type, std::span<const Choice<EqBand::Type>>(EqBand::kTypeNames))},
-        {"freq", number_field(&EqBand::freq, Range{10, 96000, false, "Hz"})},
-        {"q", number_field(&EqBand::q, Range{0, 100, true, ""})},
-        {"gain_db", number_field(&EqBand::gain_db, Range{-48, 48, false, "dB"})},
+std::span<const Field<BandDesc>> band_fields() {
+    static const Field<BandDesc> fields[] = {
+        {"type", choice_field(&BandDesc::type, std::span<const Choice<EqBand::Type>>(EqBand::kTypeNames))},
+        {"freq", automatable_field(&BandDesc::freq, &BandDesc::freq_envelope, Range{10, 96000, false, "Hz"})},
+        {"q", automatable_field(&BandDesc::q, &BandDesc::q_envelope, Range{0, 100, true, ""})},
+        {"gain_db", automatable_field(&BandDesc::gain_db, &BandDesc::gain_db_envelope, Range{-48, 48, false, "dB"})},
     };
     return fields;
 }
+
+namespace {
+
+// The bands into the effect's config, their envelopes into its automation.
+void add_bands(std::vector<BandDesc>& bands, EffectDesc& e) {
+    for (BandDesc& b : bands) {
+        const size_t index = e.config.bands.size();
+        e.config.bands.push_back({.type = b.type, .freq = b.freq, .q = b.q, .gain_db = b.gain_db});
+        const std::pair<std::optional<Envelope>*, ParamSlot::Band> automated[] = {
+            {&b.freq_envelope, ParamSlot::Band::freq},
+            {&b.q_envelope, ParamSlot::Band::q},
+            {&b.gain_db_envelope, ParamSlot::Band::gain_db}};
+        for (auto [envelope, field] : automated)
+            if (*envelope) e.envelopes.push_back({{index, field}, std::move(**envelope)});
+    }
+}
+
+}  // namespace
 
 // [[bus.effect]]: `type` chooses the parameters; every other key is checked
 // against that type's list.
@@ -77,7 +95,9 @@ void read_effect(Checker& c, const toml::table& table, BusDesc& bus) {
             continue;
         }
         if (k == "bands" && type->has_bands) {
-            read_table_list(c, it, kBand, band_fields(), "freq", e.config.bands);
+            std::vector<BandDesc> bands;
+            read_table_list(c, it, kBand, band_fields(), "freq", bands);
+            add_bands(bands, e);
             continue;
         }
         if (k == "sidechain" && type->has_sidechain) {
@@ -93,7 +113,7 @@ void read_effect(Checker& c, const toml::table& table, BusDesc& bus) {
             if (node.is_table() && p->kind == ParamSpec::Kind::number) {
                 if (auto envelope = read_envelope(c, it, Range{p->min, p->max, p->min_open, p->unit})) {
                     e.config.values[index] = envelope->value_at(0.0);
-                    e.envelopes.push_back({index, std::move(*envelope)});
+                    e.envelopes.push_back({{index}, std::move(*envelope)});
                 }
             } else if (auto v = read_param(c, it, *p)) {
                 e.config.values[index] = *v;

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -68,6 +69,24 @@ std::optional<std::string> read_all(std::FILE* f, size_t limit) {
 
 SceneError::SceneError(std::vector<SceneDiagnostic> diags)
     : InputError(join_diagnostics(diags)), diags_(std::move(diags)) {}
+
+Envelope read_sound_key_envelope(const toml::table& holder, std::string_view key) {
+    schema::Checker c("request");
+    scene_format::SoundEntry entry;
+    const std::string in = "in [[sound]]";
+    const toml::node* node = holder.get(key);
+    const auto fields = scene_format::sound_fields();
+    const auto row = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.key == key; });
+    if (node && row != fields.end() && row->read) row->read(c, schema::Item{key, *node, in}, entry);
+    if (auto diags = c.take(); !diags.empty()) throw SceneError(std::move(diags));
+    const SoundDesc& s = entry.desc;
+    const std::optional<Envelope>& e = key == "volume_db" ? s.volume_db_envelope
+                                       : key == "pan"     ? s.pan_envelope
+                                       : key == "pitch"   ? s.pitch_envelope
+                                                          : std::nullopt;
+    if (!e) throw SceneError({SceneDiagnostic{.message = "'" + std::string(key) + "' " + in + " is not an envelope"}});
+    return *e;
+}
 
 Scene load_scene_text(std::string_view text, const std::string& path) {
     toml::table root;

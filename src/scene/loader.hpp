@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <toml++/toml.h>
 #include <vector>
 
 #include "core/error.hpp"
@@ -29,6 +30,12 @@ Scene load_scene_file(const std::string& path);
 // The same from text already in memory; `path` names it in messages and sets
 // the folder that relative sound paths are resolved against.
 Scene load_scene_text(std::string_view text, const std::string& path);
+
+// The envelope that [[sound]] key `key` (volume_db, pan or pitch) holds in
+// `holder`, read by the sound table's own row (its range and checks), for a
+// value given outside a scene (live control). Throws SceneError with what is
+// wrong, or when the value is not an envelope.
+Envelope read_sound_key_envelope(const toml::table& holder, std::string_view key);
 
 // The keys of each table of the format, from the loader's own tables (for
 // --list keys and the completions): "[engine]" → sample_rate, channels, ...

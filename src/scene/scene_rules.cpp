@@ -16,24 +16,27 @@ namespace simvx {
 using namespace schema;
 using namespace scene_format;
 
+std::string effect_problem(const EffectType& type, const EffectDesc& effect, uint32_t rate) {
+    if (!type.check) return {};
+    std::string problem = type.check(effect.config, rate);
+    for (const ParamEnvelope& pe : effect.envelopes)
+        for (const EnvelopePoint& point : pe.envelope.points()) {
+            if (!problem.empty()) return problem;
+            EffectConfig at_point = effect.config;
+            slot_value(at_point, pe.slot) = point.value;
+            problem = type.check(at_point, rate);
+            if (!problem.empty()) problem += " (at " + format_number(point.time) + " s of its envelope)";
+        }
+    return problem;
+}
+
 std::vector<EffectProblem> effect_problems(const Scene& scene, uint32_t rate) {
     std::vector<EffectProblem> problems;
     for (const BusDesc& b : scene.buses)
-        for (const EffectDesc& e : b.effects) {
-            const EffectType* type = find_effect_type(e.config.type);
-            if (!type || !type->check) continue;
-            // An automated parameter is checked at each of its points (its curves stay between them).
-            std::string problem = type->check(e.config, rate);
-            for (const ParamEnvelope& pe : e.envelopes)
-                for (const EnvelopePoint& point : pe.envelope.points()) {
-                    if (!problem.empty()) break;
-                    EffectConfig at_point = e.config;
-                    at_point.values[pe.param] = point.value;
-                    problem = type->check(at_point, rate);
-                    if (!problem.empty()) problem += " (at " + format_number(point.time) + " s of its envelope)";
-                }
-            if (!problem.empty()) problems.push_back({&b, &e, std::move(problem)});
-        }
+        for (const EffectDesc& e : b.effects)
+            if (const EffectType* type = find_effect_type(e.config.type))
+                if (std::string problem = effect_problem(*type, e, rate); !problem.empty())
+                    problems.push_back({&b, &e, std::move(problem)});
     return problems;
 }
 

@@ -36,5 +36,8 @@ struct EffectProblem {
 
 // Runs each effect's check (dsp's EffectType::check) at `rate`, in bus and effect order.
 std::vector<EffectProblem> effect_problems(const Scene& scene, uint32_t rate);
+// One effect's: its values, then each automated value at each of its envelope's
+// points (its curves stay between them). Empty when all is well.
+std::string effect_problem(const EffectType& type, const EffectDesc& effect, uint32_t rate);
 
 }  // namespace simvx

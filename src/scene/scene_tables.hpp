@@ -57,7 +57,15 @@ std::span<const schema::Field<SpatialDesc>> spatial_fields();
 std::span<const schema::Field<ConeDesc>> cone_fields();
 std::span<const schema::Field<StreamDesc>> stream_fields();
 std::span<const schema::Field<RepeatDesc>> repeat_fields();
-std::span<const schema::Field<EqBand>> band_fields();  // eq's bands = [{...}]
+// An eq band as the scene writes it: its values, and the envelope each of
+// freq, q and gain_db may follow instead (read_effect moves them into the
+// effect's envelopes).
+struct BandDesc {
+    EqBand::Type type = EqBand{}.type;
+    double freq = EqBand{}.freq, q = EqBand{}.q, gain_db = EqBand{}.gain_db;
+    std::optional<Envelope> freq_envelope, q_envelope, gain_db_envelope;
+};
+std::span<const schema::Field<BandDesc>> band_fields();  // eq's bands = [{...}]
 
 // The tables read by more than their rows.
 void read_listener(schema::Checker& c, const schema::Item& it, ListenerDesc& l);

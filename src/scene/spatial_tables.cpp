@@ -5,7 +5,11 @@
 // smaller than their inner ones).
 #include "scene/scene_tables.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "scene/envelope_table.hpp"
+#include "spatial/model.hpp"
 
 namespace simvx::scene_format {
 
@@ -51,20 +55,33 @@ Reader<T> vec3_field(Vec3 T::*member, bool nonzero = false) {
     };
 }
 
-// path = [[t, x, y, z], ...]: times within seconds() and strictly increasing.
+// path = [[t, x, y, z], ...], a keyframe perhaps naming its curve
+// ([t, x, y, z, "curve"], [t, x, y, z, "target", τ]); or a table
+// { points = [...], curve, time_constant, loop } as an envelope's. Times
+// within seconds() and strictly increasing; each coordinate's curves as
+// path_problem() allows.
 template <class T>
-Reader<T> path_field(std::vector<Keyframe> T::*member) {
+Reader<T> path_field(MotionPath T::*member) {
     return [member](Checker& c, const Item& it, T& out) {
-        auto* a = it.node.as_array();
-        if (!a) {
-            type_error(c, it, "an array of keyframes [[t, x, y, z], ...]");
+        PointsTable table;  // a plain array: linear, no loop
+        const toml::array* a = it.node.as_array();
+        if (it.node.is_table()) {
+            auto read = read_points_table(c, it, "the path " + it.subject(), "[t, x, y, z]");
+            if (!read) return;
+            table = *read;
+            a = table.points;
+        } else if (!a) {
+            type_error(c, it, "an array of keyframes [[t, x, y, z], ...] or a table { points = [[t, x, y, z], ...], curve = ... }");
             return;
         }
-        std::vector<Keyframe> path;
+        MotionPath path;
+        path.loop = table.loop;
+        std::vector<const toml::node*> nodes;
         for (const auto& element : *a) {
             auto* k = element.as_array();
-            if (!k || k->size() != 4) {
-                c.error(element.source(), "each keyframe of " + it.subject() + " must be [t, x, y, z] (4 numbers), found " +
+            if (!k || k->size() < 4 || k->size() > 6) {
+                c.error(element.source(), "each keyframe of " + it.subject() + " must be [t, x, y, z] (4 numbers), "
+                                          "[t, x, y, z, \"curve\"] or [t, x, y, z, \"target\", time_constant], found " +
                                               describe(element));
                 return;
             }
@@ -79,14 +96,25 @@ Reader<T> path_field(std::vector<Keyframe> T::*member) {
                                               ", found " + format_number(v[0]));
                 return;
             }
-            if (!path.empty() && v[0] <= path.back().t) {
+            if (!path.keyframes.empty() && v[0] <= path.keyframes.back().t) {
                 c.error(element.source(), "keyframe times in " + it.subject() + " must increase: " +
-                                              format_number(v[0]) + " s comes after " + format_number(path.back().t) +
-                                              " s");
+                                              format_number(v[0]) + " s comes after " +
+                                              format_number(path.keyframes.back().t) + " s");
                 return;
             }
-            path.push_back({v[0], {v[1], v[2], v[3]}});
+            Keyframe key{v[0], {v[1], v[2], v[3]}};
+            if (!read_point_curve(c, *k, 4, "a keyframe of " + it.subject(), table, key.curve, key.time_constant)) return;
+            path.keyframes.push_back(key);
+            nodes.push_back(&element);
         }
+        if (auto why = path_problem(path)) {
+            c.error(nodes[why->point]->source(),
+                    "keyframe " + std::to_string(why->point + 1) + " of " + it.subject() + ": " + why->message);
+            return;
+        }
+        const bool targets = std::any_of(path.keyframes.begin() + (path.empty() ? 0 : 1), path.keyframes.end(),
+                                         [](const Keyframe& k) { return k.curve == EnvelopeCurve::target; });
+        if (!check_time_constant_used(c, table, targets, "the path " + it.subject())) return;
         out.*member = std::move(path);
     };
 }

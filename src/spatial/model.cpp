@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
+#include <string>
 
 namespace simvx {
 
@@ -54,16 +56,61 @@ double azimuth_pan(const ListenerFrame& frame, const Vec3& relative) {
     return d > 0 ? std::clamp(dot(relative, frame.right) / d, -1.0, 1.0) : 0.0;
 }
 
-Motion motion_at(std::span<const Keyframe> path, const Vec3& position, const Vec3& velocity, double t) {
-    if (path.empty()) return {position, velocity};
-    if (t <= path.front().t) return {path.front().position, {0, 0, 0}};
-    if (t >= path.back().t) return {path.back().position, {0, 0, 0}};
-    const auto next = std::upper_bound(path.begin(), path.end(), t, [](double x, const Keyframe& k) { return x < k.t; });
-    const Keyframe& a = *(next - 1);
-    const Keyframe& b = *next;
-    const double span = b.t - a.t;
-    const Vec3 v = (b.position - a.position) * (1 / span);
-    return {a.position + v * (t - a.t), v};
+namespace {
+
+// The envelope points of coordinate `axis`: an exponential segment whose ends
+// are equal is a constant, so it is drawn as a line (the formula would divide 0 by 0).
+std::vector<EnvelopePoint> axis_points(const MotionPath& path, size_t axis) {
+    std::vector<EnvelopePoint> points;
+    points.reserve(path.keyframes.size());
+    for (size_t i = 0; i < path.keyframes.size(); ++i) {
+        const Keyframe& k = path.keyframes[i];
+        EnvelopePoint p{k.t, k.position[axis], k.curve, k.time_constant};
+        const bool reached_exactly = i == 1 || (i > 1 && path.keyframes[i - 1].curve != EnvelopeCurve::target);
+        if (i > 0 && p.curve == EnvelopeCurve::exponential && reached_exactly &&
+            path.keyframes[i - 1].position[axis] == p.value)
+            p.curve = EnvelopeCurve::linear;
+        points.push_back(p);
+    }
+    return points;
+}
+
+constexpr const char* kAxisNames[] = {"x", "y", "z"};
+
+}  // namespace
+
+std::optional<EnvelopeProblem> path_problem(const MotionPath& path) {
+    if (path.empty()) return std::nullopt;
+    for (size_t axis = 0; axis < 3; ++axis)
+        if (auto why = Envelope::problem(axis_points(path, axis), path.loop)) {
+            if (why->message.find("exponential") != std::string::npos) why->message = kAxisNames[axis] + (": " + why->message);
+            return why;
+        }
+    return std::nullopt;
+}
+
+Trajectory::Trajectory(const MotionPath& path, const Vec3& position, const Vec3& velocity)
+    : on_path_(!path.empty()), position_(position), velocity_(velocity) {
+    if (auto why = path_problem(path))
+        throw std::invalid_argument("keyframe " + std::to_string(why->point + 1) + ": " + why->message);
+    if (on_path_)
+        for (size_t axis = 0; axis < 3; ++axis) axes_.emplace_back(axis_points(path, axis), path.loop);
+}
+
+Motion Trajectory::at(double t) const noexcept {
+    if (!on_path_) return {position_, velocity_};
+    return {{axes_[0].value_at(t), axes_[1].value_at(t), axes_[2].value_at(t)},
+            {axes_[0].slope_at(t), axes_[1].slope_at(t), axes_[2].slope_at(t)}};
+}
+
+bool Trajectory::moves() const noexcept {
+    return on_path_ ? axes_[0].points().size() > 1 : length(velocity_) > 0;
+}
+
+void Trajectory::hold(const Vec3& position, const Vec3& velocity) noexcept {
+    on_path_ = false;
+    position_ = position;
+    velocity_ = velocity;
 }
 
 double air_absorption_cutoff(double factor, double distance, double min_distance, double max_distance) {

@@ -3,7 +3,12 @@
 // doppler shift from source and listener velocity, the pan from the source's
 // azimuth in the listener's frame, and motion paths.
 #pragma once
+#include <optional>
 #include <span>
+#include <vector>
+
+#include "core/realtime.hpp"
+#include "dsp/envelope.hpp"
 
 #include "spatial/spatial_desc.hpp"
 #include "spatial/vec3.hpp"
@@ -51,13 +56,36 @@ ListenerFrame listener_frame(const Vec3& direction, const Vec3& world_up);
 double azimuth_pan(const ListenerFrame& frame, const Vec3& relative);
 
 // A point that may move along a path: where it is and how fast it goes at
-// scene time t. Between keyframes the position is interpolated linearly and
-// the velocity is that segment's; before the first and after the last, the
-// point rests there (velocity 0). Without a path: the fixed position and the
-// given velocity.
+// scene time t. Each coordinate follows the keyframes as an envelope with
+// their curves (dsp/envelope: step, linear, exponential, target; a loop
+// repeats), and the velocity is the path's derivative. Before the first
+// keyframe and after the last the point rests there (velocity 0; a final
+// target keeps approaching). Without a path: the fixed position and the given
+// velocity.
 struct Motion {
     Vec3 position, velocity;
 };
-Motion motion_at(std::span<const Keyframe> path, const Vec3& position, const Vec3& velocity, double t);
 
+// What is wrong with a path's keyframes, or nothing: the rules of an
+// envelope's points for each coordinate (an exponential segment needs both
+// ends of a coordinate non-zero and of the same sign, unless they are equal:
+// that coordinate then holds still).
+std::optional<EnvelopeProblem> path_problem(const MotionPath& path);
+
+class Trajectory {
+public:
+    // Throws std::invalid_argument with path_problem()'s message.
+    Trajectory(const MotionPath& path, const Vec3& position, const Vec3& velocity);
+
+    Motion at(double t) const noexcept SIMVX_REALTIME;
+    // Whether the point can ever move (a path of two keyframes or more, or a velocity).
+    bool moves() const noexcept;
+    // Live control: here now, moving so, instead of along the path (no allocation: the path is only left).
+    void hold(const Vec3& position, const Vec3& velocity) noexcept SIMVX_REALTIME;
+
+private:
+    std::vector<Envelope> axes_;  // x, y, z; empty without a path
+    bool on_path_ = false;
+    Vec3 position_, velocity_;
+};
 }  // namespace simvx

@@ -7,15 +7,33 @@
 #include <vector>
 
 #include "core/named.hpp"
+#include "dsp/envelope.hpp"
 
 #include "spatial/vec3.hpp"
 
 namespace simvx {
 
-// A point of a motion path: at scene time t (seconds), the position (metres).
+// A point of a motion path: at scene time t (seconds), the position
+// (metres), reached from the keyframe before along `curve`, each coordinate
+// as an envelope's value would go (dsp/envelope.hpp; the first keyframe's
+// curve is unused).
 struct Keyframe {
     double t = 0;
     Vec3 position;
+    EnvelopeCurve curve = EnvelopeCurve::linear;
+    double time_constant = 0;  // seconds; target only
+
+    bool operator==(const Keyframe&) const = default;
+};
+
+// Keyframes with strictly increasing times; `loop` repeats them from the
+// first to the last for ever. Empty: the point does not follow a path.
+struct MotionPath {
+    std::vector<Keyframe> keyframes;
+    bool loop = false;
+
+    bool empty() const noexcept { return keyframes.empty(); }
+    bool operator==(const MotionPath&) const = default;
 };
 
 struct ListenerDesc {
@@ -23,7 +41,7 @@ struct ListenerDesc {
     Vec3 direction{0, 0, -1};  // forward
     Vec3 world_up{0, 1, 0};
     Vec3 velocity{0, 0, 0};    // m/s; from the path when there is one
-    std::vector<Keyframe> path;  // strictly increasing times; empty = fixed
+    MotionPath path;             // empty = fixed
 };
 
 // Distance models of OpenAL 1.1, clamped (distance within [min, max]).
@@ -43,7 +61,7 @@ struct ConeDesc {
 struct SpatialDesc {
     Vec3 position{0, 0, 0};
     Vec3 velocity{0, 0, 0};
-    std::vector<Keyframe> path;
+    MotionPath path;
     Attenuation attenuation = Attenuation::inverse;
     double min_distance = 1.0, max_distance = 100.0, rolloff = 1.0;
     double doppler = 1.0;

@@ -5,38 +5,27 @@
 #include <numbers>
 
 namespace simvx {
-namespace {
-
-bool moves(const std::vector<Keyframe>& path, const Vec3& velocity) {
-    return path.size() > 1 || length(velocity) > 0;
-}
-
-}  // namespace
-
-Spatializer::Spatializer(SpatialSetup setup) : s_(std::move(setup)) {}
+Spatializer::Spatializer(SpatialSetup setup)
+    : s_(std::move(setup)),
+      source_(s_.source.path, s_.source.position, s_.source.velocity),
+      listener_(s_.listener.path, s_.listener.position, s_.listener.velocity) {}
 
 bool Spatializer::has_doppler() const noexcept {
-    return s_.doppler_factor > 0 && (moves(s_.source.path, s_.source.velocity) || moves(s_.listener.path, s_.listener.velocity));
+    return s_.doppler_factor > 0 && (source_.moves() || listener_.moves());
 }
 
-void Spatializer::move_source(const Vec3& position, const Vec3& velocity) noexcept {
-    s_.source.path.clear();  // keeps its memory: nothing is freed here
-    s_.source.position = position;
-    s_.source.velocity = velocity;
-}
+void Spatializer::move_source(const Vec3& position, const Vec3& velocity) noexcept { source_.hold(position, velocity); }
 
 void Spatializer::move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept {
-    s_.listener.path.clear();
-    s_.listener.position = position;
-    s_.listener.velocity = velocity;
+    listener_.hold(position, velocity);
     s_.listener.direction = direction;
     s_.listener.world_up = up;
 }
 
 SpatialState Spatializer::at(uint64_t frame) const noexcept {
     const double t = static_cast<double>(frame) / s_.rate;
-    const Motion src = motion_at(s_.source.path, s_.source.position, s_.source.velocity, t);
-    const Motion lis = motion_at(s_.listener.path, s_.listener.position, s_.listener.velocity, t);
+    const Motion src = source_.at(t);
+    const Motion lis = listener_.at(t);
     const Vec3 rel = src.position - lis.position;  // the source seen from the listener
     const SpatialDesc& d = s_.source;
     const double distance = length(rel);

@@ -42,12 +42,13 @@ public:
     // Live control, on the render thread: the source (or the listener) is
     // here now, moving so, instead of where its path or its fixed position
     // put it. The next block's gains and doppler follow (ramped, as always).
-    // No allocation: a path is only emptied.
+    // No allocation: a path is only left.
     void move_source(const Vec3& position, const Vec3& velocity) noexcept SIMVX_REALTIME;
     void move_listener(const Vec3& position, const Vec3& velocity, const Vec3& direction, const Vec3& up) noexcept SIMVX_REALTIME;
 
 private:
     SpatialSetup s_;
+    Trajectory source_, listener_;
 };
 
 }  // namespace simvx

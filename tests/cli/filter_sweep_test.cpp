@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <numbers>
 
 #include "cli_support.hpp"
@@ -138,6 +139,95 @@ TEST(FilterSweepCli, TheExampleRendersAsItsFormulasSay) {
                          "--expect", dir / "reference.wav", "--tolerance-db", "-90"});
     EXPECT_EQ(r.status, 0) << r.out << r.err;
     std::printf("%s%s", r.out.c_str(), r.err.c_str());
+}
+
+// |H| in dB at `f` of an RBJ peaking band (cookbook formulas, written out here).
+double peaking_response_db(double f, double centre, double q, double gain_db) {
+    const double A = std::pow(10.0, gain_db / 40), w0 = 2 * kPi * centre / kRate, alpha = std::sin(w0) / (2 * q);
+    const double b[3] = {1 + alpha * A, -2 * std::cos(w0), 1 - alpha * A};
+    const double a[3] = {1 + alpha / A, -2 * std::cos(w0), 1 - alpha / A};
+    const double w = 2 * kPi * f / kRate;
+    auto magnitude = [w](const double* c) {
+        const double re = c[0] + c[1] * std::cos(w) + c[2] * std::cos(2 * w);
+        const double im = -c[1] * std::sin(w) - c[2] * std::sin(2 * w);
+        return std::hypot(re, im);
+    };
+    return 20 * std::log10(magnitude(b) / magnitude(a));
+}
+
+// An eq whose band `band_keys` describes, on a 1 kHz tone of amplitude 0.1 (room for +12 dB),
+// rendered mono; the tone's level in dB relative to its own, over 10 ms
+// windows every 5 ms, beside what `expected_db(t)` says at each window's
+// centre: the largest difference over [from, to) s.
+double worst_eq_error(const std::string& band_keys, double from, double to,
+                      const std::function<double(double)>& expected_db) {
+    TempDir dir;
+    write_wav(dir / "tone.wav", interleave({sine(1000, kRate, 3 * kRate, 0.1)}, kRate), WavFormat::f32);
+    write_file(dir / "eq.toml", "version = 1\n[engine]\nchannels = 1\n[[bus]]\nname = \"Master\"\n"
+                                "[[bus.effect]]\ntype = \"eq\"\nbands = [ { type = \"peaking\", " +
+                                    band_keys + " } ]\n[[sound]]\nfile = \"tone.wav\"\n");
+    const Pcm p = render_f32(dir / "eq.toml", dir / "out.wav");
+    const std::vector<float> y = p.channel(0);
+    const double unity = 20 * std::log10(0.1 / std::sqrt(2.0));
+    const size_t window = kRate / 100, hop = kRate / 200;
+    double worst = 0;
+    for (size_t first = static_cast<size_t>(from * kRate); first + window <= std::min(y.size(), size_t(to * kRate));
+         first += hop) {
+        const double centre = (static_cast<double>(first) + window / 2.0) / kRate;
+        worst = std::max(worst, std::fabs(level_db(y, first, window) - unity - expected_db(centre)));
+    }
+    return worst;
+}
+
+TEST(FilterSweepCli, AnEqBandsGainFollowsItsEnvelope) {
+    // At its centre a peaking band's gain is gain_db exactly: the tone's level is the envelope.
+    const double worst = worst_eq_error(
+        "freq = 1000, q = 1.0, gain_db = { points = [[0.5, -12], [2.5, 12]], curve = \"linear\" }", 0.1, 2.9,
+        [](double t) { return std::clamp(-12 + 24 * (t - 0.5) / 2, -12.0, 12.0); });
+    std::printf("gain_db -12 -> +12 dB over 2 s: worst %.4f dB from the envelope\n", worst);
+    EXPECT_LT(worst, 0.05);
+}
+
+TEST(FilterSweepCli, AnEqBandsFrequencySweepsPastATone) {
+    // The band's centre sweeps 250 Hz -> 4 kHz exponentially past the 1 kHz tone:
+    // its level is the band's response at 1 kHz for the centre of the moment.
+    auto centre = [](double t) { return 250 * std::pow(16.0, std::clamp((t - 0.5) / 2, 0.0, 1.0)); };
+    const double worst = worst_eq_error(
+        "freq = { points = [[0.5, 250], [2.5, 4000]], curve = \"exponential\" }, q = 2.0, gain_db = 9", 0.1, 2.9,
+        [&](double t) { return peaking_response_db(1000, centre(t), 2.0, 9.0); });
+    std::printf("freq 250 Hz -> 4 kHz over 2 s: worst %.4f dB from the band's response\n", worst);
+    EXPECT_LT(worst, 0.1);
+}
+
+TEST(FilterSweepCli, CheckNamesAnAutomatedBand) {
+    TempDir dir;
+    write_wav(dir / "tone.wav", interleave({sine(1000, kRate, kRate / 10, 0.5)}, kRate), WavFormat::f32);
+    write_file(dir / "eq.toml", R"(version = 1
+[[bus]]
+name = "Master"
+[[bus.effect]]
+type = "eq"
+bands = [ { freq = 100, gain_db = 3 }, { freq = 2000, gain_db = { points = [[0, -6], [4, 6]] } } ]
+[[sound]]
+file = "tone.wav"
+)");
+    const RunResult r = simvx({"--check", dir / "eq.toml"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("eq (bands[2].gain_db envelope -6..6 dB"), std::string::npos) << r.out;
+    // A band's envelope is checked at each point, as a parameter's is.
+    write_file(dir / "bad.toml", R"(version = 1
+[[bus]]
+name = "Master"
+[[bus.effect]]
+type = "eq"
+bands = [ { freq = { points = [[0, 1000], [1, 30000]] } } ]
+[[sound]]
+file = "tone.wav"
+)");
+    const RunResult bad = simvx({"--check", dir / "bad.toml"});
+    EXPECT_NE(bad.status, 0);
+    EXPECT_NE(bad.err.find("band 1: "), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("(at 1 s of its envelope)"), std::string::npos) << bad.err;
 }
 
 }  // namespace

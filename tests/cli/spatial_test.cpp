@@ -128,6 +128,60 @@ TEST_F(SpatialCli, DopplerFromTheSourceAndFromTheListener) {
     EXPECT_NEAR(frequency(source + "velocity = [0, 0, 34.33]\ndoppler = 0\n"), 1000.0, 0.5);
 }
 
+// A path's keyframes name their curves: the source flies off to the right
+// exponentially (1 m to 64 m in 3 s), then comes back towards 2 m as a
+// target (τ 0.2 s). Inverse distance, balance law: the right channel's level
+// is -20 log10(x(t)); the doppler shift follows the path's derivative.
+TEST_F(SpatialCli, PathCurvesMoveTheSourceAsTheirFormulasSay) {
+    write_wav(at("dc4.wav"), interleave({std::vector<float>(4 * 48000, 0.5f)}, 48000), WavFormat::f32);
+    const std::string path = "path = { points = [[0, 1, 0, 0], [3, 64, 0, 0, \"exponential\"], [4, 2, 0, 0, \"target\", 0.2]] }\n";
+    auto x = [](double t) { return t < 3 ? std::pow(64.0, t / 3) : 2 + 62 * std::exp(-(t - 3) / 0.2); };
+    const Pcm p = render("[[sound]]\nfile = \"dc4.wav\"\n[sound.spatial]\ndoppler = 0\n" + path);
+    double worst = 0;
+    for (size_t i = 2400; i < 4 * 48000 - 2400; ++i) {
+        const double t = static_cast<double>(i) / 48000;
+        if (std::fabs(t - 3) < 0.025) continue;  // the corner: gains ramp linearly across the block that holds it
+        worst = std::max(worst, std::fabs(level_db(p, i, 1) + db(x(t))));
+    }
+    std::printf("level against -20 log10(x(t)): worst %.4f dB\n", worst);
+    EXPECT_LT(worst, 0.02);
+    EXPECT_LT(level_db(p, 48000, 0), -100);  // hard right all along
+
+    // Doppler: receding at x'(t) = x(t) ln 64 / 3 (11.09 m/s at 1.5 s): c / (c + v).
+    const Pcm d = render("[engine]\nchannels = 1\nspeed_of_sound = 343.3\n[[sound]]\nfile = \"tone.wav\"\n[sound.spatial]\n" + path);
+    const std::vector<float> mono = d.channel(0);
+    for (double t : {0.75, 1.5, 2.25}) {
+        const double v = x(t) * std::log(64.0) / 3, expected = 1000 * 343.3 / (343.3 + v);
+        const auto from = static_cast<size_t>((t - 0.025) * 48000), to = static_cast<size_t>((t + 0.025) * 48000);
+        const double heard = crossing_frequency(mono, from, to, 48000);
+        std::printf("at %.2f s: %.2f Hz heard, %.2f Hz by the path's derivative\n", t, heard, expected);
+        EXPECT_NEAR(heard / expected, 1.0, 0.001) << t;
+    }
+}
+
+// A looping path circles the listener: the level and the side repeat each lap.
+TEST_F(SpatialCli, ALoopingPathCirclesForEver) {
+    write_wav(at("dc4.wav"), interleave({std::vector<float>(4 * 48000, 0.5f)}, 48000), WavFormat::f32);
+    // A square of side 4 m around the listener, 1 s a lap, linear.
+    const Pcm p = render("[[sound]]\nfile = \"dc4.wav\"\n[sound.spatial]\ndoppler = 0\n"
+                         "path = { points = [[0, -2, 0, -2], [0.25, 2, 0, -2], [0.5, 2, 0, 2], [0.75, -2, 0, 2], "
+                         "[1, -2, 0, -2]], loop = true }\n");
+    double worst = 0;
+    for (size_t i = 48000; i < 3 * 48000; ++i)
+        for (uint32_t c = 0; c < 2; ++c) worst = std::max(worst, static_cast<double>(std::fabs(p.samples[2 * i + c] - p.samples[2 * (i + 48000) + c])));
+    // Blocks do not fall on the same frames of each lap, and gains ramp linearly across a block: at the
+    // corners, where the distance turns, laps differ by that much.
+    EXPECT_LT(worst, 0.01) << "laps differ";
+    // Three eighths into each lap the source is 2 m to the right; seven eighths in, 2 m to the left
+    // (within the linear ramp of a block: the distance is least there).
+    for (int lap : {0, 1, 2, 3}) {
+        EXPECT_NEAR(level_db(p, lap * 48000 + 18000, 1), db(0.5), 0.05) << lap;
+        EXPECT_LT(level_db(p, lap * 48000 + 18000, 0), -40) << lap;
+        EXPECT_NEAR(level_db(p, lap * 48000 + 42000, 0), db(0.5), 0.05) << lap;
+        EXPECT_LT(level_db(p, lap * 48000 + 42000, 1), -40) << lap;
+    }
+}
+
 TEST_F(SpatialCli, FlyByPansAndGlidesContinuouslyWithoutClicks) {
     // A car passing 5 m in front, left to right at 20 m/s, with a 1 kHz horn.
     const Pcm p = render("[engine]\npan_law = \"constant_power\"\n[[sound]]\nfile = \"tone.wav\"\n"

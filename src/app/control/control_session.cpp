@@ -17,6 +17,7 @@
 #include "core/time_limit.hpp"
 #include "dsp/effect_types.hpp"
 #include "dsp/pan.hpp"
+#include "scene/scene_rules.hpp"
 #include "scene/variation.hpp"
 
 namespace simvx {
@@ -328,18 +329,24 @@ json ControlSession::cmd_stop(Request& r) {
 json ControlSession::cmd_set(Request& r) {
     const size_t id = voice_of(r);
     VoiceInfo& v = voices_.at(id);
-    const auto volume = r.number("volume_db", -120, 24, "dB");
-    const auto pan = r.number("pan", -1, 1);
-    const auto pitch = r.number("pitch", 0.01, 16);
+    // volume_db, pan and pitch: a number, or an envelope (frames from the voice's start) that replaces the voice's own.
+    std::optional<Envelope> volume_envelope, pan_envelope, pitch_envelope;
+    for (auto [key, envelope] : {std::pair{"volume_db", &volume_envelope}, {"pan", &pan_envelope}, {"pitch", &pitch_envelope}})
+        if (r.has(key) && r.json().at(key).is_object()) *envelope = read_sound_envelope_request(*r.take(key), key);
+    std::optional<double> volume, pan;
+    if (!volume_envelope) volume = r.number("volume_db", -120, 24, "dB");
+    if (!pan_envelope) pan = r.number("pan", -1, 1);
+    const auto pitch = pitch_envelope ? std::optional<double>(pitch_envelope->max()) : r.number("pitch", 0.01, 16);
     const auto position = r.vec3("position", kMaxMetres);
     const auto velocity = r.vec3("velocity", kMaxMetres);
     const auto ramp = r.number("ramp", 0, kMaxRampS, "s");
     r.finish("set", {"voice", "volume_db", "pan", "pitch", "position", "velocity", "ramp"});
-    if (!volume && !pan && !pitch && !position && !velocity)
+    if (!volume && !pan && !pitch && !position && !velocity && !volume_envelope && !pan_envelope)
         throw RequestError("'set' changes volume_db, pan, pitch, position or velocity: give at least one");
     if ((position || velocity) && !v.spatial)
         throw RequestError("voice " + std::to_string(id) + " is not a 3D sound: play it with \"spatial\" to move it");
-    if (pan && v.spatial) throw RequestError("voice " + std::to_string(id) + " is a 3D sound: its pan follows its position");
+    if ((pan || pan_envelope) && v.spatial)
+        throw RequestError("voice " + std::to_string(id) + " is a 3D sound: its pan follows its position");
     if (pitch) {
         if (v.unit_ratio == 0)
             throw RequestError("voice " + std::to_string(id) + " was played without \"pitch\": give \"pitch\" in its play to change it live");
@@ -348,13 +355,19 @@ json ControlSession::cmd_set(Request& r) {
                                " at most (" + format_number(kLivePitchRise) + " times the pitch it was played with)");
     }
     if (engine_.command_room() < 3) throw RequestError("the engine's queue is full; try again");
+    const uint32_t frames = std::max<uint32_t>(1, frames_of(ramp, kSetRampS));
+    for (auto [which, envelope] : {std::pair{Voice::Automated::volume_db, &volume_envelope},
+                                   {Voice::Automated::pan, &pan_envelope},
+                                   {Voice::Automated::pitch, &pitch_envelope}})
+        if (*envelope && !engine_.replace_voice_envelope(id, which, EnvelopeCursor(std::move(**envelope), rate_), frames))
+            throw RequestError("the engine's queue is full; try again");
+    if (volume_envelope) v.volume_db = 0;  // the envelope is its volume now; a number scales it
     if (position || velocity) {
         const Vec3 p = position.value_or(v.position), vel = velocity.value_or(v.velocity);
         if (!engine_.move_voice(id, p, vel)) throw RequestError("the engine's queue is full; try again");
         v.position = p;
         v.velocity = vel;
     }
-    const uint32_t frames = std::max<uint32_t>(1, frames_of(ramp, kSetRampS));
     if (volume) {
         engine_.ramp_voice_gain(id, db_to_gain(static_cast<float>(*volume)), frames);
         v.volume_db = *volume;
@@ -363,7 +376,7 @@ json ControlSession::cmd_set(Request& r) {
         engine_.ramp_voice_pan(id, pan_gains(s_.scene.engine.pan_law, *pan), frames);
         v.pan = *pan;
     }
-    if (pitch) {
+    if (pitch && !pitch_envelope) {
         engine_.set_voice_ratio(id, *pitch * v.unit_ratio);
         v.pitch = *pitch;
     }
@@ -401,11 +414,12 @@ json ControlSession::cmd_listener(Request& r) {
     r.finish("listener", {"position", "velocity", "direction", "up"});
     if (!position && !velocity && !direction && !up)
         throw RequestError("'listener' changes position, velocity, direction or up: give at least one");
-    const Vec3 p = position.value_or(l.path.empty() ? l.position : l.path.back().position);
-    const Vec3 v = velocity.value_or(l.velocity), d = direction.value_or(l.direction), u = up.value_or(l.world_up);
+    const Motion now = listener_now();
+    const Vec3 p = position.value_or(now.position);
+    const Vec3 v = velocity.value_or(now.velocity), d = direction.value_or(l.direction), u = up.value_or(l.world_up);
     if (length(cross(normalized(d), normalized(u))) < 1e-6) throw RequestError("'direction' and 'up' must not be parallel");
     if (!engine_.move_listener(p, v, d, u)) throw RequestError("the engine's queue is full; try again");
-    l.path.clear();
+    l.path = {};
     l.position = p;
     l.velocity = v;
     l.direction = d;
@@ -518,13 +532,31 @@ json ControlSession::cmd_effect(Request& r) {
         throw RequestError("'effect' must be a position (0 = first) or a type name, not " + kind_of(*which));
     }
     EffectConfig config = bus.effects[e].config;
+    std::vector<ParamEnvelope> envelopes = bus.effects[e].envelopes;
     const EffectType* type = find_effect_type(config.type);
     if (!type) throw RequestError("no effect type '" + config.type + "'");
     std::vector<std::string> known = {"bus", "effect"};
     bool any = false;
+    bool new_envelopes = false;  // an envelope given, or a number over one: the plan carries them, so it is built again
     for (size_t i = 0; i < type->params.size(); ++i) {
         const ParamSpec& p = type->params[i];
         known.emplace_back(p.key);
+        const auto automated = std::find_if(envelopes.begin(), envelopes.end(),
+                                            [i](const ParamEnvelope& pe) { return pe.slot == ParamSlot{i}; });
+        const json* given = r.has(p.key) ? &r.json().at(std::string(p.key)) : nullptr;
+        if (given && given->is_object() && p.kind == ParamSpec::Kind::number) {
+            // An envelope (times from the scene's start) in place of the parameter's value or envelope.
+            Envelope envelope = read_effect_envelope_request(*r.take(p.key), config.type, std::string(p.key));
+            config.values[i] = envelope.value_at(0.0);
+            if (automated != envelopes.end()) envelopes.erase(automated);
+            envelopes.push_back({{i}, std::move(envelope)});
+            new_envelopes = any = true;
+            continue;
+        }
+        if (given && automated != envelopes.end()) {
+            envelopes.erase(automated);
+            new_envelopes = true;
+        }
         if (p.kind == ParamSpec::Kind::boolean) {
             if (auto b = r.boolean(p.key)) config.values[i] = *b ? 1.0 : 0.0, any = true;
         } else if (auto x = r.number(p.key, p.min, p.max, p.unit)) {
@@ -536,17 +568,19 @@ json ControlSession::cmd_effect(Request& r) {
     }
     r.finish("effect", known);
     if (!any) throw RequestError("give at least one parameter of the " + config.type + " effect");
-    if (type->check)
-        if (auto problem = type->check(config, rate_); !problem.empty()) throw RequestError(problem);
-    const bool rebuild = !updatable(bus.effects[e].config, config);
+    if (auto problem = effect_problem(*type, {.config = config, .envelopes = envelopes}, rate_); !problem.empty())
+        throw RequestError(problem);
+    const bool rebuild = new_envelopes || !updatable(bus.effects[e].config, config);
     if (rebuild) {
-        // A parameter the running effect cannot take (the limiter's look-ahead): the graph again, crossfaded.
-        const EffectConfig before = bus.effects[e].config;
+        // A parameter the running effect cannot take (the limiter's look-ahead), or new automation: the graph
+        // again, crossfaded.
+        const EffectDesc before = bus.effects[e];
         bus.effects[e].config = config;
+        bus.effects[e].envelopes = std::move(envelopes);
         try {
             rebuild_plan(index);
         } catch (...) {
-            bus.effects[e].config = before;
+            bus.effects[e] = before;
             throw;
         }
     } else {
@@ -574,6 +608,12 @@ json ControlSession::voice_json(size_t id, const VoiceInfo& v) const {
         j.erase("pan");
     }
     return j;
+}
+
+Motion ControlSession::listener_now() const {
+    const ListenerDesc& l = s_.scene.listener;
+    const double t = static_cast<double>(static_cast<int64_t>(engine_.clock() - engine_.clock_offset())) / rate_;
+    return Trajectory(l.path, l.position, l.velocity).at(t);
 }
 
 json ControlSession::bus_json(size_t i) const {
@@ -616,8 +656,9 @@ json ControlSession::cmd_get(Request& r) {
             reply["buses"] = b;
         } else if (w == "listener") {
             const ListenerDesc& l = s_.scene.listener;
-            reply["listener"] = {{"position", l.path.empty() ? l.position : l.path.back().position},
-                                 {"velocity", l.velocity}, {"direction", l.direction}, {"up", l.world_up}};
+            const Motion now = listener_now();
+            reply["listener"] = {{"position", now.position}, {"velocity", now.velocity}, {"direction", l.direction},
+                                 {"up", l.world_up}};
         } else if (w == "loaded") {
             json l = json::array();
             for (const auto& [name, info] : loaded_)

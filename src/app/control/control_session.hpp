@@ -27,6 +27,7 @@
 #include "assemble/prepare.hpp"
 #include "mix/engine.hpp"
 #include "scene/scene.hpp"
+#include "spatial/model.hpp"
 
 namespace simvx {
 
@@ -146,6 +147,8 @@ private:
     void accepted(const nlohmann::json& request, std::optional<size_t> voice = {});
     void event(std::string_view kind, nlohmann::json body);
     nlohmann::json voice_json(size_t id, const VoiceInfo& v) const;
+    // Where the listener is and how it moves now (along its path, when it follows one).
+    Motion listener_now() const;
     nlohmann::json bus_json(size_t index) const;
 
     Setup s_;

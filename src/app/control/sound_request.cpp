@@ -85,11 +85,11 @@ SoundDesc read_sound_table(toml::table sound, const Scene& scene, const std::str
 
 }  // namespace
 
-Envelope read_bus_envelope_request(const nlohmann::json& table) {
-    if (!table.is_object()) throw RequestError("'volume_db' must be a number or an envelope {\"points\": [[t, dB], ...]}");
-    toml::table bus;
+namespace {
+
+// A scene of one bus (named "Request") whose table is `bus`, read by the loader.
+Scene load_bus_request(toml::table bus) {
     bus.insert("name", "Request");
-    bus.insert("volume_db", to_table(table, "volume_db"));
     toml::array buses;
     buses.push_back(std::move(bus));
     toml::table root;
@@ -98,11 +98,41 @@ Envelope read_bus_envelope_request(const nlohmann::json& table) {
     std::ostringstream text;
     text << root;
     try {
-        const Scene s = load_scene_text(text.str(), "request");
-        return *s.buses.at(1).volume_db_envelope;
+        return load_scene_text(text.str(), "request");
     } catch (const SceneError& e) {
         throw RequestError(e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message);
     }
+}
+
+}  // namespace
+
+Envelope read_bus_envelope_request(const nlohmann::json& table) {
+    if (!table.is_object()) throw RequestError("'volume_db' must be a number or an envelope {\"points\": [[t, dB], ...]}");
+    toml::table bus;
+    bus.insert("volume_db", to_table(table, "volume_db"));
+    return *load_bus_request(std::move(bus)).buses.at(1).volume_db_envelope;
+}
+
+Envelope read_sound_envelope_request(const nlohmann::json& table, const std::string& key) {
+    if (!table.is_object()) throw RequestError("'" + key + "' must be a number or an envelope {\"points\": [[t, value], ...]}");
+    toml::table holder;
+    holder.insert(key, to_table(table, key));
+    try {
+        return read_sound_key_envelope(holder, key);
+    } catch (const SceneError& e) {
+        throw RequestError(e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message);
+    }
+}
+
+Envelope read_effect_envelope_request(const nlohmann::json& table, const std::string& type, const std::string& key) {
+    toml::table effect;
+    effect.insert("type", type);
+    effect.insert(key, to_table(table, key));
+    toml::array effects;
+    effects.push_back(std::move(effect));
+    toml::table bus;
+    bus.insert("effect", std::move(effects));
+    return load_bus_request(std::move(bus)).buses.at(1).effects.at(0).envelopes.at(0).envelope;
 }
 
 SoundDesc read_sound_request(const nlohmann::json& keys, const Scene& scene, const std::string& folder) {

@@ -27,5 +27,9 @@ SoundDesc read_sound_request(const nlohmann::json& keys, const SoundDesc& base, 
 // "curve": ...}, as in a scene): read by the scene loader, with its checks.
 // Throws RequestError with the loader's first problem.
 Envelope read_bus_envelope_request(const nlohmann::json& table);
+// The same for a sound's `key` (volume_db, pan or pitch), with its range.
+Envelope read_sound_envelope_request(const nlohmann::json& table, const std::string& key);
+// The same for parameter `key` of an effect of type `type` (its range and checks).
+Envelope read_effect_envelope_request(const nlohmann::json& table, const std::string& type, const std::string& key);
 
 }  // namespace simvx

@@ -38,7 +38,7 @@ std::string describe_motion(const SoundDesc& s, double air) {
     if (sp.path.empty())
         o << ", 3D at (" << sp.position[0] << ", " << sp.position[1] << ", " << sp.position[2] << ")";
     else
-        o << ", 3D along a path of " << sp.path.size() << " keyframes";
+        o << ", 3D along a path of " << sp.path.keyframes.size() << " keyframes" << (sp.path.loop ? ", looping" : "");
     o << ", " << name_of(std::span<const Named<Attenuation>>(kAttenuationNames), sp.attenuation) << " attenuation " << sp.min_distance << ".." << sp.max_distance << " m";
     if (const double factor = sp.air_absorption.value_or(air); factor > 0)
         o << ", air absorption " << factor << " (low-pass at "
@@ -77,9 +77,9 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
                 o << " " << e.config.type;
                 if (const EffectType* type = find_effect_type(e.config.type))
                     for (const ParamEnvelope& pe : e.envelopes) {
-                        const ParamSpec& spec = type->params[pe.param];
-                        const std::string unit = spec.unit.empty() ? "" : " " + std::string(spec.unit);
-                        o << " (" << spec.key << " " << describe_envelope(pe.envelope, unit) << ")";
+                        const std::string_view unit = slot_unit(*type, pe.slot);
+                        o << " (" << slot_key(*type, pe.slot) << " "
+                          << describe_envelope(pe.envelope, unit.empty() ? "" : " " + std::string(unit)) << ")";
                     }
                 if (!e.config.sidechain.empty()) o << " (keyed by " << e.config.sidechain << ")";
                 if (!e.config.enabled) o << " (off)";

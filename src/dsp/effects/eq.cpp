@@ -1,6 +1,7 @@
 // `eq`: a parametric equalizer, one RBJ peaking or shelf biquad per band in
 // series. Bands at 0 dB are skipped. Live changes glide (20 ms); a band that
 // changes type glides through 0 dB, and a band that disappears glides to 0 dB.
+// Automated bands (freq, q, gain_db envelopes) glide from step to step.
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -64,6 +65,13 @@ public:
     }
     void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) set(p.bands, std::min(p.count, kMinCapacity));
+    }
+    // Automated bands glide to their next step's values in exactly `frames`
+    // (their coefficients interpolated per sample, as the filters'), not over the 20 ms of an update.
+    void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME override {
+        Params p;
+        if (!params.get(p)) return;
+        for (size_t i = 0; i < std::min(p.count, bands_.size()); ++i) bands_[i].glide_to(filter_of(p.bands[i]), frames);
     }
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         for (SmoothedBiquad& b : bands_) {

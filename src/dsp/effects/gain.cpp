@@ -1,5 +1,5 @@
-// `gain`: a volume in dB, ramped over 20 ms on every change. At 0 dB the
-// audio passes untouched (bit-exact).
+// `gain`: a volume in dB, ramped over 20 ms on every change (automation:
+// from step to step). At 0 dB the audio passes untouched (bit-exact).
 #include <cmath>
 
 #include "dsp/effects/effects.hpp"
@@ -31,6 +31,16 @@ public:
     void reset() noexcept override {}
     void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) ramp_.set_target(p.linear);
+    }
+    // Automation: reach each step's gain in exactly `frames` (a line through
+    // the envelope's values every 32 frames), not over the 20 ms of an update.
+    void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME override {
+        Params p;
+        if (!params.get(p)) return;
+        const uint32_t usual = ramp_.ramp_frames();
+        ramp_.set_ramp_frames(frames);
+        ramp_.set_target(p.linear);
+        ramp_.set_ramp_frames(usual);
     }
 
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {

@@ -472,6 +472,77 @@ TEST_F(ControlSessionTest, ABusVolumeEnvelopeReplacesTheVolumeLive) {
     EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][1][1], 0);  // replayable as given
 }
 
+// An effect parameter's envelope given live replaces its value (the plan is
+// rebuilt, crossfaded); a number later replaces the envelope.
+TEST_F(ControlSessionTest, AnEffectParameterFollowsAnEnvelopeGivenLive) {
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":"Music"})")["ok"]);
+    render(4800);
+    const json r = ask(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":{"points":[[0,-40],[2,0]]}})");
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    EXPECT_EQ(r["rebuilt"], true);
+    const Pcm out = render(48000);  // scene time 0.1 s to 1.1 s
+    const auto left = out.channel(0);
+    for (size_t at = 4800; at + 480 <= 48000; at += 4800) {
+        const double t = (4800.0 + static_cast<double>(at) + 240) / kRate;  // the window's centre, scene time
+        EXPECT_NEAR(rms_db_of(left, at, at + 480), -9.03 + (-40 + 20 * t), 0.05) << t;
+    }
+    EXPECT_NE(error_of(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":{"points":[[0,-40],[2,90]]}})")
+                  .find("must be between"),
+              std::string::npos);
+    ASSERT_TRUE(ask(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":-6})")["ok"]);
+    const Pcm after = render(9600);
+    EXPECT_NEAR(rms_db_of(after.channel(0), 4800, 9600), -15.03, 0.05);
+    ASSERT_EQ(recorded.size(), 3u);
+    EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][0][1], -40);  // replayable as given
+}
+
+// `set` with an envelope replaces the voice's own (times from the voice's
+// start): the level or pan crossfades to it over the ramp, without a step,
+// then follows it; pitch glides to it as the pitch stage does.
+TEST_F(ControlSessionTest, SetReplacesAVoicesOwnEnvelopes) {
+    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"pitch":1})")["ok"]);
+    render(4800);
+    const double start = ask(R"({"cmd":"get","what":"voices"})")["voices"][0]["start"].get<double>();
+    auto voice_time = [&](size_t scene_frame) { return static_cast<double>(scene_frame) / kRate - start; };
+
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"volume_db":{"points":[[0,-40],[2,0]]},"ramp":0.01})")["ok"]);
+    const Pcm out = render(48000);  // scene frames 4800 to 52800
+    const auto left = out.channel(0);
+    float step = 0;
+    for (size_t i = 1; i < 2400; ++i) step = std::max(step, std::abs(left[i] - left[i - 1]));
+    EXPECT_LT(step, 0.07f) << "the tone's own slope is at most 0.065: no step from -9 dB to -47 dB";
+    for (size_t at = 4800; at + 480 <= 48000; at += 4800) {
+        const double t = voice_time(4800 + at + 240);
+        EXPECT_NEAR(rms_db_of(left, at, at + 480), -9.03 + (-40 + 20 * t), 0.05) << t;
+    }
+
+    // Pan: an envelope from hard left to hard right over 2 s (balance law).
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"volume_db":{"points":[[0,0]]},"pan":{"points":[[0,-1],[4,1]]}})")["ok"]);
+    const Pcm panned = render(48000);  // scene frames 52800 to 100800
+    for (size_t at = 9600; at + 480 <= 48000; at += 9600) {
+        const double p = -1 + voice_time(52800 + at + 240) / 2;
+        const double l = std::min(1.0, 1 - p), r = std::min(1.0, 1 + p);
+        EXPECT_NEAR(rms_db_of(panned.channel(0), at, at + 480), -9.03 + 20 * std::log10(l), 0.05) << p;
+        EXPECT_NEAR(rms_db_of(panned.channel(1), at, at + 480), -9.03 + 20 * std::log10(r), 0.05) << p;
+    }
+
+    // Pitch: 1 → 1.5 linearly over 4 s of the voice's time; the tone is heard at 1000 × pitch(t).
+    ASSERT_TRUE(ask(R"({"cmd":"set","voice":0,"pitch":{"points":[[0,1],[4,1.5]]}})")["ok"]);
+    const Pcm pitched = render(48000);  // scene frames 100800 to 148800
+    const auto right = pitched.channel(1);
+    for (size_t at = 9600; at + 2400 <= 48000; at += 9600) {
+        const double expected = 1000 * (1 + 0.5 * voice_time(100800 + at + 1200) / 4);
+        EXPECT_NEAR(test::crossing_frequency(right, at, at + 2400, kRate) / expected, 1.0, 0.002) << expected;
+    }
+
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"pitch":{"points":[[0,1],[1,9]]}})").find("can rise to pitch 4"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"cmd":"set","voice":0,"pan":{"points":[[0,-1],[1,1,"exponential"]]}})").find("exponential"),
+              std::string::npos);
+    ASSERT_EQ(recorded.size(), 4u);
+    EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][0][1], -40);  // replayable as given
+}
+
 // ---- transport: seek and the whole-mix pause ---------------------------
 
 // A second of 500 Hz, then a second of 2 kHz (mono, half scale): where the

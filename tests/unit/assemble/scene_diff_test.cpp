@@ -67,7 +67,7 @@ TEST(SceneDiff, EngineListenerStreamAndBusListEditsNeedARestart) {
         {"[engine] speed_of_sound changed", [](Scene& s) { s.engine.speed_of_sound = 300; }},
         {"[engine] doppler_factor changed", [](Scene& s) { s.engine.doppler_factor = 0; }},
         {"[listener] changed", [](Scene& s) { s.listener.position = {1, 0, 0}; }},
-        {"[listener] changed", [](Scene& s) { s.listener.path.push_back({1.0, {0, 0, 1}}); }},
+        {"[listener] changed", [](Scene& s) { s.listener.path.keyframes.push_back({1.0, {0, 0, 1}}); }},
         {"[[stream]] tables changed", [](Scene& s) { s.streams.emplace_back(); }},
         {"buses were added, removed, renamed or reordered", [](Scene& s) { s.buses[1].name = "Songs"; }},
         {"[engine] virtual_below_db changed", [](Scene& s) { s.engine.virtual_below_db = -80.0; }},
@@ -123,7 +123,7 @@ TEST(SceneDiff, ASpatialEditRestartsTheSound) {
     EXPECT_EQ(d.sounds[0].key, "bird");
     EXPECT_EQ(d.changes, std::vector<std::string>{"sound bird: restarted with its new settings"});
     for (auto edit : {+[](SpatialDesc& s) { s.cone.outer_gain_db = -12; }, +[](SpatialDesc& s) { s.rolloff = 2; },
-                      +[](SpatialDesc& s) { s.path.push_back({2.0, {1, 1, 1}}); },
+                      +[](SpatialDesc& s) { s.path.keyframes.push_back({2.0, {1, 1, 1}}); },
                       +[](SpatialDesc& s) { s.attenuation = Attenuation::linear; }}) {
         now = base();
         edit(*now.sounds[1].spatial);
@@ -221,7 +221,7 @@ TEST(SceneDiff, ANewEnvelopeRestartsTheSoundOrRebuildsTheBus) {
     now.buses[1].volume_db_envelope = fade;
     EXPECT_TRUE(diff_scenes(base(), now).rebuild_plan);
     now = base();
-    now.buses[1].effects[0].envelopes.push_back({0, Envelope({{0, -6}, {1, -1}}, false)});
+    now.buses[1].effects[0].envelopes.push_back({{0}, Envelope({{0, -6}, {1, -1}}, false)});
     d = diff_scenes(base(), now);
     EXPECT_TRUE(d.rebuild_plan);
     EXPECT_EQ(d.changes.at(0), "bus Music: limiter rebuilt with its new automation");

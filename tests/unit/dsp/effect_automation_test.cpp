@@ -63,7 +63,7 @@ std::vector<float> per_sample_reference(std::vector<float> x) {
 std::vector<float> automated(std::vector<float> x, size_t block) {
     const EffectType& type = effects::lowpass();
     EffectConfig config = default_config(type);
-    const std::vector<ParamEnvelope> envelopes{{0, sweep()}};
+    const std::vector<ParamEnvelope> envelopes{{{0}, sweep()}};
     auto fx = type.make(config_at(config, envelopes, 0.0));
     fx->prepare({.sample_rate = kRate, .max_block = 1024});
     EffectAutomation automation(type, config, envelopes, kRate);
@@ -108,7 +108,7 @@ TEST(EffectAutomation, ParamsAtAFrameHoldTheEnvelopesValues) {
     const EffectType& type = effects::lowpass();
     EffectConfig config = default_config(type);
     config.set(type.params, "q", 2.0);
-    EffectAutomation automation(type, config, {{0, sweep()}}, kRate);
+    EffectAutomation automation(type, config, {{{0}, sweep()}}, kRate);
     FilterParams p;
     ASSERT_TRUE(automation.at(12000).get(p));
     EXPECT_DOUBLE_EQ(p.freq, sweep().value_at(0.25));

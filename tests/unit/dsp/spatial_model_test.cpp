@@ -89,20 +89,69 @@ TEST(SpatialPan, AzimuthInTheListenersFrame) {
 }
 
 TEST(SpatialPath, LinearPositionsAndSegmentVelocity) {
-    const std::vector<Keyframe> path{{1, {0, 0, 0}}, {3, {10, 0, -4}}, {4, {10, 0, -4}}};
-    Motion m = motion_at(path, {}, {}, 2);
+    const MotionPath path{{{1, {0, 0, 0}}, {3, {10, 0, -4}}, {4, {10, 0, -4}}}};
+    const Trajectory on(path, {}, {});
+    Motion m = on.at(2);
     EXPECT_EQ(m.position, (Vec3{5, 0, -2}));
     EXPECT_EQ(m.velocity, (Vec3{5, 0, -2}));
-    m = motion_at(path, {}, {}, 0);  // before: rests at the first point
+    m = on.at(0);  // before: rests at the first point
     EXPECT_EQ(m.position, (Vec3{0, 0, 0}));
     EXPECT_EQ(m.velocity, (Vec3{0, 0, 0}));
-    m = motion_at(path, {}, {}, 3.5);
+    m = on.at(3.5);
     EXPECT_EQ(m.velocity, (Vec3{0, 0, 0}));
-    m = motion_at(path, {}, {}, 9);
+    m = on.at(9);
     EXPECT_EQ(m.position, (Vec3{10, 0, -4}));
-    m = motion_at({}, {1, 2, 3}, {4, 5, 6}, 9);  // no path: fixed position, given velocity
+    m = Trajectory({}, {1, 2, 3}, {4, 5, 6}).at(9);  // no path: fixed position, given velocity
     EXPECT_EQ(m.position, (Vec3{1, 2, 3}));
     EXPECT_EQ(m.velocity, (Vec3{4, 5, 6}));
+}
+
+// Each coordinate follows its curve's formula, and the velocity is its derivative
+// (checked against a central difference of the positions).
+TEST(SpatialPath, CurvesPerSegmentAndTheirDerivatives) {
+    const MotionPath path{{{0, {1, 0, -2}},
+                           {2, {16, 0, -2}, EnvelopeCurve::exponential},      // x: 1 → 16 (doubling every 0.5 s)
+                           {3, {16, 5, -2}, EnvelopeCurve::target, 0.25},    // y: towards 5, τ 0.25 s
+                           {4, {0, 5, -2}, EnvelopeCurve::step}}};           // x jumps at 4 s
+    const Trajectory on(path, {}, {});
+    auto close = [](const Vec3& a, const Vec3& b, double tol) {
+        return std::fabs(a[0] - b[0]) < tol && std::fabs(a[1] - b[1]) < tol && std::fabs(a[2] - b[2]) < tol;
+    };
+    EXPECT_TRUE(close(on.at(1).position, {4, 0, -2}, 1e-12));
+    const double y25 = 5 * (1 - std::exp(-0.5 / 0.25));
+    EXPECT_TRUE(close(on.at(2.5).position, {16, y25, -2}, 1e-12));
+    const double y3 = 5 * (1 - std::exp(-1 / 0.25));  // the step starts from the value reached
+    EXPECT_TRUE(close(on.at(3.5).position, {16, y3, -2}, 1e-12));
+    EXPECT_TRUE(close(on.at(4).position, {0, 5, -2}, 1e-12));
+    for (double t : {0.3, 1.0, 1.7, 2.2, 2.9}) {
+        const double h = 1e-6;
+        const Vec3 numeric = (on.at(t + h).position - on.at(t - h).position) * (1 / (2 * h));
+        EXPECT_TRUE(close(on.at(t).velocity, numeric, 1e-5 * (1 + length(numeric)))) << t;
+    }
+    EXPECT_EQ(on.at(3.5).velocity, (Vec3{0, 0, 0}));  // a step holds still
+}
+
+TEST(SpatialPath, ALoopCirclesForEver) {
+    // A square around the listener, 4 s a lap.
+    const MotionPath path{{{0, {-1, 0, -1}}, {1, {1, 0, -1}}, {2, {1, 0, 1}}, {3, {-1, 0, 1}}, {4, {-1, 0, -1}}}, true};
+    const Trajectory on(path, {}, {});
+    for (double t : {0.5, 1.25, 2.75, 3.5})
+        for (int lap : {1, 7, 250}) {
+            EXPECT_EQ(on.at(t + 4 * lap).position, on.at(t).position) << t << " lap " << lap;
+            EXPECT_EQ(on.at(t + 4 * lap).velocity, on.at(t).velocity) << t << " lap " << lap;
+        }
+    EXPECT_EQ(on.at(1.5).velocity, (Vec3{0, 0, 2}));
+}
+
+TEST(SpatialPath, ExponentialSegmentsNeedEachMovingCoordinateOnOneSide) {
+    // y stays 0 (equal ends: held), x goes 2 → 8: fine.
+    EXPECT_FALSE(path_problem({{{0, {2, 0, 1}}, {1, {8, 0, 1}, EnvelopeCurve::exponential}}}));
+    // x crosses 0: refused, naming the coordinate and the keyframe.
+    const auto why = path_problem({{{0, {-2, 0, 1}}, {1, {8, 0, 1}, EnvelopeCurve::exponential}}});
+    ASSERT_TRUE(why);
+    EXPECT_EQ(why->point, 1u);
+    EXPECT_EQ(why->message.substr(0, 3), "x: ") << why->message;
+    EXPECT_THROW(Trajectory({{{0, {0, 0, 1}}, {1, {0, 3, 1}, EnvelopeCurve::exponential}}}, {}, {}), std::invalid_argument);
 }
 
 TEST(Spatializer, CombinesDistanceConePanAndDoppler) {
@@ -110,7 +159,7 @@ TEST(Spatializer, CombinesDistanceConePanAndDoppler) {
     s.source.position = {3, 0, 0};  // 3 m to the right
     s.source.min_distance = 1;
     s.source.cone = {.inner_deg = 0, .outer_deg = 0, .outer_gain_db = -6.0206, .direction = {0, 0, -1}};
-    s.source.path = {{0, {3, 0, 0}}, {1, {3, 0, -34.33}}};  // moving away... sideways then along -z
+    s.source.path = {{{0, {3, 0, 0}}, {1, {3, 0, -34.33}}}};  // moving away... sideways then along -z
     s.rate = 1000;
     const Spatializer sp(s);
     const SpatialState st = sp.at(0);
@@ -119,7 +168,7 @@ TEST(Spatializer, CombinesDistanceConePanAndDoppler) {
     EXPECT_TRUE(sp.has_doppler());
     // Mid-path the source recedes partly along the line of sight: shift below 1.
     EXPECT_LT(sp.at(500).doppler, 1.0);
-    s.source.path.clear();
+    s.source.path = {};
     EXPECT_FALSE(Spatializer(s).has_doppler());
 }
 

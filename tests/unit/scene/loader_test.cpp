@@ -362,15 +362,15 @@ pan = 0.5
     EXPECT_EQ(scene.listener.direction, (Vec3{1, 0, 0}));
     EXPECT_EQ(scene.listener.world_up, (Vec3{0, 0, 1}));
     EXPECT_EQ(scene.listener.velocity, (Vec3{0, 0, 2.5}));
-    ASSERT_EQ(scene.listener.path.size(), 2u);
-    EXPECT_EQ(scene.listener.path[1].t, 2);
-    EXPECT_EQ(scene.listener.path[1].position, (Vec3{10, 0, 0}));
+    ASSERT_EQ(scene.listener.path.keyframes.size(), 2u);
+    EXPECT_EQ(scene.listener.path.keyframes[1].t, 2);
+    EXPECT_EQ(scene.listener.path.keyframes[1].position, (Vec3{10, 0, 0}));
     ASSERT_TRUE(scene.sounds.at(0).spatial);
     const SpatialDesc& s = *scene.sounds[0].spatial;
     EXPECT_EQ(s.position, (Vec3{5, 0, -2}));
     EXPECT_EQ(s.velocity, (Vec3{1, 0, 0}));
-    ASSERT_EQ(s.path.size(), 2u);
-    EXPECT_EQ(s.path[0].t, 0.5);
+    ASSERT_EQ(s.path.keyframes.size(), 2u);
+    EXPECT_EQ(s.path.keyframes[0].t, 0.5);
     EXPECT_EQ(s.attenuation, Attenuation::exponential);
     EXPECT_EQ(s.min_distance, 2);
     EXPECT_EQ(s.max_distance, 50);
@@ -383,6 +383,30 @@ pan = 0.5
     EXPECT_FALSE(scene.sounds.at(1).spatial);
 }
 
+TEST_F(SceneLoader, PathsNameTheirCurvesAndMayLoop) {
+    const std::string sound = "version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatial]\n";
+    const Scene scene = load(sound + "path = { points = [[0, 1, 0, -1], [2, 4, 0, -1, \"exponential\"], "
+                                     "[3, 0, 0, -1, \"target\", 0.2], [4, 1, 0, -1]], curve = \"step\", loop = true }\n");
+    const MotionPath& p = scene.sounds.at(0).spatial->path;
+    ASSERT_EQ(p.keyframes.size(), 4u);
+    EXPECT_TRUE(p.loop);
+    EXPECT_EQ(p.keyframes[1].curve, EnvelopeCurve::exponential);
+    EXPECT_EQ(p.keyframes[2].curve, EnvelopeCurve::target);
+    EXPECT_EQ(p.keyframes[2].time_constant, 0.2);
+    EXPECT_EQ(p.keyframes[3].curve, EnvelopeCurve::step);  // the table's default
+    // A plain keyframe may name its curve too.
+    EXPECT_EQ(load(sound + "path = [[0, 0, 0, -1], [1, 2, 0, -1, \"step\"]]\n").sounds.at(0).spatial->path.keyframes[1].curve,
+              EnvelopeCurve::step);
+    EXPECT_EQ(error(sound + "path = [[0, -1, 0, -1], [1, 2, 0, -1, \"exponential\"]]\n"),
+              "5:25: keyframe 2 of 'path' in [sound.spatial]: x: an exponential ramp from -1 to 2 is impossible: "
+              "both ends must be non-zero and of the same sign");
+    EXPECT_EQ(error(sound + "path = [[0, 0, 0, -1], [1, 2, 0, -1, \"wobble\"]]\n"),
+              "5:38: 'curve' of a keyframe of 'path' in [sound.spatial] must be one of \"step\", \"linear\", "
+              "\"exponential\", \"target\", found \"wobble\"");
+    EXPECT_EQ(error(sound + "path = { points = [[0, 0, 0, -1], [1, 2, 0, -1]], loop = \"yes\" }\n"),
+              "5:58: 'loop' in an envelope must be true or false, found a string (\"yes\")");
+}
+
 TEST_F(SceneLoader, BadSpatialValuesNameTheirPlace) {
     const std::string sound = "version = 1\n[[sound]]\nfile = \"a.wav\"\n[sound.spatial]\n";
     EXPECT_EQ(error(sound + "position = [1, 2]\n"),
@@ -393,7 +417,8 @@ TEST_F(SceneLoader, BadSpatialValuesNameTheirPlace) {
     EXPECT_EQ(error(sound + "path = [[0, 0, 0, 0], [0, 1, 1, 1]]\n"),
               "5:23: keyframe times in 'path' in [sound.spatial] must increase: 0 s comes after 0 s");
     EXPECT_EQ(error(sound + "path = [[0, 0, 0]]\n"),
-              "5:9: each keyframe of 'path' in [sound.spatial] must be [t, x, y, z] (4 numbers), found an array");
+              "5:9: each keyframe of 'path' in [sound.spatial] must be [t, x, y, z] (4 numbers), [t, x, y, z, \"curve\"] "
+              "or [t, x, y, z, \"target\", time_constant], found an array");
     EXPECT_EQ(error(sound + "attenuation = \"inverse_clamped\"\n"),
               "5:15: 'attenuation' in [sound.spatial] must be one of \"none\", \"inverse\", \"linear\", "
               "\"exponential\", found \"inverse_clamped\"");
@@ -845,7 +870,7 @@ pan = { points = [[0, 0.25], [1, -0.75, "step"]] }
     const EffectDesc& delay = fx.effects.at(0);
     ASSERT_EQ(delay.envelopes.size(), 1u);
     const EffectType& type = *find_effect_type("delay");
-    EXPECT_EQ(type.params[delay.envelopes[0].param].key, "feedback");
+    EXPECT_EQ(type.params[delay.envelopes[0].slot.index].key, "feedback");
     EXPECT_TRUE(delay.envelopes[0].envelope.loop());
     EXPECT_EQ(delay.config.value(type.params, "feedback"), 0.2);
     EXPECT_EQ(delay.config.value(type.params, "wet"), 0.25);
