@@ -449,51 +449,37 @@ TEST_F(ControlSessionTest, EachPlayOfAVariedSoundDrawsAnew) {
               std::string::npos);
 }
 
-// A bus's volume may be replaced by an envelope while the mix plays (times
-// from the scene's start), and by a number again.
-TEST_F(ControlSessionTest, ABusVolumeEnvelopeReplacesTheVolumeLive) {
-    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":"Music"})")["ok"]);
-    render(4800);
-    const json r = ask(R"({"cmd":"bus","bus":"Music","volume_db":{"points":[[0,-40],[2,0]]}})");
-    ASSERT_TRUE(r["ok"]) << r.dump();
-    EXPECT_EQ(r["rebuilt"], true);
-    const Pcm out = render(48000);  // scene time 0.1 s to 1.1 s
-    const auto left = out.channel(0);
-    for (size_t at = 4800; at + 480 <= 48000; at += 4800) {
-        const double t = (4800.0 + static_cast<double>(at) + 240) / kRate;  // the window's centre, scene time
-        EXPECT_NEAR(rms_db_of(left, at, at + 480), -9.03 + (-40 + 20 * t), 0.05) << t;
+// A volume replaced live by an envelope (times from the scene's start), then by
+// a number again, through `request` ({"cmd":..., naming the bus or effect,
+// up to the volume key): the plan is rebuilt, crossfaded; the level follows.
+class LiveVolumeEnvelope : public ControlSessionTest {
+protected:
+    void expect_replaced(const std::string& request) {
+        ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":"Music"})")["ok"]);
+        render(4800);
+        const json r = ask(request + R"("volume_db":{"points":[[0,-40],[2,0]]}})");
+        ASSERT_TRUE(r["ok"]) << r.dump();
+        EXPECT_EQ(r["rebuilt"], true);
+        const Pcm out = render(48000);  // scene time 0.1 s to 1.1 s
+        const auto left = out.channel(0);
+        for (size_t at = 4800; at + 480 <= 48000; at += 4800) {
+            const double t = (4800.0 + static_cast<double>(at) + 240) / kRate;  // the window's centre, scene time
+            EXPECT_NEAR(rms_db_of(left, at, at + 480), -9.03 + (-40 + 20 * t), 0.05) << t;
+        }
+        EXPECT_NE(error_of(request + R"("volume_db":{"points":[[0,-40],[2,90]]}})").find("must be between -120 and 24"),
+                  std::string::npos);
+        ASSERT_TRUE(ask(request + R"("volume_db":-6})")["ok"]);
+        const Pcm after = render(9600);
+        EXPECT_NEAR(rms_db_of(after.channel(0), 4800, 9600), -15.03, 0.05);
+        ASSERT_EQ(recorded.size(), 3u);
+        EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][1][1], 0);  // replayable as given
     }
-    EXPECT_NE(error_of(R"({"cmd":"bus","bus":"Music","volume_db":{"points":[[0,-40],[2,90]]}})").find("must be between -120 and 24"),
-              std::string::npos);
-    ASSERT_TRUE(ask(R"({"cmd":"bus","bus":"Music","volume_db":-6})")["ok"]);
-    const Pcm after = render(9600);
-    EXPECT_NEAR(rms_db_of(after.channel(0), 4800, 9600), -15.03, 0.05);
-    ASSERT_EQ(recorded.size(), 3u);
-    EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][1][1], 0);  // replayable as given
-}
+};
 
-// An effect parameter's envelope given live replaces its value (the plan is
-// rebuilt, crossfaded); a number later replaces the envelope.
-TEST_F(ControlSessionTest, AnEffectParameterFollowsAnEnvelopeGivenLive) {
-    ASSERT_TRUE(ask(R"({"cmd":"play","file":"tone.wav","loop":true,"bus":"Music"})")["ok"]);
-    render(4800);
-    const json r = ask(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":{"points":[[0,-40],[2,0]]}})");
-    ASSERT_TRUE(r["ok"]) << r.dump();
-    EXPECT_EQ(r["rebuilt"], true);
-    const Pcm out = render(48000);  // scene time 0.1 s to 1.1 s
-    const auto left = out.channel(0);
-    for (size_t at = 4800; at + 480 <= 48000; at += 4800) {
-        const double t = (4800.0 + static_cast<double>(at) + 240) / kRate;  // the window's centre, scene time
-        EXPECT_NEAR(rms_db_of(left, at, at + 480), -9.03 + (-40 + 20 * t), 0.05) << t;
-    }
-    EXPECT_NE(error_of(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":{"points":[[0,-40],[2,90]]}})")
-                  .find("must be between"),
-              std::string::npos);
-    ASSERT_TRUE(ask(R"({"cmd":"effect","bus":"Music","effect":"gain","volume_db":-6})")["ok"]);
-    const Pcm after = render(9600);
-    EXPECT_NEAR(rms_db_of(after.channel(0), 4800, 9600), -15.03, 0.05);
-    ASSERT_EQ(recorded.size(), 3u);
-    EXPECT_EQ(json::parse(recorded[1])["volume_db"]["points"][0][1], -40);  // replayable as given
+TEST_F(LiveVolumeEnvelope, ABusVolumeEnvelopeReplacesTheVolumeLive) { expect_replaced(R"({"cmd":"bus","bus":"Music",)"); }
+
+TEST_F(LiveVolumeEnvelope, AnEffectParameterFollowsAnEnvelopeGivenLive) {
+    expect_replaced(R"({"cmd":"effect","bus":"Music","effect":"gain",)");
 }
 
 // `set` with an envelope replaces the voice's own (times from the voice's
