@@ -3,6 +3,7 @@
 // configuration. The types and their registry are in effect_types.hpp.
 #pragma once
 #include <array>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct ParamSpec {
 };
 
 struct EqBand {
+    // The bands a live change or automation reaches (an eq's typed
+    // parameters carry this many: EffectParams' room); an eq may have more,
+    // rebuilt on a change.
+    static constexpr size_t kMaxLive = 16;
     enum class Type { peaking, lowshelf, highshelf };
     static constexpr std::array<Named<Type>, 3> kTypeNames{
         {{"peaking", Type::peaking}, {"lowshelf", Type::lowshelf}, {"highshelf", Type::highshelf}}};

@@ -46,8 +46,9 @@ std::span<const Field<BandDesc>> band_fields() {
 
 namespace {
 
-// The bands into the effect's config, their envelopes into its automation.
-void add_bands(std::vector<BandDesc>& bands, EffectDesc& e) {
+// The bands into the effect's config, their envelopes into its automation
+// (the first EqBand::kMaxLive bands only: automation reaches no more).
+void add_bands(Checker& c, const Item& it, std::vector<BandDesc>& bands, EffectDesc& e) {
     for (BandDesc& b : bands) {
         const size_t index = e.config.bands.size();
         e.config.bands.push_back({.type = b.type, .freq = b.freq, .q = b.q, .gain_db = b.gain_db});
@@ -55,8 +56,16 @@ void add_bands(std::vector<BandDesc>& bands, EffectDesc& e) {
             {&b.freq_envelope, ParamSlot::Band::freq},
             {&b.q_envelope, ParamSlot::Band::q},
             {&b.gain_db_envelope, ParamSlot::Band::gain_db}};
-        for (auto [envelope, field] : automated)
-            if (*envelope) e.envelopes.push_back({{index, field}, std::move(**envelope)});
+        for (auto [envelope, field] : automated) {
+            if (!*envelope) continue;
+            if (index >= EqBand::kMaxLive) {
+                c.error(it.node.source(), "band " + std::to_string(index + 1) + " of " + it.subject() +
+                                              " follows an envelope: only the first " +
+                                              std::to_string(EqBand::kMaxLive) + " bands of an eq can");
+                return;
+            }
+            e.envelopes.push_back({{index, field}, std::move(**envelope)});
+        }
     }
 }
 
@@ -97,7 +106,7 @@ void read_effect(Checker& c, const toml::table& table, BusDesc& bus) {
         if (k == "bands" && type->has_bands) {
             std::vector<BandDesc> bands;
             read_table_list(c, it, kBand, band_fields(), "freq", bands);
-            add_bands(bands, e);
+            add_bands(c, it, bands, e);
             continue;
         }
         if (k == "sidechain" && type->has_sidechain) {

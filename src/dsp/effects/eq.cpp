@@ -15,7 +15,7 @@ namespace {
 // Bands an update may add without allocating on the audio thread: room for
 // this many, or for the scene's count if larger. An update carries at most
 // this many (updatable() says no to more: the eq is built anew).
-constexpr size_t kMinCapacity = 16;
+constexpr size_t kMinCapacity = EqBand::kMaxLive;
 
 // The typed parameters of an update: the bands in use first.
 struct Params {
