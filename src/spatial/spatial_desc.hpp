@@ -33,6 +33,12 @@ inline constexpr std::array<Named<Attenuation>, 4> kAttenuationNames{{{"none", A
                                                                      {"linear", Attenuation::linear},
                                                                      {"exponential", Attenuation::exponential}}};
 
+// How 3D sounds reach the two output channels ([engine] spatial): the pan
+// law of their azimuth, or binaural filters from an HRTF set (headphones).
+enum class SpatialRendering { pan, hrtf };
+inline constexpr std::array<Named<SpatialRendering>, 2> kSpatialRenderingNames{
+    {{"pan", SpatialRendering::pan}, {"hrtf", SpatialRendering::hrtf}}};
+
 struct ConeDesc {
     double inner_deg = 360, outer_deg = 360;  // full angles
     double outer_gain_db = 0;

@@ -280,7 +280,8 @@ TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
               "stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
-              "speed_of_sound, doppler_factor, air_absorption, seed, virtual_below_db, title, artist, album, comment, date, "
+              "speed_of_sound, doppler_factor, air_absorption, spatial, hrtf_file, seed, virtual_below_db, title, artist, album, "
+              "comment, date, "
               "genre");
 }
 
