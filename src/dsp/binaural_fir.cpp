@@ -3,51 +3,47 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dsp/true_peak_convolve.hpp"
+
 namespace simvx {
-namespace {
 
-// Adds to y[j] (j < n) the convolution of the input at buf[taps - 1 + j]
-// with both ears' coefficients. The loop over j is innermost: each tap is
-// one multiply-add across the chunk, which the vectorizer turns into SIMD
-// without reordering any sum (the output is the same on every run).
-template <size_t Pairs>
-inline void convolve(const float* __restrict buf, size_t taps, const float* const (&h)[Pairs], size_t n,
-                     float (&y)[Pairs][BinauralFir::kChunk]) noexcept {
-    for (size_t k = 0; k < taps; ++k) {
-        const float* __restrict x = buf + (taps - 1 - k);
-        for (size_t p = 0; p < Pairs; ++p) {
-            const float c = h[p][k];
-            float* __restrict acc = y[p];
-            for (size_t j = 0; j < n; ++j) acc[j] += c * x[j];
-        }
-    }
+BinauralFir::BinauralFir(size_t taps)
+    : taps_(std::max<size_t>(taps, 1)),
+      history_(taps_ - 1 + kChunk, 0.0f),
+      reversed_(4 * taps_, 0.0f),
+      convolve_(convolve_taps_kernels().front().run) {}
+
+// The kernel correlates (g[i] = sum_k h[k] x[i + k]): each ear's filter goes
+// in last tap first, so that it convolves.
+void BinauralFir::reverse_into(const float* pair, float* dst) const noexcept {
+    for (size_t ear = 0; ear < 2; ++ear)
+        std::reverse_copy(pair + ear * taps_, pair + (ear + 1) * taps_, dst + ear * taps_);
 }
-
-}  // namespace
-
-BinauralFir::BinauralFir(size_t taps) : taps_(std::max<size_t>(taps, 1)), history_(taps_ - 1 + kChunk, 0.0f) {}
 
 void BinauralFir::reset() noexcept { std::fill(history_.begin(), history_.end(), 0.0f); }
 
 void BinauralFir::process(const float* in, size_t frames, const float* from, const float* to, float* out, Fade fade) noexcept {
     float* buf = history_.data();
     const size_t keep = taps_ - 1;
+    const auto taps = static_cast<uint32_t>(taps_);
+    const bool fading = from != to;
+    reverse_into(from, reversed_.data());
+    if (fading) reverse_into(to, reversed_.data() + 2 * taps_);
+    const float* h = reversed_.data();
     const float inv = 1.0f / static_cast<float>(std::max<size_t>(fade.length, 1));
     for (size_t done = 0; done < frames;) {
         const size_t n = std::min(kChunk, frames - done);
         std::memcpy(buf + keep, in + done, n * sizeof(float));
-        if (from == to) {
-            float y[2][kChunk] = {};
-            const float* const h[2] = {from, from + taps_};
-            convolve(buf, taps_, h, n, y);
+        if (!fading) {
+            float y[2][kChunk];
+            for (size_t p = 0; p < 2; ++p) convolve_(buf, h + p * taps_, taps, y[p], n);
             for (size_t j = 0; j < n; ++j) {
                 out[2 * (done + j)] = y[0][j];
                 out[2 * (done + j) + 1] = y[1][j];
             }
         } else {
-            float y[4][kChunk] = {};
-            const float* const h[4] = {from, from + taps_, to, to + taps_};
-            convolve(buf, taps_, h, n, y);
+            float y[4][kChunk];
+            for (size_t p = 0; p < 4; ++p) convolve_(buf, h + p * taps_, taps, y[p], n);
             for (size_t j = 0; j < n; ++j) {
                 const float w = std::min(1.0f, static_cast<float>(fade.offset + done + j + 1) * inv);
                 out[2 * (done + j)] = y[0][j] + w * (y[2][j] - y[0][j]);

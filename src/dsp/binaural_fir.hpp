@@ -4,11 +4,13 @@
 // one (each a true convolution of the same input history), so a moving
 // source's filters never switch mid-signal. A crossfade of the outputs
 // equals a per-sample linear interpolation of the coefficients. Direct
-// convolution: for HRIRs of a few hundred taps the block sizes of a live
-// mix (down to a few frames, and any size) would make FFT blocks wait for
-// input; bench/README.md has the figures.
+// convolution, in the widest vectors the CPU has (the true-peak meter's
+// kernel, dsp/true_peak_convolve: the same bits at every width): it adds no
+// latency and takes blocks of any size, where an FFT would wait for a
+// partition's worth of input; bench/README.md has the figures.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/realtime.hpp"
@@ -39,8 +41,12 @@ public:
     static constexpr size_t kChunk = 128;  // frames filtered at a time
 
 private:
+    void reverse_into(const float* pair, float* dst) const noexcept SIMVX_REALTIME;
+
     size_t taps_;
-    std::vector<float> history_;  // the last taps_ - 1 inputs, then the chunk's
+    std::vector<float> history_;   // the last taps_ - 1 inputs, then the chunk's
+    std::vector<float> reversed_;  // from's pair, then to's, each ear last tap first
+    void (*convolve_)(const float* x, const float* h, uint32_t taps, float* g, size_t points) noexcept;
 };
 
 }  // namespace simvx
