@@ -141,8 +141,7 @@ std::optional<EnvelopeCursor> send_automation(const SendDesc& send, double rate)
 // run, shared by every voice), else none.
 std::shared_ptr<const HrtfSet> hrtf_set(const Scene& scene) {
     if (scene.engine.spatial != SpatialRendering::hrtf) return nullptr;
-    const std::string& file = scene.engine.hrtf_file.empty() ? std::string(kDefaultHrtfFile) : scene.engine.hrtf_file;
-    return load_hrtf_set(file, scene.engine.sample_rate);
+    return load_hrtf_set(hrtf_file_of(scene.engine), scene.engine.sample_rate);
 }
 
 // A 3D sound's view of the scene, or nothing for a 2D sound.

@@ -16,6 +16,7 @@
 #include "dsp/pan.hpp"
 #include "dsp/interpolator.hpp"
 #include "scene/diagnostic.hpp"
+#include "spatial/hrtf_set.hpp"
 #include "spatial/spatial_desc.hpp"
 
 namespace simvx {
@@ -40,6 +41,9 @@ struct EngineSettings {
     // Voices quieter than this (dB) are not mixed, only read on, until they are louder again; none: always mixed.
     std::optional<double> virtual_below_db;
 };
+
+// The SOFA file `spatial = "hrtf"` reads: hrtf_file, or Debian's default set.
+inline std::string hrtf_file_of(const EngineSettings& e) { return e.hrtf_file.empty() ? kDefaultHrtfFile : e.hrtf_file; }
 
 // An extra post-fader send from a bus or a sound into another bus.
 struct SendDesc {

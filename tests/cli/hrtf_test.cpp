@@ -240,6 +240,10 @@ TEST_F(HrtfCli, TheCommandLineChoosesTheSetAndRendersAreDeterministic) {
     EXPECT_GT(ild_db({l.data() + 4800, 38400}, {r.data() + 4800, 38400}), 10.0);
     // Binaural: the far ear hears it too (the balance pan law would leave it silent).
     EXPECT_GT(rms_db({r.data() + 4800, 38400}), -40.0);
+    // --check names the set it read.
+    RunResult c = simvx({at("scene.toml"), "--hrtf", "--check"});
+    ASSERT_EQ(c.status, 0) << c.err;
+    EXPECT_NE(c.out.find(std::string("3D binaural through ") + kSofa), std::string::npos) << c.out;
 }
 
 TEST_F(HrtfCli, ABadSofaFileIsAnErrorNamingIt) {
