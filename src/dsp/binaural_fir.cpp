@@ -20,7 +20,16 @@ void BinauralFir::reverse_into(const float* pair, float* dst) const noexcept {
         std::reverse_copy(pair + ear * taps_, pair + (ear + 1) * taps_, dst + ear * taps_);
 }
 
-void BinauralFir::reset() noexcept { std::fill(history_.begin(), history_.end(), 0.0f); }
+void BinauralFir::push(const float* in, size_t frames) noexcept {
+    const size_t keep = taps_ - 1;
+    float* buf = history_.data();
+    if (frames >= keep) {
+        std::memcpy(buf, in + frames - keep, keep * sizeof(float));
+        return;
+    }
+    std::memmove(buf, buf + frames, (keep - frames) * sizeof(float));
+    std::memcpy(buf + keep - frames, in, frames * sizeof(float));
+}
 
 void BinauralFir::process(const float* in, size_t frames, const float* from, const float* to, float* out, Fade fade) noexcept {
     float* buf = history_.data();

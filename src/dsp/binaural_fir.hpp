@@ -23,8 +23,9 @@ public:
     explicit BinauralFir(size_t taps);
 
     size_t taps() const noexcept { return taps_; }
-    // Forgets the input (silence before the next block).
-    void reset() noexcept;
+    // Takes `frames` inputs into the history without filtering them (a block
+    // that is not heard: the next one's filters still reach back into it).
+    void push(const float* in, size_t frames) noexcept SIMVX_REALTIME;
 
     // Where `frames` samples lie in the crossfade: frame j of them has the
     // weight (offset + j + 1) / length of the new filters (a block may be

@@ -151,6 +151,17 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
     }
 }
 
+void Voice::feed_hrir(const float* in, size_t frames, bool mono) noexcept {
+    constexpr size_t kChunk = 256;
+    const size_t keep = hrir_->taps() - 1;  // only the last inputs matter
+    float mid[kChunk];
+    for (size_t base = frames > keep ? frames - keep : 0; base < frames; base += kChunk) {
+        const size_t n = std::min(kChunk, frames - base);
+        for (size_t i = 0; i < n; ++i) mid[i] = mono ? in[base + i] : 0.5f * (in[2 * (base + i)] + in[2 * (base + i) + 1]);
+        hrir_->push(mid, n);
+    }
+}
+
 // Linear fades: the first frame of a fade-in and the last frame of a fade-out
 // are silent, and the gain moves by 1/F per frame in between.
 float Voice::envelope(uint64_t t) const noexcept {
@@ -266,7 +277,9 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     const float* lent = setup_.source->lend(want);
     const size_t got = lent ? want : setup_.source->pull(scratch, want);
     if (setup_.virtual_below > 0 && level_bound(first - setup_.start_frame, want) < setup_.virtual_below) {
-        // Virtual: read on, mix nothing.
+        // Virtual: read on, mix nothing (the ears' filters still hear the
+        // input, so that the voice comes back mid-signal, not from stale history).
+        if (hrir_) feed_hrir(lent ? lent : scratch, got, setup_.source->channels() == 1);
         if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
         return {};
     }

@@ -139,6 +139,7 @@ private:
     Vec3 hrir_direction_{0, 0, 0};  // where hrir_to_ points
     bool hrir_moved_ = false;       // this block's filters differ
     void aim_hrir(const Vec3& direction) noexcept SIMVX_REALTIME;
+    void feed_hrir(const float* in, size_t frames, bool mono) noexcept SIMVX_REALTIME;  // a virtual block's input
     VarispeedSource* varispeed_ = nullptr;
     double base_ratio_ = 1.0;
     bool pitch_started_ = false;

@@ -50,6 +50,27 @@ TEST(BinauralFir, AnyBlockSizesGiveTheOneLongConvolution) {
     EXPECT_LT(worst, 1e-5);
 }
 
+TEST(BinauralFir, PushedInputIsHistoryForTheNextBlock) {
+    // A block not heard (a virtual voice's) only pushed; the next one's
+    // outputs are those of the one long convolution. Short pushes and a long one.
+    const size_t taps = 300;
+    const auto x = random_values(3000, 6, 0.5f);
+    const auto h = random_values(2 * taps, 7, 0.1f);
+    BinauralFir fir(taps);
+    std::vector<float> out(2 * x.size());
+    fir.process(x.data(), 500, h.data(), h.data(), out.data(), {0, 500});
+    fir.push(x.data() + 500, 100);
+    fir.push(x.data() + 600, 100);
+    fir.process(x.data() + 700, 300, h.data(), h.data(), out.data() + 2 * 700, {0, 300});
+    fir.push(x.data() + 1000, 1000);
+    fir.process(x.data() + 2000, 1000, h.data(), h.data(), out.data() + 2 * 2000, {0, 1000});
+    double worst = 0;
+    for (size_t t : {700u, 850u, 999u, 2000u, 2150u, 2999u})
+        for (size_t ear = 0; ear < 2; ++ear)
+            worst = std::max(worst, std::fabs(out[2 * t + ear] - convolve_at(x, h.data() + ear * taps, taps, t)));
+    EXPECT_LT(worst, 1e-5);
+}
+
 TEST(BinauralFir, ANewPairIsCrossfadedAcrossTheBlock) {
     const size_t taps = 64, n = 1000;
     const auto x = random_values(2 * n, 3, 0.5f);
