@@ -22,7 +22,7 @@
 #include "option_checks.hpp"
 #include "core/suggest.hpp"
 #include "sink/encoding.hpp"
-#include "spatial/hrtf_set.hpp"
+#include "spatial/spatial_desc.hpp"
 
 namespace {
 

@@ -16,7 +16,6 @@
 #include "dsp/pan.hpp"
 #include "dsp/interpolator.hpp"
 #include "scene/diagnostic.hpp"
-#include "spatial/hrtf_set.hpp"
 #include "spatial/spatial_desc.hpp"
 
 namespace simvx {

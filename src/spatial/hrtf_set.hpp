@@ -13,12 +13,10 @@
 #include <vector>
 
 #include "core/realtime.hpp"
+#include "spatial/spatial_desc.hpp"
 #include "spatial/vec3.hpp"
 
 namespace simvx {
-
-// Installed with Debian's libmysofa1 (libmysofa-dev needs it): the MIT KEMAR (normal pinna) set.
-inline constexpr const char* kDefaultHrtfFile = "/usr/share/libmysofa/default.sofa";
 
 class HrtfSet {
 public:
