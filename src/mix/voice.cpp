@@ -70,6 +70,7 @@ float Voice::level_bound(uint64_t t0, size_t frames) noexcept {
     if (setup_.volume_db_envelope) level *= std::max(automated_gain(t0), automated_gain(t1));
     if (setup_.spatial) {
         level *= std::max({spatial_left_.value(), spatial_right_.value(), spatial_left_.target(), spatial_right_.target()});
+        if (hrir_) level *= setup_.spatial->hrtf()->peak_gain();  // the ears' filters may amplify
     } else if (setup_.pan_envelope) {
         const StereoGain a = automated_pan(t0), b = automated_pan(t1);
         level *= std::max({a.left, a.right, b.left, b.right});

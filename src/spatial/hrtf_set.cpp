@@ -12,6 +12,7 @@
 #include <numbers>
 
 #include "core/error.hpp"
+#include "dsp/fft.hpp"
 
 namespace simvx {
 namespace {
@@ -91,6 +92,15 @@ HrtfSet::HrtfSet(const std::string& path, uint32_t rate) : path_(path), rate_(ra
         std::copy(src, src + n, dst + delays[i].delay_left);
         std::copy(src + n, src + 2 * n, dst + taps_ + delays[i].delay_right);
     }
+    RealFft fft(std::max<size_t>(4096, taps_));
+    float peak = 0;
+    for (size_t f = 0; f < 2 * delays.size(); ++f) {
+        const auto input = fft.input();
+        std::fill(input.begin(), input.end(), 0.0f);
+        std::copy(grid_.data() + f * taps_, grid_.data() + (f + 1) * taps_, input.begin());
+        for (const std::complex<float>& bin : fft.forward()) peak = std::max(peak, std::abs(bin));
+    }
+    peak_gain_ = peak;
 }
 
 void HrtfSet::filter_at(const Vec3& dir, float* left, float* right) const noexcept {

@@ -31,6 +31,12 @@ public:
     HrtfSet(const std::string& path, uint32_t rate);
 
     size_t taps() const noexcept { return taps_; }
+    // The most any of the set's filters amplifies any frequency (linear, the
+    // peak of every grid point's magnitude response on a 4096-point FFT): a
+    // bound on what a voice's ears hear above its distance gain, since the
+    // bilinear mix and the crossfade never exceed the largest of what they
+    // mix. Virtual voices (virtual_below_db) are judged with it.
+    float peak_gain() const noexcept { return peak_gain_; }
     uint32_t rate() const noexcept { return rate_; }
     const std::string& path() const noexcept { return path_; }
 
@@ -47,6 +53,7 @@ private:
     std::string path_;
     uint32_t rate_;
     size_t taps_ = 0;
+    float peak_gain_ = 1.0f;
     std::vector<float> grid_;  // per node: taps_ left, then taps_ right
 };
 
