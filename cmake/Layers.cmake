@@ -61,7 +61,7 @@ simvx_layer(decode BELOW core
 # (src/decode/ffmpeg_api.hpp): its headers only, no link.
 target_include_directories(simvx_decode PUBLIC ${AVFORMAT_INCLUDE_DIRS} ${AVCODEC_INCLUDE_DIRS} ${AVUTIL_INCLUDE_DIRS})
 simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR PkgConfig::FFTW3F)
-simvx_layer(spatial BELOW dsp core)
+simvx_layer(spatial BELOW dsp core LIBS PkgConfig::MYSOFA)
 simvx_layer(scene BELOW spatial dsp decode core LIBS tomlplusplus::tomlplusplus)
 if(SIMVX_FUZZ)
   return()  # the fuzz targets reach the decoders, the stream framer and the loader: nothing above

@@ -49,6 +49,9 @@ _simvxplay() {
             return ;;
         --list)
             COMPREPLY=($(compgen -W "formats effects keys buses" -- "$cur")); return ;;
+        --hrtf)
+            # its file is optional: SOFA files, and the scene or files that may follow
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --mute|--solo|--stream-bus)
             # the buses of the scene on the command line, as simvxplay reads them
             local f
@@ -64,7 +67,7 @@ _simvxplay() {
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --normalize-limit --device --list-devices --latency-ms --sample-rate --channels
-            --duration --seed --volume-db --mute --solo --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate
+            --duration --seed --hrtf --volume-db --mute --solo --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate
             --stream-channels --stream-bus --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses
             --list --quiet -q --verbose -v --version --help -h" -- "$cur"))
         return

@@ -1,6 +1,6 @@
 # fish completion for simvxplay
 # Options covered (tests/cli/docs_test.cpp checks them against --help):
-# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --normalize-limit --device --list-devices --latency-ms --sample-rate --channels --duration --seed --volume-db --mute --solo
+# --render --null --render-format --render-codec --quality --bitrate --tag --raw --dither --normalize --true-peak-max --normalize-limit --device --list-devices --latency-ms --sample-rate --channels --duration --seed --hrtf --volume-db --mute --solo
 # --loop --mix --start-at --pitch --replaygain --stream --stream-format --stream-rate --stream-channels --stream-bus
 # --stream-volume-db --stream-pan --stream-buffer-ms --check --stats --json --watch --record --control --record-control --control-script --control-voices --expect --tolerance-db --plot --plot-buses --quiet --verbose --version --help
 # --list
@@ -35,6 +35,7 @@ complete -c simvxplay -l sample-rate -x -a '8000 16000 22050 32000 44100 48000 8
 complete -c simvxplay -l channels -x -a '1 2' -d 'Output channels'
 complete -c simvxplay -l duration -x -d 'Stop after SEC seconds of scene time'
 complete -c simvxplay -l seed -x -d 'Seed of the scene\'s random choices'
+complete -c simvxplay -l hrtf -F -a '(__fish_complete_suffix .sofa)' -d 'Render 3D sounds binaurally through an HRTF set (file optional)'
 complete -c simvxplay -l volume-db -x -d 'Master gain in dB'
 complete -c simvxplay -l mute -x -a '(__simvxplay_buses)' -d 'Mute a bus (repeatable)'
 complete -c simvxplay -l solo -x -a '(__simvxplay_buses)' -d 'Solo a bus (repeatable)'

@@ -22,6 +22,7 @@
 #include "option_checks.hpp"
 #include "core/suggest.hpp"
 #include "sink/encoding.hpp"
+#include "spatial/spatial_desc.hpp"
 
 namespace {
 
@@ -147,6 +148,11 @@ int main(int argc, char** argv) {
                     "Seed of the scene's random choices (files, values, repeat timing); the same seed renders the same "
                     "bytes (default: the scene's [engine] seed, else 0)")
         ->type_name("N");
+    fmt->add_option("--hrtf", o.hrtf,
+                    "Render 3D sounds binaurally for headphones through the HRTF set FILE.sofa (default: " +
+                        std::string(simvx::kDefaultHrtfFile) + ", MIT KEMAR), instead of the pan law; FILE is "
+                        "taken when it ends in .sofa, else write --hrtf=FILE")
+        ->type_name("[FILE.sofa]");
     fmt->add_option("--volume-db", o.volume_db, "Master gain in dB")->check(simvx::number_in({-120, 24, false, false, "a gain in dB"}))->type_name("DB");
 
     auto* buses = app.add_option_group("Buses");
@@ -259,14 +265,23 @@ int main(int argc, char** argv) {
         ->check(simvx::one_of({"formats", "effects", "keys", "buses"}))
         ->type_name("formats|effects|keys|buses");
 
+    // --hrtf's file may be left out: a bare --hrtf not followed by a .sofa
+    // file means the default set (so `--hrtf scene.toml` keeps the scene an input).
+    std::vector<std::string> args(argv, argv + argc);
+    for (size_t i = 1; i < args.size(); ++i)
+        if (args[i] == "--hrtf" && (i + 1 == args.size() || !simvx::looks_like_sofa(args[i + 1])))
+            args[i] = "--hrtf=" + std::string(simvx::kDefaultHrtfFile);
+    std::vector<char*> arg_ptrs;
+    for (auto& a : args) arg_ptrs.push_back(a.data());
+
     try {
-        app.parse(argc, argv);
+        app.parse(argc, arg_ptrs.data());
     } catch (const CLI::ExtrasError& e) {
         // CLI11 names the unexpected arguments; add the option they were probably meant to be.
         std::string hint;
         const auto names = long_options(app);
         for (int i = 1; i < argc; ++i) {
-            const std::string arg = argv[i];
+            const std::string arg = args[static_cast<size_t>(i)];
             if (arg.rfind("--", 0) != 0) continue;
             const std::string name = arg.substr(0, arg.find('='));
             if (std::find(names.begin(), names.end(), name) != names.end()) continue;

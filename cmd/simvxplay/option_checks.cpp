@@ -1,6 +1,7 @@
 #include "option_checks.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -84,6 +85,13 @@ std::string check_knob(const char* option, std::optional<double> value, std::opt
 }
 
 }  // namespace
+
+bool looks_like_sofa(const std::string& arg) {
+    if (arg.size() < 5) return false;
+    std::string ext = arg.substr(arg.size() - 5);
+    for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return ext == ".sofa";
+}
 
 std::string check_render_encoding(Options& o, const RenderGiven& given) {
     if (o.render_path.empty()) return {};

@@ -34,6 +34,10 @@ CLI::Validator number_in(NumberRule rule);
 // One of `names`: "must be one of s16, s24, f32, got 's61'; did you mean s16?"
 CLI::Validator one_of(std::vector<std::string> names);
 
+// Whether an argument is a SOFA file's name (ends in .sofa, any case):
+// what a bare --hrtf takes as its file.
+bool looks_like_sofa(const std::string& arg);
+
 // What the user gave of the render's options that have defaults.
 struct RenderGiven {
     bool format = false;                // --render-format

@@ -154,6 +154,10 @@ Scene scene_from_options(const Options& o) {
     if (o.latency_ms) scene.engine.latency_ms = *o.latency_ms;
     if (o.duration) scene.engine.duration = *o.duration;
     if (o.seed) scene.engine.seed = *o.seed;
+    if (o.hrtf) {
+        scene.engine.spatial = SpatialRendering::hrtf;
+        scene.engine.hrtf_file = *o.hrtf;  // relative to the working directory, as every path of the command line
+    }
     expand_variations(scene);  // with the run's seed and duration
     if (o.volume_db) find_bus(scene, "Master", "--volume-db").volume_db += *o.volume_db;
     for (const auto& name : o.mute_buses) find_bus(scene, name, "--mute").mute = true;

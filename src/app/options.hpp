@@ -26,6 +26,7 @@ struct Options {
     bool list_devices = false;
     std::optional<double> duration;
     std::optional<uint64_t> seed;  // --seed: every random choice of the scene's variations
+    std::optional<std::string> hrtf;  // --hrtf [FILE.sofa]: 3D sounds binaural, through this HRTF set
     std::optional<double> volume_db;
     std::optional<uint32_t> sample_rate;
     std::optional<uint32_t> channels;

@@ -137,6 +137,13 @@ std::optional<EnvelopeCursor> send_automation(const SendDesc& send, double rate)
     return EnvelopeCursor(*send.volume_db_envelope, rate);
 }
 
+// The scene's HRTF set when 3D sounds are rendered binaurally (read once per
+// run, shared by every voice), else none.
+std::shared_ptr<const HrtfSet> hrtf_set(const Scene& scene) {
+    if (scene.engine.spatial != SpatialRendering::hrtf) return nullptr;
+    return load_hrtf_set(hrtf_file_of(scene.engine), scene.engine.sample_rate);
+}
+
 // A 3D sound's view of the scene, or nothing for a 2D sound.
 std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s) {
     if (!s.spatial) return nullptr;
@@ -146,7 +153,8 @@ std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s)
                                                       .speed_of_sound = scene.engine.speed_of_sound,
                                                       .doppler_factor = scene.engine.doppler_factor * s.spatial->doppler,
                                                       .air_absorption = s.spatial->air_absorption.value_or(scene.engine.air_absorption),
-                                                      .rate = scene.engine.sample_rate});
+                                                      .rate = scene.engine.sample_rate,
+                                                      .hrtf = hrtf_set(scene)});
 }
 
 // A pitched sound, or a 3D one with doppler, plays through a variable-rate

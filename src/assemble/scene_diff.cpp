@@ -108,6 +108,8 @@ void engine_and_listener(const Scene& was, const Scene& now, std::vector<std::st
     key(a.speed_of_sound == b.speed_of_sound, "speed_of_sound");
     key(a.doppler_factor == b.doppler_factor, "doppler_factor");
     key(a.air_absorption == b.air_absorption, "air_absorption");
+    key(a.spatial == b.spatial, "spatial");
+    key(a.hrtf_file == b.hrtf_file, "hrtf_file");
     key(a.virtual_below_db == b.virtual_below_db, "virtual_below_db");
     if (!same_listener(was.listener, now.listener)) restart.push_back("[listener] changed");
     bool same_streams = was.streams.size() == now.streams.size();

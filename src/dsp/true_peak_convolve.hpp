@@ -1,6 +1,7 @@
 // The true-peak meter's inner loop (dsp/true_peak.cpp): one polyphase row of
 // the interpolation filter run over a block, g[i] = sum_k h[k] x[i + k].
-// It is most of what --stats and --normalize cost, so it runs in the widest
+// It is most of what --stats and --normalize cost (and binaural 3D's
+// convolution, dsp/binaural_fir, runs on it too), so it runs in the widest
 // vectors the CPU has (on x86: AVX-512, AVX, else SSE2, chosen once at run time),
 // every width computing each output with the same multiplies and adds in the
 // same order (no fused multiply-add: the build has -ffp-contract=off), so

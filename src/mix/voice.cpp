@@ -30,6 +30,25 @@ Voice::Voice(VoiceSetup setup)
     varispeed_ = setup_.varispeed;
     if (varispeed_) base_ratio_ = varispeed_->ratio();
     if (setup_.spatial && setup_.spatial->has_air_absorption()) air_.emplace();
+    if (const HrtfSet* set = setup_.spatial ? setup_.spatial->hrtf() : nullptr) {
+        hrir_.emplace(set->taps());
+        hrir_from_.assign(2 * set->taps(), 0.0f);
+        hrir_to_.assign(2 * set->taps(), 0.0f);
+    }
+}
+
+// The ears' filters at the block's end point to `direction`; those at its
+// start are the previous block's end (computed again only when it moved).
+void Voice::aim_hrir(const Vec3& direction) noexcept {
+    std::swap(hrir_from_, hrir_to_);  // swaps the buffers, allocates nothing
+    hrir_moved_ = direction != hrir_direction_;
+    if (hrir_moved_) {
+        const HrtfSet& set = *setup_.spatial->hrtf();
+        set.filter_at(direction, hrir_to_.data(), hrir_to_.data() + set.taps());
+        hrir_direction_ = direction;
+    } else {
+        hrir_to_ = hrir_from_;  // same size: a copy, no allocation
+    }
 }
 
 // Pitch automation: the ratio at the block's end, glided to over the block
@@ -51,6 +70,7 @@ float Voice::level_bound(uint64_t t0, size_t frames) noexcept {
     if (setup_.volume_db_envelope) level *= std::max(automated_gain(t0), automated_gain(t1));
     if (setup_.spatial) {
         level *= std::max({spatial_left_.value(), spatial_right_.value(), spatial_left_.target(), spatial_right_.target()});
+        if (hrir_) level *= setup_.spatial->hrtf()->peak_gain();  // the ears' filters may amplify
     } else if (setup_.pan_envelope) {
         const StereoGain a = automated_pan(t0), b = automated_pan(t1);
         level *= std::max({a.left, a.right, b.left, b.right});
@@ -73,6 +93,11 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
             *air_ = SmoothedBiquad(air_filter(now.air_cutoff_hz, setup_.spatial->rate()));
             air_->prepare(setup_.spatial->rate());
         }
+        if (hrir_) {
+            hrir_direction_ = now.direction;
+            const size_t taps = hrir_->taps();
+            setup_.spatial->hrtf()->filter_at(now.direction, hrir_to_.data(), hrir_to_.data() + taps);
+        }
     }
     const SpatialState end = setup_.spatial->at(first + frames);
     const auto n = static_cast<uint32_t>(frames);
@@ -82,14 +107,17 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
     spatial_right_.set_target(end.gain.right);
     if (varispeed_) varispeed_->set_ratio(base_ratio_ * end.doppler);
     if (air_) air_->glide_to(air_filter(end.air_cutoff_hz, setup_.spatial->rate()), frames);
+    if (hrir_) aim_hrir(end.direction);
 }
 
-// A 3D voice: the source (through the air absorption low-pass, in chunks on
-// the stack) times the gains, the fades and the spatial gains.
+// A 3D voice: the source (through the air absorption low-pass and, with an
+// HRTF set, made mono and through the ears' filters, in chunks on the stack)
+// times the gains, the fades and the spatial gains.
 template <bool Add>
 void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept {
     constexpr size_t kChunk = 256;
     float filtered[2 * kChunk];
+    float ears[2 * kChunk];
     for (size_t base = 0; base < frames; base += kChunk) {
         const size_t n = std::min(kChunk, frames - base);
         const float* src = in + (mono ? base : 2 * base);
@@ -103,6 +131,15 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
             src = filtered;
             stereo_in = true;
         }
+        if (hrir_) {
+            // One point source: a stereo file is heard as its mid, (L + R) / 2.
+            float* mid = filtered;  // in place: sample i is read before it is written
+            for (size_t i = 0; i < n; ++i) mid[i] = stereo_in ? 0.5f * (src[2 * i] + src[2 * i + 1]) : src[i];
+            const float* to = hrir_moved_ ? hrir_to_.data() : hrir_from_.data();
+            hrir_->process(mid, n, hrir_from_.data(), to, ears, {base, frames});
+            src = ears;
+            stereo_in = true;
+        }
         float* dst = out + 2 * base;
         for (size_t i = 0; i < n; ++i) {
             const uint64_t t = t0 + base + i;
@@ -112,6 +149,17 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
             put<Add>(dst[2 * i], l * g * spatial_left_.next());
             put<Add>(dst[2 * i + 1], r * g * spatial_right_.next());
         }
+    }
+}
+
+void Voice::feed_hrir(const float* in, size_t frames, bool mono) noexcept {
+    constexpr size_t kChunk = 256;
+    const size_t keep = hrir_->taps() - 1;  // only the last inputs matter
+    float mid[kChunk];
+    for (size_t base = frames > keep ? frames - keep : 0; base < frames; base += kChunk) {
+        const size_t n = std::min(kChunk, frames - base);
+        for (size_t i = 0; i < n; ++i) mid[i] = mono ? in[base + i] : 0.5f * (in[2 * (base + i)] + in[2 * (base + i) + 1]);
+        hrir_->push(mid, n);
     }
 }
 
@@ -267,7 +315,9 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     const float* lent = setup_.source->lend(want);
     const size_t got = lent ? want : setup_.source->pull(scratch, want);
     if (setup_.virtual_below > 0 && level_bound(first - setup_.start_frame, want) < setup_.virtual_below) {
-        // Virtual: read on, mix nothing.
+        // Virtual: read on, mix nothing (the ears' filters still hear the
+        // input, so that the voice comes back mid-signal, not from stale history).
+        if (hrir_) feed_hrir(lent ? lent : scratch, got, setup_.source->channels() == 1);
         if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
         return {};
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/realtime.hpp"
+#include "dsp/binaural_fir.hpp"
 #include "dsp/biquad.hpp"
 #include "dsp/envelope.hpp"
 #include "dsp/pan.hpp"
@@ -143,6 +144,15 @@ private:
     bool spatial_started_ = false;
     // Air absorption: a low-pass whose cutoff glides to each block's end value.
     std::optional<SmoothedBiquad> air_;
+    // Binaural rendering (an HRTF set): the source, made mono, through the
+    // ears' filters for its direction at the block's start (hrir_from_) and
+    // end (hrir_to_), crossfaded across the block; both taps() left then right.
+    std::optional<BinauralFir> hrir_;
+    std::vector<float> hrir_from_, hrir_to_;
+    Vec3 hrir_direction_{0, 0, 0};  // where hrir_to_ points
+    bool hrir_moved_ = false;       // this block's filters differ
+    void aim_hrir(const Vec3& direction) noexcept SIMVX_REALTIME;
+    void feed_hrir(const float* in, size_t frames, bool mono) noexcept SIMVX_REALTIME;  // a virtual block's input
     VarispeedSource* varispeed_ = nullptr;
     double base_ratio_ = 1.0;
     bool pitch_started_ = false;

@@ -33,11 +33,16 @@ struct EngineSettings {
     double speed_of_sound = 343.3;  // m/s
     double doppler_factor = 1.0;    // 0 disables doppler
     double air_absorption = 0.0;    // 3D sounds' air absorption factor unless their own is set (0 = none)
+    SpatialRendering spatial = SpatialRendering::pan;  // 3D sounds: pan law, or binaural (--hrtf)
+    std::string hrtf_file;          // the SOFA file of `spatial = "hrtf"`; empty: kDefaultHrtfFile
     Tags tags;                      // title, artist, album, comment, date, genre: written into encoded renders
     uint64_t seed = 0;              // every random choice of the scene's variations (--seed overrides)
     // Voices quieter than this (dB) are not mixed, only read on, until they are louder again; none: always mixed.
     std::optional<double> virtual_below_db;
 };
+
+// The SOFA file `spatial = "hrtf"` reads: hrtf_file, or Debian's default set.
+inline std::string hrtf_file_of(const EngineSettings& e) { return e.hrtf_file.empty() ? kDefaultHrtfFile : e.hrtf_file; }
 
 // An extra post-fader send from a bus or a sound into another bus.
 struct SendDesc {

@@ -47,8 +47,8 @@ std::optional<std::string> unreadable(const std::string& path) {
     return std::nullopt;
 }
 
-// A sound file's path, resolved against the scene's folder; a file that
-// cannot be opened is reported at `it`.
+// A sound file's (or the HRTF set's) path, resolved against the scene's
+// folder; a file that cannot be opened is reported at `it`.
 std::optional<std::string> read_sound_file(Checker& c, const Item& it) {
     auto given = read_string(c, it);
     if (!given) return std::nullopt;
@@ -283,6 +283,12 @@ std::span<const Field<EngineSettings>> engine_fields() {
         {"speed_of_sound", number_field(&EngineSettings::speed_of_sound, Range{0, 10000, true, "m/s"})},
         {"doppler_factor", number_field(&EngineSettings::doppler_factor, Range{0, 100, false, ""})},
         {"air_absorption", number_field(&EngineSettings::air_absorption, Range{0, 10, false, ""})},
+        {"spatial",
+         choice_field(&EngineSettings::spatial, std::span<const Choice<SpatialRendering>>(kSpatialRenderingNames))},
+        {"hrtf_file",
+         [](Checker& c, const Item& it, EngineSettings& e) {
+             if (auto file = read_sound_file(c, it)) e.hrtf_file = std::move(*file);
+         }},
         {"seed", integer_field(&EngineSettings::seed, 0, INT64_MAX)},
         {"virtual_below_db", number_field(&EngineSettings::virtual_below_db, Range{-200, 0, false, "dB"})},
         {"title", tag_field("TITLE")},

@@ -51,6 +51,15 @@ inline constexpr std::array<Named<Attenuation>, 4> kAttenuationNames{{{"none", A
                                                                      {"linear", Attenuation::linear},
                                                                      {"exponential", Attenuation::exponential}}};
 
+// How 3D sounds reach the two output channels ([engine] spatial): the pan
+// law of their azimuth, or binaural filters from an HRTF set (headphones).
+enum class SpatialRendering { pan, hrtf };
+inline constexpr std::array<Named<SpatialRendering>, 2> kSpatialRenderingNames{
+    {{"pan", SpatialRendering::pan}, {"hrtf", SpatialRendering::hrtf}}};
+// The set "hrtf" reads unless told another: installed with Debian's
+// libmysofa1 (libmysofa-dev needs it), the MIT KEMAR (normal pinna) set.
+inline constexpr const char* kDefaultHrtfFile = "/usr/share/libmysofa/default.sofa";
+
 struct ConeDesc {
     double inner_deg = 360, outer_deg = 360;  // full angles
     double outer_gain_db = 0;

@@ -37,11 +37,14 @@ SpatialState Spatializer::at(uint64_t frame) const noexcept {
         gain *= cone_gain(d.cone, std::acos(c) * 180 / std::numbers::pi);
     }
     const ListenerFrame frame_axes = listener_frame(s_.listener.direction, s_.listener.world_up);
-    StereoGain g = pan_gains(s_.pan_law, azimuth_pan(frame_axes, rel));
+    StereoGain g = s_.hrtf ? StereoGain{1.0f, 1.0f} : pan_gains(s_.pan_law, azimuth_pan(frame_axes, rel));
     g.left = static_cast<float>(g.left * gain);
     g.right = static_cast<float>(g.right * gain);
-    return {g, doppler_shift(src.position, src.velocity, lis.position, lis.velocity, s_.speed_of_sound, s_.doppler_factor),
-            air_absorption_cutoff(s_.air_absorption, distance, d.min_distance, d.max_distance)};
+    SpatialState state{g, doppler_shift(src.position, src.velocity, lis.position, lis.velocity, s_.speed_of_sound, s_.doppler_factor),
+                       air_absorption_cutoff(s_.air_absorption, distance, d.min_distance, d.max_distance)};
+    if (distance > 0)
+        state.direction = normalized(Vec3{dot(rel, frame_axes.forward), -dot(rel, frame_axes.right), dot(rel, frame_axes.up)});
+    return state;
 }
 
 }  // namespace simvx

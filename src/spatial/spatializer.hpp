@@ -5,9 +5,11 @@
 // block's end and ramps to them, so nothing steps.
 #pragma once
 #include <cstdint>
+#include <memory>
 
 #include "core/realtime.hpp"
 #include "dsp/pan.hpp"
+#include "spatial/hrtf_set.hpp"
 #include "spatial/model.hpp"
 
 namespace simvx {
@@ -20,12 +22,19 @@ struct SpatialSetup {
     double doppler_factor = 1.0;  // the engine's, times the sound's own
     double air_absorption = 0.0;  // the sound's factor, or the engine's (0 = none)
     uint32_t rate = 48000;        // scene frames per second
+    // Binaural rendering ([engine] spatial = "hrtf"): the gains are the
+    // distance model's and the cone's alone, the same in both ears; the
+    // direction picks the ears' filters from this set.
+    std::shared_ptr<const HrtfSet> hrtf;
 };
 
 struct SpatialState {
-    StereoGain gain;       // distance × cone × pan
+    StereoGain gain;       // distance × cone × pan (with an HRTF set: distance × cone, both ears)
     double doppler = 1.0;  // frequency ratio heard
     double air_cutoff_hz = 0;  // the air absorption low-pass; infinity when none
+    // Where the source is in the listener's frame, in SOFA's axes (x ahead,
+    // y left, z up), unit length; straight ahead when it is at the listener.
+    Vec3 direction{1, 0, 0};
 };
 
 class Spatializer {
@@ -38,6 +47,7 @@ public:
     // Whether the sound is heard through the air absorption low-pass.
     bool has_air_absorption() const noexcept { return s_.air_absorption > 0; }
     uint32_t rate() const noexcept { return s_.rate; }
+    const HrtfSet* hrtf() const noexcept { return s_.hrtf.get(); }
 
     // Live control, on the render thread: the source (or the listener) is
     // here now, moving so, instead of where its path or its fixed position

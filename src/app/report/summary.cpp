@@ -59,6 +59,8 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
       << name_of(std::span<const Named<Interpolator>>(kInterpolatorNames), scene.engine.interpolator);
     if (std::any_of(scene.sounds.begin(), scene.sounds.end(), [](const SoundDesc& s) { return s.drawn; }))
         o << ", seed " << scene.engine.seed;
+    if (scene.engine.spatial == SpatialRendering::hrtf)
+        o << ", 3D binaural through " << hrtf_file_of(scene.engine);
     o << "\n";
     for (const auto& b : scene.buses) {
         o << "bus " << b.name << ": ";

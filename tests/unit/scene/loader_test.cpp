@@ -280,7 +280,8 @@ TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
               "stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
-              "speed_of_sound, doppler_factor, air_absorption, seed, virtual_below_db, title, artist, album, comment, date, "
+              "speed_of_sound, doppler_factor, air_absorption, spatial, hrtf_file, seed, virtual_below_db, title, artist, album, "
+              "comment, date, "
               "genre");
 }
 
@@ -951,6 +952,18 @@ repeat = { every = 0.5, jitter = 0.1, count = 4 }
     const auto typo = errors(head + "file = \"a.wav\"\nvolume_db = { randm = [0, 1] }\n");
     ASSERT_EQ(typo.size(), 2u);
     EXPECT_EQ(typo[1], "4:15: unknown key 'randm' in an envelope; allowed keys: points, curve, time_constant, loop");
+}
+
+TEST_F(SceneLoader, SpatialRenderingAndTheHrtfFile) {
+    EXPECT_EQ(load("version = 1\n").engine.spatial, SpatialRendering::pan);
+    fs::create_directories(dir / "sets");
+    touch("sets/kemar.sofa");
+    const Scene s = load("version = 1\n[engine]\nspatial = \"hrtf\"\nhrtf_file = \"sets/kemar.sofa\"\n");
+    EXPECT_EQ(s.engine.spatial, SpatialRendering::hrtf);
+    EXPECT_EQ(s.engine.hrtf_file, dir / "sets/kemar.sofa");  // against the scene's folder
+    EXPECT_EQ(hrtf_file_of(load("version = 1\n[engine]\nspatial = \"hrtf\"\n").engine), kDefaultHrtfFile);
+    EXPECT_EQ(error("version = 1\n[engine]\nspatial = \"hrft\"\n"),
+              "3:11: 'spatial' in [engine] must be one of \"pan\", \"hrtf\", found \"hrft\"; did you mean \"hrtf\"?");
 }
 
 }  // namespace
