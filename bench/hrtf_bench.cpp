@@ -55,7 +55,7 @@ void BM_BinauralVoices(benchmark::State& state) {
         simvx::SpatialDesc source;
         source.attenuation = simvx::Attenuation::none;
         if (mode == hrtf_still) source.position = circle(v).front().position;
-        else source.path = circle(v);
+        else source.path = {circle(v)};
         setup.spatial = std::make_unique<simvx::Spatializer>(simvx::SpatialSetup{
             .source = source, .pan_law = simvx::PanLaw::constant_power, .doppler_factor = 0.0, .rate = kRate, .hrtf = set});
         setups.push_back(std::move(setup));

@@ -60,4 +60,10 @@ inline float fast_exp2(float y) noexcept {
     return p * scale;
 }
 
+// A gain in dB as a linear factor, per sample where the level follows an
+// envelope (volumes and sends): 10^(dB/20) = 2^(dB·log2(10)/20), within
+// fast_exp2's 2.5e-7 relative (2e-6 dB) for dB in [−750, 750], and exactly 1
+// at 0 dB. A tenth of std::pow's cost, which dominated automated mixes.
+inline float fast_db_to_gain(float db) noexcept { return fast_exp2(db * 0.16609640474436813f); }
+
 }  // namespace simvx

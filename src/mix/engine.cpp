@@ -8,6 +8,7 @@
 
 #include "core/denormal_guard.hpp"
 #include "core/gain.hpp"
+#include "dsp/fast_math.hpp"
 #include "mix/send_mix.hpp"
 
 namespace simvx {
@@ -576,7 +577,7 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
         if (!bus.key_buffer.empty()) std::copy_n(b, samples, bus.key_buffer.begin());  // before the fader
         if (bus.volume_db_envelope) {
             for (size_t i = 0; i < frames; ++i) {
-                const float g = bus.gain.next() * db_to_gain(bus.volume_db_envelope->at(pos + i));
+                const float g = bus.gain.next() * fast_db_to_gain(static_cast<float>(bus.volume_db_envelope->at(pos + i)));
                 b[2 * i] *= g;
                 b[2 * i + 1] *= g;
             }

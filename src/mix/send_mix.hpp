@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/gain.hpp"
+#include "dsp/fast_math.hpp"
 #include "dsp/envelope.hpp"
 
 namespace simvx {
@@ -19,7 +20,7 @@ inline void mix_send(float* dst, const float* src, size_t frames, float gain, En
         return;
     }
     for (size_t k = 0; k < frames; ++k) {
-        const float g = gain * db_to_gain(automation->at(t0 + k));
+        const float g = gain * fast_db_to_gain(static_cast<float>(automation->at(t0 + k)));
         dst[2 * k] += src[2 * k] * g;
         dst[2 * k + 1] += src[2 * k + 1] * g;
     }

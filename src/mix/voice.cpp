@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/gain.hpp"
+#include "dsp/fast_math.hpp"
 #include "mix/send_mix.hpp"
 #include "mix/varispeed_source.hpp"
 
@@ -179,7 +180,7 @@ float Voice::envelope(uint64_t t) const noexcept {
 }
 
 float Voice::automated_gain(uint64_t t) noexcept {
-    return setup_.volume_db_envelope ? db_to_gain(setup_.volume_db_envelope->at(t)) : 1.0f;
+    return setup_.volume_db_envelope ? fast_db_to_gain(static_cast<float>(setup_.volume_db_envelope->at(t))) : 1.0f;
 }
 
 StereoGain Voice::automated_pan(uint64_t t) noexcept {

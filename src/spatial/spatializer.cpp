@@ -5,6 +5,7 @@
 #include <numbers>
 
 namespace simvx {
+
 Spatializer::Spatializer(SpatialSetup setup)
     : s_(std::move(setup)),
       source_(s_.source.path, s_.source.position, s_.source.velocity),
