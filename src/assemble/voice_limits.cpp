@@ -16,24 +16,40 @@ struct Group {
     std::vector<size_t> playing;  // voices that count: started, not ended, not giving way
 };
 
-double distance_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
-    if (!v.sound->spatial) return 0;  // a 2D sound is at the listener
-    const SpatialDesc& d = *v.sound->spatial;
-    const double at = static_cast<double>(t) / scene.engine.sample_rate;
-    const Motion src = Trajectory(d.path, d.position, d.velocity).at(at);
-    const Motion lis = Trajectory(scene.listener.path, scene.listener.position, scene.listener.velocity).at(at);
-    return length(src.position - lis.position);
-}
+// How far each voice is from the listener at a scene frame. A path's
+// trajectory is built once per sound (and once for the listener), not at each
+// question: the stealing policies ask for every playing voice at every trigger.
+class Distances {
+public:
+    explicit Distances(const Scene& scene)
+        : scene_(scene), listener_(scene.listener.path, scene.listener.position, scene.listener.velocity) {}
+
+    double at(const LimitedVoice& v, uint64_t t) {
+        if (!v.sound->spatial) return 0;  // a 2D sound is at the listener
+        auto it = sources_.find(v.sound);
+        if (it == sources_.end()) {
+            const SpatialDesc& d = *v.sound->spatial;
+            it = sources_.emplace(v.sound, Trajectory(d.path, d.position, d.velocity)).first;
+        }
+        const double seconds = static_cast<double>(t) / scene_.engine.sample_rate;
+        return length(it->second.at(seconds).position - listener_.at(seconds).position);
+    }
+
+private:
+    const Scene& scene_;
+    Trajectory listener_;
+    std::map<const SoundDesc*, Trajectory> sources_;
+};
 
 // How loud a voice is at scene frame t, by what the scene says of it: its
 // volume (or volume envelope), its distance gain (3D) or its louder side (2D).
-double level_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
+double level_at(const Scene& scene, Distances& distances, const LimitedVoice& v, uint64_t t) {
     const SoundDesc& s = *v.sound;
     const double since = static_cast<double>(t - v.start) / scene.engine.sample_rate;
     double gain = db_to_gain(s.volume_db_envelope ? s.volume_db_envelope->value_at(since) : s.volume_db);
     if (s.spatial) {
         const SpatialDesc& d = *s.spatial;
-        gain *= distance_gain(d.attenuation, distance_at(scene, v, t), d.min_distance, d.max_distance, d.rolloff);
+        gain *= distance_gain(d.attenuation, distances.at(v, t), d.min_distance, d.max_distance, d.rolloff);
     } else {
         const StereoGain pan = pan_gains(scene.engine.pan_law, s.pan_envelope ? s.pan_envelope->value_at(since) : s.pan);
         gain *= std::max(pan.left, pan.right);
@@ -42,18 +58,18 @@ double level_at(const Scene& scene, const LimitedVoice& v, uint64_t t) {
 }
 
 // The voice among `playing` that gives way at t: the policy's, the oldest among equals.
-size_t victim(const Scene& scene, const std::vector<LimitedVoice>& voices, const std::vector<size_t>& playing,
-              StealPolicy policy, uint64_t t) {
+size_t victim(const Scene& scene, Distances& distances, const std::vector<LimitedVoice>& voices,
+              const std::vector<size_t>& playing, StealPolicy policy, uint64_t t) {
     auto older = [&](size_t a, size_t b) { return voices[a].start != voices[b].start ? voices[a].start < voices[b].start : a < b; };
     size_t best = playing.front();
     for (size_t w : playing) {
         if (w == best) continue;
         bool better = false;
         if (policy == StealPolicy::quietest) {
-            const double a = level_at(scene, voices[w], t), b = level_at(scene, voices[best], t);
+            const double a = level_at(scene, distances, voices[w], t), b = level_at(scene, distances, voices[best], t);
             better = a < b || (a == b && older(w, best));
         } else if (policy == StealPolicy::farthest) {
-            const double a = distance_at(scene, voices[w], t), b = distance_at(scene, voices[best], t);
+            const double a = distances.at(voices[w], t), b = distances.at(voices[best], t);
             better = a > b || (a == b && older(w, best));
         } else {
             better = older(w, best);
@@ -77,6 +93,7 @@ void resolve_voice_limits(const Scene& scene, std::vector<LimitedVoice>& voices)
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return voices[a].start < voices[b].start; });
     const auto fade = static_cast<uint64_t>(std::llround(kStealFadeSeconds * scene.engine.sample_rate));
+    Distances distances(scene);
     for (size_t i : order) {
         LimitedVoice& v = voices[i];
         const uint64_t t = v.start;
@@ -96,7 +113,7 @@ void resolve_voice_limits(const Scene& scene, std::vector<LimitedVoice>& voices)
                 v.dropped = true;
                 continue;
             }
-            const size_t w = victim(scene, voices, g->playing, g->limit.steal, t);
+            const size_t w = victim(scene, distances, voices, g->playing, g->limit.steal, t);
             voices[w].stolen_at = t;
             if (voices[w].end) *voices[w].end = std::min(*voices[w].end, t + fade);
             else voices[w].end = t + fade;
