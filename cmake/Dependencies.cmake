@@ -26,10 +26,10 @@ simvx_require_pkg(AVCODEC libavcodec libavcodec-dev)
 simvx_require_pkg(AVUTIL libavutil libavutil-dev)
 simvx_require_pkg(SOXR soxr libsoxr-dev)
 simvx_require_pkg(EBUR128 libebur128 libebur128-dev)
-simvx_require_pkg(PULSE libpulse libpulse-dev)
-simvx_require_pkg(MYSOFA libmysofa libmysofa-dev)  # HRTF sets (SOFA files) for binaural 3D (src/spatial/hrtf_set.*)
-simvx_require_pkg(FFTW3F fftw3f libfftw3-dev)  # single precision: the spectrogram's FFT (src/dsp/fft.*)
-simvx_require_pkg(CAIRO cairo libcairo2-dev)   # --plot's pictures (src/app/plot/)
+simvx_require_pkg(PULSE libpulse libpulse-dev)  # headers only: loaded at run time (src/sink/pulse_api.hpp)
+simvx_require_pkg(MYSOFA libmysofa libmysofa-dev)  # HRTF sets (SOFA files) for binaural 3D (src/spatial/hrtf_set.*): headers only, loaded at run time
+simvx_require_pkg(FFTW3F fftw3f libfftw3-dev)  # single precision: the spectrogram's FFT (src/dsp/fft.*): headers only, loaded at run time
+simvx_require_pkg(CAIRO cairo libcairo2-dev)   # --plot's pictures (src/app/plot/): headers only, loaded at run time
 simvx_require_pkg(FONTCONFIG fontconfig libfontconfig-dev)  # cairo's fonts: their caches are released after a picture
 # The encoders of --render: FLAC's is libFLAC above.
 simvx_require_pkg(VORBISENC vorbisenc libvorbis-dev)

@@ -60,17 +60,25 @@ simvx_layer(decode BELOW core
 # FFmpeg is loaded at run time, when the fallback decoder is first needed
 # (src/decode/ffmpeg_api.hpp): its headers only, no link.
 target_include_directories(simvx_decode PUBLIC ${AVFORMAT_INCLUDE_DIRS} ${AVCODEC_INCLUDE_DIRS} ${AVUTIL_INCLUDE_DIRS})
-simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR PkgConfig::FFTW3F)
-simvx_layer(spatial BELOW dsp core LIBS PkgConfig::MYSOFA)
+# FFTW and libmysofa are loaded when first used (src/dsp/fftw_api.hpp,
+# src/spatial/mysofa_api.hpp): headers only, no link.
+simvx_layer(dsp BELOW core LIBS PkgConfig::SOXR ${CMAKE_DL_LIBS})
+target_include_directories(simvx_dsp PUBLIC ${FFTW3F_INCLUDE_DIRS})
+simvx_layer(spatial BELOW dsp core LIBS ${CMAKE_DL_LIBS})
+target_include_directories(simvx_spatial PUBLIC ${MYSOFA_INCLUDE_DIRS})
 simvx_layer(scene BELOW spatial dsp decode core LIBS tomlplusplus::tomlplusplus)
 if(SIMVX_FUZZ)
   return()  # the fuzz targets reach the decoders, the stream framer and the loader: nothing above
 endif()
+# libpulse is loaded at run time, when something first plays (src/sink/pulse_api.hpp): its headers only, no link.
 simvx_layer(sink BELOW core
-  LIBS PkgConfig::PULSE PkgConfig::FLAC PkgConfig::VORBISENC PkgConfig::VORBIS PkgConfig::OGG PkgConfig::OPUSENC simvx_lame)
+  LIBS PkgConfig::FLAC PkgConfig::VORBISENC PkgConfig::VORBIS PkgConfig::OGG PkgConfig::OPUSENC simvx_lame ${CMAKE_DL_LIBS})
+target_include_directories(simvx_sink PUBLIC ${PULSE_INCLUDE_DIRS})
 simvx_layer(mix BELOW spatial dsp decode core)
 simvx_layer(assemble BELOW scene mix spatial dsp decode core)
-simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 PkgConfig::CAIRO PkgConfig::FONTCONFIG nlohmann_json::nlohmann_json)
+# cairo and fontconfig are loaded when --plot first draws (src/app/plot/cairo_api.hpp): headers only, no link.
+simvx_layer(app BELOW assemble scene mix spatial dsp decode sink core LIBS PkgConfig::EBUR128 nlohmann_json::nlohmann_json ${CMAKE_DL_LIBS})
+target_include_directories(simvx_app PUBLIC ${CAIRO_INCLUDE_DIRS} ${FONTCONFIG_INCLUDE_DIRS})
 
 # The include check, run before any layer compiles, with the graph above.
 get_property(graph GLOBAL PROPERTY SIMVX_LAYER_GRAPH)

@@ -13,6 +13,7 @@
 
 #include "app/check_files.hpp"
 #include "app/input_scene.hpp"
+#include "app/plot/cairo_api.hpp"
 #include "app/plot/plot_pages.hpp"
 #include "app/loudness_pass.hpp"
 #include "app/measure/loudness_tags.hpp"
@@ -179,8 +180,10 @@ int run_session(const Options& o) {
     s.offline_chunk_frames = prepared.offline_chunk_frames;
     // A person at a terminal gets the status line; a program asking for --json gets status objects instead.
     s.status_line = !offline && isatty(STDERR_FILENO) && o.verbosity != log::Level::quiet && !o.json;
-    if (!o.plot_path.empty())
+    if (!o.plot_path.empty()) {
+        cairo_lib::require();  // a missing cairo is said now, not after the render
         s.plot = std::make_unique<PlotCollector>(prepared.plan->buses.size(), prepared.config.output, o.plot_buses);
+    }
     // The status lines carry each bus's peak, live control's meters events each bus's level, --plot every block.
     // Offline, true peak and loudness (--stats) and --plot's spectra are
     // measured on another core while the render goes on.

@@ -21,6 +21,7 @@ struct DecoderInfo {
     uint32_t channel_mask = 0;        // speaker bits (core/speakers.hpp) in delivery order; 0 = default_mask(channels)
     uint32_t bits = 0;                // bits per sample of integer PCM; 0 for float or lossy
     bool lossless = false;            // decoded samples are exactly the encoded ones
+    bool uncompressed = false;        // samples stored as they are (WAV): reading costs about a copy
     std::optional<uint64_t> frames;   // total length when the container says it
     GainTags gain;                    // ReplayGain/R128 tags, applied only with --replaygain
 };

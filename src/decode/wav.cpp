@@ -449,6 +449,7 @@ public:
         info_.channel_mask = f.channel_mask;
         info_.bits = f.is_float ? 0 : f.valid_bits;
         info_.lossless = true;
+        info_.uncompressed = true;
         if (layout.data_bytes) info_.frames = *layout.data_bytes / f.block_align;
         mask_ = valid_mask(f.valid_bits);
         const Converters c = layout.kind == Container::rifx ? converters_for<true>(f) : converters_for<false>(f);

@@ -20,6 +20,8 @@ public:
     DecodePipeline(const DecoderInfo& info, uint32_t engine_rate);
 
     uint32_t channels() const { return out_channels_; }  // 1 or 2
+    // Whether a step costs about a copy: uncompressed samples at the engine's rate.
+    bool cheap() const { return decoder_ && decoder_->info().uncompressed && !resampler_; }
     // Decodes up to max_frames native frames and appends the converted frames
     // to `out`. Returns the native frames decoded; 0 = end of the input.
     size_t step(SampleVector& out, size_t max_frames);

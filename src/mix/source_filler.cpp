@@ -1,5 +1,6 @@
 #include "mix/source_filler.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -124,7 +125,12 @@ void SourceFiller::fill(std::span<VoiceSource* const> sources, size_t frames) {
 
 void SourceFiller::start_prefetch(std::span<VoiceSource* const> sources, size_t frames) {
     finish();
-    if (sources.empty()) return;
+    // Waking the helper costs about what converting a few blocks of
+    // uncompressed samples does: those are left to the next fill().
+    constexpr size_t kWorthWaking = 4;
+    if (sources.size() < kWorthWaking &&
+        std::all_of(sources.begin(), sources.end(), [](const VoiceSource* s) { return s->cheap_prefetch(); }))
+        return;
     start(sources, frames, Job::prefetch);
 }
 

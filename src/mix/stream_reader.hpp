@@ -27,6 +27,7 @@ public:
     StreamReader(Decoder& decoder, const StreamSetup& setup);
 
     uint32_t channels() const { return pipe_.channels(); }
+    bool cheap() const { return pipe_.cheap(); }  // reading costs about a copy (DecodePipeline::cheap)
     // Appends the next converted frames (one decoded chunk) to `out`. At the
     // end, appends what the converter still held and returns false; later
     // calls append nothing. Throws what the decoder throws.

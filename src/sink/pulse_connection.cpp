@@ -7,9 +7,9 @@
 namespace simvx {
 
 PulseConnection::PulseConnection() {
-    loop_ = pa_threaded_mainloop_new();
-    if (!loop_ || pa_threaded_mainloop_start(loop_) < 0) {
-        if (loop_) pa_threaded_mainloop_free(loop_);
+    loop_ = pulse::lib().pa_threaded_mainloop_new();
+    if (!loop_ || pulse::lib().pa_threaded_mainloop_start(loop_) < 0) {
+        if (loop_) pulse::lib().pa_threaded_mainloop_free(loop_);
         throw Error(ExitCode::no_device, "cannot start the PulseAudio client thread");
     }
 }
@@ -18,8 +18,8 @@ PulseConnection::~PulseConnection() {
     lock();
     drop_context();
     unlock();
-    pa_threaded_mainloop_stop(loop_);
-    pa_threaded_mainloop_free(loop_);
+    pulse::lib().pa_threaded_mainloop_stop(loop_);
+    pulse::lib().pa_threaded_mainloop_free(loop_);
 }
 
 void PulseConnection::on_context_state(pa_context*, void* p) {
@@ -30,31 +30,31 @@ void PulseConnection::on_context_state(pa_context*, void* p) {
 
 void PulseConnection::drop_context() noexcept {
     if (!context_) return;
-    pa_context_set_state_callback(context_, nullptr, nullptr);
-    pa_context_disconnect(context_);
-    pa_context_unref(context_);
+    pulse::lib().pa_context_set_state_callback(context_, nullptr, nullptr);
+    pulse::lib().pa_context_disconnect(context_);
+    pulse::lib().pa_context_unref(context_);
     context_ = nullptr;
 }
 
 bool PulseConnection::begin_connect() {
     drop_context();
-    pa_proplist* props = pa_proplist_new();
-    pa_proplist_sets(props, PA_PROP_APPLICATION_NAME, "simvxplay");
-    pa_proplist_sets(props, PA_PROP_MEDIA_ROLE, "music");
-    context_ = pa_context_new_with_proplist(api(), "simvxplay", props);
-    pa_proplist_free(props);
+    pa_proplist* props = pulse::lib().pa_proplist_new();
+    pulse::lib().pa_proplist_sets(props, PA_PROP_APPLICATION_NAME, "simvxplay");
+    pulse::lib().pa_proplist_sets(props, PA_PROP_MEDIA_ROLE, "music");
+    context_ = pulse::lib().pa_context_new_with_proplist(api(), "simvxplay", props);
+    pulse::lib().pa_proplist_free(props);
     if (!context_) return false;
-    pa_context_set_state_callback(context_, on_context_state, this);
+    pulse::lib().pa_context_set_state_callback(context_, on_context_state, this);
     // No autospawn: a missing server is reported instead of started behind the user's back.
-    return pa_context_connect(context_, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) >= 0;
+    return pulse::lib().pa_context_connect(context_, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) >= 0;
 }
 
 pa_context_state_t PulseConnection::state() const noexcept {
-    return context_ ? pa_context_get_state(context_) : PA_CONTEXT_FAILED;
+    return context_ ? pulse::lib().pa_context_get_state(context_) : PA_CONTEXT_FAILED;
 }
 
 std::string PulseConnection::last_error() const {
-    return context_ ? pa_strerror(pa_context_errno(context_)) : "cannot create a PulseAudio context";
+    return context_ ? pulse::lib().pa_strerror(pulse::lib().pa_context_errno(context_)) : "cannot create a PulseAudio context";
 }
 
 void PulseConnection::sleep_unlocked(std::chrono::milliseconds d) {
@@ -82,9 +82,9 @@ void PulseConnection::connect(double timeout_s) {
 bool PulseConnection::wait_for(pa_operation* op, std::chrono::milliseconds timeout) {
     if (!op) return false;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    const bool done = wait_until([op] { return pa_operation_get_state(op) != PA_OPERATION_RUNNING; }, deadline);
-    if (!done) pa_operation_cancel(op);
-    pa_operation_unref(op);
+    const bool done = wait_until([op] { return pulse::lib().pa_operation_get_state(op) != PA_OPERATION_RUNNING; }, deadline);
+    if (!done) pulse::lib().pa_operation_cancel(op);
+    pulse::lib().pa_operation_unref(op);
     return done;
 }
 

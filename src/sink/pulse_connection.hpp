@@ -3,10 +3,10 @@
 // autospawns a server and never waits longer than asked, so a missing server
 // is reported at once.
 #pragma once
-#include <pulse/pulseaudio.h>
-
 #include <chrono>
 #include <string>
+
+#include "sink/pulse_api.hpp"
 
 namespace simvx {
 
@@ -31,14 +31,14 @@ public:
     void set_state_callback(StateFn fn, void* user) noexcept { on_state_ = fn, user_ = user; }
 
     pa_threaded_mainloop* loop() const noexcept { return loop_; }
-    pa_mainloop_api* api() const noexcept { return pa_threaded_mainloop_get_api(loop_); }
+    pa_mainloop_api* api() const noexcept { return pulse::lib().pa_threaded_mainloop_get_api(loop_); }
     pa_context* context() const noexcept { return context_; }
     pa_context_state_t state() const noexcept;
     std::string last_error() const;  // the context's last error, as text
 
-    void lock() noexcept { pa_threaded_mainloop_lock(loop_); }
-    void unlock() noexcept { pa_threaded_mainloop_unlock(loop_); }
-    void signal() noexcept { pa_threaded_mainloop_signal(loop_, 0); }
+    void lock() noexcept { pulse::lib().pa_threaded_mainloop_lock(loop_); }
+    void unlock() noexcept { pulse::lib().pa_threaded_mainloop_unlock(loop_); }
+    void signal() noexcept { pulse::lib().pa_threaded_mainloop_signal(loop_, 0); }
 
     // Lock held: runs `op` to completion, waiting up to `timeout`; false on timeout.
     bool wait_for(pa_operation* op, std::chrono::milliseconds timeout);

@@ -22,7 +22,7 @@ void on_sink(pa_context*, const pa_sink_info* info, int eol, void* p) {
     auto* q = static_cast<Query*>(p);
     if (eol || !info) return;
     q->sinks.push_back({info->name ? info->name : "", info->description ? info->description : "",
-                        pa_sample_format_to_string(info->sample_spec.format) ? pa_sample_format_to_string(info->sample_spec.format) : "?",
+                        pulse::lib().pa_sample_format_to_string(info->sample_spec.format) ? pulse::lib().pa_sample_format_to_string(info->sample_spec.format) : "?",
                         info->sample_spec.rate, info->sample_spec.channels, false});
 }
 
@@ -36,8 +36,8 @@ void on_server(pa_context*, const pa_server_info* info, void* p) {
 std::vector<PulseSinkInfo> list_pulse_sinks(PulseConnection& connection) {
     Query q{&connection, {}, {}};
     PulseLock lock(connection);
-    if (!connection.wait_for(pa_context_get_server_info(connection.context(), on_server, &q), kQueryTimeout) ||
-        !connection.wait_for(pa_context_get_sink_info_list(connection.context(), on_sink, &q), kQueryTimeout))
+    if (!connection.wait_for(pulse::lib().pa_context_get_server_info(connection.context(), on_server, &q), kQueryTimeout) ||
+        !connection.wait_for(pulse::lib().pa_context_get_sink_info_list(connection.context(), on_sink, &q), kQueryTimeout))
         throw Error(ExitCode::no_device, "cannot list the PulseAudio sinks: " + connection.last_error());
     for (auto& s : q.sinks) s.is_default = s.name == q.default_sink;
     return q.sinks;

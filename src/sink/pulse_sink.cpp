@@ -1,11 +1,10 @@
 #include "sink/pulse_sink.hpp"
 
-#include <pulse/pulseaudio.h>
-
 #include <cstring>
 
 #include "core/error.hpp"
 #include "core/thread_priority.hpp"
+#include "sink/pulse_api.hpp"
 #include "sink/pulse_connection.hpp"
 #include "sink/pulse_devices.hpp"
 
@@ -40,7 +39,7 @@ void PulseSink::on_context_state(void* p) {
 
 void PulseSink::on_stream_state(pa_stream* s, void* p) {
     auto* self = static_cast<PulseSink*>(p);
-    const pa_stream_state_t state = pa_stream_get_state(s);
+    const pa_stream_state_t state = pulse::lib().pa_stream_get_state(s);
     if (state == PA_STREAM_READY && self->reconnecting_) {
         self->reconnecting_.store(false, std::memory_order_relaxed);
         self->reconnects_.fetch_add(1, std::memory_order_relaxed);
@@ -60,20 +59,20 @@ void PulseSink::on_write(pa_stream* s, size_t nbytes, void* p) {
     while (nbytes >= frame_bytes && !self->ended_) {
         void* data = nullptr;
         size_t len = nbytes;
-        if (pa_stream_begin_write(s, &data, &len) < 0 || !data) return;
+        if (pulse::lib().pa_stream_begin_write(s, &data, &len) < 0 || !data) return;
         len -= len % frame_bytes;
         const size_t want = len / frame_bytes;
         const size_t got = self->pull_(std::span<float>(static_cast<float*>(data), want * self->spec_.channels));
-        if (got) pa_stream_write(s, data, got * frame_bytes, nullptr, 0, PA_SEEK_RELATIVE);
-        else pa_stream_cancel_write(s);
+        if (got) pulse::lib().pa_stream_write(s, data, got * frame_bytes, nullptr, 0, PA_SEEK_RELATIVE);
+        else pulse::lib().pa_stream_cancel_write(s);
         self->written_.fetch_add(got, std::memory_order_relaxed);
         nbytes -= std::min(nbytes, len);
         if (got < want) {
             self->ended_ = true;
             // Start playback even if less than the pre-buffer arrived (a short
             // clip), then wait until everything written has been played.
-            pa_operation_unref(pa_stream_trigger(s, nullptr, nullptr));
-            pa_operation_unref(pa_stream_drain(s, on_drained, self));
+            pulse::lib().pa_operation_unref(pulse::lib().pa_stream_trigger(s, nullptr, nullptr));
+            pulse::lib().pa_operation_unref(pulse::lib().pa_stream_drain(s, on_drained, self));
         }
     }
 }
@@ -93,16 +92,16 @@ void PulseSink::on_drained(pa_stream*, int, void* p) {
 bool PulseSink::create_stream(bool corked) {
     pa_sample_spec ss{PA_SAMPLE_FLOAT32LE, spec_.rate, static_cast<uint8_t>(spec_.channels)};
     pa_channel_map map;
-    pa_channel_map_init_auto(&map, spec_.channels, PA_CHANNEL_MAP_DEFAULT);
-    stream_ = pa_stream_new(connection_->context(), "simvxplay", &ss, &map);
+    pulse::lib().pa_channel_map_init_auto(&map, spec_.channels, PA_CHANNEL_MAP_DEFAULT);
+    stream_ = pulse::lib().pa_stream_new(connection_->context(), "simvxplay", &ss, &map);
     if (!stream_) return false;
-    pa_stream_set_state_callback(stream_, on_stream_state, this);
-    pa_stream_set_write_callback(stream_, on_write, this);
-    pa_stream_set_underflow_callback(stream_, on_underflow, this);
+    pulse::lib().pa_stream_set_state_callback(stream_, on_stream_state, this);
+    pulse::lib().pa_stream_set_write_callback(stream_, on_write, this);
+    pulse::lib().pa_stream_set_underflow_callback(stream_, on_underflow, this);
     // Without ADJUST_LATENCY the server keeps about 2 s of audio queued.
     pa_buffer_attr attr;
     attr.maxlength = static_cast<uint32_t>(-1);
-    attr.tlength = static_cast<uint32_t>(pa_usec_to_bytes(uint64_t{config_.latency_ms} * 1000, &ss));
+    attr.tlength = static_cast<uint32_t>(pulse::lib().pa_usec_to_bytes(uint64_t{config_.latency_ms} * 1000, &ss));
     attr.prebuf = static_cast<uint32_t>(-1);
     attr.minreq = static_cast<uint32_t>(-1);
     attr.fragsize = static_cast<uint32_t>(-1);
@@ -110,16 +109,16 @@ bool PulseSink::create_stream(bool corked) {
                                                 PA_STREAM_INTERPOLATE_TIMING);
     if (corked) flags = static_cast<pa_stream_flags_t>(flags | PA_STREAM_START_CORKED);
     const char* device = config_.device.empty() ? nullptr : config_.device.c_str();
-    return pa_stream_connect_playback(stream_, device, &attr, flags, nullptr, nullptr) >= 0;
+    return pulse::lib().pa_stream_connect_playback(stream_, device, &attr, flags, nullptr, nullptr) >= 0;
 }
 
 void PulseSink::drop_stream() noexcept {
     if (!stream_) return;
-    pa_stream_set_write_callback(stream_, nullptr, nullptr);
-    pa_stream_set_state_callback(stream_, nullptr, nullptr);
-    pa_stream_set_underflow_callback(stream_, nullptr, nullptr);
-    pa_stream_disconnect(stream_);
-    pa_stream_unref(stream_);
+    pulse::lib().pa_stream_set_write_callback(stream_, nullptr, nullptr);
+    pulse::lib().pa_stream_set_state_callback(stream_, nullptr, nullptr);
+    pulse::lib().pa_stream_set_underflow_callback(stream_, nullptr, nullptr);
+    pulse::lib().pa_stream_disconnect(stream_);
+    pulse::lib().pa_stream_unref(stream_);
     stream_ = nullptr;
 }
 
@@ -137,7 +136,7 @@ void PulseSink::server_lost() {
 void PulseSink::schedule_retry() {
     if (retry_) return;
     timeval when;
-    pa_timeval_add(pa_gettimeofday(&when), kRetryInterval);
+    pulse::lib().pa_timeval_add(pulse::lib().pa_gettimeofday(&when), kRetryInterval);
     retry_ = connection_->api()->time_new(connection_->api(), &when, on_retry, this);
 }
 
@@ -168,16 +167,16 @@ void PulseSink::open(const AudioSpec& spec) {
                               std::chrono::duration<double>(config_.connect_timeout_s));
     if (!create_stream(true))
         error_ = connection_->last_error();
-    else if (!connection_->wait_until([this] { return !error_.empty() || pa_stream_get_state(stream_) == PA_STREAM_READY; },
+    else if (!connection_->wait_until([this] { return !error_.empty() || pulse::lib().pa_stream_get_state(stream_) == PA_STREAM_READY; },
                                       deadline))
         error_ = "the server did not open the stream in time";
     if (!error_.empty()) throw Error(ExitCode::no_device, "cannot open a PulseAudio stream: " + error_);
 
-    const pa_buffer_attr* got = pa_stream_get_buffer_attr(stream_);
-    const pa_sample_spec* ss = pa_stream_get_sample_spec(stream_);
-    const double latency_ms = got && ss ? static_cast<double>(pa_bytes_to_usec(got->tlength, ss)) / 1000.0 : 0.0;
+    const pa_buffer_attr* got = pulse::lib().pa_stream_get_buffer_attr(stream_);
+    const pa_sample_spec* ss = pulse::lib().pa_stream_get_sample_spec(stream_);
+    const double latency_ms = got && ss ? static_cast<double>(pulse::lib().pa_bytes_to_usec(got->tlength, ss)) / 1000.0 : 0.0;
     latency_s_ = latency_ms / 1000.0;
-    const char* name = pa_stream_get_device_name(stream_);
+    const char* name = pulse::lib().pa_stream_get_device_name(stream_);
     description_ = std::string("PulseAudio sink ") + (name ? name : "?") + ", " +
                    std::to_string(static_cast<int>(latency_ms + 0.5)) + " ms target latency (asked " +
                    std::to_string(config_.latency_ms) + " ms)";
@@ -189,21 +188,21 @@ void PulseSink::start(PullFn pull) {
     // Only with the lock held: the call adds a deferred event to the loop, and
     // the loop thread running it before it was fully set up aborted in
     // libpulse ("Assertion '!e->dead' failed") about once in fifty starts.
-    pa_threaded_mainloop_once_unlocked(
+    pulse::lib().pa_threaded_mainloop_once_unlocked(
         connection_->loop(),
         [](pa_threaded_mainloop*, void*) { raise_audio_thread_priority(); }, nullptr);
     pull_ = std::move(pull);
     started_ = true;
     // Fill the buffer now, then uncork: playback starts with a full buffer.
-    if (const size_t n = pa_stream_writable_size(stream_); n != static_cast<size_t>(-1) && n > 0) on_write(stream_, n, this);
-    pa_operation_unref(pa_stream_cork(stream_, 0, nullptr, nullptr));
+    if (const size_t n = pulse::lib().pa_stream_writable_size(stream_); n != static_cast<size_t>(-1) && n > 0) on_write(stream_, n, this);
+    pulse::lib().pa_operation_unref(pulse::lib().pa_stream_cork(stream_, 0, nullptr, nullptr));
 }
 
 void PulseSink::finish() {
     std::string error;
     {
         PulseLock lock(*connection_);
-        while (!done_.is_set()) pa_threaded_mainloop_wait(connection_->loop());
+        while (!done_.is_set()) pulse::lib().pa_threaded_mainloop_wait(connection_->loop());
         error = error_;
     }
     teardown();

@@ -1,6 +1,5 @@
 #include "spatial/hrtf_set.hpp"
 
-#include <mysofa.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "dsp/fft.hpp"
+#include "spatial/mysofa_api.hpp"
 
 namespace simvx {
 namespace {
@@ -42,8 +42,9 @@ std::string why_not_sofa(int err) {
 // Closes the libmysofa handle however the load ends.
 struct Easy {
     MYSOFA_EASY* p = nullptr;
+    const mysofa_lib::Api& sofa;
     ~Easy() {
-        if (p) mysofa_close(p);
+        if (p) sofa.mysofa_close(p);
     }
 };
 
@@ -54,8 +55,9 @@ HrtfSet::HrtfSet(const std::string& path, uint32_t rate) : path_(path), rate_(ra
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw InputError(path + ": cannot open the HRTF set: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw InputError(path + ": cannot open the HRTF set: it is not a regular file");
+    const mysofa_lib::Api& sofa = mysofa_lib::require(path);
     int length = 0, err = 0;
-    Easy easy{mysofa_open(path.c_str(), static_cast<float>(rate), &length, &err)};
+    Easy easy{sofa.mysofa_open(path.c_str(), static_cast<float>(rate), &length, &err), sofa};
     if (!easy.p || err != MYSOFA_OK || length <= 0)
         throw InputError(path + ": not a usable HRTF set: " + why_not_sofa(easy.p ? err : (err ? err : MYSOFA_READ_ERROR)));
 
@@ -73,9 +75,9 @@ HrtfSet::HrtfSet(const std::string& path, uint32_t rate) : path_(path), rate_(ra
     for (int e = 0; e < kElevations; ++e)
         for (int a = 0; a < kAzimuths; ++a) {
             float c[3] = {static_cast<float>(a * kAzimuthStep), static_cast<float>(e * kElevationStep - 90), 1.0f};
-            mysofa_s2c(c);
+            sofa.mysofa_s2c(c);
             float dl = 0, dr = 0;
-            mysofa_getfilter_float(easy.p, c[0], c[1], c[2], left.data(), right.data(), &dl, &dr);
+            sofa.mysofa_getfilter_float(easy.p, c[0], c[1], c[2], left.data(), right.data(), &dl, &dr);
             const size_t i = static_cast<size_t>(e) * kAzimuths + static_cast<size_t>(a);
             delays[i] = {static_cast<size_t>(std::lround(std::max(0.0f, dl) * static_cast<float>(rate))),
                          static_cast<size_t>(std::lround(std::max(0.0f, dr) * static_cast<float>(rate)))};

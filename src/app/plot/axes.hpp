@@ -2,12 +2,12 @@
 // labels (seconds) under it, its name above; and the text and colour helpers
 // every part of a page draws with.
 #pragma once
-#include <cairo.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/plot/cairo_api.hpp"
 #include "app/plot/page_layout.hpp"
 #include "app/plot/plot_style.hpp"
 

@@ -11,11 +11,11 @@ namespace {
 // A line through one value per pixel column (NaN: no line there).
 template <class ValueAt>
 void draw_line(cairo_t* cr, const PageLayout& page, const Strip& s, Rgb colour, ValueAt value_at) {
-    cairo_save(cr);
-    cairo_rectangle(cr, page.left, s.top, page.right - page.left, s.bottom - s.top);
-    cairo_clip(cr);
+    cairo_lib::lib().cairo_save(cr);
+    cairo_lib::lib().cairo_rectangle(cr, page.left, s.top, page.right - page.left, s.bottom - s.top);
+    cairo_lib::lib().cairo_clip(cr);
     set_colour(cr, colour);
-    cairo_set_line_width(cr, 1.5);
+    cairo_lib::lib().cairo_set_line_width(cr, 1.5);
     bool drawing = false;
     for (int x = static_cast<int>(page.left); x < static_cast<int>(page.right); ++x) {
         const double v = value_at(x);
@@ -24,12 +24,12 @@ void draw_line(cairo_t* cr, const PageLayout& page, const Strip& s, Rgb colour, 
             continue;
         }
         const double y = page.y_of(s, v);
-        if (drawing) cairo_line_to(cr, x + 0.5, y);
-        else cairo_move_to(cr, x + 0.5, y);
+        if (drawing) cairo_lib::lib().cairo_line_to(cr, x + 0.5, y);
+        else cairo_lib::lib().cairo_move_to(cr, x + 0.5, y);
         drawing = true;
     }
-    cairo_stroke(cr);
-    cairo_restore(cr);
+    cairo_lib::lib().cairo_stroke(cr);
+    cairo_lib::lib().cairo_restore(cr);
 }
 
 }  // namespace
@@ -49,16 +49,16 @@ void draw_level(cairo_t* cr, const PageLayout& page, const Strip& s, const Halvi
 void draw_residual(cairo_t* cr, const PageLayout& page, const Strip& s, const SignalSummary& residual, double tolerance_db) {
     draw_strip_frame(cr, page, s, "dBFS");
     // The tolerance, dashed, under the residual.
-    cairo_save(cr);
+    cairo_lib::lib().cairo_save(cr);
     set_colour(cr, plot_colour::tolerance);
     const double dash[] = {6, 4};
-    cairo_set_dash(cr, dash, 2, 0);
-    cairo_set_line_width(cr, 1);
+    cairo_lib::lib().cairo_set_dash(cr, dash, 2, 0);
+    cairo_lib::lib().cairo_set_line_width(cr, 1);
     const double y = std::round(page.y_of(s, tolerance_db)) + 0.5;
-    cairo_move_to(cr, page.left, y);
-    cairo_line_to(cr, page.right, y);
-    cairo_stroke(cr);
-    cairo_restore(cr);
+    cairo_lib::lib().cairo_move_to(cr, page.left, y);
+    cairo_lib::lib().cairo_line_to(cr, page.right, y);
+    cairo_lib::lib().cairo_stroke(cr);
+    cairo_lib::lib().cairo_restore(cr);
     draw_text(cr, page.left + 6, y - 5, "tolerance " + format_db(tolerance_db, "dBFS"), Align::left, 11);
     draw_line(cr, page, s, plot_colour::residual, [&](int x) -> double {
         const FrameSpan f = column_frames(page, x, residual.rate());

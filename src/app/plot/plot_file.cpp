@@ -1,7 +1,5 @@
 #include "app/plot/plot_file.hpp"
 
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,7 +23,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
 // cairo's status as a reason, the system's for a failed write.
 std::string reason(cairo_status_t status) {
     if (status == CAIRO_STATUS_WRITE_ERROR && errno) return std::strerror(errno);
-    return cairo_status_to_string(status);
+    return cairo_lib::lib().cairo_status_to_string(status);
 }
 
 }  // namespace
@@ -43,23 +41,23 @@ void write_picture(const std::string& path, int width, int height, const std::fu
     const std::string temp = (p.parent_path() / ("." + p.filename().string() + ".partial-" + std::to_string(::getpid()))).string();
     errno = 0;
     cairo_surface_t* surface = *format == PlotFormat::svg
-                                   ? cairo_svg_surface_create(temp.c_str(), width, height)
-                                   : cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t* cr = cairo_create(surface);
+                                   ? cairo_lib::lib().cairo_svg_surface_create(temp.c_str(), width, height)
+                                   : cairo_lib::lib().cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    cairo_t* cr = cairo_lib::lib().cairo_create(surface);
     draw(cr);
-    cairo_status_t status = cairo_status(cr);
-    cairo_destroy(cr);
+    cairo_status_t status = cairo_lib::lib().cairo_status(cr);
+    cairo_lib::lib().cairo_destroy(cr);
     if (status == CAIRO_STATUS_SUCCESS) {
-        if (*format == PlotFormat::png) status = cairo_surface_write_to_png(surface, temp.c_str());
-        cairo_surface_finish(surface);  // the SVG's last bytes
-        if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
+        if (*format == PlotFormat::png) status = cairo_lib::lib().cairo_surface_write_to_png(surface, temp.c_str());
+        cairo_lib::lib().cairo_surface_finish(surface);  // the SVG's last bytes
+        if (status == CAIRO_STATUS_SUCCESS) status = cairo_lib::lib().cairo_surface_status(surface);
     }
-    cairo_surface_destroy(surface);
+    cairo_lib::lib().cairo_surface_destroy(surface);
     // cairo and fontconfig keep their font caches for the life of the
     // process; nothing of cairo is alive now, so give them back (a later
     // picture builds them again) and a leak checker sees a clean exit.
-    cairo_debug_reset_static_data();
-    FcFini();
+    cairo_lib::lib().cairo_debug_reset_static_data();
+    cairo_lib::lib().FcFini();
     if (status != CAIRO_STATUS_SUCCESS) {
         std::remove(temp.c_str());
         throw OutputError(path + ": cannot write the plot: " + reason(status));

@@ -2,11 +2,12 @@
 // temporary name beside it and renamed into place when complete, so a
 // failed or interrupted write never leaves a partial picture.
 #pragma once
-#include <cairo.h>
 
 #include <functional>
 #include <optional>
 #include <string>
+
+#include "app/plot/cairo_api.hpp"
 
 namespace simvx {
 

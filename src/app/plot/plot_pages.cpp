@@ -15,7 +15,7 @@ namespace {
 
 void draw_title(cairo_t* cr, const PageLayout& page, const std::string& title) {
     set_colour(cr, plot_colour::page);
-    cairo_paint(cr);
+    cairo_lib::lib().cairo_paint(cr);
     set_colour(cr, plot_colour::text);
     draw_text(cr, page.left, 24, title, Align::left, 16);
 }

@@ -14,8 +14,8 @@ void draw_colour_bar(cairo_t* cr, const PageLayout& page, const Strip& s, DbRang
     const int top = static_cast<int>(s.top), bottom = static_cast<int>(s.bottom);
     for (int y = top; y < bottom; ++y) {
         set_colour(cr, heat_colour(static_cast<double>(bottom - 1 - y) / (bottom - 1 - top)));
-        cairo_rectangle(cr, x, y, w, 1);
-        cairo_fill(cr);
+        cairo_lib::lib().cairo_rectangle(cr, x, y, w, 1);
+        cairo_lib::lib().cairo_fill(cr);
     }
     set_colour(cr, plot_colour::text);
     Strip scale = s;  // the bar's own axis: dB, linear
@@ -32,12 +32,12 @@ void draw_spectrogram(cairo_t* cr, const PageLayout& page, const Strip& s, const
     draw_strip_frame(cr, page, s, "Hz");
     const int x0 = static_cast<int>(page.left), width = static_cast<int>(page.right) - x0;
     const int y0 = static_cast<int>(s.top), height = static_cast<int>(s.bottom) - y0;
-    cairo_surface_t* image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_surface_flush(image);
-    unsigned char* data = cairo_image_surface_get_data(image);
-    const int stride = cairo_image_surface_get_stride(image);
+    cairo_surface_t* image = cairo_lib::lib().cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    cairo_lib::lib().cairo_surface_flush(image);
+    unsigned char* data = cairo_lib::lib().cairo_image_surface_get_data(image);
+    const int stride = cairo_lib::lib().cairo_image_surface_get_stride(image);
     if (!data) {
-        cairo_surface_destroy(image);
+        cairo_lib::lib().cairo_surface_destroy(image);
         return;  // cairo's error state makes the page fail when written
     }
     // Each pixel row covers a band of frequencies: the loudest bin in it, or the nearest bin where the band is narrower.
@@ -65,14 +65,14 @@ void draw_spectrogram(cairo_t* cr, const PageLayout& page, const Strip& s, const
             *px = static_cast<uint32_t>(c.r) << 16 | static_cast<uint32_t>(c.g) << 8 | c.b;
         }
     }
-    cairo_surface_mark_dirty(image);
-    cairo_save(cr);
-    cairo_set_source_surface(cr, image, x0, y0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_rectangle(cr, x0, y0, width, height);
-    cairo_fill(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(image);
+    cairo_lib::lib().cairo_surface_mark_dirty(image);
+    cairo_lib::lib().cairo_save(cr);
+    cairo_lib::lib().cairo_set_source_surface(cr, image, x0, y0);
+    cairo_lib::lib().cairo_pattern_set_filter(cairo_lib::lib().cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_lib::lib().cairo_rectangle(cr, x0, y0, width, height);
+    cairo_lib::lib().cairo_fill(cr);
+    cairo_lib::lib().cairo_restore(cr);
+    cairo_lib::lib().cairo_surface_destroy(image);
     draw_colour_bar(cr, page, s, db);
 }
 

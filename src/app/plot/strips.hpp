@@ -1,8 +1,8 @@
 // The contents of the strips of a --plot page, each drawn into the strip the
 // layout gives it (its frame: axes.hpp).
 #pragma once
-#include <cairo.h>
 
+#include "app/plot/cairo_api.hpp"
 #include "app/plot/halving_series.hpp"
 #include "app/plot/loudness_track.hpp"
 #include "app/plot/page_layout.hpp"

@@ -14,8 +14,8 @@ FrameSpan column_frames(const PageLayout& page, int x, uint32_t rate) {
 
 void draw_waveform(cairo_t* cr, const PageLayout& page, const Strip& s, const SignalSummary& signal) {
     draw_strip_frame(cr, page, s, "");
-    cairo_save(cr);
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    cairo_lib::lib().cairo_save(cr);
+    cairo_lib::lib().cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
     for (uint32_t c = 0; c < signal.channels(); ++c) {
         set_colour(cr, plot_colour::channel[c], c == 0 ? 1.0 : 0.75);
         for (int x = static_cast<int>(page.left); x < static_cast<int>(page.right); ++x) {
@@ -25,11 +25,11 @@ void draw_waveform(cairo_t* cr, const PageLayout& page, const Strip& s, const Si
             if (!cell) break;
             const double top = std::floor(page.y_of(s, cell->hi[c]));
             const double bottom = std::max(top + 1, std::ceil(page.y_of(s, cell->lo[c])));
-            cairo_rectangle(cr, x, top, 1, bottom - top);
+            cairo_lib::lib().cairo_rectangle(cr, x, top, 1, bottom - top);
         }
-        cairo_fill(cr);
+        cairo_lib::lib().cairo_fill(cr);
     }
-    cairo_restore(cr);
+    cairo_lib::lib().cairo_restore(cr);
     if (signal.channels() == 2) draw_key(cr, page, s, {{"left", plot_colour::channel[0]}, {"right", plot_colour::channel[1]}});
 }
 

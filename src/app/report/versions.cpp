@@ -4,13 +4,13 @@
 #include <ebur128.h>
 #include <mpg123.h>
 #include <opus/opus.h>
-#include <pulse/version.h>
 #include <soxr.h>
 #include <vorbis/codec.h>
 
 #include <toml++/toml.h>
 
 #include "decode/ffmpeg_api.hpp"
+#include "sink/pulse_api.hpp"
 
 namespace simvx {
 
@@ -18,7 +18,7 @@ std::string version_text() {
     int e_major = 0, e_minor = 0, e_patch = 0;
     ebur128_get_version(&e_major, &e_minor, &e_patch);
     std::string s = std::string("simvxplay ") + SIMVX_VERSION + "\n";
-    s += std::string("libpulse ") + pa_get_library_version() + "\n";
+    s += pulse::version() + "\n";
     s += std::string("libFLAC ") + FLAC__VERSION_STRING + "\n";
     s += std::string(vorbis_version_string()) + "\n";
     s += std::string(opus_get_version_string()) + ", opusfile " SIMVX_OPUSFILE_VERSION "\n";
