@@ -40,4 +40,21 @@ struct LoadedLibrary {
     std::string why;  // why not, when !ok
 };
 
+// A table's members and their lookups from one list of function names, an
+// X-macro (LIST(X) expands X(name) for each):
+//   struct Api { LIST(SIMVX_LIBRARY_MEMBER) };
+//   load_library<Api>("libfoo.so.1", [](void* lib, const char* soname, LoadedLibrary<Api>& l) {
+//       return true LIST(SIMVX_LIBRARY_FIND);
+//   });
+#define SIMVX_LIBRARY_MEMBER(name) decltype(&::name) name;
+#define SIMVX_LIBRARY_FIND(name) &&::simvx::find_symbol(lib, soname, #name, l.api.name, l.why)
+
+// Opens `soname` and looks its functions up with `find_all(lib, soname, l)`.
+template <class Api, class FindAll>
+LoadedLibrary<Api> load_library(const char* soname, FindAll find_all) {
+    LoadedLibrary<Api> l;
+    if (void* lib = open_library(soname, l.why)) l.ok = find_all(lib, soname, l);
+    return l;
+}
+
 }  // namespace simvx

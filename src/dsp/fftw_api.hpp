@@ -6,15 +6,16 @@
 #pragma once
 #include <fftw3.h>
 
+#include "core/dynamic_library.hpp"
+
 namespace simvx::fftw_lib {
 
+#define SIMVX_FFTW_FUNCTIONS(X)                                                                                       \
+    X(fftwf_alloc_real) X(fftwf_alloc_complex) X(fftwf_free) X(fftwf_plan_dft_r2c_1d) X(fftwf_destroy_plan)            \
+    X(fftwf_execute)
+
 struct Api {
-    decltype(&::fftwf_alloc_real) fftwf_alloc_real;
-    decltype(&::fftwf_alloc_complex) fftwf_alloc_complex;
-    decltype(&::fftwf_free) fftwf_free;
-    decltype(&::fftwf_plan_dft_r2c_1d) fftwf_plan_dft_r2c_1d;
-    decltype(&::fftwf_destroy_plan) fftwf_destroy_plan;
-    decltype(&::fftwf_execute) fftwf_execute;
+    SIMVX_FFTW_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
 };
 
 // The loaded functions; throws std::runtime_error saying why when FFTW cannot

@@ -10,21 +10,11 @@ namespace {
 // under this name since 0.9).
 constexpr const char* kSoname = "libpulse.so.0";
 
-using Loaded = LoadedLibrary<Api>;
-
-Loaded load() {
-    Loaded l;
-    void* lib = open_library(kSoname, l.why);
-    if (!lib) return l;
-#define SIMVX_PULSE_FIND(name) &&find_symbol(lib, kSoname, #name, l.api.name, l.why)
-    l.ok = true SIMVX_PULSE_FUNCTIONS(SIMVX_PULSE_FIND);
-#undef SIMVX_PULSE_FIND
-    return l;
-}
-
-const Loaded& loaded() {
-    static const Loaded l = load();
-    return l;
+const LoadedLibrary<Api>& loaded() {
+    static const LoadedLibrary<Api> library = load_library<Api>(kSoname, [](void* lib, const char* soname, LoadedLibrary<Api>& l) {
+        return true SIMVX_PULSE_FUNCTIONS(SIMVX_LIBRARY_FIND);
+    });
+    return library;
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "core/dynamic_library.hpp"
+
 namespace simvx::pulse {
 
 // Every libpulse function simvxplay calls, one list for the table and the loader.
@@ -66,9 +68,7 @@ namespace simvx::pulse {
     X(pa_usec_to_bytes)
 
 struct Api {
-#define SIMVX_PULSE_MEMBER(name) decltype(&::name) name;
-    SIMVX_PULSE_FUNCTIONS(SIMVX_PULSE_MEMBER)
-#undef SIMVX_PULSE_MEMBER
+    SIMVX_PULSE_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
 };
 
 // The loaded functions, or nullptr when libpulse cannot be loaded (not

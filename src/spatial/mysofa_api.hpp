@@ -7,13 +7,14 @@
 
 #include <string>
 
+#include "core/dynamic_library.hpp"
+
 namespace simvx::mysofa_lib {
 
+#define SIMVX_MYSOFA_FUNCTIONS(X) X(mysofa_open) X(mysofa_close) X(mysofa_getfilter_float) X(mysofa_s2c)
+
 struct Api {
-    decltype(&::mysofa_open) mysofa_open;
-    decltype(&::mysofa_close) mysofa_close;
-    decltype(&::mysofa_getfilter_float) mysofa_getfilter_float;
-    decltype(&::mysofa_s2c) mysofa_s2c;
+    SIMVX_MYSOFA_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
 };
 
 // The loaded functions; throws InputError naming `sofa_path` and why when

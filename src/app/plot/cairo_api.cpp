@@ -13,14 +13,13 @@ constexpr const char* kCairo = "libcairo.so.2";
 constexpr const char* kFontconfig = "libfontconfig.so.1";
 
 LoadedLibrary<Api> load() {
-    LoadedLibrary<Api> l;
-    void* cairo = open_library(kCairo, l.why);
-    void* fontconfig = cairo ? open_library(kFontconfig, l.why) : nullptr;
-    if (!fontconfig) return l;
-#define SIMVX_CAIRO_FIND(name) &&find_symbol(cairo, kCairo, #name, l.api.name, l.why)
-    l.ok = true SIMVX_CAIRO_FUNCTIONS(SIMVX_CAIRO_FIND) && find_symbol(fontconfig, kFontconfig, "FcFini", l.api.FcFini, l.why);
-#undef SIMVX_CAIRO_FIND
-    return l;
+    LoadedLibrary<Api> library = load_library<Api>(kCairo, [](void* lib, const char* soname, LoadedLibrary<Api>& l) {
+        return true SIMVX_CAIRO_FUNCTIONS(SIMVX_LIBRARY_FIND);
+    });
+    // fontconfig is one of cairo's own libraries: loaded with it, opened again for FcFini.
+    void* fontconfig = library.ok ? open_library(kFontconfig, library.why) : nullptr;
+    library.ok = fontconfig && find_symbol(fontconfig, kFontconfig, "FcFini", library.api.FcFini, library.why);
+    return library;
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 
+#include "core/dynamic_library.hpp"
+
 namespace simvx::cairo_lib {
 
 // Every cairo function the plots call (FcFini from fontconfig), one list for the table and the loader.
@@ -49,9 +51,7 @@ namespace simvx::cairo_lib {
     X(cairo_text_extents)
 
 struct Api {
-#define SIMVX_CAIRO_MEMBER(name) decltype(&::name) name;
-    SIMVX_CAIRO_FUNCTIONS(SIMVX_CAIRO_MEMBER)
-#undef SIMVX_CAIRO_MEMBER
+    SIMVX_CAIRO_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
     decltype(&::FcFini) FcFini;
 };
 
