@@ -15,6 +15,16 @@ namespace {
 constexpr uint32_t kHalf = TruePeakMeter::kTaps / 2;
 static_assert(TruePeakMeter::kTaps % 4 == 0, "the taps are summed four at a time");
 constexpr size_t kBlock = 512;  // samples scanned at a time: the grid scratch stays in L1
+constexpr size_t kGroup = 32;   // points screened and searched together: four AVX vectors
+constexpr size_t kChunk = 16;   // samples per |x| maximum the bounds are taken from
+static_assert(kGroup % kChunk == 0 && (TruePeakMeter::kTaps / 2) % kChunk == 0, "groups and sample spans start on chunks");
+// The screen's taps: the 32 around the window's centre, which carry most of
+// the filter's weight (the other 64 add up to 0.22 of it in absolute value).
+constexpr uint32_t kCentral = 32;
+constexpr uint32_t kCentralFirst = kHalf - kCentral / 2;
+// Room for rounding in the bounds: a float sum of 96 products is within
+// 96 x 2^-24 of their absolute sum, 1e-4 is 17 times that.
+constexpr double kRounding = 1e-4;
 
 // A band-limited signal falls from its peak by at most 1 - cos(pi/4) (29%)
 // within a quarter of a sample (a tone at Nyquist does exactly that), so a
@@ -53,10 +63,33 @@ void deinterleave_stereo(const float* in, float* left, float* right, size_t fram
     }
 }
 
+// The |x| maximum of each kChunk samples of x[0, n) (the last chunk may be
+// short), four lanes at a time: one pass instead of one per group and bound.
+void chunk_maxima(const float* x, size_t n, float* out) noexcept {
+    size_t q = 0;
+    for (; (q + 1) * kChunk <= n; ++q) {
+        const float* c = x + q * kChunk;
+        Float4 m = {};
+        for (size_t i = 0; i < kChunk; i += 4) {
+            Float4 v = load4(c + i);
+            v = v < 0 ? -v : v;
+            m = v > m ? v : m;  // false for NaN: skipped, as peak_magnitude does
+        }
+        out[q] = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
+    }
+    if (q * kChunk < n) out[q] = peak_magnitude(x + q * kChunk, n - q * kChunk);
+}
+
 }  // namespace
 
-TruePeakMeter::TruePeakMeter(uint32_t channels)
-    : channels_(channels), chans_(channels), grid_(kBlock), convolve_(convolve_taps_kernels().front().run) {
+TruePeakMeter::TruePeakMeter(uint32_t channels, Screening screening)
+    : channels_(channels),
+      chans_(channels),
+      grid_(kBlock),
+      screen_grid_(kGroup),
+      chunk_peak_((TruePeakMeter::kTaps + kBlock + 1) / kChunk + 1),
+      screen_(screening == Screening::on),
+      convolve_(convolve_taps_kernels().front().run) {
     // Row f holds the taps giving the point f/kFine of a sample after the
     // window's centre sample x[kHalf - 1]: tap k weighs x[k].
     phases_.resize(static_cast<size_t>(kFine) * kTaps);
@@ -73,6 +106,15 @@ TruePeakMeter::TruePeakMeter(uint32_t channels)
         }
         for (uint32_t k = 0; k < kTaps; ++k) phases_[f * kTaps + k] = static_cast<float>(row[k] / sum);  // unity at DC
     }
+    // The bounds of the screen, from the midpoint row as it is used (in float).
+    const float* mid = phases_.data() + static_cast<size_t>(kFine / 2) * kTaps;
+    double all = 0, outer = 0;
+    for (uint32_t k = 0; k < kTaps; ++k) {
+        all += std::fabs(mid[k]);
+        if (k < kCentralFirst || k >= kCentralFirst + kCentral) outer += std::fabs(mid[k]);
+    }
+    sum_abs_ = static_cast<float>(all * (1 + kRounding));
+    tail_abs_ = static_cast<float>(outer + all * kRounding);
     for (Channel& c : chans_) {
         c.x.assign(kTaps + kBlock + 1, 0.0f);
         c.filled = kHalf;  // silence before the signal
@@ -102,38 +144,66 @@ void TruePeakMeter::add(const float* in, size_t frames) noexcept {
 
 // The points of samples 0..points-1 of the buffer's pending ones: sample i's
 // window is x[i + 1 .. i + kTaps], its own value x[i + kHalf], the point half
-// a sample later mid[i]. A grid point is refined when it passes the threshold
-// and is a local maximum of the grid (over a flat top, only its first point):
-// the peak it stands for is then within half a sample of it.
+// a sample later mid[i]. Group by group, those that cannot hold a candidate
+// are passed over (below), the others searched.
 void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
-    const float* x = c.x.data();
-    float* mid = grid_.data();
-    convolve_(x + 1, phases_.data() + static_cast<size_t>(kFine / 2) * kTaps, kTaps, mid, points);
-    // Point by point only in the groups where some point passes the
-    // threshold (the peak only grows, so a group passed over at the
-    // threshold of its start holds no candidate later either).
-    constexpr size_t kGroup = 16;
-    float before = c.last_mid;  // the grid point before sample i
-    for (size_t group = 0; group < points; group += kGroup) {
-        const size_t end = std::min(points, group + kGroup);
-        const size_t n = end - group;
-        if (std::max(peak_magnitude(x + kHalf + group, n), peak_magnitude(mid + group, n)) > c.peak * kCandidate) {
-            for (size_t i = group; i < end; ++i) {
-                const float s = std::fabs(x[i + kHalf]), m = std::fabs(mid[i]), next = std::fabs(x[i + 1 + kHalf]);
-                if (s > c.peak * kCandidate && s > before && s >= m)
-                    c.peak = std::max(c.peak, refine(x + i, 0, before, s, m));
-                if (m > c.peak * kCandidate && m > s && m >= next)
-                    c.peak = std::max(c.peak, refine(x + i, static_cast<int>(kFine / 2), s, m, next));
-                before = m;
-            }
-        }
-        before = std::fabs(mid[end - 1]);
+    if (screen_) chunk_maxima(c.x.data(), c.filled, chunk_peak_.data());
+    for (size_t from = 0; from < points; from += kGroup) {
+        const size_t n = std::min(kGroup, points - from);
+        if (screen_ && below(c.x.data(), from, n, c.peak * kCandidate)) c.last_mid_known = false;
+        else search(c, from, n);
     }
-    if (points) c.last_mid = std::fabs(mid[points - 1]);
     // Keep the last kTaps samples (plus what is not scanned): the next windows.
     std::copy(c.x.begin() + static_cast<std::ptrdiff_t>(points), c.x.begin() + static_cast<std::ptrdiff_t>(c.filled),
               c.x.begin());
     c.filled -= points;
+}
+
+// Every sample of the group, and every interpolated point as bounded from
+// the samples within reach of its window, at or below the threshold: no
+// candidate (both must pass it) can be there. The maxima are the chunks'
+// (scan's chunk_maxima) that hold those samples, a few more at most.
+bool TruePeakMeter::below(const float* x, size_t from, size_t n, float threshold) noexcept {
+    const float* chunk = chunk_peak_.data();
+    float own = 0, reach = 0;
+    for (size_t q = (from + kHalf) / kChunk; q <= (from + kHalf + n - 1) / kChunk; ++q) own = std::max(own, chunk[q]);
+    if (own > threshold) return false;
+    for (size_t q = from / kChunk; q <= (from + n + kTaps - 1) / kChunk; ++q) reach = std::max(reach, chunk[q]);  // the windows
+    if (reach * sum_abs_ <= threshold) return true;
+    const float* mid = phases_.data() + static_cast<size_t>(kFine / 2) * kTaps;
+    convolve_(x + from + 1 + kCentralFirst, mid + kCentralFirst, kCentral, screen_grid_.data(), n);
+    return peak_magnitude(screen_grid_.data(), n) + reach * tail_abs_ <= threshold;
+}
+
+// A grid point is refined when it passes the threshold and is a local maximum
+// of the grid (over a flat top, only its first point): the peak it stands for
+// is then within half a sample of it.
+void TruePeakMeter::search(Channel& c, size_t from, size_t n) noexcept {
+    const float* x = c.x.data();
+    const float* row = phases_.data() + static_cast<size_t>(kFine / 2) * kTaps;
+    float* mid = grid_.data();
+    convolve_(x + from + 1, row, kTaps, mid + from, n);
+    if (!c.last_mid_known) {  // the point before was passed over: its window starts one sample earlier
+        float before = 0;
+        convolve_(x + from, row, kTaps, &before, 1);
+        c.last_mid = std::fabs(before);
+    }
+    const size_t end = from + n;
+    // Point by point only when some point passes the threshold (the peak
+    // only grows, so a group without one at its start holds none later).
+    if (std::max(peak_magnitude(x + kHalf + from, n), peak_magnitude(mid + from, n)) > c.peak * kCandidate) {
+        float before = c.last_mid;  // the grid point before sample i
+        for (size_t i = from; i < end; ++i) {
+            const float s = std::fabs(x[i + kHalf]), m = std::fabs(mid[i]), next = std::fabs(x[i + 1 + kHalf]);
+            if (s > c.peak * kCandidate && s > before && s >= m)
+                c.peak = std::max(c.peak, refine(x + i, 0, before, s, m));
+            if (m > c.peak * kCandidate && m > s && m >= next)
+                c.peak = std::max(c.peak, refine(x + i, static_cast<int>(kFine / 2), s, m, next));
+            before = m;
+        }
+    }
+    c.last_mid = std::fabs(mid[end - 1]);
+    c.last_mid_known = true;
 }
 
 // One interpolated point: the taps of `fine_phase` over the window, in four

@@ -12,6 +12,15 @@
 // parabola. The result is within 0.01 dB of a dense reference on tones
 // up to 21 kHz, inter-sample overs and noise
 // (tests/unit/dsp/true_peak_test.cpp), at a fraction of libebur128's cost.
+//
+// Most of the grid cannot hold a candidate once a peak has been read, and is
+// not interpolated at all: a group of points is passed over when a bound on
+// every point in it stays below the threshold: first the filter's whole
+// absolute sum times the loudest sample within reach, then its 32 central
+// taps computed plus the other taps' absolute sum times that sample. Nothing
+// passed over could have been refined, so the reading is the same, to the
+// bit, as with every point interpolated (Screening::off, kept for the test
+// that says so).
 // Fed in order from one thread; prepare allocates, add does not.
 #pragma once
 #include <cstddef>
@@ -22,7 +31,8 @@ namespace simvx {
 
 class TruePeakMeter {
 public:
-    explicit TruePeakMeter(uint32_t channels);
+    enum class Screening { on, off };
+    explicit TruePeakMeter(uint32_t channels, Screening screening = Screening::on);
 
     // Interleaved frames. Allocation free.
     void add(const float* interleaved, size_t frames) noexcept;
@@ -39,8 +49,13 @@ private:
         size_t filled = 0;       // samples in x
         float peak = 0;          // refined maximum so far
         float last_mid = 0;      // |the last midpoint scanned| (the grid before the next sample)
+        bool last_mid_known = true;  // false when its group was passed over (computed when needed)
     };
     void scan(Channel& c, size_t points) noexcept;
+    // Whether no point of the group [from, from + n) can be a candidate below `threshold`.
+    bool below(const float* x, size_t from, size_t n, float threshold) noexcept;
+    // The points of the group [from, from + n), interpolated, then searched for candidates.
+    void search(Channel& c, size_t from, size_t n) noexcept;
     float refine(const float* x, int fine, float left, float centre, float right) const noexcept;
     float magnitude(const float* x, int fine) const noexcept;
     float at(const float* window, uint32_t fine_phase) const noexcept;
@@ -49,6 +64,10 @@ private:
     std::vector<Channel> chans_;
     std::vector<float> phases_;  // kFine rows of kTaps coefficients
     std::vector<float> grid_;    // scratch: one block of midpoints
+    std::vector<float> screen_grid_;  // scratch: one group's points through the central taps
+    std::vector<float> chunk_peak_;   // scratch: |x| maxima of the buffer, chunk by chunk
+    bool screen_;
+    float sum_abs_ = 0, tail_abs_ = 0;  // bounds: the midpoint filter's absolute sum, and its outer taps'
     // The midpoint grid's convolution, in the CPU's widest vectors (dsp/true_peak_convolve.hpp).
     void (*convolve_)(const float* x, const float* h, uint32_t taps, float* g, size_t points) noexcept;
 };

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <numbers>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace simvx {
@@ -85,8 +86,9 @@ double reference_peak(const std::vector<float>& x) {
     return best;
 }
 
-float meter_peak(const std::vector<float>& interleaved, uint32_t channels, size_t chunk = 4096) {
-    TruePeakMeter m(channels);
+float meter_peak(const std::vector<float>& interleaved, uint32_t channels, size_t chunk = 4096,
+                 TruePeakMeter::Screening screening = TruePeakMeter::Screening::on) {
+    TruePeakMeter m(channels, screening);
     const size_t frames = interleaved.size() / channels;
     for (size_t f = 0; f < frames; f += chunk) m.add(interleaved.data() + f * channels, std::min(chunk, frames - f));
     return m.peak();
@@ -190,6 +192,53 @@ TEST(TruePeak, TheBlockSizeChangesNothing) {
     const auto x = music_like(48000, 3000, 7);
     const float whole = meter_peak(x, 2, 3000);
     for (const size_t chunk : {1, 7, 511, 512, 513, 1000}) EXPECT_EQ(meter_peak(x, 2, chunk), whole) << chunk;
+}
+
+// Signals where the screen passes over much of the grid and where it
+// cannot: each read with and without it must agree to the bit.
+TEST(TruePeak, PassingOverTheGridChangesNoBit) {
+    constexpr double rate = 48000;
+    std::vector<std::pair<const char*, std::vector<float>>> signals;
+    signals.emplace_back("music-like", music_like(rate, 24000, 3));
+    // Quiet noise with loud bursts now and then, each above the last.
+    {
+        std::mt19937 rng(11);
+        std::normal_distribution<double> noise(0, 0.01);
+        std::vector<float> x(48000);
+        for (size_t i = 0; i < x.size(); ++i) {
+            double v = noise(rng);
+            if (i % 6000 > 5900) v += (0.2 + 0.1 * static_cast<double>(i / 6000)) * std::sin(2 * kPi * 17000 * i / rate);
+            x[i] = static_cast<float>(v);
+        }
+        signals.emplace_back("bursts", std::move(x));
+    }
+    // A tone near Nyquist growing (every peak a new one), then decaying (none).
+    {
+        std::vector<float> x(48000);
+        for (size_t i = 0; i < x.size(); ++i) {
+            const double t = static_cast<double>(i) / rate;
+            const double env = i < 24000 ? 0.01 * std::exp(4.0 * t / 0.5) : 0.55 * std::exp(-6.0 * (t - 0.5));
+            x[i] = static_cast<float>(env * std::sin(2 * kPi * 20500 * t + 0.3));
+        }
+        signals.emplace_back("growing then decaying 20.5 kHz", std::move(x));
+    }
+    signals.emplace_back("fs/4 at 45 degrees", tone(rate / 4, rate, 9000, 0.5, kPi / 4));
+    // A single loud sample after a long quiet stretch (passed over right before it).
+    {
+        std::vector<float> x = tone(1000, rate, 20000, 0.05, 0);
+        x[15001] = 0.9f;
+        x[15002] = -0.85f;
+        signals.emplace_back("late inter-sample over", std::move(x));
+    }
+    for (const auto& [name, x] : signals) {
+        for (const size_t chunk : {size_t{1}, size_t{7}, size_t{513}, size_t{4096}}) {
+            const float on = meter_peak(x, 1, chunk), off = meter_peak(x, 1, chunk, TruePeakMeter::Screening::off);
+            EXPECT_EQ(on, off) << name << ", blocks of " << chunk;
+        }
+    }
+    // Stereo: each channel its own grid and skips.
+    const auto stereo = music_like(rate, 20000, 9);
+    EXPECT_EQ(meter_peak(stereo, 2, 1000), meter_peak(stereo, 2, 1000, TruePeakMeter::Screening::off));
 }
 
 TEST(TruePeak, SilenceAndAPeakAtTheVeryEnd) {
