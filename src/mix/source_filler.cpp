@@ -31,6 +31,15 @@ void spin_until(Done done) {
     }
 }
 
+// Waking the helper costs about what converting a few blocks of uncompressed
+// samples does: fewer sources than this, all of them such, are not worth it.
+constexpr size_t kWorthWaking = 4;
+
+bool worth_waking(std::span<VoiceSource* const> sources) {
+    return sources.size() >= kWorthWaking ||
+           !std::all_of(sources.begin(), sources.end(), [](const VoiceSource* s) { return s->cheap_prefetch(); });
+}
+
 }  // namespace
 
 SourceFiller::~SourceFiller() {
@@ -115,7 +124,7 @@ void SourceFiller::fill(std::span<VoiceSource* const> sources, size_t frames) {
         if (s->fill_decodes(frames)) decoding_.push_back(s);
         else s->fill(frames);
     }
-    if (decoding_.size() < 2) {
+    if (decoding_.size() < 2 || !worth_waking(decoding_)) {
         for (VoiceSource* s : decoding_) s->fill(frames);
         return;
     }
@@ -125,12 +134,7 @@ void SourceFiller::fill(std::span<VoiceSource* const> sources, size_t frames) {
 
 void SourceFiller::start_prefetch(std::span<VoiceSource* const> sources, size_t frames) {
     finish();
-    // Waking the helper costs about what converting a few blocks of
-    // uncompressed samples does: those are left to the next fill().
-    constexpr size_t kWorthWaking = 4;
-    if (sources.size() < kWorthWaking &&
-        std::all_of(sources.begin(), sources.end(), [](const VoiceSource* s) { return s->cheap_prefetch(); }))
-        return;
+    if (sources.empty() || !worth_waking(sources)) return;  // left to the next fill(), on this thread
     start(sources, frames, Job::prefetch);
 }
 
