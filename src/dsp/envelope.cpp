@@ -127,13 +127,35 @@ EnvelopeCursor::EnvelopeCursor(Envelope envelope, double sample_rate)
     : envelope_(std::move(envelope)), rate_(sample_rate) {}
 
 double EnvelopeCursor::at(uint64_t frame) noexcept {
+    // The frame after the last one asked for, on the same line: one multiply-add.
+    if (line_left_ && frame == line_frame_ + 1) {
+        --line_left_;
+        ++line_frame_;
+        return line_start_ + line_step_ * static_cast<double>(line_frame_ - line_first_);
+    }
+    line_left_ = 0;
     const auto& pts = envelope_.points_;
     const double t = envelope_.wrap(static_cast<double>(frame) / rate_);
     if (pts.size() < 2 || t < pts.front().time || t >= pts.back().time) return envelope_.value_at(t);
     // Mostly the same segment as the frame before, or the next one.
     if (segment_ >= pts.size() || t < pts[segment_ - 1].time) segment_ = 1;
     while (t >= pts[segment_].time) ++segment_;
-    return envelope_.segment_value(segment_, t);
+    const double value = envelope_.segment_value(segment_, t);
+    // A step or a line: the frames surely before the segment's end (one
+    // frame's margin; a loop wraps at its last point, never sooner) follow
+    // from this one by increments.
+    const EnvelopePoint& from = pts[segment_ - 1];
+    const EnvelopePoint& to = pts[segment_];
+    const double inside = (to.time - t) * rate_ - 1;
+    if ((to.curve == EnvelopeCurve::linear || to.curve == EnvelopeCurve::step) && inside >= 1) {
+        line_left_ = static_cast<uint64_t>(inside);
+        line_first_ = line_frame_ = frame;
+        line_start_ = value;
+        line_step_ = to.curve == EnvelopeCurve::linear
+                         ? (to.value - envelope_.starts_[segment_]) / ((to.time - from.time) * rate_)
+                         : 0.0;
+    }
+    return value;
 }
 
 void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -58,12 +59,50 @@ TEST(Envelope, TheCursorMatchesValueAtOnEveryFrameAndAfterSeeks) {
                       {0.04, 0, C::step}},
                      true);
     EnvelopeCursor cursor(e, 8000);
-    for (uint64_t f = 0; f < 2000; ++f) ASSERT_EQ(cursor.at(f), e.value_at(static_cast<double>(f) / 8000)) << f;
-    for (uint64_t f : {1500u, 3u, 999u, 77u, 0u})  // backwards and forwards
+    // Along the lines by increments: value_at's to within rounding in double.
+    for (uint64_t f = 0; f < 2000; ++f) ASSERT_NEAR(cursor.at(f), e.value_at(static_cast<double>(f) / 8000), 1e-12) << f;
+    for (uint64_t f : {1500u, 3u, 999u, 77u, 0u})  // backwards and forwards: computed afresh
         EXPECT_EQ(cursor.at(f), e.value_at(static_cast<double>(f) / 8000)) << f;
     float block[64];
     cursor.fill(block, 100, 64);
-    for (size_t i = 0; i < 64; ++i) EXPECT_EQ(block[i], static_cast<float>(e.value_at((100.0 + i) / 8000)));
+    for (size_t i = 0; i < 64; ++i) EXPECT_NEAR(block[i], e.value_at((100.0 + i) / 8000), 1e-6);
+}
+
+// fill() takes step and linear segments a line at a time: every frame of
+// every block, however the blocks are cut, across segment ends and a loop's
+// wrap, is value_at's to within rounding (steps exactly), and the step lands
+// on its frame.
+TEST(Envelope, FillingBlocksFollowsValueAtAcrossSegmentsAndLoops) {
+    const double rate = 48000;
+    const Envelope e({{0.5, -12}, {1.25, 3, C::linear}, {1.5, 3, C::linear}, {2.0, -20, C::step},
+                      {2.75, 6, C::linear}, {3.0, 1, C::exponential}, {3.5, 0, C::target, 0.1},
+                      {4.0, -12, C::linear}},
+                     true);
+    EnvelopeCursor cursor(e, rate);
+    const uint64_t total = static_cast<uint64_t>(rate * 9.3);
+    std::vector<float> block(4096);
+    double worst = 0;
+    uint64_t f = 0;
+    for (size_t n = 1; f < total; n = n * 7 % 4093 + 1) {
+        n = std::min<uint64_t>(n, total - f);
+        cursor.fill(block.data(), f, n);
+        for (size_t i = 0; i < n; ++i) {
+            const double want = e.value_at(static_cast<double>(f + i) / rate);
+            worst = std::max(worst, std::fabs(block[i] - want) / std::max(1.0, std::fabs(want)));
+            ASSERT_NEAR(block[i], want, 1e-5 * std::max(1.0, std::fabs(want))) << "frame " << f + i;
+        }
+        f += n;
+    }
+    EXPECT_LT(worst, 1e-6);  // float rounding of the values themselves
+    // The step at 2.0 s (and its repeats every 3.5 s) lands on its frame.
+    for (double at : {2.0, 5.5, 9.0}) {
+        const auto frame = static_cast<uint64_t>(at * rate);
+        cursor.fill(block.data(), frame - 2, 4);
+        EXPECT_EQ(block[0], 3.0f) << at;
+        EXPECT_EQ(block[1], 3.0f) << at;
+        EXPECT_EQ(block[2], -20.0f) << at;
+        EXPECT_LT(block[3], -19.99f) << at;  // on the line up from -20
+    }
 }
 
 TEST(Envelope, RefusesWhatWebAudioRefuses) {
