@@ -13,57 +13,20 @@ constexpr const char* kAvformat = "libavformat.so." AV_STRINGIFY(LIBAVFORMAT_VER
 
 using Loaded = LoadedLibrary<Api>;
 
+// Each list looked up in its own library (SIMVX_LIBRARY_FIND reads `lib`, `soname` and `l`).
+bool find_avutil(void* lib, const char* soname, Loaded& l) { return true SIMVX_AVUTIL_FUNCTIONS(SIMVX_LIBRARY_FIND); }
+bool find_avcodec(void* lib, const char* soname, Loaded& l) { return true SIMVX_AVCODEC_FUNCTIONS(SIMVX_LIBRARY_FIND); }
+bool find_avformat(void* lib, const char* soname, Loaded& l) { return true SIMVX_AVFORMAT_FUNCTIONS(SIMVX_LIBRARY_FIND); }
+
 Loaded load() {
-    Loaded l;
+    Loaded result;
     // Never closed: the decoders use them until the process ends.
-    void* util = open_library(kAvutil, l.why);
-    void* codec = util ? open_library(kAvcodec, l.why) : nullptr;
-    void* format = codec ? open_library(kAvformat, l.why) : nullptr;
-    if (!format) return l;
-    Api& a = l.api;
-    std::string& why = l.why;
-    const bool ok =
-        find_symbol(util, kAvutil, "av_dict_get", a.av_dict_get, why) &&
-        find_symbol(util, kAvutil, "av_frame_alloc", a.av_frame_alloc, why) &&
-        find_symbol(util, kAvutil, "av_frame_free", a.av_frame_free, why) &&
-        find_symbol(util, kAvutil, "av_frame_unref", a.av_frame_unref, why) &&
-        find_symbol(util, kAvutil, "av_free", a.av_free, why) &&
-        find_symbol(util, kAvutil, "av_freep", a.av_freep, why) &&
-        find_symbol(util, kAvutil, "av_get_bytes_per_sample", a.av_get_bytes_per_sample, why) &&
-        find_symbol(util, kAvutil, "av_get_packed_sample_fmt", a.av_get_packed_sample_fmt, why) &&
-        find_symbol(util, kAvutil, "av_log_format_line", a.av_log_format_line, why) &&
-        find_symbol(util, kAvutil, "av_log_set_callback", a.av_log_set_callback, why) &&
-        find_symbol(util, kAvutil, "av_log_set_level", a.av_log_set_level, why) &&
-        find_symbol(util, kAvutil, "av_malloc", a.av_malloc, why) &&
-        find_symbol(util, kAvutil, "av_rescale_q", a.av_rescale_q, why) &&
-        find_symbol(util, kAvutil, "av_sample_fmt_is_planar", a.av_sample_fmt_is_planar, why) &&
-        find_symbol(util, kAvutil, "av_strerror", a.av_strerror, why) &&
-        find_symbol(util, kAvutil, "avutil_version", a.avutil_version, why) &&
-        find_symbol(codec, kAvcodec, "av_packet_alloc", a.av_packet_alloc, why) &&
-        find_symbol(codec, kAvcodec, "av_packet_free", a.av_packet_free, why) &&
-        find_symbol(codec, kAvcodec, "av_packet_unref", a.av_packet_unref, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_alloc_context3", a.avcodec_alloc_context3, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_descriptor_get", a.avcodec_descriptor_get, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_flush_buffers", a.avcodec_flush_buffers, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_free_context", a.avcodec_free_context, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_open2", a.avcodec_open2, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_parameters_to_context", a.avcodec_parameters_to_context, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_receive_frame", a.avcodec_receive_frame, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_send_packet", a.avcodec_send_packet, why) &&
-        find_symbol(codec, kAvcodec, "avcodec_version", a.avcodec_version, why) &&
-        find_symbol(format, kAvformat, "av_find_best_stream", a.av_find_best_stream, why) &&
-        find_symbol(format, kAvformat, "av_probe_input_format2", a.av_probe_input_format2, why) &&
-        find_symbol(format, kAvformat, "av_read_frame", a.av_read_frame, why) &&
-        find_symbol(format, kAvformat, "avformat_alloc_context", a.avformat_alloc_context, why) &&
-        find_symbol(format, kAvformat, "avformat_close_input", a.avformat_close_input, why) &&
-        find_symbol(format, kAvformat, "avformat_find_stream_info", a.avformat_find_stream_info, why) &&
-        find_symbol(format, kAvformat, "avformat_open_input", a.avformat_open_input, why) &&
-        find_symbol(format, kAvformat, "avformat_seek_file", a.avformat_seek_file, why) &&
-        find_symbol(format, kAvformat, "avio_alloc_context", a.avio_alloc_context, why) &&
-        find_symbol(format, kAvformat, "avio_context_free", a.avio_context_free, why) &&
-        find_symbol(format, kAvformat, "avformat_version", a.avformat_version, why);
-    l.ok = ok;
-    return l;
+    void* util = open_library(kAvutil, result.why);
+    void* codec = util ? open_library(kAvcodec, result.why) : nullptr;
+    void* format = codec ? open_library(kAvformat, result.why) : nullptr;
+    result.ok = format && find_avutil(util, kAvutil, result) && find_avcodec(codec, kAvcodec, result) &&
+                find_avformat(format, kAvformat, result);
+    return result;
 }
 
 const Loaded& loaded() {

@@ -12,51 +12,58 @@ extern "C" {
 
 #include <string>
 
+#include "core/dynamic_library.hpp"
+
 namespace simvx::ffmpeg {
 
+// The functions the fallback calls, a list per library for the table and its lookups.
+#define SIMVX_AVUTIL_FUNCTIONS(X) \
+    X(av_dict_get) \
+    X(av_frame_alloc) \
+    X(av_frame_free) \
+    X(av_frame_unref) \
+    X(av_free) \
+    X(av_freep) \
+    X(av_get_bytes_per_sample) \
+    X(av_get_packed_sample_fmt) \
+    X(av_log_format_line) \
+    X(av_log_set_callback) \
+    X(av_log_set_level) \
+    X(av_malloc) \
+    X(av_rescale_q) \
+    X(av_sample_fmt_is_planar) \
+    X(av_strerror) \
+    X(avutil_version)
+#define SIMVX_AVCODEC_FUNCTIONS(X) \
+    X(av_packet_alloc) \
+    X(av_packet_free) \
+    X(av_packet_unref) \
+    X(avcodec_alloc_context3) \
+    X(avcodec_descriptor_get) \
+    X(avcodec_flush_buffers) \
+    X(avcodec_free_context) \
+    X(avcodec_open2) \
+    X(avcodec_parameters_to_context) \
+    X(avcodec_receive_frame) \
+    X(avcodec_send_packet) \
+    X(avcodec_version)
+#define SIMVX_AVFORMAT_FUNCTIONS(X) \
+    X(av_find_best_stream) \
+    X(av_probe_input_format2) \
+    X(av_read_frame) \
+    X(avformat_alloc_context) \
+    X(avformat_close_input) \
+    X(avformat_find_stream_info) \
+    X(avformat_open_input) \
+    X(avformat_seek_file) \
+    X(avio_alloc_context) \
+    X(avio_context_free) \
+    X(avformat_version)
+
 struct Api {
-    // libavutil
-    decltype(&::av_dict_get) av_dict_get;
-    decltype(&::av_frame_alloc) av_frame_alloc;
-    decltype(&::av_frame_free) av_frame_free;
-    decltype(&::av_frame_unref) av_frame_unref;
-    decltype(&::av_free) av_free;
-    decltype(&::av_freep) av_freep;
-    decltype(&::av_get_bytes_per_sample) av_get_bytes_per_sample;
-    decltype(&::av_get_packed_sample_fmt) av_get_packed_sample_fmt;
-    decltype(&::av_log_format_line) av_log_format_line;
-    decltype(&::av_log_set_callback) av_log_set_callback;
-    decltype(&::av_log_set_level) av_log_set_level;
-    decltype(&::av_malloc) av_malloc;
-    decltype(&::av_rescale_q) av_rescale_q;
-    decltype(&::av_sample_fmt_is_planar) av_sample_fmt_is_planar;
-    decltype(&::av_strerror) av_strerror;
-    decltype(&::avutil_version) avutil_version;
-    // libavcodec
-    decltype(&::av_packet_alloc) av_packet_alloc;
-    decltype(&::av_packet_free) av_packet_free;
-    decltype(&::av_packet_unref) av_packet_unref;
-    decltype(&::avcodec_alloc_context3) avcodec_alloc_context3;
-    decltype(&::avcodec_descriptor_get) avcodec_descriptor_get;
-    decltype(&::avcodec_flush_buffers) avcodec_flush_buffers;
-    decltype(&::avcodec_free_context) avcodec_free_context;
-    decltype(&::avcodec_open2) avcodec_open2;
-    decltype(&::avcodec_parameters_to_context) avcodec_parameters_to_context;
-    decltype(&::avcodec_receive_frame) avcodec_receive_frame;
-    decltype(&::avcodec_send_packet) avcodec_send_packet;
-    decltype(&::avcodec_version) avcodec_version;
-    // libavformat
-    decltype(&::av_find_best_stream) av_find_best_stream;
-    decltype(&::av_probe_input_format2) av_probe_input_format2;
-    decltype(&::av_read_frame) av_read_frame;
-    decltype(&::avformat_alloc_context) avformat_alloc_context;
-    decltype(&::avformat_close_input) avformat_close_input;
-    decltype(&::avformat_find_stream_info) avformat_find_stream_info;
-    decltype(&::avformat_open_input) avformat_open_input;
-    decltype(&::avformat_seek_file) avformat_seek_file;
-    decltype(&::avio_alloc_context) avio_alloc_context;
-    decltype(&::avio_context_free) avio_context_free;
-    decltype(&::avformat_version) avformat_version;
+    SIMVX_AVUTIL_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
+    SIMVX_AVCODEC_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
+    SIMVX_AVFORMAT_FUNCTIONS(SIMVX_LIBRARY_MEMBER)
 };
 
 // The loaded functions, or nullptr when the libraries cannot be loaded (not

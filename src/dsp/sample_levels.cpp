@@ -1,5 +1,6 @@
 #include "dsp/sample_levels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -85,6 +86,10 @@ float peak_magnitude(const float* x, size_t n) noexcept {
         top = a > top ? a : top;
     }
     return top;
+}
+
+void chunk_peak_magnitudes(const float* x, size_t n, size_t chunk, float* out) noexcept {
+    for (size_t q = 0; q * chunk < n; ++q) out[q] = peak_magnitude(x + q * chunk, std::min(chunk, n - q * chunk));
 }
 
 }  // namespace simvx

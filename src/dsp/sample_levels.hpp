@@ -15,5 +15,7 @@ struct SampleLevels {
 SampleLevels sample_levels(const float* x, size_t n) noexcept;
 // The peak alone (NaN samples skipped), four lanes at a time.
 float peak_magnitude(const float* x, size_t n) noexcept;
+// The peak of each `chunk` samples of x[0, n) into out[0, ceil(n / chunk)) (the last chunk may be short).
+void chunk_peak_magnitudes(const float* x, size_t n, size_t chunk, float* out) noexcept;
 
 }  // namespace simvx

@@ -63,23 +63,6 @@ void deinterleave_stereo(const float* in, float* left, float* right, size_t fram
     }
 }
 
-// The |x| maximum of each kChunk samples of x[0, n) (the last chunk may be
-// short), four lanes at a time: one pass instead of one per group and bound.
-void chunk_maxima(const float* x, size_t n, float* out) noexcept {
-    size_t q = 0;
-    for (; (q + 1) * kChunk <= n; ++q) {
-        const float* c = x + q * kChunk;
-        Float4 m = {};
-        for (size_t i = 0; i < kChunk; i += 4) {
-            Float4 v = load4(c + i);
-            v = v < 0 ? -v : v;
-            m = v > m ? v : m;  // false for NaN: skipped, as peak_magnitude does
-        }
-        out[q] = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
-    }
-    if (q * kChunk < n) out[q] = peak_magnitude(x + q * kChunk, n - q * kChunk);
-}
-
 }  // namespace
 
 TruePeakMeter::TruePeakMeter(uint32_t channels, Screening screening)
@@ -107,7 +90,7 @@ TruePeakMeter::TruePeakMeter(uint32_t channels, Screening screening)
         for (uint32_t k = 0; k < kTaps; ++k) phases_[f * kTaps + k] = static_cast<float>(row[k] / sum);  // unity at DC
     }
     // The bounds of the screen, from the midpoint row as it is used (in float).
-    const float* mid = phases_.data() + static_cast<size_t>(kFine / 2) * kTaps;
+    const float* mid = midpoint_row();
     double all = 0, outer = 0;
     for (uint32_t k = 0; k < kTaps; ++k) {
         all += std::fabs(mid[k]);
@@ -147,11 +130,16 @@ void TruePeakMeter::add(const float* in, size_t frames) noexcept {
 // a sample later mid[i]. Group by group, those that cannot hold a candidate
 // are passed over (below), the others searched.
 void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
-    if (screen_) chunk_maxima(c.x.data(), c.filled, chunk_peak_.data());
+    // One pass of |x| maxima, which every group's bounds take theirs from.
+    if (screen_) chunk_peak_magnitudes(c.x.data(), c.filled, kChunk, chunk_peak_.data());
     for (size_t from = 0; from < points; from += kGroup) {
         const size_t n = std::min(kGroup, points - from);
-        if (screen_ && below(c.x.data(), from, n, c.peak * kCandidate)) c.last_mid_known = false;
-        else search(c, from, n);
+        if (screen_ && below(c.x.data(), from, n, c.peak * kCandidate)) {
+            c.last_mid_known = false;
+            passed_over_ += n;
+        } else {
+            search(c, from, n);
+        }
     }
     // Keep the last kTaps samples (plus what is not scanned): the next windows.
     std::copy(c.x.begin() + static_cast<std::ptrdiff_t>(points), c.x.begin() + static_cast<std::ptrdiff_t>(c.filled),
@@ -162,7 +150,7 @@ void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
 // Every sample of the group, and every interpolated point as bounded from
 // the samples within reach of its window, at or below the threshold: no
 // candidate (both must pass it) can be there. The maxima are the chunks'
-// (scan's chunk_maxima) that hold those samples, a few more at most.
+// (scan's chunk_peak_magnitudes) that hold those samples, a few more at most.
 bool TruePeakMeter::below(const float* x, size_t from, size_t n, float threshold) noexcept {
     const float* chunk = chunk_peak_.data();
     float own = 0, reach = 0;
@@ -170,8 +158,7 @@ bool TruePeakMeter::below(const float* x, size_t from, size_t n, float threshold
     if (own > threshold) return false;
     for (size_t q = from / kChunk; q <= (from + n + kTaps - 1) / kChunk; ++q) reach = std::max(reach, chunk[q]);  // the windows
     if (reach * sum_abs_ <= threshold) return true;
-    const float* mid = phases_.data() + static_cast<size_t>(kFine / 2) * kTaps;
-    convolve_(x + from + 1 + kCentralFirst, mid + kCentralFirst, kCentral, screen_grid_.data(), n);
+    convolve_(x + from + 1 + kCentralFirst, midpoint_row() + kCentralFirst, kCentral, screen_grid_.data(), n);
     return peak_magnitude(screen_grid_.data(), n) + reach * tail_abs_ <= threshold;
 }
 
@@ -180,7 +167,7 @@ bool TruePeakMeter::below(const float* x, size_t from, size_t n, float threshold
 // is then within half a sample of it.
 void TruePeakMeter::search(Channel& c, size_t from, size_t n) noexcept {
     const float* x = c.x.data();
-    const float* row = phases_.data() + static_cast<size_t>(kFine / 2) * kTaps;
+    const float* row = midpoint_row();
     float* mid = grid_.data();
     convolve_(x + from + 1, row, kTaps, mid + from, n);
     if (!c.last_mid_known) {  // the point before was passed over: its window starts one sample earlier

@@ -40,6 +40,10 @@ public:
     // silent after the last frame given (the filter's lookahead drained).
     float peak() const;
 
+    // Grid points passed over without being interpolated (all channels), for
+    // the tests and benchmarks that say how much the screen saves.
+    uint64_t passed_over() const noexcept { return passed_over_; }
+
     static constexpr uint32_t kTaps = 96;   // input samples per interpolated point
     static constexpr uint32_t kFine = 32;   // points per sample around candidates
 
@@ -59,6 +63,8 @@ private:
     float refine(const float* x, int fine, float left, float centre, float right) const noexcept;
     float magnitude(const float* x, int fine) const noexcept;
     float at(const float* window, uint32_t fine_phase) const noexcept;
+    // The taps of the point half a sample after the window's centre (the 2x grid's).
+    const float* midpoint_row() const noexcept { return phases_.data() + static_cast<size_t>(kFine / 2) * kTaps; }
 
     uint32_t channels_;
     std::vector<Channel> chans_;
@@ -67,6 +73,7 @@ private:
     std::vector<float> screen_grid_;  // scratch: one group's points through the central taps
     std::vector<float> chunk_peak_;   // scratch: |x| maxima of the buffer, chunk by chunk
     bool screen_;
+    uint64_t passed_over_ = 0;
     float sum_abs_ = 0, tail_abs_ = 0;  // bounds: the midpoint filter's absolute sum, and its outer taps'
     // The midpoint grid's convolution, in the CPU's widest vectors (dsp/true_peak_convolve.hpp).
     void (*convolve_)(const float* x, const float* h, uint32_t taps, float* g, size_t points) noexcept;

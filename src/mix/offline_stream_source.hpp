@@ -32,7 +32,7 @@ public:
         return !ahead_ended_ && buffered() + ahead_.size() / channels_ < frames;
     }
     void prefetch(size_t frames) override;
-    bool cheap_prefetch() const noexcept override { return reader_.cheap(); }
+    bool cheap_decoding() const noexcept override { return reader_.cheap(); }
     uint64_t underruns() const noexcept override { return underruns_; }
     std::string error() const override { return error_; }
     // Frames decoded and not yet pulled (the caller's thread).

@@ -37,7 +37,7 @@ constexpr size_t kWorthWaking = 4;
 
 bool worth_waking(std::span<VoiceSource* const> sources) {
     return sources.size() >= kWorthWaking ||
-           !std::all_of(sources.begin(), sources.end(), [](const VoiceSource* s) { return s->cheap_prefetch(); });
+           !std::all_of(sources.begin(), sources.end(), [](const VoiceSource* s) { return s->cheap_decoding(); });
 }
 
 }  // namespace

@@ -39,9 +39,10 @@ public:
     // the render thread pulls what fill() made ready (the two touch separate
     // state); the next fill() takes them over.
     virtual void prefetch(size_t /*frames*/) {}
-    // Whether prefetch() costs about a copy (uncompressed samples, no rate
-    // conversion): a few such are cheaper done later than a thread woken for them.
-    virtual bool cheap_prefetch() const noexcept { return false; }
+    // Whether decoding (fill() or prefetch()) costs about a copy: uncompressed
+    // samples, no rate conversion. A few such are cheaper decoded on the
+    // rendering thread than by a helper woken for them (SourceFiller).
+    virtual bool cheap_decoding() const noexcept { return false; }
     virtual uint64_t underruns() const noexcept { return 0; }
     // Why a streamed source ended early (a decode error), once it has ended.
     virtual std::string error() const { return {}; }

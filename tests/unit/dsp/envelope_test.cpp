@@ -68,10 +68,9 @@ TEST(Envelope, TheCursorMatchesValueAtOnEveryFrameAndAfterSeeks) {
     for (size_t i = 0; i < 64; ++i) EXPECT_NEAR(block[i], e.value_at((100.0 + i) / 8000), 1e-6);
 }
 
-// fill() takes step and linear segments a line at a time: every frame of
+// The cursor follows step and linear segments by increments: every frame of
 // every block, however the blocks are cut, across segment ends and a loop's
-// wrap, is value_at's to within rounding (steps exactly), and the step lands
-// on its frame.
+// wrap, is value_at's to within rounding, and the step lands on its frame.
 TEST(Envelope, FillingBlocksFollowsValueAtAcrossSegmentsAndLoops) {
     const double rate = 48000;
     const Envelope e({{0.5, -12}, {1.25, 3, C::linear}, {1.5, 3, C::linear}, {2.0, -20, C::step},
