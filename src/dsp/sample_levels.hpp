@@ -13,9 +13,17 @@ struct SampleLevels {
 };
 
 SampleLevels sample_levels(const float* x, size_t n) noexcept;
+// The peak and clip count alone (energy 0): half the work, for when no one reads the energy.
+SampleLevels sample_peak_and_clips(const float* x, size_t n) noexcept;
 // The peak alone (NaN samples skipped), four lanes at a time.
 float peak_magnitude(const float* x, size_t n) noexcept;
-// The peak of each `chunk` samples of x[0, n) into out[0, ceil(n / chunk)) (the last chunk may be short).
-void chunk_peak_magnitudes(const float* x, size_t n, size_t chunk, float* out) noexcept;
+// Chunk by chunk of `chunk` values of k (the last chunk may be short):
+// - peaks[q]: the largest |x[k]|, k in [0, n), into peaks[0, ceil(n / chunk));
+// - bends[q]: the largest |x[k] - 2 x[k+1] + x[k+2]|, k in [0, n - 2), into
+//   bends[0, ceil((n - 2) / chunk)): how far the samples bend, which bounds
+//   how far a band-limited signal strays from the straight line between two
+//   samples (dsp/true_peak's screen).
+// One pass for both; NaN skipped.
+void chunk_peaks_and_bends(const float* x, size_t n, size_t chunk, float* peaks, float* bends) noexcept;
 
 }  // namespace simvx

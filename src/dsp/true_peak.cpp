@@ -5,6 +5,7 @@
 #include "dsp/kaiser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -18,8 +19,13 @@ constexpr size_t kBlock = 512;  // samples scanned at a time: the grid scratch s
 constexpr size_t kGroup = 32;   // points screened and searched together: four AVX vectors
 constexpr size_t kChunk = 16;   // samples per |x| maximum the bounds are taken from
 static_assert(kGroup % kChunk == 0 && (TruePeakMeter::kTaps / 2) % kChunk == 0, "groups and sample spans start on chunks");
-// The screen's taps: the 32 around the window's centre, which carry most of
-// the filter's weight (the other 64 add up to 0.22 of it in absolute value).
+// A group's bounds in chunks from its first: its own samples, and the
+// samples (and second differences) its windows reach.
+constexpr size_t kOwnChunks = kGroup / kChunk;
+constexpr size_t kReachChunks = (kGroup + TruePeakMeter::kTaps) / kChunk;
+// The bright signals' screen: the 32 taps around the window's centre, which
+// carry most of the filter's weight (the other 64 add up to 0.22 of it in
+// absolute value).
 constexpr uint32_t kCentral = 32;
 constexpr uint32_t kCentralFirst = kHalf - kCentral / 2;
 // Room for rounding in the bounds: a float sum of 96 products is within
@@ -63,6 +69,33 @@ void deinterleave_stereo(const float* in, float* left, float* right, size_t fram
     }
 }
 
+// A filter over the kTaps + 1 samples x[j - kHalf .. j + kHalf] around a
+// sample x[j]: the windows of the two intervals next to it.
+using Around = std::array<double, TruePeakMeter::kTaps + 1>;
+
+// What a filter f can give, bounded by summation by parts (twice), with S1
+// and S2 the running sums of f and of S1 over its L taps:
+//   sum f[s] x[s] = S1[L-1] x[L-1] - S2[L-2] (x[L-1] - x[L-2])
+//                 + sum over s <= L-3 of S2[s] (x[s] - 2 x[s+1] + x[s+2]).
+// `bend` weighs the largest |second difference|, `level` the largest |sample|.
+struct Weights {
+    double bend = 0, level = 0;
+};
+Weights by_parts(const Around& f) noexcept {
+    constexpr size_t L = std::tuple_size_v<Around>;
+    double s1 = 0, s2 = 0;
+    Weights w;
+    for (size_t s = 0; s < L; ++s) {
+        s1 += f[s];
+        if (s + 1 < L) s2 += s1;
+        if (s + 2 < L) w.bend += std::fabs(s2);
+    }
+    w.level = std::fabs(s1) + 2 * std::fabs(s2);
+    return w;
+}
+
+Weights max(Weights a, Weights b) noexcept { return {std::max(a.bend, b.bend), std::max(a.level, b.level)}; }
+
 }  // namespace
 
 TruePeakMeter::TruePeakMeter(uint32_t channels, Screening screening)
@@ -70,7 +103,8 @@ TruePeakMeter::TruePeakMeter(uint32_t channels, Screening screening)
       chans_(channels),
       grid_(kBlock),
       screen_grid_(kGroup),
-      chunk_peak_((TruePeakMeter::kTaps + kBlock + 1) / kChunk + 1),
+      chunk_peak_((TruePeakMeter::kTaps + kBlock + 1) / kChunk + 1 + kReachChunks),
+      chunk_bend_(chunk_peak_.size()),
       screen_(screening == Screening::on),
       convolve_(convolve_taps_kernels().front().run) {
     // Row f holds the taps giving the point f/kFine of a sample after the
@@ -89,19 +123,71 @@ TruePeakMeter::TruePeakMeter(uint32_t channels, Screening screening)
         }
         for (uint32_t k = 0; k < kTaps; ++k) phases_[f * kTaps + k] = static_cast<float>(row[k] / sum);  // unity at DC
     }
-    // The bounds of the screen, from the midpoint row as it is used (in float).
-    const float* mid = midpoint_row();
-    double all = 0, outer = 0;
-    for (uint32_t k = 0; k < kTaps; ++k) {
-        all += std::fabs(mid[k]);
-        if (k < kCentralFirst || k >= kCentralFirst + kCentral) outer += std::fabs(mid[k]);
-    }
-    sum_abs_ = static_cast<float>(all * (1 + kRounding));
-    tail_abs_ = static_cast<float>(outer + all * kRounding);
+    set_screen_bounds();
     for (Channel& c : chans_) {
         c.x.assign(kTaps + kBlock + 1, 0.0f);
         c.filled = kHalf;  // silence before the signal
     }
+}
+
+// The screen's weights, from the rows as they are used (in float). The
+// point m/kFine of a sample after x[j] (m from -kFine to kFine; m < 0
+// before it), as magnitude() reads it, is a filter over `Around`; the line
+// between its two samples is another. A search reads points (bounded by the
+// line, at most the larger of the two samples, plus the remainder's
+// weights), climbs between points 1/kFine apart, and reads the top of a
+// parabola through three of them, which stands above the middle one by at
+// most an eighth of their second difference. Each weight is the largest over
+// every m, plus the rounding of the float sums.
+void TruePeakMeter::set_screen_bounds() {
+    const int fine = static_cast<int>(kFine);
+    const auto point = [&](int m) {
+        Around f{};
+        if (m % fine == 0) {
+            f[static_cast<size_t>(static_cast<int>(kHalf) + m / fine)] = 1;
+        } else {
+            // After x[j]: the window x[j - kHalf + 1 ...], row m; before it: one sample earlier, row m + kFine.
+            const size_t first = m > 0 ? 1 : 0;
+            const float* row = phases_.data() + static_cast<size_t>(m > 0 ? m : m + fine) * kTaps;
+            for (uint32_t k = 0; k < kTaps; ++k) f[first + k] = row[k];
+        }
+        return f;
+    };
+    const auto line = [&](int m) {
+        Around f{};
+        const size_t left = m >= 0 ? kHalf : kHalf - 1;
+        const double phase = static_cast<double>(m >= 0 ? m : m + fine) / fine;
+        f[left] = 1 - phase;
+        f[left + 1] += phase;
+        return f;
+    };
+    const auto combine = [](const Around& a, double ka, const Around& b, double kb) {
+        Around f;
+        for (size_t s = 0; s < f.size(); ++s) f[s] = ka * a[s] + kb * b[s];
+        return f;
+    };
+    Weights value, step, curve;
+    double largest_sum = 0;
+    for (int m = -fine + 1; m <= fine; ++m) {
+        const Around p = point(m), before = point(m - 1);
+        if (m >= 0) value = max(value, by_parts(combine(p, 1, line(m), -1)));
+        step = max(step, by_parts(combine(p, 1, before, -1)));
+        if (m < fine) curve = max(curve, by_parts(combine(combine(point(m + 1), 1, p, -2), 1, before, 1)));
+        double sum = 0;
+        for (double t : p) sum += std::fabs(t);
+        largest_sum = std::max(largest_sum, sum);
+    }
+    const double rounding = kRounding * largest_sum;  // per point read
+    value_bend_ = value.bend, value_level_ = value.level + rounding;
+    step_bend_ = step.bend, step_level_ = step.level + 2 * rounding;
+    curve_bend_ = curve.bend, curve_level_ = curve.level + 4 * rounding;
+    double all = 0, outer = 0;  // the midpoint row's absolute sum, and its outer taps'
+    for (uint32_t k = 0; k < kTaps; ++k) {
+        all += std::fabs(midpoint_row()[k]);
+        if (k < kCentralFirst || k >= kCentralFirst + kCentral) outer += std::fabs(midpoint_row()[k]);
+    }
+    sum_abs_ = all * (1 + kRounding);
+    tail_abs_ = outer + all * kRounding;
 }
 
 void TruePeakMeter::add(const float* in, size_t frames) noexcept {
@@ -127,14 +213,19 @@ void TruePeakMeter::add(const float* in, size_t frames) noexcept {
 
 // The points of samples 0..points-1 of the buffer's pending ones: sample i's
 // window is x[i + 1 .. i + kTaps], its own value x[i + kHalf], the point half
-// a sample later mid[i]. Group by group, those that cannot hold a candidate
-// are passed over (below), the others searched.
+// a sample later mid[i]. Group by group, those whose search could not raise
+// the peak are passed over, the others searched.
 void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
-    // One pass of |x| maxima, which every group's bounds take theirs from.
-    if (screen_) chunk_peak_magnitudes(c.x.data(), c.filled, kChunk, chunk_peak_.data());
+    // One pass of |x| and |second difference| maxima, which every group's bounds take theirs from.
+    if (screen_) {
+        chunk_peaks_and_bends(c.x.data(), c.filled, kChunk, chunk_peak_.data(), chunk_bend_.data());
+        // Past the buffer's end, no bound: a short last group reads a chunk or two there, and is searched.
+        std::fill(chunk_peak_.begin() + static_cast<std::ptrdiff_t>((c.filled + kChunk - 1) / kChunk), chunk_peak_.end(), INFINITY);
+        std::fill(chunk_bend_.begin() + static_cast<std::ptrdiff_t>((c.filled - 2 + kChunk - 1) / kChunk), chunk_bend_.end(), INFINITY);
+    }
     for (size_t from = 0; from < points; from += kGroup) {
         const size_t n = std::min(kGroup, points - from);
-        if (screen_ && below(c.x.data(), from, n, c.peak * kCandidate)) {
+        if (screen_ && cannot_raise(c.x.data(), from, n, c.peak)) {
             c.last_mid_known = false;
             passed_over_ += n;
         } else {
@@ -147,19 +238,46 @@ void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
     c.filled -= points;
 }
 
-// Every sample of the group, and every interpolated point as bounded from
-// the samples within reach of its window, at or below the threshold: no
-// candidate (both must pass it) can be there. The maxima are the chunks'
-// (scan's chunk_peak_magnitudes) that hold those samples, a few more at most.
-bool TruePeakMeter::below(const float* x, size_t from, size_t n, float threshold) noexcept {
-    const float* chunk = chunk_peak_.data();
-    float own = 0, reach = 0;
-    for (size_t q = (from + kHalf) / kChunk; q <= (from + kHalf + n - 1) / kChunk; ++q) own = std::max(own, chunk[q]);
-    if (own > threshold) return false;
-    for (size_t q = from / kChunk; q <= (from + n + kTaps - 1) / kChunk; ++q) reach = std::max(reach, chunk[q]);  // the windows
-    if (reach * sum_abs_ <= threshold) return true;
+// Whether a search of the group could read more than `peak`, in three
+// steps from the cheapest:
+// - quiet: no point within reach can be a candidate (70% of the peak);
+// - smooth: what a search can read, bounded from the samples' second
+//   differences (true_peak.hpp). Its points and the climbs from them lie
+//   between the samples x[from + kHalf - 1] and x[from + n + kHalf] (half a
+//   sample before the first sample point to the last midpoint's next
+//   sample); their windows, and those of the three points under each
+//   parabola, reach from x[from] to x[from + n + kTaps - 1], and their
+//   second differences start at x[from] (three points never straddle the
+//   outer samples);
+// - bright (energy near Nyquist bends the samples too much for the second):
+//   no sample and no midpoint of the group is a candidate, the midpoints
+//   computed through the central taps, the outer ones bounded.
+// The maxima are the chunks' that hold those samples (scan's), a few more at most.
+bool TruePeakMeter::cannot_raise(const float* x, size_t from, size_t n, float peak) noexcept {
+    const float candidate = peak * kCandidate;
+    // A whole group's spans, in whole chunks (a short group's are wider, which only loosens them).
+    const auto largest = [](const float* chunks, size_t count) {
+        float m = 0;
+        for (size_t q = 0; q < count; ++q) m = chunks[q] > m ? chunks[q] : m;
+        return m;
+    };
+    const float reach = largest(chunk_peak_.data() + from / kChunk, kReachChunks);
+    if (reach * sum_abs_ <= candidate) return true;
+    const float own = largest(chunk_peak_.data() + (from + kHalf) / kChunk, kOwnChunks);
+    const double samples = std::max({own, std::fabs(x[from + kHalf - 1]), std::fabs(x[from + kHalf + n])});
+    if (samples > peak) return false;
+    const float bend = largest(chunk_bend_.data() + from / kChunk, kReachChunks);
+    const double value = samples + value_bend_ * bend + value_level_ * reach;
+    const double step = step_bend_ * bend + step_level_ * reach;
+    const double curve = curve_bend_ * bend + curve_level_ * reach;
+    // The top of a parabola: an eighth of the second difference over its
+    // middle point; where the points change sign, 1.25 times one point, which
+    // is then at most one step from zero.
+    const double top = std::max(value + curve / 8, 1.25 * std::min(value, step));
+    if (top * (1 + 1e-6) <= peak) return true;
+    if (own > candidate) return false;
     convolve_(x + from + 1 + kCentralFirst, midpoint_row() + kCentralFirst, kCentral, screen_grid_.data(), n);
-    return peak_magnitude(screen_grid_.data(), n) + reach * tail_abs_ <= threshold;
+    return peak_magnitude(screen_grid_.data(), n) + reach * tail_abs_ <= candidate;
 }
 
 // A grid point is refined when it passes the threshold and is a local maximum

@@ -13,14 +13,22 @@
 // up to 21 kHz, inter-sample overs and noise
 // (tests/unit/dsp/true_peak_test.cpp), at a fraction of libebur128's cost.
 //
-// Most of the grid cannot hold a candidate once a peak has been read, and is
-// not interpolated at all: a group of points is passed over when a bound on
-// every point in it stays below the threshold: first the filter's whole
-// absolute sum times the loudest sample within reach, then its 32 central
-// taps computed plus the other taps' absolute sum times that sample. Nothing
-// passed over could have been refined, so the reading is the same, to the
-// bit, as with every point interpolated (Screening::off, kept for the test
-// that says so).
+// Most of the grid cannot change the reading once a peak has been read, and
+// is not interpolated at all. A group of points is passed over when a
+// bound on everything a search of it could read (each point, each point a
+// climb visits, each parabola's top) stays at or below the peak so far:
+// - quiet stretches: no point can even be a candidate (the filter's
+//   absolute sum times the loudest sample within reach, under 70% of the
+//   peak);
+// - loud ones: between two samples, the interpolated signal is the straight
+//   line joining them plus a remainder that the filter's taps, summed twice
+//   (summation by parts), bound by the samples' largest second difference
+//   |x[k] - 2 x[k+1] + x[k+2]| within reach. A signal with little energy
+//   near Nyquist bends little, so only the stretches within a few percent of
+//   the peak are searched.
+// Nothing passed over could have raised the peak, so the reading is the
+// same, to the bit, as with every point interpolated (Screening::off, kept
+// for the test that says so).
 // Fed in order from one thread; prepare allocates, add does not.
 #pragma once
 #include <cstddef>
@@ -55,9 +63,10 @@ private:
         float last_mid = 0;      // |the last midpoint scanned| (the grid before the next sample)
         bool last_mid_known = true;  // false when its group was passed over (computed when needed)
     };
+    void set_screen_bounds();
     void scan(Channel& c, size_t points) noexcept;
-    // Whether no point of the group [from, from + n) can be a candidate below `threshold`.
-    bool below(const float* x, size_t from, size_t n, float threshold) noexcept;
+    // Whether searching the group [from, from + n) can read nothing above `peak`.
+    bool cannot_raise(const float* x, size_t from, size_t n, float peak) noexcept;
     // The points of the group [from, from + n), interpolated, then searched for candidates.
     void search(Channel& c, size_t from, size_t n) noexcept;
     float refine(const float* x, int fine, float left, float centre, float right) const noexcept;
@@ -70,11 +79,17 @@ private:
     std::vector<Channel> chans_;
     std::vector<float> phases_;  // kFine rows of kTaps coefficients
     std::vector<float> grid_;    // scratch: one block of midpoints
-    std::vector<float> screen_grid_;  // scratch: one group's points through the central taps
+    std::vector<float> screen_grid_;  // scratch: one group's midpoints through the central taps
     std::vector<float> chunk_peak_;   // scratch: |x| maxima of the buffer, chunk by chunk
+    std::vector<float> chunk_bend_;   // scratch: |second difference| maxima, chunk by chunk
     bool screen_;
     uint64_t passed_over_ = 0;
-    float sum_abs_ = 0, tail_abs_ = 0;  // bounds: the midpoint filter's absolute sum, and its outer taps'
+    // The screen's weights (set_screen_bounds): on the loudest sample within
+    // reach and on the largest second difference within reach.
+    double sum_abs_ = 0, tail_abs_ = 0;      // the midpoint row's absolute sum, and its outer taps'
+    double value_bend_ = 0, value_level_ = 0; // |a point - the line between its samples|
+    double step_bend_ = 0, step_level_ = 0;  // |a point - the one 1/kFine before it|
+    double curve_bend_ = 0, curve_level_ = 0; // |the second difference of three points 1/kFine apart|
     // The midpoint grid's convolution, in the CPU's widest vectors (dsp/true_peak_convolve.hpp).
     void (*convolve_)(const float* x, const float* h, uint32_t taps, float* g, size_t points) noexcept;
 };

@@ -29,35 +29,42 @@ BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode,
         row_of_bus_[i] = rows_.size();
         add_row(by_index[i]->name, 2);
     }
-    scratch_.resize(8192);
-    if (mode_ == Mode::threaded) thread_ = std::thread([this] { run(); });
-    if (mode_ == Mode::pipelined) thread_ = std::thread([this] { run_pipelined(); });
+    if (mode_ == Mode::threaded) threads_.emplace_back([this] { run(); });
+    announce_every_ = std::max<size_t>(output.rate / 4, 1);
+    if (mode_ == Mode::pipelined) {
+        // One per core (the render's own thread shares one), no more than there are rows.
+        const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+        for (size_t i = 0; i < std::min(cores, rows_.size()); ++i) threads_.emplace_back([this] { run_pipelined(); });
+    }
 }
 
-BusMeters::~BusMeters() {
+BusMeters::~BusMeters() { stop_threads(); }
+
+void BusMeters::stop_threads() {
     stop_.store(true);
     offered_.fetch_add(1);
-    offered_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    offered_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
 }
 
 void BusMeters::block(const RenderPlan& plan, const float* out, size_t frames) noexcept {
     if (!frames) return;
     take(*rows_[0], out, frames);
     take_buses(plan, frames);
-    offered();
+    offered(frames);
 }
 
 void BusMeters::buses(const RenderPlan& plan, size_t frames) noexcept {
     if (!frames) return;
     take_buses(plan, frames);
-    offered();
+    offered(frames);
 }
 
 void BusMeters::output(const float* out, size_t frames) noexcept {
     if (!frames) return;
     take(*rows_[0], out, frames);
-    offered();
+    offered(frames);
 }
 
 void BusMeters::take(Channel& c, const float* x, size_t frames) noexcept {
@@ -72,10 +79,19 @@ void BusMeters::take_buses(const RenderPlan& plan, size_t frames) noexcept {
     }
 }
 
-void BusMeters::offered() noexcept {
+// Pipelined: the metering threads are woken every quarter of a ring's worth
+// of frames, not at every block (each wake-up is a system call or several,
+// on both sides), and whenever the render is about to wait for room.
+void BusMeters::offered(size_t frames) noexcept {
     if (mode_ != Mode::pipelined) return;
+    unannounced_ += frames;
+    if (unannounced_ >= announce_every_) announce();
+}
+
+void BusMeters::announce() noexcept {
+    unannounced_ = 0;
     offered_.fetch_add(1, std::memory_order_release);
-    offered_.notify_one();
+    offered_.notify_all();
 }
 
 // The render's thread: a whole block or nothing, so channels stay in step.
@@ -89,9 +105,15 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
             dropped_.fetch_add(1, std::memory_order_relaxed);
             return;
         }
-        // Pipelined (offline): wait for the metering thread to make room.
-        const uint32_t seen = popped_.load(std::memory_order_acquire);
-        if (c.ring->writable() < n) popped_.wait(seen, std::memory_order_acquire);
+        // Pipelined (offline): wait for the metering threads to make room.
+        // They are told there is work, and told to say when they made room
+        // (render_waiting_, with popped_: sequentially consistent both
+        // ways, so either they see the flag or this sees what they popped).
+        announce();
+        render_waiting_.store(true);
+        const uint32_t seen = popped_.load();
+        if (c.ring->writable() < n) popped_.wait(seen);
+        render_waiting_.store(false, std::memory_order_relaxed);
     }
     c.ring->push(std::span<const float>(x, n));
 }
@@ -99,7 +121,12 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
     // On the render's pull thread (synchronous), else on the metering thread.
     const size_t n = frames * c.channels;
-    const SampleLevels levels = c.meter ? c.meter->add(x, frames) : sample_levels(x, n);
+    // The energy only once live control reads it (its meters events' RMS): a
+    // third of what the plain levels cost.
+    const bool with_energy = energy_read_.load(std::memory_order_relaxed);
+    const SampleLevels levels = c.meter       ? c.meter->add(x, frames, with_energy)
+                                : with_energy ? sample_levels(x, n)
+                                              : sample_peak_and_clips(x, n);
     if (listener_) listener_->row_block(c.row, x, frames);
     const float peak = levels.peak;
     const double energy = levels.energy;
@@ -112,22 +139,28 @@ void BusMeters::measure(Channel& c, const float* x, size_t frames) {
     }
 }
 
-void BusMeters::drain() {
+// Every row no other thread is measuring, until its ring is empty. A row
+// another thread holds is left to it: that thread looks again whenever more
+// was offered since it last looked (run_pipelined), so nothing waits unseen.
+void BusMeters::drain(std::vector<float>& scratch) {
     for (auto& c : rows_) {
-        const size_t chunk = scratch_.size() / c->channels * c->channels;
-        for (size_t n; (n = c->ring->pop(std::span<float>(scratch_.data(), chunk))) > 0;) {
+        if (c->claimed.exchange(true, std::memory_order_acquire)) continue;
+        const size_t chunk = scratch.size() / c->channels * c->channels;
+        for (size_t n; (n = c->ring->pop(std::span<float>(scratch.data(), chunk))) > 0;) {
             if (mode_ == Mode::pipelined) {  // room for the render, before measuring what was popped
-                popped_.fetch_add(1, std::memory_order_release);
-                popped_.notify_one();
+                popped_.fetch_add(1);
+                if (render_waiting_.load()) popped_.notify_one();
             }
-            measure(*c, scratch_.data(), n / c->channels);
+            measure(*c, scratch.data(), n / c->channels);
         }
+        c->claimed.store(false, std::memory_order_release);
     }
 }
 
 void BusMeters::run() {
+    std::vector<float> scratch(kScratch);
     while (!stop_.load(std::memory_order_relaxed)) {
-        drain();
+        drain(scratch);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
@@ -135,21 +168,20 @@ void BusMeters::run() {
 // Pipelined mode: measures whatever arrived, then sleeps until the render
 // offers more (or stops).
 void BusMeters::run_pipelined() {
+    std::vector<float> scratch(kScratch);
     for (;;) {
         const uint32_t seen = offered_.load(std::memory_order_acquire);
-        drain();
+        drain(scratch);
         if (stop_.load(std::memory_order_acquire)) return;
         offered_.wait(seen, std::memory_order_acquire);
     }
 }
 
 std::vector<BusStats> BusMeters::finish() {
-    if (thread_.joinable()) {
-        stop_.store(true);
-        offered_.fetch_add(1);
-        offered_.notify_one();
-        thread_.join();
-        drain();  // what arrived after the thread's last look
+    if (!threads_.empty()) {
+        stop_threads();
+        std::vector<float> scratch(kScratch);
+        drain(scratch);  // what arrived after the threads' last look
     }
     std::vector<BusStats> out;
     for (const auto& c : rows_)
@@ -164,6 +196,7 @@ std::vector<std::string> BusMeters::names() const {
 }
 
 std::vector<BusMeters::RecentLevel> BusMeters::take_recent(Reader reader) {
+    if (reader == Reader::control) energy_read_.store(true, std::memory_order_relaxed);
     std::vector<RecentLevel> levels;
     for (auto& c : rows_) {
         auto& r = c->recent[static_cast<size_t>(reader)];

@@ -4,9 +4,11 @@
 // - synchronous: on the thread that renders (tests, and offline renders
 //   whose meters are only the cheap peaks of --json);
 // - pipelined: offline renders with --stats or --plot. Each block is copied
-//   into a ring per bus and a metering thread measures it on another core
-//   while the render goes on (true peak and loudness cost as much as the mix
-//   itself); a full ring makes the render wait, never drops a block;
+//   into a ring per bus and metering threads measure it on the other cores
+//   while the render goes on (true peak and loudness cost about as much as
+//   the mix itself): one per core, each row taken by one thread at a time,
+//   so the rows spread over whatever time the render leaves; a full ring
+//   makes the render wait, never drops a block;
 // - threaded: live playback, which must keep the audio thread free of
 //   allocation, locks, waits and I/O. The metering thread polls the rings; a
 //   block that finds its ring full is dropped and counted (the ring holds a
@@ -58,7 +60,8 @@ public:
         double rms = 0;    // over every sample of every channel
     };
     // Each row's level since this reader's last call, in the rows' order
-    // (the output first, then the buses in scene order).
+    // (the output first, then the buses in scene order). The RMS is measured
+    // from the control reader's first call on (0 for the display reader until then).
     std::vector<RecentLevel> take_recent(Reader reader);
     // Frames of the output measured since this reader's last take_recent.
     uint64_t recent_frames(Reader reader) const;
@@ -74,7 +77,8 @@ private:
         std::string name;
         uint32_t channels;
         std::unique_ptr<LoudnessMeter> meter;  // null without `loudness`
-        std::unique_ptr<SpscRing<float>> ring;  // threaded mode
+        std::unique_ptr<SpscRing<float>> ring;  // threaded and pipelined modes
+        std::atomic<bool> claimed{false};       // a thread is measuring this row (its ring's one consumer)
         struct Recent {
             std::atomic<float> peak{0};
             std::atomic<double> energy{0};   // sum of squares
@@ -86,24 +90,30 @@ private:
     void offer(Channel& c, const float* x, size_t frames) noexcept;
     void take(Channel& c, const float* x, size_t frames) noexcept;  // measured here, or offered
     void take_buses(const RenderPlan& plan, size_t frames) noexcept;
-    void offered() noexcept;  // pipelined: wakes the metering thread
-    void drain();
+    void offered(size_t frames) noexcept;  // pipelined: wakes the metering threads now and then
+    void announce() noexcept;              // pipelined: wakes them now
+    static constexpr size_t kScratch = 8192;  // samples measured at a time, per thread
+    void drain(std::vector<float>& scratch);
     void run();
     void run_pipelined();
+    void stop_threads();
 
     Mode mode_;
     BlockListener* listener_;
     size_t output_index_;                    // the plan index of the output bus (not tapped as a bus)
     std::vector<std::unique_ptr<Channel>> rows_;  // [0] = output, then bus index order (output bus skipped)
     std::vector<size_t> row_of_bus_;          // plan index → row (0 for the output bus: unused)
-    std::vector<float> scratch_;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> dropped_{0};
+    std::atomic<bool> energy_read_{false};  // the control reader has asked: the blocks' energy is measured
     // Pipelined mode: blocks offered and popped so far, which the render and
-    // the metering thread wait on (32 bits: the width futexes wait on).
+    // the metering threads wait on (32 bits: the width futexes wait on).
     std::atomic<uint32_t> offered_{0};
     std::atomic<uint32_t> popped_{0};
+    std::atomic<bool> render_waiting_{false};  // the render waits on popped_
+    size_t unannounced_ = 0;    // frames offered since the metering threads were last woken (the render's)
+    size_t announce_every_ = 1;
 };
 
 }  // namespace simvx

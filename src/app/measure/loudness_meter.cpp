@@ -77,8 +77,8 @@ double LoudnessMeter::GatedHistogram::range() const {
 LoudnessMeter::LoudnessMeter(uint32_t channels, uint32_t rate)
     : k_weighted_(channels, rate), true_peak_(channels), channels_(channels), hop_(rate / 10), shortterm_max_(-INFINITY) {}
 
-SampleLevels LoudnessMeter::add(const float* x, size_t frames) {
-    const SampleLevels levels = sample_levels(x, frames * channels_);
+SampleLevels LoudnessMeter::add(const float* x, size_t frames, bool energy) {
+    const SampleLevels levels = energy ? sample_levels(x, frames * channels_) : sample_peak_and_clips(x, frames * channels_);
     peak_ = std::max(peak_, levels.peak);
     clipped_ += levels.clipped;
     frames_ += frames;

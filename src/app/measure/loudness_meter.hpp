@@ -36,8 +36,9 @@ class LoudnessMeter {
 public:
     LoudnessMeter(uint32_t channels, uint32_t rate);
 
-    // Returns the block's own sample levels (measured on the way, for BusMeters).
-    SampleLevels add(const float* interleaved, size_t frames);
+    // Returns the block's own sample levels (measured on the way, for
+    // BusMeters), their energy only when asked for.
+    SampleLevels add(const float* interleaved, size_t frames, bool energy = true);
     LoudnessStats stats() const;
 
 private:

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <string>
 
 #include "app/measure/bus_meters.hpp"
 #include "mix/engine.hpp"
@@ -42,24 +43,34 @@ TEST(BusMetersPeaks, Synchronous) { expect_peaks(BusMeters::Mode::synchronous); 
 TEST(BusMetersPeaks, ThroughTheMeteringThread) { expect_peaks(BusMeters::Mode::threaded); }
 TEST(BusMetersPeaks, Pipelined) { expect_peaks(BusMeters::Mode::pipelined); }
 
-// Ten seconds of a 997 Hz tone at 0.5 rendered in one call (the rings hold
-// one second): the render outruns true peak and loudness, so it has to wait.
-std::vector<BusStats> render_stats(BusMeters::Mode mode, uint64_t& dropped) {
-    auto tone = std::make_shared<SampleBuffer>();
-    tone->rate = kRate;
-    tone->channels = 1;
-    for (uint32_t i = 0; i < 10 * kRate; ++i)
-        tone->samples.push_back(0.5f * static_cast<float>(std::sin(2 * std::numbers::pi * 997.0 * i / kRate)));
+// Ten seconds of tones rendered in one call (the rings hold one second):
+// the render outruns true peak and loudness, so it has to wait. One tone
+// (997 Hz at 0.5) on a bus at 0.5, or `buses` buses with a tone each (its
+// own frequency, level and slow tremolo, the last one past full scale), which
+// the metering threads share out among themselves.
+std::vector<BusStats> render_stats(BusMeters::Mode mode, uint64_t& dropped, size_t buses = 1) {
     std::vector<VoiceSetup> vs;
-    VoiceSetup v;
-    v.bus = 1;
-    v.end_frame = 10 * kRate;
-    v.source = std::make_unique<BufferSource>(tone, 0, false, 0, 0);
-    vs.push_back(std::move(v));
-    std::vector<BusSetup> buses;
-    buses.push_back(fixtures::bus("Master", std::nullopt, 1.0f));
-    buses.push_back(fixtures::bus("Music", 0, 0.5f));
-    auto plan = compile_plan(std::move(buses), ProcessSpec{kRate, 1024});
+    std::vector<BusSetup> setups;
+    setups.push_back(fixtures::bus("Master", std::nullopt, buses == 1 ? 1.0f : 0.25f));
+    for (size_t b = 0; b < buses; ++b) {
+        const double hz = 997.0 * static_cast<double>(b + 1), level = buses == 1 ? 0.5 : 0.3 + 0.25 * static_cast<double>(b);
+        auto tone = std::make_shared<SampleBuffer>();
+        tone->rate = kRate;
+        tone->channels = 1;
+        for (uint32_t i = 0; i < 10 * kRate; ++i) {
+            const double t = static_cast<double>(i) / kRate;
+            const double tremolo = buses == 1 ? 1.0 : 0.6 + 0.4 * std::sin(2 * std::numbers::pi * 0.1 * static_cast<double>(b + 1) * t);
+            tone->samples.push_back(static_cast<float>(level * tremolo * std::sin(2 * std::numbers::pi * hz * t)));
+        }
+        VoiceSetup v;
+        v.bus = static_cast<uint32_t>(b + 1);
+        v.end_frame = 10 * kRate;
+        v.source = std::make_unique<BufferSource>(tone, 0, false, 0, 0);
+        vs.push_back(std::move(v));
+        const std::string name = buses == 1 ? "Music" : "Bus " + std::to_string(b + 1);
+        setups.push_back(fixtures::bus(name.c_str(), 0, buses == 1 ? 0.5f : 1.0f));
+    }
+    auto plan = compile_plan(std::move(setups), ProcessSpec{kRate, 1024});
     BusMeters meters(*plan, AudioSpec{kRate, 2}, mode, true);
     Engine e(EngineConfig{.output = {kRate, 2}}, std::move(vs), std::move(plan));
     e.set_tap(&meters);
@@ -70,24 +81,48 @@ std::vector<BusStats> render_stats(BusMeters::Mode mode, uint64_t& dropped) {
     return rows;
 }
 
-TEST(BusMetersPipelined, WaitsForTheMetersAndReadsWhatMeasuringInPlaceReads) {
-    uint64_t dropped_in_place = 0, dropped = 0;
-    const auto in_place = render_stats(BusMeters::Mode::synchronous, dropped_in_place);
-    const auto piped = render_stats(BusMeters::Mode::pipelined, dropped);
-    EXPECT_EQ(dropped, 0u);
+void expect_same_stats(const std::vector<BusStats>& piped, const std::vector<BusStats>& in_place) {
     ASSERT_EQ(piped.size(), in_place.size());
     for (size_t i = 0; i < piped.size(); ++i) {
         SCOPED_TRACE(piped[i].name);
+        EXPECT_EQ(piped[i].name, in_place[i].name);
         EXPECT_EQ(piped[i].stats.frames, 10u * kRate);
         EXPECT_EQ(piped[i].stats.frames, in_place[i].stats.frames);
         EXPECT_EQ(piped[i].stats.sample_peak_db, in_place[i].stats.sample_peak_db);
         EXPECT_EQ(piped[i].stats.true_peak_db, in_place[i].stats.true_peak_db);
         EXPECT_EQ(piped[i].stats.integrated_lufs, in_place[i].stats.integrated_lufs);
+        EXPECT_EQ(piped[i].stats.range_lu, in_place[i].stats.range_lu);
         EXPECT_EQ(piped[i].stats.shortterm_max_lufs, in_place[i].stats.shortterm_max_lufs);
+        EXPECT_EQ(piped[i].stats.clipped, in_place[i].stats.clipped);
     }
+}
+
+TEST(BusMetersPipelined, WaitsForTheMetersAndReadsWhatMeasuringInPlaceReads) {
+    uint64_t dropped_in_place = 0, dropped = 0;
+    const auto in_place = render_stats(BusMeters::Mode::synchronous, dropped_in_place);
+    const auto piped = render_stats(BusMeters::Mode::pipelined, dropped);
+    EXPECT_EQ(dropped, 0u);
+    expect_same_stats(piped, in_place);
     // Music: the tone at 0.5 under a 0.5 fader, -12.04 dB at its peaks.
     EXPECT_NEAR(piped[1].stats.true_peak_db, -12.04, 0.01);
     EXPECT_GT(piped[1].stats.integrated_lufs, -30.0);
+}
+
+// Five rows shared by the metering threads (one per core): each row is
+// measured by one thread at a time and in order, so every reading is the
+// one thread's, to the bit.
+TEST(BusMetersPipelined, RowsSharedAmongThreadsReadAsOneThreadReads) {
+    uint64_t dropped_in_place = 0, dropped = 0;
+    const auto in_place = render_stats(BusMeters::Mode::synchronous, dropped_in_place, 4);
+    const auto piped = render_stats(BusMeters::Mode::pipelined, dropped, 4);
+    EXPECT_EQ(dropped, 0u);
+    expect_same_stats(piped, in_place);
+    ASSERT_EQ(piped.size(), 5u);
+    // Bus 4's tone reaches 1.05 · (0.6 + 0.4): its peaks clip; the range of a
+    // tremolo is several LU.
+    EXPECT_GT(piped[4].stats.clipped, 0u);
+    EXPECT_NEAR(piped[4].stats.true_peak_db, 20 * std::log10(1.05), 0.02);
+    EXPECT_GT(piped[1].stats.range_lu, 1.0);
 }
 
 }  // namespace
