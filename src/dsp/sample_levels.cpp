@@ -25,6 +25,25 @@ Double2 widen_low(Float4 v) noexcept {
 #endif
 }
 
+// |v| lane by lane: the sign bits cleared.
+Float4 magnitude(Float4 v) noexcept {
+    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+    Int4 bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    bits &= magnitude_bits;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+// The largest lane, NaN lanes skipped.
+float largest(Float4 v) noexcept {
+    float top = 0;
+    for (int l = 0; l < 4; ++l) top = v[l] > top ? v[l] : top;
+    return top;
+}
+
+float bend_at(const float* x) noexcept { return std::fabs((x[0] + x[2]) - (x[1] + x[1])); }
+
 // Four lanes, then the rest one at a time; the peak and clip count are what
 // a plain loop gives, the energy sums in four partial sums (a running double
 // sum in one chain does not vectorize).
@@ -33,18 +52,13 @@ SampleLevels levels(const float* x, size_t n) noexcept {
     Float4 peak = {};
     Int4 over = {};  // minus the count of clipped samples per lane
     Double2 even = {}, odd = {};
-    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
     const Float4 full_scale = {1.0f, 1.0f, 1.0f, 1.0f};
     size_t i = 0;
     // Clip counts stay within an int32 lane: blocks of at most 2^31 samples per lane.
     for (; i + 4 <= n; i += 4) {
         Float4 v;
         std::memcpy(&v, x + i, sizeof v);
-        Int4 bits;
-        std::memcpy(&bits, &v, sizeof bits);
-        bits &= magnitude_bits;
-        Float4 a;
-        std::memcpy(&a, &bits, sizeof a);
+        const Float4 a = magnitude(v);
         peak = a > peak ? a : peak;
         over += a > full_scale;  // -1 where true
         if constexpr (Energy) {
@@ -54,10 +68,8 @@ SampleLevels levels(const float* x, size_t n) noexcept {
         }
     }
     SampleLevels l;
-    for (int k = 0; k < 4; ++k) {
-        l.peak = peak[k] > l.peak ? peak[k] : l.peak;
-        l.clipped += static_cast<uint64_t>(-static_cast<int64_t>(over[k]));
-    }
+    l.peak = largest(peak);
+    for (int k = 0; k < 4; ++k) l.clipped += static_cast<uint64_t>(-static_cast<int64_t>(over[k]));
     l.energy = (even[0] + even[1]) + (odd[0] + odd[1]);
     for (; i < n; ++i) {
         const float a = std::fabs(x[i]);
@@ -75,18 +87,14 @@ SampleLevels sample_peak_and_clips(const float* x, size_t n) noexcept { return l
 
 float peak_magnitude(const float* x, size_t n) noexcept {
     Float4 peak = {};
-    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        Int4 bits;
-        std::memcpy(&bits, x + i, sizeof bits);
-        bits &= magnitude_bits;
-        Float4 a;
-        std::memcpy(&a, &bits, sizeof a);
+        Float4 v;
+        std::memcpy(&v, x + i, sizeof v);
+        const Float4 a = magnitude(v);
         peak = a > peak ? a : peak;  // false for NaN: skipped
     }
-    float top = 0;
-    for (int k = 0; k < 4; ++k) top = peak[k] > top ? peak[k] : top;
+    float top = largest(peak);
     for (; i < n; ++i) {
         const float a = std::fabs(x[i]);
         top = a > top ? a : top;
@@ -94,26 +102,6 @@ float peak_magnitude(const float* x, size_t n) noexcept {
     return top;
 }
 
-namespace {
-
-Float4 magnitude(Float4 v) noexcept {
-    const Int4 magnitude_bits = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
-    Int4 bits;
-    std::memcpy(&bits, &v, sizeof bits);
-    bits &= magnitude_bits;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-}
-
-float largest(Float4 v) noexcept {
-    float top = 0;
-    for (int l = 0; l < 4; ++l) top = v[l] > top ? v[l] : top;
-    return top;
-}
-
-float bend_at(const float* x) noexcept { return std::fabs((x[0] + x[2]) - (x[1] + x[1])); }
-
-}  // namespace
 
 // Four values of k at a time from three overlapping loads, while all three
 // stay inside x; the rest one at a time. Four chunks at a time where they
@@ -128,20 +116,22 @@ void chunk_peaks_and_bends(const float* x, size_t n, size_t chunk, float* peaks,
         const Float4 r = larger(__builtin_shufflevector(t0, t1, 0, 1, 4, 5), __builtin_shufflevector(t0, t1, 2, 3, 6, 7));
         std::memcpy(out, &r, sizeof r);
     };
+    // Values of k to k + 3 into the running maxima.
+    const auto take4 = [x](size_t k, Float4& peak, Float4& bend) {
+        Float4 a, b, c;
+        std::memcpy(&a, x + k, sizeof a);
+        std::memcpy(&b, x + k + 1, sizeof b);
+        std::memcpy(&c, x + k + 2, sizeof c);
+        const Float4 m = magnitude(a), d = magnitude((a + c) - (b + b));
+        peak = m > peak ? m : peak;  // false for NaN: skipped
+        bend = d > bend ? d : bend;
+    };
     size_t q = 0;
     if (chunk % 4 == 0) {
         for (; (q + 4) * chunk <= bend_end; q += 4) {
             Float4 peak[4] = {}, bend[4] = {};
             for (size_t j = 0; j < 4; ++j) {
-                for (size_t k = (q + j) * chunk; k < (q + j + 1) * chunk; k += 4) {
-                    Float4 a, b, c;
-                    std::memcpy(&a, x + k, sizeof a);
-                    std::memcpy(&b, x + k + 1, sizeof b);
-                    std::memcpy(&c, x + k + 2, sizeof c);
-                    const Float4 m = magnitude(a), d = magnitude((a + c) - (b + b));
-                    peak[j] = m > peak[j] ? m : peak[j];  // false for NaN: skipped
-                    bend[j] = d > bend[j] ? d : bend[j];
-                }
+                for (size_t k = (q + j) * chunk; k < (q + j + 1) * chunk; k += 4) take4(k, peak[j], bend[j]);
             }
             fold(peak, peaks + q);
             fold(bend, bends + q);
@@ -152,15 +142,7 @@ void chunk_peaks_and_bends(const float* x, size_t n, size_t chunk, float* peaks,
         const size_t last_bend = std::min(end, bend_end);
         Float4 peak = {}, bend = {};
         size_t k = first;
-        for (; k + 4 <= last_bend; k += 4) {
-            Float4 a, b, c;
-            std::memcpy(&a, x + k, sizeof a);
-            std::memcpy(&b, x + k + 1, sizeof b);
-            std::memcpy(&c, x + k + 2, sizeof c);
-            const Float4 m = magnitude(a), d = magnitude((a + c) - (b + b));
-            peak = m > peak ? m : peak;
-            bend = d > bend ? d : bend;
-        }
+        for (; k + 4 <= last_bend; k += 4) take4(k, peak, bend);
         float top_peak = largest(peak), top_bend = largest(bend);
         for (; k < end; ++k) {
             const float m = std::fabs(x[k]);
