@@ -10,8 +10,8 @@
 // sum of squares that BS.1770 averages into loudness; it works in double
 // (a 38 Hz highpass in float state drifts by hundredths of a LU on bass),
 // in direct form I so each channel's recursion is one multiply-add deep, and
-// two channels at a time so their chains run side by side. No allocation
-// after construction.
+// two channels at a time so their chains run side by side (four, two stereo
+// signals, with AVX: feed_pair). No allocation after construction.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +45,11 @@ public:
     // running sum (0 when a NaN or infinity got in), and a fresh start; the
     // filter memory carries on (settled: tiny values zeroed, NaN cleared).
     double take() noexcept;
+    // a.feed(xa, frames) and b.feed(xb, frames) at once: two stereo signals
+    // fill the four lanes of an AVX register (where the CPU has AVX), for
+    // the same bits as two feeds. Any other pair is fed one after the other.
+    static void feed_pair(KWeightedEnergy& a, const float* xa, KWeightedEnergy& b, const float* xb,
+                          size_t frames) noexcept;
     // feed() then take(): the energy of these frames alone.
     double add(const float* interleaved, size_t frames) noexcept {
         feed(interleaved, frames);

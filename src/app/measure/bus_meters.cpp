@@ -118,15 +118,28 @@ void BusMeters::offer(Channel& c, const float* x, size_t frames) noexcept {
     c.ring->push(std::span<const float>(x, n));
 }
 
+// On the render's pull thread (synchronous), else on a metering thread.
 void BusMeters::measure(Channel& c, const float* x, size_t frames) {
-    // On the render's pull thread (synchronous), else on the metering thread.
     const size_t n = frames * c.channels;
-    // The energy only once live control reads it (its meters events' RMS): a
-    // third of what the plain levels cost.
-    const bool with_energy = energy_read_.load(std::memory_order_relaxed);
+    const bool with_energy = energy_wanted();
     const SampleLevels levels = c.meter       ? c.meter->add(x, frames, with_energy)
                                 : with_energy ? sample_levels(x, n)
                                               : sample_peak_and_clips(x, n);
+    measured(c, x, frames, levels);
+}
+
+// Two rows' blocks of the same length, their loudness measured side by side.
+void BusMeters::measure_pair(Channel& a, const float* xa, Channel& b, const float* xb, size_t frames) {
+    const auto [la, lb] = LoudnessMeter::add_pair(*a.meter, xa, *b.meter, xb, frames, energy_wanted());
+    measured(a, xa, frames, la);
+    measured(b, xb, frames, lb);
+}
+
+// The energy only once live control reads it (its meters events' RMS): a
+// third of what the plain levels cost.
+bool BusMeters::energy_wanted() const noexcept { return energy_read_.load(std::memory_order_relaxed); }
+
+void BusMeters::measured(Channel& c, const float* x, size_t frames, const SampleLevels& levels) {
     if (listener_) listener_->row_block(c.row, x, frames);
     const float peak = levels.peak;
     const double energy = levels.energy;
@@ -135,30 +148,49 @@ void BusMeters::measure(Channel& c, const float* x, size_t frames) {
         while (peak > seen && !r.peak.compare_exchange_weak(seen, peak, std::memory_order_relaxed)) {
         }
         r.energy.fetch_add(energy, std::memory_order_relaxed);
-        r.samples.fetch_add(n, std::memory_order_relaxed);
+        r.samples.fetch_add(frames * c.channels, std::memory_order_relaxed);
     }
+}
+
+size_t BusMeters::pop(Channel& c, float* to, size_t samples) noexcept {
+    const size_t n = c.ring->pop(std::span<float>(to, samples / c.channels * c.channels));
+    if (n && mode_ == Mode::pipelined) {  // room for the render, before measuring what was popped
+        popped_.fetch_add(1);
+        if (render_waiting_.load()) popped_.notify_one();
+    }
+    return n / c.channels;
 }
 
 // Every row no other thread is measuring, until its ring is empty. A row
 // another thread holds is left to it: that thread looks again whenever more
 // was offered since it last looked (run_pipelined), so nothing waits unseen.
-void BusMeters::drain(std::vector<float>& scratch) {
-    for (auto& c : rows_) {
-        if (c->claimed.exchange(true, std::memory_order_acquire)) continue;
-        const size_t chunk = scratch.size() / c->channels * c->channels;
-        for (size_t n; (n = c->ring->pop(std::span<float>(scratch.data(), chunk))) > 0;) {
-            if (mode_ == Mode::pipelined) {  // room for the render, before measuring what was popped
-                popped_.fetch_add(1);
-                if (render_waiting_.load()) popped_.notify_one();
-            }
-            measure(*c, scratch.data(), n / c->channels);
+// Stereo rows with loudness go two at a time where a second one is free:
+// their K-weighting shares one pass (LoudnessMeter::add_pair).
+void BusMeters::drain(Scratch& scratch) {
+    const auto pairable = [](const Channel& c) { return c.meter && c.channels == 2; };
+    const auto claim = [](Channel& c) { return !c.claimed.exchange(true, std::memory_order_acquire); };
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        Channel& c = *rows_[i];
+        if (!claim(c)) continue;
+        Channel* partner = nullptr;
+        for (size_t j = i + 1; pairable(c) && !partner && j < rows_.size(); ++j)
+            if (pairable(*rows_[j]) && claim(*rows_[j])) partner = rows_[j].get();
+        for (size_t n; (n = pop(c, scratch.first.data(), scratch.first.size())) > 0;) {
+            const size_t both = partner ? pop(*partner, scratch.second.data(), n * 2) : 0;
+            if (both) measure_pair(c, scratch.first.data(), *partner, scratch.second.data(), both);
+            if (both < n) measure(c, scratch.first.data() + both * c.channels, n - both);
         }
-        c->claimed.store(false, std::memory_order_release);
+        if (partner) {
+            for (size_t n; (n = pop(*partner, scratch.second.data(), scratch.second.size())) > 0;)
+                measure(*partner, scratch.second.data(), n);
+            partner->claimed.store(false, std::memory_order_release);
+        }
+        c.claimed.store(false, std::memory_order_release);
     }
 }
 
 void BusMeters::run() {
-    std::vector<float> scratch(kScratch);
+    Scratch scratch;
     while (!stop_.load(std::memory_order_relaxed)) {
         drain(scratch);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -168,7 +200,7 @@ void BusMeters::run() {
 // Pipelined mode: measures whatever arrived, then sleeps until the render
 // offers more (or stops).
 void BusMeters::run_pipelined() {
-    std::vector<float> scratch(kScratch);
+    Scratch scratch;
     for (;;) {
         const uint32_t seen = offered_.load(std::memory_order_acquire);
         drain(scratch);
@@ -180,7 +212,7 @@ void BusMeters::run_pipelined() {
 std::vector<BusStats> BusMeters::finish() {
     if (!threads_.empty()) {
         stop_threads();
-        std::vector<float> scratch(kScratch);
+        Scratch scratch;
         drain(scratch);  // what arrived after the threads' last look
     }
     std::vector<BusStats> out;

@@ -7,8 +7,9 @@
 //   into a ring per bus and metering threads measure it on the other cores
 //   while the render goes on (true peak and loudness cost about as much as
 //   the mix itself): one per core, each row taken by one thread at a time,
-//   so the rows spread over whatever time the render leaves; a full ring
-//   makes the render wait, never drops a block;
+//   so the rows spread over whatever time the render leaves, stereo rows
+//   two at a time (their K-weighting shares the four lanes of an AVX
+//   register); a full ring makes the render wait, never drops a block;
 // - threaded: live playback, which must keep the audio thread free of
 //   allocation, locks, waits and I/O. The metering thread polls the rings; a
 //   block that finds its ring full is dropped and counted (the ring holds a
@@ -87,13 +88,21 @@ private:
         Recent recent[kReaders];
     };
     void measure(Channel& c, const float* x, size_t frames);
+    void measure_pair(Channel& a, const float* xa, Channel& b, const float* xb, size_t frames);
+    void measured(Channel& c, const float* x, size_t frames, const SampleLevels& levels);  // the recent levels, the listener
+    bool energy_wanted() const noexcept;
+    size_t pop(Channel& c, float* to, size_t samples) noexcept;  // whole frames, up to `samples` samples; frames popped
     void offer(Channel& c, const float* x, size_t frames) noexcept;
     void take(Channel& c, const float* x, size_t frames) noexcept;  // measured here, or offered
     void take_buses(const RenderPlan& plan, size_t frames) noexcept;
     void offered(size_t frames) noexcept;  // pipelined: wakes the metering threads now and then
     void announce() noexcept;              // pipelined: wakes them now
-    static constexpr size_t kScratch = 8192;  // samples measured at a time, per thread
-    void drain(std::vector<float>& scratch);
+    // Where a thread measures what it pops: a row, and the row paired with it.
+    struct Scratch {
+        static constexpr size_t kSamples = 8192;  // measured at a time
+        std::vector<float> first = std::vector<float>(kSamples), second = std::vector<float>(kSamples);
+    };
+    void drain(Scratch& scratch);
     void run();
     void run_pipelined();
     void stop_threads();

@@ -77,36 +77,60 @@ double LoudnessMeter::GatedHistogram::range() const {
 LoudnessMeter::LoudnessMeter(uint32_t channels, uint32_t rate)
     : k_weighted_(channels, rate), true_peak_(channels), channels_(channels), hop_(rate / 10), shortterm_max_(-INFINITY) {}
 
-SampleLevels LoudnessMeter::add(const float* x, size_t frames, bool energy) {
+SampleLevels LoudnessMeter::add_levels(const float* x, size_t frames, bool energy) {
     const SampleLevels levels = energy ? sample_levels(x, frames * channels_) : sample_peak_and_clips(x, frames * channels_);
     peak_ = std::max(peak_, levels.peak);
     clipped_ += levels.clipped;
     frames_ += frames;
     true_peak_.add(x, frames);
-    // In pieces that end on the 100 ms grid: each hop's K-weighted mean
-    // square; the 400 ms gating block and the 3 s short-term window are means
-    // of the last 4 and 30 hops', never a re-sum of their samples.
+    return levels;
+}
+
+// In pieces that end on the 100 ms grid: each hop's K-weighted mean square;
+// the 400 ms gating block and the 3 s short-term window are means of the
+// last 4 and 30 hops', never a re-sum of their samples.
+SampleLevels LoudnessMeter::add(const float* x, size_t frames, bool energy) {
+    const SampleLevels levels = add_levels(x, frames, energy);
     while (frames) {
         const size_t n = std::min(frames, hop_ - since_hop_);
         k_weighted_.feed(x, n);
+        advance(n);
         x += n * channels_;
         frames -= n;
-        since_hop_ += n;
-        if (since_hop_ == hop_) {
-            since_hop_ = 0;
-            // Taken on the 100 ms grid only, so the blocks' sizes change no bit.
-            hop_power_[hops_ % kHopRing] = k_weighted_.take() / static_cast<double>(hop_);
-            ++hops_;
-            // The first full window of each is its first value (as meters show it).
-            if (hops_ >= 4) blocks_.add(mean_loudness(4));
-            if (hops_ >= 30) {
-                const double st = mean_loudness(30);
-                shortterm_max_ = std::max(shortterm_max_, st);
-                shortterm_.add(st);
-            }
-        }
     }
     return levels;
+}
+
+// The pieces end where either meter's hop does.
+std::pair<SampleLevels, SampleLevels> LoudnessMeter::add_pair(LoudnessMeter& a, const float* xa, LoudnessMeter& b,
+                                                              const float* xb, size_t frames, bool energy) {
+    const std::pair<SampleLevels, SampleLevels> levels{a.add_levels(xa, frames, energy), b.add_levels(xb, frames, energy)};
+    while (frames) {
+        const size_t n = std::min({frames, a.hop_ - a.since_hop_, b.hop_ - b.since_hop_});
+        KWeightedEnergy::feed_pair(a.k_weighted_, xa, b.k_weighted_, xb, n);
+        a.advance(n);
+        b.advance(n);
+        xa += n * a.channels_;
+        xb += n * b.channels_;
+        frames -= n;
+    }
+    return levels;
+}
+
+void LoudnessMeter::advance(size_t frames) {
+    since_hop_ += frames;
+    if (since_hop_ < hop_) return;
+    since_hop_ = 0;
+    // Taken on the 100 ms grid only, so the blocks' sizes change no bit.
+    hop_power_[hops_ % kHopRing] = k_weighted_.take() / static_cast<double>(hop_);
+    ++hops_;
+    // The first full window of each is its first value (as meters show it).
+    if (hops_ >= 4) blocks_.add(mean_loudness(4));
+    if (hops_ >= 30) {
+        const double st = mean_loudness(30);
+        shortterm_max_ = std::max(shortterm_max_, st);
+        shortterm_.add(st);
+    }
 }
 
 // The loudness of the last `hops` hops together: of their mean power.
