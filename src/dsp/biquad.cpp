@@ -27,7 +27,7 @@ BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate) noexcept {
     const double w0 = 2.0 * std::numbers::pi * f / sample_rate;
     const double cw = std::cos(w0);
     const double alpha = std::sin(w0) / (2.0 * std::max(p.q, 1e-4));
-    const double A = std::pow(10.0, p.gain_db / 40.0);
+    const double A = p.gain_db == 0 ? 1.0 : std::pow(10.0, p.gain_db / 40.0);  // lowpass and the like: no pow
     const double sa = 2.0 * std::sqrt(A) * alpha;
 
     double b0 = 1, b1 = 0, b2 = 0, a0 = 1 + alpha, a1 = -2 * cw, a2 = 1 - alpha;
@@ -174,14 +174,17 @@ void SmoothedBiquad::retarget() noexcept {
 // coefficients for the end of that stretch.
 BiquadCoeffs SmoothedBiquad::advance(size_t frames) noexcept {
     const size_t step = std::min(frames, remaining_);
-    const double t = static_cast<double>(step) / static_cast<double>(remaining_);
-    cur_.freq *= std::pow(target_.freq / cur_.freq, t);
-    cur_.q *= std::pow(target_.q / cur_.q, t);
-    cur_.gain_db += (target_.gain_db - cur_.gain_db) * t;
     remaining_ -= step;
     if (remaining_ == 0) {
-        cur_ = target_;  // land exactly
+        // Landing: exactly on the target, with no steps to compute (an
+        // automated parameter's glides are one sub-block long, each of them).
+        cur_ = target_;
         if (next_.shape != cur_.shape) retarget();
+    } else {
+        const double t = static_cast<double>(step) / static_cast<double>(remaining_ + step);
+        cur_.freq *= std::pow(target_.freq / cur_.freq, t);
+        cur_.q *= std::pow(target_.q / cur_.q, t);
+        cur_.gain_db += (target_.gain_db - cur_.gain_db) * t;
     }
     return design_biquad(cur_, rate_);
 }

@@ -126,13 +126,8 @@ double Envelope::slope_at(double seconds) const noexcept {
 EnvelopeCursor::EnvelopeCursor(Envelope envelope, double sample_rate)
     : envelope_(std::move(envelope)), rate_(sample_rate) {}
 
-double EnvelopeCursor::at(uint64_t frame) noexcept {
-    // The frame after the last one asked for, on the same line: one multiply-add.
-    if (line_left_ && frame == line_frame_ + 1) {
-        --line_left_;
-        ++line_frame_;
-        return line_start_ + line_step_ * static_cast<double>(line_frame_ - line_first_);
-    }
+// A frame the segment being followed does not reach (at() has the others).
+double EnvelopeCursor::at_afresh(uint64_t frame) noexcept {
     line_left_ = 0;
     const auto& pts = envelope_.points_;
     const double t = envelope_.wrap(static_cast<double>(frame) / rate_);
@@ -141,19 +136,24 @@ double EnvelopeCursor::at(uint64_t frame) noexcept {
     if (segment_ >= pts.size() || t < pts[segment_ - 1].time) segment_ = 1;
     while (t >= pts[segment_].time) ++segment_;
     const double value = envelope_.segment_value(segment_, t);
-    // A step or a line: the frames surely before the segment's end (one
-    // frame's margin; a loop wraps at its last point, never sooner) follow
-    // from this one by increments.
+    // A step, a line or an exponential ramp: the frames surely before the
+    // segment's end (one frame's margin; a loop wraps at its last point,
+    // never sooner) follow from this one.
     const EnvelopePoint& from = pts[segment_ - 1];
     const EnvelopePoint& to = pts[segment_];
     const double inside = (to.time - t) * rate_ - 1;
-    if ((to.curve == EnvelopeCurve::linear || to.curve == EnvelopeCurve::step) && inside >= 1) {
+    const double frames = (to.time - from.time) * rate_;
+    const double start = envelope_.starts_[segment_];
+    line_exponential_ = to.curve == EnvelopeCurve::exponential;
+    if ((to.curve == EnvelopeCurve::linear || to.curve == EnvelopeCurve::step || line_exponential_) && inside >= 1) {
         line_left_ = static_cast<uint64_t>(inside);
         line_first_ = line_frame_ = frame;
         line_start_ = value;
-        line_step_ = to.curve == EnvelopeCurve::linear
-                         ? (to.value - envelope_.starts_[segment_]) / ((to.time - from.time) * rate_)
-                         : 0.0;
+        // Per frame: the line's increment, or the ramp's logarithmic one (its
+        // ends have one sign and neither is zero: the envelope refuses others).
+        line_step_ = to.curve == EnvelopeCurve::linear ? (to.value - start) / frames
+                     : line_exponential_              ? std::log(to.value / start) / frames
+                                                      : 0.0;
     }
     return value;
 }

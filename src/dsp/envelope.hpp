@@ -5,6 +5,7 @@
 // thread; evaluated on it without allocating (EnvelopeCursor).
 #pragma once
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -90,28 +91,45 @@ private:
 
 // An envelope read frame by frame at a sample rate, for the audio thread: it
 // remembers the segment it is in, so consecutive frames cost no search, and
-// any frame (a seek, a start offset) can be asked for. Along a step or a
-// linear segment, consecutive frames cost one multiply-add (no division, no
-// fmod for a loop): their values differ from value_at's by rounding in double.
+// any frame (a seek, a start offset) can be asked for. Along a step, a
+// linear or an exponential segment, later frames (the next one, or the next
+// automation step's) cost one multiply-add, or one exponential (no division,
+// no pow, no fmod for a loop): their values differ from value_at's by
+// rounding in double.
 class EnvelopeCursor {
 public:
     EnvelopeCursor(Envelope envelope, double sample_rate);
 
-    // The value at frame `frame` after the envelope's origin.
-    double at(uint64_t frame) noexcept SIMVX_REALTIME;
+    // The value at frame `frame` after the envelope's origin. Inline where a
+    // frame further along the segment being followed is asked for: the
+    // per-sample callers (gains, pans, sends) then cost a multiply-add a frame.
+    double at(uint64_t frame) noexcept SIMVX_REALTIME {
+        if (line_left_ && frame > line_frame_ && frame - line_frame_ <= line_left_) {
+            line_left_ -= frame - line_frame_;
+            line_frame_ = frame;
+            const double k = static_cast<double>(frame - line_first_);
+            return line_exponential_ ? line_start_ * std::exp(line_step_ * k) : line_start_ + line_step_ * k;
+        }
+        return at_afresh(frame);
+    }
     // Values of frames [first, first + count) into `out`.
     void fill(float* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
 
     const Envelope& envelope() const noexcept { return envelope_; }
 
 private:
+    // The value at `frame` from the envelope itself, and the segment it starts following.
+    double at_afresh(uint64_t frame) noexcept SIMVX_REALTIME;
+
     Envelope envelope_;
     double rate_;
     size_t segment_ = 1;  // the segment of the last frame asked for
-    // The line being followed: its first frame and value, the increment per
-    // frame, the last frame given, and how many more are surely on it.
+    // The segment being followed: its first frame and value, the increment
+    // per frame (of the logarithm, on an exponential ramp), the last frame
+    // given, and how many more are surely on it.
     uint64_t line_first_ = 0, line_frame_ = 0, line_left_ = 0;
     double line_start_ = 0.0, line_step_ = 0.0;
+    bool line_exponential_ = false;
 };
 
 }  // namespace simvx

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -66,6 +67,26 @@ TEST(Envelope, TheCursorMatchesValueAtOnEveryFrameAndAfterSeeks) {
     float block[64];
     cursor.fill(block, 100, 64);
     for (size_t i = 0; i < 64; ++i) EXPECT_NEAR(block[i], e.value_at((100.0 + i) / 8000), 1e-6);
+}
+
+// Asked every 32 frames, as effect automation asks (and at strides that
+// vary), the cursor follows lines and exponential ramps without starting
+// afresh: value_at's values, to within rounding in double, across segment
+// ends and a loop's wraps.
+TEST(Envelope, TheCursorAtAutomationStepsMatchesValueAt) {
+    const double rate = 48000;
+    const Envelope e({{0, 800}, {10, 9000, C::exponential}, {30, 800, C::exponential}, {31, 400, C::linear},
+                      {32, 400, C::step}, {40, 1200, C::linear}},
+                     true);
+    EnvelopeCursor cursor(e, rate);
+    double worst = 0;
+    for (uint64_t f = 0, stride = 32; f < static_cast<uint64_t>(rate * 130); f += stride, stride = f % 7 ? 32 : 29) {
+        const double want = e.value_at(static_cast<double>(f) / rate);
+        const double got = cursor.at(f);
+        worst = std::max(worst, std::fabs(got - want) / std::fabs(want));
+        ASSERT_NEAR(got, want, 1e-12 * std::fabs(want)) << "frame " << f;
+    }
+    std::printf("largest relative difference from value_at: %.2g\n", worst);
 }
 
 // The cursor follows step and linear segments by increments: every frame of
