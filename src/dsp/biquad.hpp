@@ -31,6 +31,7 @@ struct FilterParams {
 // Normalized coefficients (a0 = 1): H(z) = (b0 + b1 z⁻¹ + b2 z⁻²) / (1 + a1 z⁻¹ + a2 z⁻²).
 struct BiquadCoeffs {
     double b0 = 1, b1 = 0, b2 = 0, a1 = 0, a2 = 0;
+    bool operator==(const BiquadCoeffs&) const = default;
 };
 
 // The cookbook design. The frequency is clamped just below Nyquist and Q to a

@@ -154,10 +154,7 @@ void KWeightedEnergy::feed_pair(KWeightedEnergy& a, const float* xa, KWeightedEn
                                  size_t frames) noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     const auto stereo = [](const KWeightedEnergy& e) { return e.channels_ == 2 && e.weighed_.size() == 2; };
-    const auto same = [](const BiquadCoeffs& p, const BiquadCoeffs& q) {
-        return p.b0 == q.b0 && p.b1 == q.b1 && p.b2 == q.b2 && p.a1 == q.a1 && p.a2 == q.a2;
-    };
-    if (has_avx() && stereo(a) && stereo(b) && same(a.k_.shelf, b.k_.shelf) && same(a.k_.highpass, b.k_.highpass)) {
+    if (has_avx() && stereo(a) && stereo(b) && a.k_ == b.k_) {
         State* st[4] = {&a.state_[0], &a.state_[1], &b.state_[0], &b.state_[1]};
         const float* x[4] = {xa + a.weighed_[0], xa + a.weighed_[1], xb + b.weighed_[0], xb + b.weighed_[1]};
         filter_four_avx(a.k_, st, x, 2, frames);

@@ -24,6 +24,7 @@ namespace simvx {
 struct KWeighting {
     BiquadCoeffs shelf;     // stage 1: the head's high shelf
     BiquadCoeffs highpass;  // stage 2: the revised low-frequency B curve (RLB)
+    bool operator==(const KWeighting&) const = default;
 };
 
 KWeighting design_k_weighting(double sample_rate) noexcept;

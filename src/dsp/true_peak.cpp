@@ -255,18 +255,14 @@ void TruePeakMeter::scan(Channel& c, size_t points) noexcept {
 // The maxima are the chunks' that hold those samples (scan's), a few more at most.
 bool TruePeakMeter::cannot_raise(const float* x, size_t from, size_t n, float peak) noexcept {
     const float candidate = peak * kCandidate;
-    // A whole group's spans, in whole chunks (a short group's are wider, which only loosens them).
-    const auto largest = [](const float* chunks, size_t count) {
-        float m = 0;
-        for (size_t q = 0; q < count; ++q) m = chunks[q] > m ? chunks[q] : m;
-        return m;
-    };
-    const float reach = largest(chunk_peak_.data() + from / kChunk, kReachChunks);
+    // A whole group's spans, in whole chunks (a short group's are wider, which
+    // only loosens them): the largest of their maxima (all >= 0).
+    const float reach = peak_magnitude(chunk_peak_.data() + from / kChunk, kReachChunks);
     if (reach * sum_abs_ <= candidate) return true;
-    const float own = largest(chunk_peak_.data() + (from + kHalf) / kChunk, kOwnChunks);
+    const float own = peak_magnitude(chunk_peak_.data() + (from + kHalf) / kChunk, kOwnChunks);
     const double samples = std::max({own, std::fabs(x[from + kHalf - 1]), std::fabs(x[from + kHalf + n])});
     if (samples > peak) return false;
-    const float bend = largest(chunk_bend_.data() + from / kChunk, kReachChunks);
+    const float bend = peak_magnitude(chunk_bend_.data() + from / kChunk, kReachChunks);
     const double value = samples + value_bend_ * bend + value_level_ * reach;
     const double step = step_bend_ * bend + step_level_ * reach;
     const double curve = curve_bend_ * bend + curve_level_ * reach;
