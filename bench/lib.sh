@@ -15,6 +15,30 @@ median() {
   printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]/1e9}'
 }
 
+# paired RUNS FN_A FN_B: runs the shell functions FN_A and FN_B in turn, RUNS
+# times each, so that the machine's speed drifting (a shared VM's) touches
+# both alike. Prints A's median wall time, B's, and the median of the
+# ratios B/A over the pairs, in seconds: "a b ratio".
+paired() {
+  local runs=$1 a=$2 b=$3 lines=()
+  for _ in $(seq "$runs"); do
+    local s m e
+    s=$(date +%s%N)
+    "$a" >/dev/null 2>&1
+    m=$(date +%s%N)
+    "$b" >/dev/null 2>&1
+    e=$(date +%s%N)
+    lines+=("$(( m - s )) $(( e - m ))")
+  done
+  printf '%s\n' "${lines[@]}" | awk '
+    function med(v, n,   i, j, t) {
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      return v[int((n + 1) / 2)]
+    }
+    { a[NR] = $1; b[NR] = $2; r[NR] = $2 / $1 }
+    END { printf "%.4f %.4f %.4f\n", med(a, NR) / 1e9, med(b, NR) / 1e9, med(r, NR) }'
+}
+
 # start_private_pulse DIR: a private PulseAudio daemon with a null sink named
 # simvx_bench (its default), a low-latency silent stream that keeps the null
 # sink's blocks short, and PULSE_SERVER/XDG_RUNTIME_DIR pointing at it.

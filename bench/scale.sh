@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Scale and cost of the checks: --check of a scene with 1,000 streamed sounds
 # (wall time, peak RSS), and what --stats adds to a render (a 10-minute mix of
-# three buses; the ratio of the two renders' times, measured in one run).
+# three buses, and ten minutes of the demo scene; the renders with and
+# without --stats run in turn, and the cost is the median of their ratios).
 #   bench/scale.sh [path/to/simvxplay] [runs]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-bin=$(realpath "${1:-$(dirname "$0")/../build/simvxplay}")
+repo=$(realpath "$(dirname "$0")/..")
+bin=$(realpath "${1:-$repo/build/simvxplay}")
 runs=${2:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,8 +48,22 @@ file = "voice.wav"
 bus = "Voice"
 sends = [ { bus = "Verb", volume_db = -12 } ]
 TOML
-plain=$(median "$runs" "$bin" mix.toml --render /dev/null)
-stats=$(median "$runs" "$bin" mix.toml --render /dev/null --stats)
-awk -v a="$plain" -v b="$stats" 'BEGIN {printf "%-44s %7.3f s   with --stats %7.3f s   cost %+.0f%%\n", "render, 10 min, 3 buses + Master", a, b, (b/a-1)*100}'
+# Plain and --stats renders in turn; the cost is the median of the pairs' ratios.
+cost() {
+  read -r a b ratio < <(paired "$runs" plain stats)
+  awk -v a="$a" -v b="$b" -v r="$ratio" -v what="$1" \
+    'BEGIN {printf "%-44s %7.3f s   with --stats %7.3f s   cost %+.0f%%\n", what, a, b, (r-1)*100}'
+}
+plain() { "$bin" mix.toml --render /dev/null; }
+stats() { "$bin" mix.toml --render /dev/null --stats; }
+cost "render, 10 min, 3 buses + Master"
 rss=$(/usr/bin/time -f %M "$bin" mix.toml --render /dev/null --stats 2>&1 >/dev/null | tail -1)
 printf '%-44s peak RSS %6.1f MB\n' "render with --stats" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+
+# The demo scene (what the issue's fault run rendered), ten minutes of it.
+"$repo/scripts/make-demo-assets" "$work/demo/assets" >/dev/null
+cp "$repo/examples/demo.toml" "$work/demo/"
+cd "$work/demo"
+plain() { "$bin" demo.toml --duration 600 --render /dev/null; }
+stats() { "$bin" demo.toml --duration 600 --render /dev/null --stats; }
+cost "render, 10 min of examples/demo.toml"

@@ -49,6 +49,19 @@ public:
     }
     bool pop(T& item) { return pop(std::span<T>(&item, 1)) == 1; }
 
+    // Consumer side without a copy: up to `most` of the readable items, those
+    // before the storage wraps (the rest come at the next call). They stay
+    // the consumer's until consume() frees them.
+    std::span<const T> peek(size_t most) const {
+        const size_t head = head_.load(std::memory_order_relaxed);
+        const size_t at = head & mask_;
+        size_t n = tail_.load(std::memory_order_acquire) - head;
+        n = n < capacity() - at ? n : capacity() - at;
+        return {data_.get() + at, n < most ? n : most};
+    }
+    // Frees the first n readable items (n no more than peek() gave).
+    void consume(size_t n) { head_.store(head_.load(std::memory_order_relaxed) + n, std::memory_order_release); }
+
 private:
     // At most two contiguous pieces: up to the end of the storage, then from its start.
     void copy_in(size_t at, const T* src, size_t n) {

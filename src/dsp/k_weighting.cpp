@@ -1,5 +1,7 @@
 #include "dsp/k_weighting.hpp"
 
+#include "core/cpu_features.hpp"
+
 #include <cmath>
 #include <numbers>
 
@@ -90,13 +92,6 @@ template <size_t Lanes>
                                             const float* const* x, size_t stride, size_t frames) noexcept {
     filter_lanes<4>(k, st, x, stride, frames);
 }
-bool has_avx() noexcept {
-    static const bool avx = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx") != 0;
-    }();
-    return avx;
-}
 #endif
 
 // Memory too small to matter is zeroed, so a decay into silence never
@@ -154,7 +149,7 @@ void KWeightedEnergy::feed_pair(KWeightedEnergy& a, const float* xa, KWeightedEn
                                  size_t frames) noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     const auto stereo = [](const KWeightedEnergy& e) { return e.channels_ == 2 && e.weighed_.size() == 2; };
-    if (has_avx() && stereo(a) && stereo(b) && a.k_ == b.k_) {
+    if (cpu::has_avx() && stereo(a) && stereo(b) && a.k_ == b.k_) {
         State* st[4] = {&a.state_[0], &a.state_[1], &b.state_[0], &b.state_[1]};
         const float* x[4] = {xa + a.weighed_[0], xa + a.weighed_[1], xb + b.weighed_[0], xb + b.weighed_[1]};
         filter_four_avx(a.k_, st, x, 2, frames);

@@ -1,8 +1,10 @@
 // The plain levels of a block of samples, in one vectorized pass: what the
-// status line, the meters events and --stats each read of every bus.
+// status line, the meters events and --stats each read of every bus; and
+// the chunk maxima the true-peak meter's screen bounds its search with.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace simvx {
 
@@ -25,5 +27,16 @@ float peak_magnitude(const float* x, size_t n) noexcept;
 //   samples (dsp/true_peak's screen).
 // One pass for both; NaN skipped.
 void chunk_peaks_and_bends(const float* x, size_t n, size_t chunk, float* peaks, float* bends) noexcept;
+
+// The two functions above in every vector width the running CPU can run,
+// widest first (they take the first: AVX where there is some, else SSE2), by
+// name ("avx", "sse2"): maxima are exact, so the tests hold every width to
+// the same bits.
+struct LevelKernel {
+    const char* isa;
+    float (*peak)(const float* x, size_t n) noexcept;
+    void (*chunks)(const float* x, size_t n, size_t chunk, float* peaks, float* bends) noexcept;
+};
+std::vector<LevelKernel> level_kernels();
 
 }  // namespace simvx

@@ -23,6 +23,15 @@ static_assert(kGroup % kChunk == 0 && (TruePeakMeter::kTaps / 2) % kChunk == 0, 
 // samples (and second differences) its windows reach.
 constexpr size_t kOwnChunks = kGroup / kChunk;
 constexpr size_t kReachChunks = (kGroup + TruePeakMeter::kTaps) / kChunk;
+// The largest of a group's few chunk maxima (never negative, INFINITY past
+// the buffer): unrolled in place, as the screen asks at every group and a
+// call of peak_magnitude's vector loop costs more than the eight values.
+template <size_t N>
+float largest_chunk(const float* maxima) noexcept {
+    float top = maxima[0];
+    for (size_t i = 1; i < N; ++i) top = std::max(top, maxima[i]);
+    return top;
+}
 // The bright signals' screen: the 32 taps around the window's centre, which
 // carry most of the filter's weight (the other 64 add up to 0.22 of it in
 // absolute value).
@@ -257,12 +266,12 @@ bool TruePeakMeter::cannot_raise(const float* x, size_t from, size_t n, float pe
     const float candidate = peak * kCandidate;
     // A whole group's spans, in whole chunks (a short group's are wider, which
     // only loosens them): the largest of their maxima (all >= 0).
-    const float reach = peak_magnitude(chunk_peak_.data() + from / kChunk, kReachChunks);
+    const float reach = largest_chunk<kReachChunks>(chunk_peak_.data() + from / kChunk);
     if (reach * sum_abs_ <= candidate) return true;
-    const float own = peak_magnitude(chunk_peak_.data() + (from + kHalf) / kChunk, kOwnChunks);
+    const float own = largest_chunk<kOwnChunks>(chunk_peak_.data() + (from + kHalf) / kChunk);
     const double samples = std::max({own, std::fabs(x[from + kHalf - 1]), std::fabs(x[from + kHalf + n])});
     if (samples > peak) return false;
-    const float bend = peak_magnitude(chunk_bend_.data() + from / kChunk, kReachChunks);
+    const float bend = largest_chunk<kReachChunks>(chunk_bend_.data() + from / kChunk);
     const double value = samples + value_bend_ * bend + value_level_ * reach;
     const double step = step_bend_ * bend + step_level_ * reach;
     const double curve = curve_bend_ * bend + curve_level_ * reach;

@@ -1,5 +1,7 @@
 #include "dsp/true_peak_convolve.hpp"
 
+#include "core/cpu_features.hpp"
+
 #include <cstring>
 
 namespace simvx {
@@ -98,10 +100,9 @@ void convolve_generic(const float* x, const float* h, uint32_t taps, float* g, s
 
 #if defined(__x86_64__) || defined(__i386__)
 std::vector<ConvolveKernel> available() {
-    __builtin_cpu_init();
     std::vector<ConvolveKernel> k;
-    if (__builtin_cpu_supports("avx512f")) k.push_back({"avx512", convolve_avx512});
-    if (__builtin_cpu_supports("avx")) k.push_back({"avx", convolve_avx});
+    if (cpu::has_avx512f()) k.push_back({"avx512", convolve_avx512});
+    if (cpu::has_avx()) k.push_back({"avx", convolve_avx});
     k.push_back({"sse2", convolve_generic});
     return k;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 namespace simvx {
 
@@ -29,12 +30,25 @@ BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode,
         row_of_bus_[i] = rows_.size();
         add_row(by_index[i]->name, 2);
     }
+    // Stereo rows with loudness two by two, in row order; the others alone.
+    Channel* unpaired = nullptr;
+    const auto add_unit = [&](Channel* first, Channel* second) {
+        units_.push_back(std::make_unique<Unit>());
+        units_.back()->first = first;
+        units_.back()->second = second;
+    };
+    for (const auto& c : rows_) {
+        if (!c->meter || c->channels != 2) add_unit(c.get(), nullptr);
+        else if (unpaired) add_unit(std::exchange(unpaired, nullptr), c.get());
+        else unpaired = c.get();
+    }
+    if (unpaired) add_unit(unpaired, nullptr);
     if (mode_ == Mode::threaded) threads_.emplace_back([this] { run(); });
     announce_every_ = std::max<size_t>(output.rate / 4, 1);
     if (mode_ == Mode::pipelined) {
-        // One per core (the render's own thread shares one), no more than there are rows.
+        // One per core (the render's own thread shares one), no more than there are units.
         const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-        for (size_t i = 0; i < std::min(cores, rows_.size()); ++i) threads_.emplace_back([this] { run_pipelined(); });
+        for (size_t i = 0; i < std::min(cores, units_.size()); ++i) threads_.emplace_back([this] { run_pipelined(); });
     }
 }
 
@@ -152,45 +166,83 @@ void BusMeters::measured(Channel& c, const float* x, size_t frames, const Sample
     }
 }
 
-size_t BusMeters::pop(Channel& c, float* to, size_t samples) noexcept {
-    const size_t n = c.ring->pop(std::span<float>(to, samples / c.channels * c.channels));
-    if (n && mode_ == Mode::pipelined) {  // room for the render, before measuring what was popped
-        popped_.fetch_add(1);
-        if (render_waiting_.load()) popped_.notify_one();
-    }
-    return n / c.channels;
+// Measured where the frames lie in the ring (no copy): the ring's storage
+// holds whole frames unless its size is not a multiple of the channel count
+// (3, 5, 6 or 7 channels), where one frame can straddle the wrap: that one
+// is copied out.
+BusMeters::Pending BusMeters::next(Channel& c, float* scratch, size_t most) noexcept {
+    const auto piece = c.ring->peek(most * c.channels);
+    if (piece.size() >= c.channels) return {piece.data(), piece.size() / c.channels, true};
+    if (c.ring->readable() < c.channels) return {};
+    c.ring->pop(std::span<float>(scratch, c.channels));
+    return {scratch, 1, false};
 }
 
-// Every row no other thread is measuring, until its ring is empty. A row
+void BusMeters::done(Channel& c, const Pending& p, size_t frames) noexcept {
+    if (p.in_place) c.ring->consume(frames * c.channels);
+    popped();
+}
+
+void BusMeters::popped() noexcept {
+    if (mode_ != Mode::pipelined) return;
+    popped_.fetch_add(1);
+    if (render_waiting_.load()) popped_.notify_one();
+}
+
+void BusMeters::drain_row(Channel& c, float* scratch) {
+    for (Pending p; (p = next(c, scratch, kMeasureFrames)).frames > 0;) {
+        measure(c, p.x, p.frames);
+        done(c, p, p.frames);
+    }
+}
+
+// As many frames of both rows as both hold. What one holds beyond the
+// other's waits for the other, unless this is the last look or the ring is
+// half full (the render may be waiting for room in it: the output runs
+// behind the buses by the output limiter's lookahead).
+void BusMeters::drain_pair(Unit& u, Scratch& scratch, bool last) {
+    Channel& a = *u.first;
+    Channel& b = *u.second;
+    for (;;) {
+        const Pending pa = next(a, scratch.first.data(), kMeasureFrames);
+        if (!pa.frames) break;
+        const Pending pb = next(b, scratch.second.data(), pa.frames);
+        if (!pb.frames) {
+            if (!pa.in_place) {  // already out of its ring
+                measure(a, pa.x, pa.frames);
+                done(a, pa, pa.frames);
+            }
+            break;
+        }
+        const size_t n = pb.frames;  // no more than pa's
+        measure_pair(a, pa.x, b, pb.x, n);
+        done(a, pa, n);
+        done(b, pb, n);
+    }
+    for (Channel* c : {&a, &b})
+        if (last || c->ring->readable() * 2 >= c->ring->capacity()) drain_row(*c, scratch.first.data());
+}
+
+// Every unit no other thread is measuring, until its rings are empty. A unit
 // another thread holds is left to it: that thread looks again whenever more
 // was offered since it last looked (run_pipelined), so nothing waits unseen.
-// Stereo rows with loudness go two at a time where a second one is free:
-// their K-weighting shares one pass (LoudnessMeter::add_pair).
-void BusMeters::drain(Scratch& scratch) {
-    const auto pairable = [](const Channel& c) { return c.meter && c.channels == 2; };
-    const auto claim = [](Channel& c) { return !c.claimed.exchange(true, std::memory_order_acquire); };
-    for (size_t i = 0; i < rows_.size(); ++i) {
-        Channel& c = *rows_[i];
-        if (!claim(c)) continue;
-        Channel* partner = nullptr;
-        for (size_t j = i + 1; pairable(c) && !partner && j < rows_.size(); ++j)
-            if (pairable(*rows_[j]) && claim(*rows_[j])) partner = rows_[j].get();
-        for (size_t n; (n = pop(c, scratch.first.data(), scratch.first.size())) > 0;) {
-            const size_t both = partner ? pop(*partner, scratch.second.data(), n * 2) : 0;
-            if (both) measure_pair(c, scratch.first.data(), *partner, scratch.second.data(), both);
-            if (both < n) measure(c, scratch.first.data() + both * c.channels, n - both);
-        }
-        if (partner) {
-            for (size_t n; (n = pop(*partner, scratch.second.data(), scratch.second.size())) > 0;)
-                measure(*partner, scratch.second.data(), n);
-            partner->claimed.store(false, std::memory_order_release);
-        }
-        c.claimed.store(false, std::memory_order_release);
+void BusMeters::drain(Scratch& scratch, bool last) {
+    for (const auto& u : units_) {
+        if (u->claimed.exchange(true, std::memory_order_acquire)) continue;
+        if (u->second) drain_pair(*u, scratch, last);
+        else drain_row(*u->first, scratch.first.data());
+        u->claimed.store(false, std::memory_order_release);
     }
+}
+
+BusMeters::Scratch BusMeters::scratch() const {
+    uint32_t channels = 1;
+    for (const auto& c : rows_) channels = std::max(channels, c->channels);
+    return Scratch(channels);
 }
 
 void BusMeters::run() {
-    Scratch scratch;
+    Scratch scratch = this->scratch();
     while (!stop_.load(std::memory_order_relaxed)) {
         drain(scratch);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -200,7 +252,7 @@ void BusMeters::run() {
 // Pipelined mode: measures whatever arrived, then sleeps until the render
 // offers more (or stops).
 void BusMeters::run_pipelined() {
-    Scratch scratch;
+    Scratch scratch = this->scratch();
     for (;;) {
         const uint32_t seen = offered_.load(std::memory_order_acquire);
         drain(scratch);
@@ -212,8 +264,8 @@ void BusMeters::run_pipelined() {
 std::vector<BusStats> BusMeters::finish() {
     if (!threads_.empty()) {
         stop_threads();
-        Scratch scratch;
-        drain(scratch);  // what arrived after the threads' last look
+        Scratch scratch = this->scratch();
+        drain(scratch, true);  // what arrived after the threads' last look, and what waited for its pair
     }
     std::vector<BusStats> out;
     for (const auto& c : rows_)

@@ -6,10 +6,11 @@
 // - pipelined: offline renders with --stats or --plot. Each block is copied
 //   into a ring per bus and metering threads measure it on the other cores
 //   while the render goes on (true peak and loudness cost about as much as
-//   the mix itself): one per core, each row taken by one thread at a time,
-//   so the rows spread over whatever time the render leaves, stereo rows
-//   two at a time (their K-weighting shares the four lanes of an AVX
-//   register); a full ring makes the render wait, never drops a block;
+//   the mix itself): one per core, each unit (a row, or two stereo rows
+//   whose K-weighting shares the four lanes of an AVX register) taken by one
+//   thread at a time, so the units spread over whatever time the render
+//   leaves; measured where they lie in the ring, not copied out; a full ring
+//   makes the render wait, never drops a block;
 // - threaded: live playback, which must keep the audio thread free of
 //   allocation, locks, waits and I/O. The metering thread polls the rings; a
 //   block that finds its ring full is dropped and counted (the ring holds a
@@ -79,7 +80,6 @@ private:
         uint32_t channels;
         std::unique_ptr<LoudnessMeter> meter;  // null without `loudness`
         std::unique_ptr<SpscRing<float>> ring;  // threaded and pipelined modes
-        std::atomic<bool> claimed{false};       // a thread is measuring this row (its ring's one consumer)
         struct Recent {
             std::atomic<float> peak{0};
             std::atomic<double> energy{0};   // sum of squares
@@ -91,18 +91,40 @@ private:
     void measure_pair(Channel& a, const float* xa, Channel& b, const float* xb, size_t frames);
     void measured(Channel& c, const float* x, size_t frames, const SampleLevels& levels);  // the recent levels, the listener
     bool energy_wanted() const noexcept;
-    size_t pop(Channel& c, float* to, size_t samples) noexcept;  // whole frames, up to `samples` samples; frames popped
+    // What a row's ring holds next, up to `most` frames: where they lie when
+    // whole frames do before the storage wraps, else copied into `scratch`
+    // (a frame across the wrap). Read, then released with done().
+    struct Pending {
+        const float* x = nullptr;
+        size_t frames = 0;
+        bool in_place = false;
+    };
+    Pending next(Channel& c, float* scratch, size_t most) noexcept;
+    void done(Channel& c, const Pending& p, size_t frames) noexcept;  // frees `frames` of them (all, if copied)
+    void popped() noexcept;                                           // room for the render
     void offer(Channel& c, const float* x, size_t frames) noexcept;
     void take(Channel& c, const float* x, size_t frames) noexcept;  // measured here, or offered
     void take_buses(const RenderPlan& plan, size_t frames) noexcept;
     void offered(size_t frames) noexcept;  // pipelined: wakes the metering threads now and then
     void announce() noexcept;              // pipelined: wakes them now
-    // Where a thread measures what it pops: a row, and the row paired with it.
-    struct Scratch {
-        static constexpr size_t kSamples = 8192;  // measured at a time
-        std::vector<float> first = std::vector<float>(kSamples), second = std::vector<float>(kSamples);
+    // What one thread takes at a time: a row, or two stereo rows with
+    // loudness (their K-weighting shares one pass, LoudnessMeter::add_pair).
+    // Paired once, when the meters are made: a pair always goes together.
+    struct Unit {
+        Channel* first;
+        Channel* second = nullptr;
+        std::atomic<bool> claimed{false};  // a thread is measuring it (its rings' one consumer)
     };
-    void drain(Scratch& scratch);
+    static constexpr size_t kMeasureFrames = 4096;  // measured at a time, at most
+    // Where a thread copies a frame that straddles a ring's wrap (a unit's two rows').
+    struct Scratch {
+        std::vector<float> first, second;
+        explicit Scratch(uint32_t channels) : first(channels), second(channels) {}
+    };
+    Scratch scratch() const;
+    void drain(Scratch& scratch, bool last = false);
+    void drain_row(Channel& c, float* scratch);
+    void drain_pair(Unit& u, Scratch& scratch, bool last);
     void run();
     void run_pipelined();
     void stop_threads();
@@ -112,6 +134,7 @@ private:
     size_t output_index_;                    // the plan index of the output bus (not tapped as a bus)
     std::vector<std::unique_ptr<Channel>> rows_;  // [0] = output, then bus index order (output bus skipped)
     std::vector<size_t> row_of_bus_;          // plan index → row (0 for the output bus: unused)
+    std::vector<std::unique_ptr<Unit>> units_;  // every row in one
     std::vector<std::thread> threads_;
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> dropped_{0};

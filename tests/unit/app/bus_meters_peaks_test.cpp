@@ -2,7 +2,8 @@
 // Master as output, reset by each reading; the same in every mode. And the
 // pipelined mode of offline renders: a render far faster than the meters
 // waits for them and drops nothing, and --stats reads what measuring on the
-// render's own thread reads.
+// render's own thread reads, with the output behind the buses, and with six
+// channels, whose frames straddle the rings' wrap.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -48,7 +49,7 @@ TEST(BusMetersPeaks, Pipelined) { expect_peaks(BusMeters::Mode::pipelined); }
 // (997 Hz at 0.5) on a bus at 0.5, or `buses` buses with a tone each (its
 // own frequency, level and slow tremolo, the last one past full scale), which
 // the metering threads share out among themselves.
-std::vector<BusStats> render_stats(BusMeters::Mode mode, uint64_t& dropped, size_t buses = 1) {
+std::vector<BusStats> render_stats(BusMeters::Mode mode, uint64_t& dropped, size_t buses = 1, bool limited = false) {
     std::vector<VoiceSetup> vs;
     std::vector<BusSetup> setups;
     setups.push_back(fixtures::bus("Master", std::nullopt, buses == 1 ? 1.0f : 0.25f));
@@ -72,7 +73,9 @@ std::vector<BusStats> render_stats(BusMeters::Mode mode, uint64_t& dropped, size
     }
     auto plan = compile_plan(std::move(setups), ProcessSpec{kRate, 1024});
     BusMeters meters(*plan, AudioSpec{kRate, 2}, mode, true);
-    Engine e(EngineConfig{.output = {kRate, 2}}, std::move(vs), std::move(plan));
+    EngineConfig config{.output = {kRate, 2}};
+    if (limited) config.output_limiter = TruePeakLimiter::Settings{.ceiling_db = -1, .lookahead_ms = 5};
+    Engine e(config, std::move(vs), std::move(plan));
     e.set_tap(&meters);
     std::vector<float> out(2 * 10 * kRate);
     e.render(out);
@@ -123,6 +126,57 @@ TEST(BusMetersPipelined, RowsSharedAmongThreadsReadAsOneThreadReads) {
     EXPECT_GT(piped[4].stats.clipped, 0u);
     EXPECT_NEAR(piped[4].stats.true_peak_db, 20 * std::log10(1.05), 0.02);
     EXPECT_GT(piped[1].stats.range_lu, 1.0);
+}
+
+// With the output limiter, the buses are rendered its lookahead ahead of
+// the output, so the output's row (paired with the first bus's: stereo rows
+// go two by two) always has fewer frames waiting than its partner. Every
+// frame is still measured, as measuring in place measures it.
+TEST(BusMetersPipelined, AnOutputBehindItsBusesIsMeasuredWhole) {
+    uint64_t dropped_in_place = 0, dropped = 0;
+    const auto in_place = render_stats(BusMeters::Mode::synchronous, dropped_in_place, 4, true);
+    const auto piped = render_stats(BusMeters::Mode::pipelined, dropped, 4, true);
+    EXPECT_EQ(dropped, 0u);
+    expect_same_stats(piped, in_place);
+    EXPECT_LT(piped[0].stats.true_peak_db, -0.99);  // the limiter's ceiling held
+}
+
+// Six channels: the ring's power-of-two storage holds no whole number of
+// frames, so a frame now and then straddles its wrap (copied out, the rest
+// measured where it lies). Blocks of odd sizes for 20 s, fed as the output.
+TEST(BusMetersPipelined, SixChannelFramesAcrossTheRingsWrapAreMeasuredOnce) {
+    const auto stats = [](BusMeters::Mode mode) {
+        std::vector<BusSetup> setups;
+        setups.push_back(fixtures::bus("Master", std::nullopt, 1.0f));
+        auto plan = compile_plan(std::move(setups), ProcessSpec{kRate, 1024});
+        BusMeters meters(*plan, AudioSpec{kRate, 6}, mode, true);
+        std::vector<float> block;
+        uint64_t frame = 0;
+        for (size_t size = 1; frame < 20u * kRate; size = size * 7 % 1021 + 1) {
+            block.resize(size * 6);
+            for (size_t i = 0; i < size; ++i, ++frame)
+                for (size_t c = 0; c < 6; ++c)
+                    block[i * 6 + c] = static_cast<float>((0.1 + 0.1 * static_cast<double>(c)) *
+                                                          std::sin(2 * std::numbers::pi * 440.0 * static_cast<double>(c + 1) *
+                                                                   static_cast<double>(frame) / kRate));
+            meters.output(block.data(), size);
+        }
+        auto rows = meters.finish();
+        EXPECT_EQ(meters.dropped_blocks(), 0u);
+        return std::make_pair(rows, frame);
+    };
+    const auto [in_place, frames] = stats(BusMeters::Mode::synchronous);
+    const auto [piped, piped_frames] = stats(BusMeters::Mode::pipelined);
+    ASSERT_EQ(piped.size(), 1u);
+    ASSERT_EQ(in_place.size(), 1u);
+    EXPECT_EQ(piped[0].stats.frames, frames);
+    EXPECT_EQ(in_place[0].stats.frames, frames);
+    EXPECT_EQ(piped[0].stats.sample_peak_db, in_place[0].stats.sample_peak_db);
+    EXPECT_EQ(piped[0].stats.true_peak_db, in_place[0].stats.true_peak_db);
+    EXPECT_EQ(piped[0].stats.integrated_lufs, in_place[0].stats.integrated_lufs);
+    EXPECT_EQ(piped[0].stats.range_lu, in_place[0].stats.range_lu);
+    EXPECT_EQ(piped[0].stats.shortterm_max_lufs, in_place[0].stats.shortterm_max_lufs);
+    EXPECT_NEAR(piped[0].stats.sample_peak_db, 20 * std::log10(0.6), 0.01);  // the sixth channel's tone
 }
 
 }  // namespace

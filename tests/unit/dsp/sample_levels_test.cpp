@@ -1,5 +1,6 @@
 // The vectorized level kernels against plain loops written here: every
-// length (the four-lane bodies and their tails), NaN skipped as documented.
+// length (the four- and eight-lane bodies and their tails), every kernel
+// width this CPU runs, NaN skipped as documented.
 #include "dsp/sample_levels.hpp"
 
 #include <gtest/gtest.h>
@@ -45,11 +46,25 @@ TEST(SampleLevels, PeakClipsAndEnergyAreThePlainLoops) {
         EXPECT_EQ(some.clipped, clipped) << n;
         EXPECT_EQ(some.energy, 0.0) << n;
         EXPECT_EQ(peak_magnitude(x.data(), n), peak) << n;
+        for (const LevelKernel& k : level_kernels()) EXPECT_EQ(k.peak(x.data(), n), peak) << k.isa << ", " << n;
     }
 }
 
+// A block past full scale: the clip count's own pass.
+TEST(SampleLevels, ClipsAreCountedOnlyWhereThePeakPassesFullScale) {
+    std::vector<float> x(1000, 0.5f);
+    EXPECT_EQ(sample_peak_and_clips(x.data(), x.size()).clipped, 0u);
+    x[3] = -1.0f;  // full scale is not past it
+    EXPECT_EQ(sample_peak_and_clips(x.data(), x.size()).clipped, 0u);
+    x[10] = 1.5f, x[999] = -1.0001f, x[500] = NAN;
+    const SampleLevels l = sample_peak_and_clips(x.data(), x.size());
+    EXPECT_EQ(l.clipped, 2u);
+    EXPECT_EQ(l.peak, 1.5f);
+}
+
 // Every length from 0 to 200 with chunks of 16 (the true-peak screen's, four
-// chunks folded at a time) and of 7 (no four-lane body at all), NaN here and there.
+// chunks folded at a time), of 4 (whole SSE2 vectors, not AVX ones) and of 7
+// (no four-lane body at all), NaN here and there; in every kernel width.
 TEST(SampleLevels, ChunkPeaksAndBendsAreThePlainLoops) {
     for (const size_t chunk : {size_t{16}, size_t{7}, size_t{4}}) {
         for (size_t n = 0; n <= 200; ++n) {
@@ -58,24 +73,26 @@ TEST(SampleLevels, ChunkPeaksAndBendsAreThePlainLoops) {
             const size_t chunks = (n + chunk - 1) / chunk;
             const size_t bend_count = n >= 2 ? n - 2 : 0;
             const size_t bend_chunks = (bend_count + chunk - 1) / chunk;
-            std::vector<float> peaks(chunks + 1, -1.0f), bends(chunks + 1, -1.0f);
-            chunk_peaks_and_bends(x.data(), n, chunk, peaks.data(), bends.data());
-            for (size_t q = 0; q < chunks; ++q) {
-                float p = 0, b = 0;
-                for (size_t k = q * chunk; k < std::min(n, (q + 1) * chunk); ++k) {
-                    if (!std::isnan(x[k])) p = std::max(p, std::fabs(x[k]));
-                    if (k < bend_count) {
-                        const float d = std::fabs((x[k] + x[k + 2]) - (x[k + 1] + x[k + 1]));
-                        if (!std::isnan(d)) b = std::max(b, d);
+            for (const LevelKernel& kernel : level_kernels()) {
+                std::vector<float> peaks(chunks + 1, -1.0f), bends(chunks + 1, -1.0f);
+                kernel.chunks(x.data(), n, chunk, peaks.data(), bends.data());
+                for (size_t q = 0; q < chunks; ++q) {
+                    float p = 0, b = 0;
+                    for (size_t k = q * chunk; k < std::min(n, (q + 1) * chunk); ++k) {
+                        if (!std::isnan(x[k])) p = std::max(p, std::fabs(x[k]));
+                        if (k < bend_count) {
+                            const float d = std::fabs((x[k] + x[k + 2]) - (x[k + 1] + x[k + 1]));
+                            if (!std::isnan(d)) b = std::max(b, d);
+                        }
+                    }
+                    EXPECT_EQ(peaks[q], p) << kernel.isa << ", chunk " << chunk << ", n " << n << ", q " << q;
+                    if (q < bend_chunks) {
+                        EXPECT_EQ(bends[q], b) << kernel.isa << ", chunk " << chunk << ", n " << n << ", q " << q;
                     }
                 }
-                EXPECT_EQ(peaks[q], p) << "chunk " << chunk << ", n " << n << ", q " << q;
-                if (q < bend_chunks) {
-                    EXPECT_EQ(bends[q], b) << "chunk " << chunk << ", n " << n << ", q " << q;
-                }
+                EXPECT_EQ(peaks[chunks], -1.0f) << "written past the last chunk";
+                EXPECT_EQ(bends[bend_chunks], -1.0f) << "written past the last chunk of second differences";
             }
-            EXPECT_EQ(peaks[chunks], -1.0f) << "written past the last chunk";
-            EXPECT_EQ(bends[bend_chunks], -1.0f) << "written past the last chunk of second differences";
         }
     }
 }
