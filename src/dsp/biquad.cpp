@@ -23,10 +23,16 @@ bool same(const FilterParams& a, const FilterParams& b) {
 }  // namespace
 
 BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate) noexcept {
+    BiquadAngle angle;
+    return design_biquad(p, sample_rate, angle);
+}
+
+BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate, BiquadAngle& angle) noexcept {
     const double f = std::clamp(p.freq, 1.0, 0.499 * sample_rate);
     const double w0 = 2.0 * std::numbers::pi * f / sample_rate;
-    const double cw = std::cos(w0);
-    const double alpha = std::sin(w0) / (2.0 * std::max(p.q, 1e-4));
+    if (w0 != angle.w0) angle = {w0, std::cos(w0), std::sin(w0)};
+    const double cw = angle.cos;
+    const double alpha = angle.sin / (2.0 * std::max(p.q, 1e-4));
     const double A = p.gain_db == 0 ? 1.0 : std::pow(10.0, p.gain_db / 40.0);  // lowpass and the like: no pow
     const double sa = 2.0 * std::sqrt(A) * alpha;
 
@@ -132,7 +138,7 @@ void SmoothedBiquad::prepare(double sample_rate, double ramp_seconds) noexcept {
     ramp_frames_ = std::max<size_t>(1, static_cast<size_t>(std::lround(ramp_seconds * sample_rate)));
     cur_ = target_ = next_;
     remaining_ = 0;
-    biquad_.set(design_biquad(cur_, rate_));
+    biquad_.set(design_biquad(cur_, rate_, angle_));
 }
 
 void SmoothedBiquad::set_target(const FilterParams& p) noexcept {
@@ -144,7 +150,7 @@ void SmoothedBiquad::set_target(const FilterParams& p) noexcept {
         return;
     }
     retarget();
-    if (remaining_ == 0) biquad_.set(design_biquad(cur_, rate_));
+    if (remaining_ == 0) biquad_.set(design_biquad(cur_, rate_, angle_));
 }
 
 void SmoothedBiquad::glide_to(const FilterParams& p, size_t frames) noexcept {
@@ -182,11 +188,11 @@ BiquadCoeffs SmoothedBiquad::advance(size_t frames) noexcept {
         if (next_.shape != cur_.shape) retarget();
     } else {
         const double t = static_cast<double>(step) / static_cast<double>(remaining_ + step);
-        cur_.freq *= std::pow(target_.freq / cur_.freq, t);
-        cur_.q *= std::pow(target_.q / cur_.q, t);
+        if (target_.freq != cur_.freq) cur_.freq *= std::pow(target_.freq / cur_.freq, t);  // pow(1, t) is 1
+        if (target_.q != cur_.q) cur_.q *= std::pow(target_.q / cur_.q, t);
         cur_.gain_db += (target_.gain_db - cur_.gain_db) * t;
     }
-    return design_biquad(cur_, rate_);
+    return design_biquad(cur_, rate_, angle_);
 }
 
 void SmoothedBiquad::process(float* audio, size_t frames) noexcept {

@@ -37,6 +37,14 @@ struct BiquadCoeffs {
 // The cookbook design. The frequency is clamped just below Nyquist and Q to a
 // positive value, so any input gives a stable filter.
 BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate) noexcept;
+// The cosine and sine of the last design's angle (2π f / rate), kept for the
+// next design at the same angle: an automated EQ band is redesigned every
+// few frames for its gain or Q, its frequency mostly fixed. The same bits
+// as the design above.
+struct BiquadAngle {
+    double w0 = -1, cos = 1, sin = 0;
+};
+BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate, BiquadAngle& angle) noexcept;
 
 // The problem with a frequency at or above Nyquist, as one sentence ("cutoff_hz
 // 30000 Hz is above the Nyquist frequency (24000 Hz) at 48000 Hz"), else "".
@@ -102,6 +110,7 @@ private:
     FilterParams next_;          // the final target (differs from target_ during a shape change)
     double rate_ = 0;
     size_t ramp_frames_ = 1, remaining_ = 0;
+    BiquadAngle angle_;
 };
 
 }  // namespace simvx

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,8 +47,17 @@ struct EffectConfig {
     std::string sidechain;       // compressor only: the bus whose signal keys the detector
 
     // The value of `key` (which must be one of the type's ParamSpecs).
-    double value(std::span<const ParamSpec> specs, std::string_view key) const;
-    void set(std::span<const ParamSpec> specs, std::string_view key, double v);
+    double value(std::span<const ParamSpec> specs, std::string_view key) const { return values.at(param_index(specs, key)); }
+    void set(std::span<const ParamSpec> specs, std::string_view key, double v) { values.at(param_index(specs, key)) = v; }
+
+    // Where `key` is among `specs`. Inline: with an effect type's constant
+    // specs and a literal key the search folds away, and effect automation
+    // converts an effect's parameters (to_params) every 32 frames.
+    static constexpr size_t param_index(std::span<const ParamSpec> specs, std::string_view key) {
+        for (size_t i = 0; i < specs.size(); ++i)
+            if (specs[i].key == key) return i;
+        throw std::logic_error("no effect parameter '" + std::string(key) + "'");
+    }
 };
 
 }  // namespace simvx

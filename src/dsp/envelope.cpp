@@ -1,5 +1,7 @@
 #include "dsp/envelope.hpp"
 
+#include "dsp/fast_math.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -131,7 +133,24 @@ double EnvelopeCursor::at_afresh(uint64_t frame) noexcept {
     line_left_ = 0;
     const auto& pts = envelope_.points_;
     const double t = envelope_.wrap(static_cast<double>(frame) / rate_);
-    if (pts.size() < 2 || t < pts.front().time || t >= pts.back().time) return envelope_.value_at(t);
+    if (pts.size() < 2 || t < pts.front().time || t >= pts.back().time) {
+        // Held: before the first point until it comes, after the last for
+        // good (unless a final target is still approaching), a lone point
+        // always. Followed as a flat line, so a volume held after its fade
+        // costs the per-sample callers no search a frame.
+        const double value = envelope_.value_at(t);
+        const bool moving = pts.size() >= 2 && t >= pts.back().time && pts.back().curve == EnvelopeCurve::target;
+        const double inside = pts.size() >= 2 && t < pts.front().time ? (pts.front().time - t) * rate_ - 1
+                                                                      : static_cast<double>(kForever);
+        if (!moving && inside >= 1) {
+            line_left_ = static_cast<uint64_t>(inside);
+            line_first_ = line_frame_ = frame;
+            line_start_ = value;
+            line_step_ = 0.0;
+            line_exponential_ = false;
+        }
+        return value;
+    }
     // Mostly the same segment as the frame before, or the next one.
     if (segment_ >= pts.size() || t < pts[segment_ - 1].time) segment_ = 1;
     while (t >= pts[segment_].time) ++segment_;
@@ -158,8 +177,38 @@ double EnvelopeCursor::at_afresh(uint64_t frame) noexcept {
     return value;
 }
 
-void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept {
-    for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(at(first + i));
+// Frame by frame through at() where it has no segment to follow (a target
+// curve, a point's frame); else the frames surely on the followed segment in
+// one loop, each from at()'s formula with the same k (exact in double), so
+// the same bits.
+template <typename T>
+void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count) noexcept {
+    for (size_t i = 0; i < count;) {
+        out[i] = static_cast<T>(at(first + i));
+        ++i;
+        if (!line_left_ || line_frame_ != first + i - 1) continue;
+        // An int32 counter, whose conversion vectorizes (a longer run continues in the next round).
+        const int32_t run = static_cast<int32_t>(std::min<uint64_t>({line_left_, count - i, uint64_t{INT32_MAX}}));
+        const double next_k = static_cast<double>(line_frame_ + 1 - line_first_);
+        const double start = line_start_, step = line_step_;
+        T* to = out + i;
+        if (line_exponential_) {
+            for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start * std::exp(step * (next_k + static_cast<double>(j))));
+        } else {
+            for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start + step * (next_k + static_cast<double>(j)));
+        }
+        line_left_ -= static_cast<uint64_t>(run);
+        line_frame_ += static_cast<uint64_t>(run);
+        i += static_cast<size_t>(run);
+    }
+}
+
+void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count); }
+void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count); }
+
+void EnvelopeCursor::fill_gains(float* out, uint64_t first, size_t count) noexcept {
+    fill_values(out, first, count);
+    for (size_t i = 0; i < count; ++i) out[i] = fast_db_to_gain(out[i]);
 }
 
 }  // namespace simvx

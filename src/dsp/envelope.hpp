@@ -112,15 +112,26 @@ public:
         }
         return at_afresh(frame);
     }
-    // Values of frames [first, first + count) into `out`.
+    // Values of frames [first, first + count) into `out`: at()'s, to the bit,
+    // with a run of frames along the followed segment computed in one loop
+    // (which vectorizes) instead of a call each.
     void fill(float* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
+    void fill(double* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
+    // A volume_db envelope's gains, fast_db_to_gain of each value: what the
+    // per-sample volumes and sends multiply by, a block at a time.
+    void fill_gains(float* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
+    // How many frames the per-sample callers fill at a time (their stack arrays).
+    static constexpr size_t kFillRun = 256;
 
     const Envelope& envelope() const noexcept { return envelope_; }
 
 private:
     // The value at `frame` from the envelope itself, and the segment it starts following.
     double at_afresh(uint64_t frame) noexcept SIMVX_REALTIME;
+    template <typename T>
+    void fill_values(T* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
 
+    static constexpr uint64_t kForever = uint64_t{1} << 62;  // frames a held value surely lasts: for good
     Envelope envelope_;
     double rate_;
     size_t segment_ = 1;  // the segment of the last frame asked for

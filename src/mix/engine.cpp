@@ -8,7 +8,6 @@
 
 #include "core/denormal_guard.hpp"
 #include "core/gain.hpp"
-#include "dsp/fast_math.hpp"
 #include "mix/send_mix.hpp"
 
 namespace simvx {
@@ -576,10 +575,15 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
                 if (e.enabled) process_effect(e, pos, b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr);
         if (!bus.key_buffer.empty()) std::copy_n(b, samples, bus.key_buffer.begin());  // before the fader
         if (bus.volume_db_envelope) {
-            for (size_t i = 0; i < frames; ++i) {
-                const float g = bus.gain.next() * fast_db_to_gain(static_cast<float>(bus.volume_db_envelope->at(pos + i)));
-                b[2 * i] *= g;
-                b[2 * i + 1] *= g;
+            float gains[EnvelopeCursor::kFillRun];
+            for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
+                const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
+                bus.volume_db_envelope->fill_gains(gains, pos + base, n);
+                for (size_t i = base; i < base + n; ++i) {
+                    const float g = bus.gain.next() * gains[i - base];
+                    b[2 * i] *= g;
+                    b[2 * i + 1] *= g;
+                }
             }
         } else if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
             // Unity gain multiplies by nothing, which keeps the identity render bit-exact.

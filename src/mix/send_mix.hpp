@@ -1,12 +1,12 @@
 // A send into another bus, the one piece the engine's bus sends and a
 // voice's own sends both mix through: a fixed gain, or its volume_db
-// automation read per frame. Real-time safe.
+// automation's gain at every frame (filled a run at a time). Real-time safe.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "core/gain.hpp"
-#include "dsp/fast_math.hpp"
 #include "dsp/envelope.hpp"
 
 namespace simvx {
@@ -19,10 +19,17 @@ inline void mix_send(float* dst, const float* src, size_t frames, float gain, En
         for (size_t k = 0; k < 2 * frames; ++k) dst[k] += src[k] * gain;
         return;
     }
-    for (size_t k = 0; k < frames; ++k) {
-        const float g = gain * fast_db_to_gain(static_cast<float>(automation->at(t0 + k)));
-        dst[2 * k] += src[2 * k] * g;
-        dst[2 * k + 1] += src[2 * k + 1] * g;
+    float gains[EnvelopeCursor::kFillRun];
+    for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
+        const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
+        automation->fill_gains(gains, t0 + base, n);
+        float* d = dst + 2 * base;
+        const float* s = src + 2 * base;
+        for (size_t k = 0; k < n; ++k) {
+            const float g = gain * gains[k];
+            d[2 * k] += s[2 * k] * g;
+            d[2 * k + 1] += s[2 * k + 1] * g;
+        }
     }
 }
 

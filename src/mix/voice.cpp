@@ -142,9 +142,12 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
             stereo_in = true;
         }
         float* dst = out + 2 * base;
+        float gains[kChunk];
+        if (setup_.volume_db_envelope) setup_.volume_db_envelope->fill_gains(gains, t0 + base, n);
+        else std::fill_n(gains, n, 1.0f);
         for (size_t i = 0; i < n; ++i) {
             const uint64_t t = t0 + base + i;
-            const float g = gain_.next() * pause_gain_.next() * envelope(t) * automated_gain(t);
+            const float g = gain_.next() * pause_gain_.next() * envelope(t) * gains[i];
             const float l = stereo_in ? src[2 * i] : src[i];
             const float r = stereo_in ? src[2 * i + 1] : src[i];
             put<Add>(dst[2 * i], l * g * spatial_left_.next());
@@ -339,17 +342,31 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
         return {offset, got};
     }
     if (automated) {
-        for (size_t i = 0; i < got; ++i) {
-            const float g = gain_.next() * pause_gain_.next() * envelope(t0 + i) * automated_gain(t0 + i);
-            StereoGain p = automated_pan(t0 + i);
-            if (pan_xfade_.ramping()) {  // a pan envelope replaced live: from the pan before
-                const float x = pan_xfade_.next();
-                p = {p.left + (pan_from_.left - p.left) * x, p.right + (pan_from_.right - p.right) * x};
+        // The envelopes' values a run at a time (EnvelopeCursor::fill), then frame by frame.
+        float gains[EnvelopeCursor::kFillRun];
+        double pans[EnvelopeCursor::kFillRun];
+        for (size_t base = 0; base < got; base += EnvelopeCursor::kFillRun) {
+            const size_t n = std::min(EnvelopeCursor::kFillRun, got - base);
+            if (setup_.volume_db_envelope) setup_.volume_db_envelope->fill_gains(gains, t0 + base, n);
+            else std::fill_n(gains, n, 1.0f);
+            if (setup_.pan_envelope) setup_.pan_envelope->fill(pans, t0 + base, n);
+            // No fade or ramp under way: their product is one number (the
+            // fades' factor is 1 then, so the same bits).
+            const bool steady = !fading && !gain_.ramping();
+            const float still = gain_.value() * pause_gain_.value();
+            for (size_t i = base; i < base + n; ++i) {
+                const float g = (steady ? still : gain_.next() * pause_gain_.next() * envelope(t0 + i)) * gains[i - base];
+                StereoGain p = setup_.pan_envelope ? pan_gains(setup_.pan_law, pans[i - base])
+                                                   : StereoGain{pan_left_.next(), pan_right_.next()};
+                if (pan_xfade_.ramping()) {  // a pan envelope replaced live: from the pan before
+                    const float x = pan_xfade_.next();
+                    p = {p.left + (pan_from_.left - p.left) * x, p.right + (pan_from_.right - p.right) * x};
+                }
+                const float l = mono ? in[i] : in[2 * i];
+                const float r = mono ? in[i] : in[2 * i + 1];
+                put<Add>(out[2 * i], l * g * p.left);
+                put<Add>(out[2 * i + 1], r * g * p.right);
             }
-            const float l = mono ? in[i] : in[2 * i];
-            const float r = mono ? in[i] : in[2 * i + 1];
-            put<Add>(out[2 * i], l * g * p.left);
-            put<Add>(out[2 * i + 1], r * g * p.right);
         }
         return {offset, got};
     }

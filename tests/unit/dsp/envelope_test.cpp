@@ -3,6 +3,7 @@
 // the cursor against value_at at every frame (seeks included), and the
 // envelopes WebAudio refuses.
 #include "dsp/envelope.hpp"
+#include "dsp/fast_math.hpp"
 
 #include <gtest/gtest.h>
 
@@ -122,6 +123,42 @@ TEST(Envelope, FillingBlocksFollowsValueAtAcrossSegmentsAndLoops) {
         EXPECT_EQ(block[1], 3.0f) << at;
         EXPECT_EQ(block[2], -20.0f) << at;
         EXPECT_LT(block[3], -19.99f) << at;  // on the line up from -20
+    }
+}
+
+// What the per-sample volumes, pans and sends read, a run of frames at a
+// time: the same bits as asking at() frame by frame (a second cursor), for
+// every curve, across segment ends, a loop's wrap, the hold before the
+// first point and after the last, in blocks of every size; and the gains
+// are fast_db_to_gain of those values.
+TEST(Envelope, FillingIsAtFrameByFrameToTheBit) {
+    const double rate = 48000;
+    const std::vector<EnvelopePoint> points = {{0.25, -12}, {1.25, 3, C::linear}, {1.5, 3, C::linear},
+                                               {2.0, -20, C::step}, {2.75, 6, C::linear}, {3.0, 1, C::exponential},
+                                               {3.5, 0, C::target, 0.1}, {4.0, -12, C::linear}};
+    for (const bool loop : {true, false}) {
+        SCOPED_TRACE(loop ? "looping" : "once");
+        EnvelopeCursor filled(Envelope(points, loop), rate), single(Envelope(points, loop), rate);
+        EnvelopeCursor gains(Envelope(points, loop), rate), doubles(Envelope(points, loop), rate);
+        const uint64_t total = static_cast<uint64_t>(rate * 9.3);
+        std::vector<float> block(EnvelopeCursor::kFillRun), gain_block(EnvelopeCursor::kFillRun);
+        std::vector<double> double_block(EnvelopeCursor::kFillRun);
+        uint64_t f = 0;
+        size_t mismatches = 0;
+        for (size_t n = 1; f < total; n = n * 5 % EnvelopeCursor::kFillRun + 1) {
+            n = std::min<uint64_t>(n, total - f);
+            filled.fill(block.data(), f, n);
+            doubles.fill(double_block.data(), f, n);
+            gains.fill_gains(gain_block.data(), f, n);
+            for (size_t i = 0; i < n; ++i) {
+                const double want = single.at(f + i);
+                mismatches += block[i] != static_cast<float>(want);
+                mismatches += double_block[i] != want;
+                mismatches += gain_block[i] != fast_db_to_gain(static_cast<float>(want));
+            }
+            f += n;
+        }
+        EXPECT_EQ(mismatches, 0u);
     }
 }
 
