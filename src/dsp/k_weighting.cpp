@@ -1,6 +1,7 @@
 #include "dsp/k_weighting.hpp"
 
 #include "core/cpu_features.hpp"
+#include "dsp/vector_types.hpp"
 
 #include <cmath>
 #include <numbers>
@@ -42,29 +43,12 @@ BiquadCoeffs highpass(double sample_rate) {
 // channels fill an SSE2 register). The feedback term of the newest output is
 // added last, so each recursion waits on one multiply-add. Each lane does
 // exactly the scalar filter's arithmetic, in its order.
-using Double1 = double __attribute__((vector_size(sizeof(double))));
-using Double2 = double __attribute__((vector_size(2 * sizeof(double))));
-template <size_t Lanes>
-struct LaneVector;
-template <>
-struct LaneVector<1> {
-    using type = Double1;
-};
-template <>
-struct LaneVector<2> {
-    using type = Double2;
-};
-using Double4 = double __attribute__((vector_size(4 * sizeof(double))));
-template <>
-struct LaneVector<4> {
-    using type = Double4;
-};
 
 // Inlined into each caller, so a caller compiled for AVX runs it in AVX.
 template <size_t Lanes>
 [[gnu::always_inline]] inline void filter_lanes(const KWeighting& k, KWeightedEnergy::State* const* st, const float* const* x, size_t stride,
                   size_t frames) noexcept {
-    using V = typename LaneVector<Lanes>::type;
+    using V = typename DoubleLanes<Lanes>::type;
     const BiquadCoeffs &p = k.shelf, &h = k.highpass;  // h.b0, b1, b2 = 1, -2, 1
     V x1, x2, y1, y2, z1, z2, acc;
     for (size_t l = 0; l < Lanes; ++l) {

@@ -1,6 +1,7 @@
 #include "dsp/sample_levels.hpp"
 
 #include "core/cpu_features.hpp"
+#include "dsp/vector_types.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,24 +14,6 @@
 
 namespace simvx {
 namespace {
-
-using Float4 = float __attribute__((vector_size(16)));
-using Int4 = int32_t __attribute__((vector_size(16)));
-using Double2 = double __attribute__((vector_size(16)));
-using Float8 = float __attribute__((vector_size(32)));  // AVX
-using Int8 = int32_t __attribute__((vector_size(32)));
-// The integer vector of a float vector's width, named one by one: GCC drops
-// vector_size from an alias that depends on a template parameter.
-template <typename V>
-struct IntLanes;
-template <>
-struct IntLanes<Float4> {
-    using type = Int4;
-};
-template <>
-struct IntLanes<Float8> {
-    using type = Int8;
-};
 
 // The first two lanes in double: one instruction with SSE2 (GCC's generic
 // conversion goes through scalars).

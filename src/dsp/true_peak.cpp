@@ -2,6 +2,7 @@
 
 #include "dsp/sample_levels.hpp"
 #include "dsp/true_peak_convolve.hpp"
+#include "dsp/vector_types.hpp"
 #include "dsp/kaiser.hpp"
 
 #include <algorithm>
@@ -49,8 +50,6 @@ constexpr float kCandidate = 0.7f;
 // Kaiser window, beta 7: the images of a tone fall 60 dB and more while the
 // passband stays flat to 0.002 dB up to 0.95 of Nyquist with 96 taps.
 constexpr double kBeta = 7.0;
-
-using Float4 = float __attribute__((vector_size(16)));
 
 Float4 load4(const float* p) noexcept {
     Float4 v;

@@ -1,31 +1,12 @@
 #include "dsp/true_peak_convolve.hpp"
 
 #include "core/cpu_features.hpp"
+#include "dsp/vector_types.hpp"
 
 #include <cstring>
 
 namespace simvx {
 namespace {
-
-// Named one by one: GCC drops vector_size from an alias template that
-// depends on its parameter (the static_assert below checks).
-using Float4 = float __attribute__((vector_size(4 * sizeof(float))));
-using Float8 = float __attribute__((vector_size(8 * sizeof(float))));
-using Float16 = float __attribute__((vector_size(16 * sizeof(float))));
-template <size_t Lanes>
-struct VecOf;
-template <>
-struct VecOf<4> {
-    using type = Float4;
-};
-template <>
-struct VecOf<8> {
-    using type = Float8;
-};
-template <>
-struct VecOf<16> {
-    using type = Float16;
-};
 
 // Through a reference: a wide vector returned by value from a function
 // compiled for plain SSE2 would change the ABI.
@@ -40,7 +21,7 @@ template <class V>
 template <size_t Lanes>
 [[gnu::always_inline]] inline size_t convolve_blocks(const float* __restrict x, const float* __restrict h,
                                                      uint32_t taps, float* __restrict g, size_t points) noexcept {
-    using V = typename VecOf<Lanes>::type;
+    using V = typename FloatLanes<Lanes>::type;
     static_assert(sizeof(V) == Lanes * sizeof(float));
     constexpr size_t kStep = 4 * Lanes;
     size_t i = 0;

@@ -143,8 +143,7 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
         }
         float* dst = out + 2 * base;
         float gains[kChunk];
-        if (setup_.volume_db_envelope) setup_.volume_db_envelope->fill_gains(gains, t0 + base, n);
-        else std::fill_n(gains, n, 1.0f);
+        automated_gains(gains, t0 + base, n);
         for (size_t i = 0; i < n; ++i) {
             const uint64_t t = t0 + base + i;
             const float g = gain_.next() * pause_gain_.next() * envelope(t) * gains[i];
@@ -184,6 +183,11 @@ float Voice::envelope(uint64_t t) const noexcept {
 
 float Voice::automated_gain(uint64_t t) noexcept {
     return setup_.volume_db_envelope ? fast_db_to_gain(static_cast<float>(setup_.volume_db_envelope->at(t))) : 1.0f;
+}
+
+void Voice::automated_gains(float* out, uint64_t first, size_t count) noexcept {
+    if (setup_.volume_db_envelope) setup_.volume_db_envelope->fill_gains(out, first, count);
+    else std::fill_n(out, count, 1.0f);
 }
 
 StereoGain Voice::automated_pan(uint64_t t) noexcept {
@@ -347,8 +351,7 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
         double pans[EnvelopeCursor::kFillRun];
         for (size_t base = 0; base < got; base += EnvelopeCursor::kFillRun) {
             const size_t n = std::min(EnvelopeCursor::kFillRun, got - base);
-            if (setup_.volume_db_envelope) setup_.volume_db_envelope->fill_gains(gains, t0 + base, n);
-            else std::fill_n(gains, n, 1.0f);
+            automated_gains(gains, t0 + base, n);
             if (setup_.pan_envelope) setup_.pan_envelope->fill(pans, t0 + base, n);
             // No fade or ramp under way: their product is one number (the
             // fades' factor is 1 then, so the same bits).

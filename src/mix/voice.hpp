@@ -121,6 +121,9 @@ private:
     float envelope(uint64_t t) const noexcept SIMVX_REALTIME;  // fades at frame t after the start
     // The automated volume (linear) and the automated pan's gains, or the live ones, at frame t after the start.
     float automated_gain(uint64_t t) noexcept SIMVX_REALTIME;
+    // The same for frames [first, first + count) into `out` (1 without
+    // volume automation), filled a run at a time (EnvelopeCursor::fill_gains).
+    void automated_gains(float* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
     // The loudest this voice can be over [t0, t0 + frames) of its timeline, by its gains now and at the block's end.
     float level_bound(uint64_t t0, size_t frames) noexcept SIMVX_REALTIME;
     StereoGain automated_pan(uint64_t t) noexcept SIMVX_REALTIME;
