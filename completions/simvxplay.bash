@@ -24,7 +24,7 @@ _simvxplay() {
         --normalize)
             COMPREPLY=($(compgen -W "-14 -16 -23 -24" -- "$cur")); return ;;
         --channels)
-            COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
+            COMPREPLY=($(compgen -W "1 2 4 6 8" -- "$cur")); return ;;
         --sample-rate)
             COMPREPLY=($(compgen -W "8000 16000 22050 32000 44100 48000 88200 96000 176400 192000" -- "$cur")); return ;;
         --stream)

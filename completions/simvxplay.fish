@@ -32,7 +32,7 @@ complete -c simvxplay -l device -x -n 'not __fish_seen_argument -l null' -a '(pa
 complete -c simvxplay -l list-devices -d 'List every output and its devices and exit'
 complete -c simvxplay -l latency-ms -x -d 'Playback target latency and --null period (ms)'
 complete -c simvxplay -l sample-rate -x -a '8000 16000 22050 32000 44100 48000 88200 96000 176400 192000' -d 'Engine and output sample rate'
-complete -c simvxplay -l channels -x -a '1 2' -d 'Output channels'
+complete -c simvxplay -l channels -x -a '1 2 4 6 8' -d 'Output channels: mono, stereo, quad, 5.1, 7.1'
 complete -c simvxplay -l duration -x -d 'Stop after SEC seconds of scene time'
 complete -c simvxplay -l seed -x -d 'Seed of the scene\'s random choices'
 complete -c simvxplay -l hrtf -F -a '(__fish_complete_suffix .sofa)' -d 'Render 3D sounds binaurally through an HRTF set (file optional)'

@@ -140,7 +140,11 @@ int main(int argc, char** argv) {
     fmt->add_option("--sample-rate", o.sample_rate, "Engine and output sample rate, 8000..192000 (default: the scene's; for files, their highest rate)")
         ->check(simvx::number_in({8000, 192000, false, true, "a sample rate in Hz"}))
         ->type_name("HZ");
-    fmt->add_option("--channels", o.channels, "Output channels, 1 or 2 (default: the scene's, 2; for files, 1 when every file is mono)")->check(simvx::number_in({1, 2, false, true, "a channel count"}))->type_name("N");
+    fmt->add_option("--channels", o.channels,
+                    "Output channels: 1 (mono), 2 (stereo), 4 (quad), 6 (5.1) or 8 (7.1), WAV order (default: the "
+                    "scene's, 2; for files, their widest layout: 1 when every file is mono, 6 for a 5.1 file)")
+        ->check(simvx::output_channels())
+        ->type_name("N");
     fmt->add_option("--duration", o.duration, "Stop after SEC seconds of scene time")
         ->check(simvx::number_in({0, simvx::kMaxTimeSeconds, true, false, "a number of seconds"}))
         ->type_name("SEC");

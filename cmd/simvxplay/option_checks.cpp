@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/number_format.hpp"
+#include "core/speakers.hpp"
 #include "core/suggest.hpp"
 #include "sink/encoding.hpp"
 #include "sink/riff_info.hpp"
@@ -49,6 +50,16 @@ std::string check_number(const std::string& text, const NumberRule& rule) {
 
 CLI::Validator number_in(NumberRule rule) {
     return CLI::Validator([rule](std::string& text) { return check_number(text, rule); }, "", "");
+}
+
+CLI::Validator output_channels() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const NumberRule whole{1, 8, false, true, "a channel count"};
+            if (check_number(text, whole).empty() && speaker::is_output_layout(std::stoull(text))) return {};
+            return std::string("must be ") + speaker::kOutputLayouts + ", got '" + text + "'";
+        },
+        "", "");
 }
 
 CLI::Validator one_of(std::vector<std::string> names) {

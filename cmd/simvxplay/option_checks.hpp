@@ -31,6 +31,9 @@ std::string check_number(const std::string& text, const NumberRule& rule);
 // The rule as a CLI11 validator (its message becomes "--option: must be ...").
 CLI::Validator number_in(NumberRule rule);
 
+// An output layout's channel count: 1, 2, 4, 6 or 8 (core/speakers.hpp).
+CLI::Validator output_channels();
+
 // One of `names`: "must be one of s16, s24, f32, got 's61'; did you mean s16?"
 CLI::Validator one_of(std::vector<std::string> names);
 

@@ -6,8 +6,10 @@
 #include "app/replaygain.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/speakers.hpp"
 #include "decode/registry.hpp"
 #include "scene/loader.hpp"
+#include "sink/encoding.hpp"
 #include "scene/variation.hpp"
 #include "core/suggest.hpp"
 
@@ -25,6 +27,14 @@ Scene scene_from_files(const Options& o) {
     // 96 kHz stereo file after a 22 kHz mono one is neither downsampled nor
     // downmixed), and the user is told once.
     uint32_t rate = 0, channels = 1;
+    // A file's own layout where the output can have it (quad, 5.1, 7.1 are
+    // played as such: its channels kept, each to its speaker), else stereo;
+    // an MP3 render holds two channels at most.
+    const bool stereo_at_most = parse_codec(o.render_codec) == Codec::mp3;
+    auto own_layout = [&](uint32_t file_channels) -> uint32_t {
+        if (file_channels <= 2) return file_channels;
+        return speaker::is_output_layout(file_channels) && !stereo_at_most ? file_channels : 2;
+    };
     std::vector<std::string> layouts;
     std::vector<GainTags> gains;
     for (const auto& path : o.inputs) {
@@ -37,7 +47,7 @@ Scene scene_from_files(const Options& o) {
                                                          : std::to_string(spec.channels) + " channels");
         if (std::find(layouts.begin(), layouts.end(), layout) == layouts.end()) layouts.push_back(layout);
         rate = std::max(rate, spec.rate);
-        channels = std::max<uint32_t>(channels, spec.channels == 1 ? 1 : 2);
+        channels = std::max(channels, own_layout(spec.channels));
     }
     scene.engine.sample_rate = rate;
     scene.engine.channels = channels;
@@ -48,7 +58,7 @@ Scene scene_from_files(const Options& o) {
         std::string list;
         for (const auto& l : layouts) list += (list.empty() ? "" : ", ") + l;
         log::note("the files differ (" + list + "): playing at " + std::to_string(scene.engine.sample_rate) + " Hz " +
-                  (scene.engine.channels == 1 ? "mono" : "stereo") + " (--sample-rate and --channels choose)");
+                  speaker::layout_name(scene.engine.channels) + " (--sample-rate and --channels choose)");
     }
     const ReplayGainMode rg_mode = parse_replaygain_mode(o.replaygain);
     for (size_t i = 0; i < o.inputs.size(); ++i) {

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/gain.hpp"
+#include "core/speakers.hpp"
 #include "core/time_limit.hpp"
 #include "dsp/pan.hpp"
 #include "decode/registry.hpp"
@@ -76,7 +77,10 @@ std::map<std::string, OpenedFile> open_all(const Scene& scene, bool will_play, D
 
 // Decodes the files that sounds play from memory, each once per rate it is
 // needed at (the engine's; the file's own for pitched sounds), on all cores.
-void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, DecodedSounds* decoded) {
+// With `keep_channels` (surround buses), files of more than two channels keep
+// them at the engine rate; at a file's own rate (pitched sounds: the pitch
+// stage takes 1 or 2 channels) they are downmixed.
+void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, bool keep_channels, DecodedSounds* decoded) {
     struct Job {
         const std::string* path;
         OpenedFile* file;
@@ -88,6 +92,8 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, Decod
         auto need = [&](bool native) {
             SharedBuffer& slot = native ? f.native : f.buffer;
             if (decoded) slot = decoded->find(path, native ? f.info.spec.rate : rate);
+            // (At the file's own rate both are cached under one key: the layout tells them apart.)
+            if (slot && slot->channels != decoded_channels(f.info.spec.channels, keep_channels && !native)) slot = nullptr;
             if (!slot) todo.push_back({&path, &f, native});
         };
         if (f.needs_memory) need(false);
@@ -106,7 +112,8 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, Decod
                     dec = std::move(f->decoder);
                 }
                 if (!dec) dec = open_decoder_file(*path);
-                auto buffer = load_sound(std::move(dec), *path, todo[i].native ? f->info.spec.rate : rate);
+                auto buffer = load_sound(std::move(dec), *path, todo[i].native ? f->info.spec.rate : rate,
+                                         keep_channels && !todo[i].native);
                 std::lock_guard lock(decoder_lock);
                 (todo[i].native ? f->native : f->buffer) = std::move(buffer);
             } catch (const Error& e) {
@@ -154,7 +161,8 @@ std::unique_ptr<Spatializer> spatializer(const Scene& scene, const SoundDesc& s)
                                                       .doppler_factor = scene.engine.doppler_factor * s.spatial->doppler,
                                                       .air_absorption = s.spatial->air_absorption.value_or(scene.engine.air_absorption),
                                                       .rate = scene.engine.sample_rate,
-                                                      .hrtf = hrtf_set(scene)});
+                                                      .hrtf = hrtf_set(scene),
+                                                      .channels = bus_channels(scene.engine.channels)});
 }
 
 // A pitched sound, or a 3D one with doppler, plays through a variable-rate
@@ -275,7 +283,8 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
         setups.push_back(std::move(s));
     }
     try {
-        return compile_plan(std::move(setups), ProcessSpec{rate, EngineConfig{}.max_block});
+        return compile_plan(std::move(setups),
+                            ProcessSpec{rate, EngineConfig{}.max_block, bus_channels(scene.engine.channels)});
     } catch (const Error& e) {
         SceneDiagnostic whole;  // the bus graph as a whole: no one key
         whole.message = e.what();
@@ -314,6 +323,7 @@ void add_streams(const Scene& scene, PreparedScene& p, Problems& problems) {
     const uint32_t rate = scene.engine.sample_rate;
     for (const StreamDesc& st : scene.streams) {
         VoiceSetup v;
+        v.bus_channels = bus_channels(scene.engine.channels);
         v.name = st.source == "-" ? "stream -" : "stream " + st.source;
         v.start_frame = p.config.start_frame;
         v.ends_with_source = true;
@@ -369,12 +379,22 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     PreparedScene p;
     const uint32_t rate = scene.engine.sample_rate;
     auto frames = [rate](double seconds) { return static_cast<uint64_t>(std::llround(seconds * rate)); };
+    // Surround buses: multichannel files keep their channels (the voices map them onto the speakers).
+    const bool surround = bus_channels(scene.engine.channels) > 2;
 
     p.config.output = AudioSpec{rate, scene.engine.channels};
+    if (scene.engine.lfe_db) p.config.lfe_gain = db_to_gain(*scene.engine.lfe_db);
+    p.config.lfe_cutoff_hz = scene.engine.lfe_cutoff_hz;
     if (scene.engine.duration) p.config.duration_frames = frames(*scene.engine.duration);
     p.config.start_frame = frames(scene.skip);
     Problems problems;
     if (with_plan) p.plan = build_plan(scene, problems);
+    if (scene.engine.spatial == SpatialRendering::hrtf && scene.engine.channels > 2) {
+        SceneDiagnostic whole;  // [engine] spatial against the channels (maybe --channels): no one key
+        whole.message = std::string("spatial = \"hrtf\" renders for headphones: it needs a stereo output, not ") +
+                        speaker::layout_name(scene.engine.channels) + " (--channels 2, or spatial = \"pan\")";
+        problems.push_back(std::move(whole));
+    }
 
     const bool will_play = streams != StreamDecoding::none;
     auto files = open_all(scene, will_play, decoded);
@@ -398,7 +418,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (resampled(scene, scene.sounds[i])) f.needs_native = true;
         else f.needs_memory = true;
     }
-    load_buffers(files, rate, decoded);
+    load_buffers(files, rate, surround, decoded);
 
     uint64_t previous_end = 0;
     bool endless = false;
@@ -441,6 +461,7 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (!s.enabled) continue;  // checked like the others, not played
 
         VoiceSetup v;
+        v.bus_channels = bus_channels(scene.engine.channels);
         v.name = s.name;
         v.start_frame = s.follows_previous ? previous_end : frames(s.start);
         // A pitched sound of N frames lasts N / ratio engine frames (rounded up, as the resampler renders).
@@ -492,8 +513,9 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
         if (streamed[i]) {
             try {
                 auto decoder = f.decoder ? std::move(f.decoder) : open_decoder_file(s.file);
+                // (A pitched one is downmixed: the pitch stage takes 1 or 2 channels.)
                 const StreamSetup setup{.engine_rate = unit, .from = position, .loop = s.loop, .loop_start = loop_start,
-                                        .loop_end = s.loop_end > 0 ? loop_end : 0};
+                                        .loop_end = s.loop_end > 0 ? loop_end : 0, .keep_channels = surround && !varispeed};
                 // A pitched stream keeps its thread: the resampler above it pulls an uneven number of frames.
                 if (streams == StreamDecoding::render_thread && !varispeed)
                     v.source = std::make_unique<OfflineStreamSource>(std::move(decoder), s.file, setup);

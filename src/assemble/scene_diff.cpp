@@ -111,6 +111,8 @@ void engine_and_listener(const Scene& was, const Scene& now, std::vector<std::st
     key(a.spatial == b.spatial, "spatial");
     key(a.hrtf_file == b.hrtf_file, "hrtf_file");
     key(a.virtual_below_db == b.virtual_below_db, "virtual_below_db");
+    key(a.lfe_db == b.lfe_db, "lfe_db");
+    key(a.lfe_cutoff_hz == b.lfe_cutoff_hz, "lfe_cutoff_hz");
     if (!same_listener(was.listener, now.listener)) restart.push_back("[listener] changed");
     bool same_streams = was.streams.size() == now.streams.size();
     for (size_t i = 0; same_streams && i < now.streams.size(); ++i) same_streams = same_stream(was.streams[i], now.streams[i]);

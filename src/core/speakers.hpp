@@ -25,4 +25,21 @@ constexpr uint32_t default_mask(uint32_t channels) {
     }
 }
 
+// The output layouts: mono, stereo, quad, 5.1 and 7.1 (default_mask's
+// layouts of 1, 2, 4, 6 and 8 channels, in WAV order).
+constexpr bool is_output_layout(uint64_t channels) {
+    return channels == 1 || channels == 2 || channels == 4 || channels == 6 || channels == 8;
+}
+constexpr const char* layout_name(uint32_t channels) {
+    switch (channels) {
+        case 1: return "mono";
+        case 2: return "stereo";
+        case 4: return "quad";
+        case 6: return "5.1";
+        case 8: return "7.1";
+        default: return "";
+    }
+}
+inline constexpr const char* kOutputLayouts = "1 (mono), 2 (stereo), 4 (quad), 6 (5.1) or 8 (7.1)";
+
 }  // namespace simvx::speaker

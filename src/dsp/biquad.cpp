@@ -91,16 +91,19 @@ std::string nyquist_problem(std::string_view key, double hz, uint32_t sample_rat
     return buf;
 }
 
-void StereoBiquad::reset() noexcept {
-    s1_[0] = s1_[1] = s2_[0] = s2_[1] = 0;
+void Biquad::set_channels(uint32_t channels) noexcept {
+    channels_ = std::clamp<uint32_t>(channels, 1, kMaxChannels);
+    reset();
 }
 
-bool StereoBiquad::quiet(double eps) const noexcept {
-    return std::fabs(s1_[0]) < eps && std::fabs(s1_[1]) < eps && std::fabs(s2_[0]) < eps && std::fabs(s2_[1]) < eps;
+bool Biquad::quiet_any(double eps) const noexcept {
+    for (uint32_t c = 0; c < channels_; ++c)
+        if (!(std::fabs(s1_[c]) < eps && std::fabs(s2_[c]) < eps)) return false;
+    return true;
 }
 
 template <bool Glide>
-void StereoBiquad::run(float* audio, size_t frames, const BiquadCoeffs& step) noexcept {
+void Biquad::run_stereo(float* audio, size_t frames, const BiquadCoeffs& step) noexcept {
     double b0 = c_.b0, b1 = c_.b1, b2 = c_.b2, a1 = c_.a1, a2 = c_.a2;
     double l1 = s1_[0], l2 = s2_[0], r1 = s1_[1], r2 = s2_[1];
     for (size_t i = 0; i < frames; ++i) {
@@ -120,11 +123,39 @@ void StereoBiquad::run(float* audio, size_t frames, const BiquadCoeffs& step) no
     if (!std::isfinite(l1 + l2 + r1 + r2)) reset();  // a NaN or infinity came in: it must not latch
 }
 
-void StereoBiquad::process(float* audio, size_t frames) noexcept {
+// run_stereo's arithmetic per channel, for any count: the coefficients step
+// once per frame, as there, so every channel sees the same ones.
+template <bool Glide>
+void Biquad::run_any(float* audio, size_t frames, const BiquadCoeffs& step) noexcept {
+    const uint32_t n = channels_;
+    double b0 = c_.b0, b1 = c_.b1, b2 = c_.b2, a1 = c_.a1, a2 = c_.a2;
+    double s1[kMaxChannels], s2[kMaxChannels];
+    std::copy_n(s1_, n, s1);
+    std::copy_n(s2_, n, s2);
+    for (size_t i = 0; i < frames; ++i) {
+        if constexpr (Glide) b0 += step.b0, b1 += step.b1, b2 += step.b2, a1 += step.a1, a2 += step.a2;
+        float* frame = audio + n * i;
+        for (uint32_t c = 0; c < n; ++c) {
+            const double x = frame[c];
+            double y = b0 * x + s1[c];
+            y = std::fabs(y) < kFlush ? 0.0 : y;
+            s1[c] = b1 * x - a1 * y + s2[c];
+            s2[c] = b2 * x - a2 * y;
+            frame[c] = static_cast<float>(y);
+        }
+    }
+    double sum = 0.0;
+    for (uint32_t c = 0; c < n; ++c) sum += s1[c] + s2[c];
+    std::copy_n(s1, n, s1_);
+    std::copy_n(s2, n, s2_);
+    if (!std::isfinite(sum)) reset();  // a NaN or infinity came in: it must not latch
+}
+
+void Biquad::process(float* audio, size_t frames) noexcept {
     run<false>(audio, frames, c_);
 }
 
-void StereoBiquad::glide(float* audio, size_t frames, const BiquadCoeffs& to) noexcept {
+void Biquad::glide(float* audio, size_t frames, const BiquadCoeffs& to) noexcept {
     if (frames == 0) return;
     const double n = static_cast<double>(frames);
     const BiquadCoeffs step{(to.b0 - c_.b0) / n, (to.b1 - c_.b1) / n, (to.b2 - c_.b2) / n, (to.a1 - c_.a1) / n,
@@ -203,7 +234,7 @@ void SmoothedBiquad::process(float* audio, size_t frames) noexcept {
         }
         const size_t n = std::min(frames, kSubBlock);
         biquad_.glide(audio, n, advance(n));
-        audio += 2 * n;
+        audio += biquad_.channels() * n;
         frames -= n;
     }
 }

@@ -1,9 +1,10 @@
 // Second-order IIR filters from Robert Bristow-Johnson's Audio-EQ-Cookbook:
-// coefficient design, a stereo biquad in transposed direct form II (double
-// state: low cutoffs stay accurate), and a biquad whose frequency, Q and gain
+// coefficient design, a biquad over 1 to 8 channels in transposed direct form
+// II (double state: low cutoffs stay accurate), and a biquad whose frequency, Q and gain
 // glide to new targets so live changes never click. One core serves the
 // lowpass/highpass/bandpass/notch effects and every band of the EQ.
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,31 +51,60 @@ BiquadCoeffs design_biquad(const FilterParams& p, double sample_rate, BiquadAngl
 // 30000 Hz is above the Nyquist frequency (24000 Hz) at 48000 Hz"), else "".
 std::string nyquist_problem(std::string_view key, double hz, uint32_t sample_rate);
 
-// Two channels of one biquad, interleaved stereo in place. A state that goes
-// non-finite (a NaN or infinity in the input) is cleared at the end of the
-// call, and state values too small to matter are flushed to zero so decays
-// into silence never produce subnormal numbers, even without FTZ.
-class StereoBiquad {
+// One biquad over 1 to 8 interleaved channels in place (stereo unless
+// set_channels() says otherwise), each channel with its own state and all of
+// them with the same coefficients, glides included. Stereo runs its own loop;
+// any other count runs the same arithmetic per channel, so channel k of an
+// N-channel run is bit-identical to a stereo run on that signal. A state
+// that goes non-finite (a NaN or infinity in the input) is cleared at the end
+// of the call, and state values too small to matter are flushed to zero so
+// decays into silence never produce subnormal numbers, even without FTZ.
+class Biquad {
 public:
+    static constexpr uint32_t kMaxChannels = 8;
+
+    // 1..kMaxChannels (clamped); clears the state.
+    void set_channels(uint32_t channels) noexcept;
+    uint32_t channels() const noexcept { return channels_; }
     void set(const BiquadCoeffs& c) noexcept { c_ = c; }
     const BiquadCoeffs& coeffs() const noexcept { return c_; }
-    void reset() noexcept;
+    // Inline, as quiet(): a skipped EQ band calls both every block.
+    void reset() noexcept {
+        if (channels_ == 2) s1_[0] = s1_[1] = s2_[0] = s2_[1] = 0;
+        else
+            for (uint32_t c = 0; c < kMaxChannels; ++c) s1_[c] = s2_[c] = 0;
+    }
     // Every state value below `eps`: nothing left ringing.
-    bool quiet(double eps) const noexcept;
+    bool quiet(double eps) const noexcept {
+        if (channels_ != 2) return quiet_any(eps);
+        return std::fabs(s1_[0]) < eps && std::fabs(s1_[1]) < eps && std::fabs(s2_[0]) < eps && std::fabs(s2_[1]) < eps;
+    }
     void process(float* audio, size_t frames) noexcept;
     // Like process(), moving the coefficients linearly, sample by sample, to
     // `to` (stable all the way: the stable (a1, a2) region is convex).
     void glide(float* audio, size_t frames, const BiquadCoeffs& to) noexcept;
 
 private:
+    bool quiet_any(double eps) const noexcept;
     template <bool Glide>
-    void run(float* audio, size_t frames, const BiquadCoeffs& step) noexcept;
+    void run_stereo(float* audio, size_t frames, const BiquadCoeffs& step) noexcept;
+    template <bool Glide>
+    void run_any(float* audio, size_t frames, const BiquadCoeffs& step) noexcept;
+    template <bool Glide>
+    void run(float* audio, size_t frames, const BiquadCoeffs& step) noexcept {
+        if (channels_ == 2) run_stereo<Glide>(audio, frames, step);
+        else run_any<Glide>(audio, frames, step);
+    }
 
     BiquadCoeffs c_;
-    double s1_[2] = {0, 0}, s2_[2] = {0, 0};
+    uint32_t channels_ = 2;
+    double s1_[kMaxChannels] = {}, s2_[kMaxChannels] = {};
 };
 
-// A StereoBiquad whose parameters move to their targets over `ramp_seconds`:
+// The name the stereo callers know it by: a Biquad left at two channels.
+using StereoBiquad = Biquad;
+
+// A Biquad whose parameters move to their targets over `ramp_seconds`:
 // frequency and Q geometrically, gain in dB linearly. The coefficients are
 // designed every kSubBlock frames and interpolated linearly in between
 // (designed steps alone, every 32 frames, overshoot by up to 3 dB on a fast
@@ -93,6 +123,8 @@ public:
     void set_target(const FilterParams& p) noexcept;
     // The same, reached in `frames` instead of the ramp (automation's steps).
     void glide_to(const FilterParams& p, size_t frames) noexcept;
+    // Interleaved channels of process()'s audio: 2 unless set (1..8).
+    void set_channels(uint32_t channels) noexcept { biquad_.set_channels(channels); }
     void reset() noexcept { biquad_.reset(); }
     void process(float* audio, size_t frames) noexcept;
 
@@ -105,7 +137,7 @@ private:
     void retarget() noexcept;
     BiquadCoeffs advance(size_t frames) noexcept;
 
-    StereoBiquad biquad_;
+    Biquad biquad_;
     FilterParams cur_, target_;  // target_ is where the running glide ends
     FilterParams next_;          // the final target (differs from target_ during a shape change)
     double rate_ = 0;

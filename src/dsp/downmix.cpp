@@ -6,20 +6,29 @@
 
 namespace simvx {
 
-DownmixMatrix stereo_downmix(uint32_t channels, uint32_t mask) {
+namespace {
+const float kMinus3Db = static_cast<float>(1.0 / std::sqrt(2.0));
+}  // namespace
+
+std::vector<uint32_t> channel_speakers(uint32_t channels, uint32_t mask) {
     if (mask == 0) mask = speaker::default_mask(channels);
-    const float h = static_cast<float>(1.0 / std::sqrt(2.0));
+    std::vector<uint32_t> out(channels, 0);
+    uint32_t bits = mask;
+    for (uint32_t c = 0; c < channels && bits; ++c) {
+        out[c] = bits & (~bits + 1);  // the lowest bit left
+        bits &= bits - 1;
+    }
+    return out;
+}
+
+DownmixMatrix stereo_downmix(uint32_t channels, uint32_t mask) {
+    const float h = kMinus3Db;
     DownmixMatrix m;
     m.left.assign(channels, 0.0f);
     m.right.assign(channels, 0.0f);
-    uint32_t bits = mask;
+    const std::vector<uint32_t> speakers = channel_speakers(channels, mask);
     for (uint32_t c = 0; c < channels; ++c) {
-        // The c-th set bit of the mask is the speaker of channel c.
-        uint32_t spk = 0;
-        if (bits) {
-            spk = bits & (~bits + 1);
-            bits &= bits - 1;
-        }
+        const uint32_t spk = speakers[c];
         using namespace speaker;
         if (spk == FL || spk == FLC) m.left[c] = 1.0f;
         else if (spk == FR || spk == FRC) m.right[c] = 1.0f;
@@ -27,6 +36,45 @@ DownmixMatrix stereo_downmix(uint32_t channels, uint32_t mask) {
         else if (spk == BR || spk == SR) m.right[c] = h;
         else if (spk == LFE) continue;  // BS.775 leaves the LFE out of the downmix
         else m.left[c] = m.right[c] = h;  // FC, BC and anything unnamed
+    }
+    return m;
+}
+
+SpeakerMatrix speaker_matrix(uint32_t in_channels, uint32_t in_mask, uint32_t out_channels) {
+    SpeakerMatrix m{in_channels, out_channels, std::vector<float>(size_t{in_channels} * out_channels, 0.0f)};
+    if (out_channels == 2) {
+        const DownmixMatrix d = stereo_downmix(in_channels, in_mask);
+        for (uint32_t i = 0; i < in_channels; ++i) {
+            m.gain[i] = d.left[i];
+            m.gain[in_channels + i] = d.right[i];
+        }
+        return m;
+    }
+    const std::vector<uint32_t> outs = channel_speakers(out_channels, 0);
+    const uint32_t out_mask = speaker::default_mask(out_channels);
+    auto put = [&](uint32_t speaker_bit, uint32_t i, float g) {
+        for (uint32_t o = 0; o < out_channels; ++o)
+            if (outs[o] == speaker_bit) m.gain[o * in_channels + i] = g;
+    };
+    const std::vector<uint32_t> ins = channel_speakers(in_channels, in_mask);
+    for (uint32_t i = 0; i < in_channels; ++i) {
+        using namespace speaker;
+        const uint32_t spk = ins[i];
+        if (spk && (out_mask & spk)) {
+            put(spk, i, 1.0f);
+        } else if (spk == SL || spk == SR) {
+            put(spk == SL ? BL : BR, i, 1.0f);
+        } else if (spk == BL || spk == BR) {
+            put(spk == BL ? SL : SR, i, 1.0f);
+        } else if (spk == BC) {
+            put(BL, i, kMinus3Db);
+            put(BR, i, kMinus3Db);
+        } else if (spk == FLC || spk == FRC) {
+            put(spk == FLC ? FL : FR, i, 1.0f);
+        } else if (spk != LFE) {  // FC on quad, and channels without a speaker
+            put(FL, i, kMinus3Db);
+            put(FR, i, kMinus3Db);
+        }
     }
     return m;
 }

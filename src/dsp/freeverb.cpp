@@ -61,12 +61,12 @@ bool Freeverb::Line::clean() const noexcept { return std::all_of(buf_.begin(), b
 
 bool Freeverb::Comb::clean() const noexcept { return simvx::clean(store_) && Line::clean(); }
 
-void Freeverb::prepare(uint32_t sample_rate) {
+void Freeverb::prepare(uint32_t sample_rate, int tuning_offset) {
     rate_ = sample_rate;
     const double scale = sample_rate / 44100.0;
     auto length = [scale](int tuning) { return std::max<size_t>(1, static_cast<size_t>(std::lround(tuning * scale))); };
     for (int ch = 0; ch < 2; ++ch) {
-        const int spread = ch * kStereoSpread;
+        const int spread = ch * kStereoSpread + tuning_offset;
         for (size_t i = 0; i < 8; ++i) combs_[ch][i].resize(length(kCombTuning[i] + spread));
         for (size_t i = 0; i < 4; ++i) allpasses_[ch][i].resize(length(kAllpassTuning[i] + spread));
     }

@@ -3,7 +3,9 @@
 // the right channel's lines are 23 samples longer (stereo spread). Tunings are
 // in samples at 44.1 kHz, scaled to the rate. The input is the sum of both
 // channels. This class produces the wet signal only: wet/dry/width mixing is
-// the effect wrapper's job (effects/reverb.cpp).
+// the effect wrapper's job (effects/reverb.cpp). A surround bus runs several
+// tanks, each with its lines lengthened by its own tuning offset so their
+// tails do not correlate.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -22,8 +24,9 @@ public:
         bool freeze = false;     // lossless combs, input muted: the tail holds
     };
 
-    // Sizes the lines for this rate (allocates) and clears them.
-    void prepare(uint32_t sample_rate);
+    // Sizes the lines for this rate (allocates) and clears them. Every line
+    // is `tuning_offset` samples (at 44.1 kHz) longer than Jezar's tuning.
+    void prepare(uint32_t sample_rate, int tuning_offset = 0);
     void reset() noexcept;
     // New parameters, reached over ~20 ms (`ramp`) or at once.
     void set(const Params& p, bool ramp) noexcept;

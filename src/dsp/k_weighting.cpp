@@ -97,7 +97,7 @@ double bs1770_channel_weight(uint32_t channel, uint32_t channels) noexcept {
     if (channels == 4) return channel < 2 ? 1.0 : kSurroundWeight;            // L R Ls Rs
     if (channels == 5) return channel < 3 ? 1.0 : kSurroundWeight;            // L R C Ls Rs
     if (channel < 3) return 1.0;                                              // L R C
-    return channel == 4 || channel == 5 ? kSurroundWeight : 0.0;              // LFE, Ls Rs, others
+    return channel >= 4 && channel < 8 ? kSurroundWeight : 0.0;               // LFE; Ls Rs (and 7.1's sides); others
 }
 
 KWeightedEnergy::KWeightedEnergy(uint32_t channels, double sample_rate)

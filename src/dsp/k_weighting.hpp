@@ -30,8 +30,9 @@ struct KWeighting {
 KWeighting design_k_weighting(double sample_rate) noexcept;
 
 // BS.1770-4's channel weights in libebur128's and ffmpeg's default order:
-// L, R, C 1.0, the LFE (the 4th of 6 or more) 0, surrounds 1.41; 4 channels
-// are L R Ls Rs and 5 are L R C Ls Rs; channels past the 6th are not weighed.
+// L, R, C 1.0, the LFE (the 4th of 6 or more) 0, surrounds 1.41 (7.1's back
+// and side pairs both, as ffmpeg's ebur128 weighs them); 4 channels are
+// L R Ls Rs and 5 are L R C Ls Rs; channels past the 8th are not weighed.
 double bs1770_channel_weight(uint32_t channel, uint32_t channels) noexcept;
 
 class KWeightedEnergy {

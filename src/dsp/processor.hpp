@@ -4,6 +4,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "core/realtime.hpp"
 #include "dsp/effect_params.hpp"
@@ -13,7 +15,23 @@ namespace simvx {
 struct ProcessSpec {
     uint32_t sample_rate = 48000;
     uint32_t max_block = 1024;  // process() is never called with more frames
+    // Interleaved channels per frame of process()'s audio and key: the bus
+    // format, 2 unless the output is surround (4, 6 or 8, WAV order:
+    // core/speakers.hpp).
+    uint32_t channels = 2;
 };
+
+// The most channels a bus carries (7.1), so effects can size per-channel
+// state in fixed arrays.
+inline constexpr uint32_t kMaxBusChannels = 8;
+
+// spec.channels, checked (prepare() is off the audio thread and may throw):
+// every effect supports 1 to kMaxBusChannels.
+inline uint32_t checked_channels(const ProcessSpec& spec) {
+    if (spec.channels < 1 || spec.channels > kMaxBusChannels)
+        throw std::invalid_argument("a bus effect takes 1 to 8 channels, not " + std::to_string(spec.channels));
+    return spec.channels;
+}
 
 class Processor {
 public:
@@ -27,9 +45,9 @@ public:
     // block starts from silence.
     virtual void reset() noexcept = 0;
 
-    // Processes `frames` stereo frames in place (interleaved L R). `key` is
-    // the sidechain signal for effects that take one (stereo interleaved, the
-    // same length), else nullptr. Real-time safe; NaN never latches: an effect
+    // Processes `frames` frames of spec.channels interleaved channels in
+    // place. `key` is the sidechain signal for effects that take one (the same
+    // channels and length), else nullptr. Real-time safe; NaN never latches: an effect
     // whose state went non-finite resets itself.
     virtual void process(float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME = 0;
 

@@ -16,16 +16,17 @@ size_t replace_non_finite(std::span<float> s) {
     return n;
 }
 
-DecodePipeline::DecodePipeline(Decoder& decoder, uint32_t engine_rate) : DecodePipeline(decoder.info(), engine_rate) {
+DecodePipeline::DecodePipeline(Decoder& decoder, uint32_t engine_rate, bool keep_channels)
+    : DecodePipeline(decoder.info(), engine_rate, keep_channels) {
     decoder_ = &decoder;
 }
 
-DecodePipeline::DecodePipeline(const DecoderInfo& info, uint32_t engine_rate)
+DecodePipeline::DecodePipeline(const DecoderInfo& info, uint32_t engine_rate, bool keep_channels)
     : in_channels_(info.spec.channels),
-      out_channels_(in_channels_ == 1 ? 1 : 2),
+      out_channels_(decoded_channels(in_channels_, keep_channels)),
       // Integer PCM cannot hold NaN or infinity: only float and lossy formats need the scan.
       may_be_non_finite_(info.bits == 0) {
-    if (in_channels_ > 2) downmix_ = stereo_downmix(in_channels_, info.channel_mask);
+    if (out_channels_ != in_channels_) downmix_ = stereo_downmix(in_channels_, info.channel_mask);
     if (info.spec.rate != engine_rate) resampler_.emplace(info.spec.rate, engine_rate, out_channels_);
 }
 

@@ -1,6 +1,7 @@
 // Decoded frames → the engine's format: NaN/inf replaced by silence, more than
-// two channels downmixed (BS.775), the rate converted (libsoxr HQ). Shared by
-// whole-file loading and streaming, so both sound the same.
+// two channels downmixed (BS.775) unless kept for surround buses, the rate
+// converted (libsoxr HQ). Shared by whole-file loading and streaming, so both
+// sound the same.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -13,13 +14,20 @@
 
 namespace simvx {
 
+// The channels a file of `file_channels` is played with: 1 or 2, or with
+// `keep_channels` (surround buses: mix/voice.hpp maps them onto the
+// speakers) its own, up to 8.
+constexpr uint32_t decoded_channels(uint32_t file_channels, bool keep_channels) {
+    return file_channels > 2 && keep_channels ? file_channels : file_channels == 1 ? 1 : 2;
+}
+
 class DecodePipeline {
 public:
-    DecodePipeline(Decoder& decoder, uint32_t engine_rate);
+    DecodePipeline(Decoder& decoder, uint32_t engine_rate, bool keep_channels = false);
     // For frames that come from elsewhere (a live pipe): only convert() then.
-    DecodePipeline(const DecoderInfo& info, uint32_t engine_rate);
+    DecodePipeline(const DecoderInfo& info, uint32_t engine_rate, bool keep_channels = false);
 
-    uint32_t channels() const { return out_channels_; }  // 1 or 2
+    uint32_t channels() const { return out_channels_; }  // decoded_channels()
     // Whether a step costs about a copy: uncompressed samples at the engine's rate.
     bool cheap() const { return decoder_ && decoder_->info().uncompressed && !resampler_; }
     // Decodes up to max_frames native frames and appends the converted frames

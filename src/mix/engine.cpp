@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "core/denormal_guard.hpp"
@@ -17,6 +19,41 @@ constexpr float kSilence = 3.1622776e-5f;  // -90 dBFS
 
 void add(float* dst, const float* src, size_t samples) noexcept {
     for (size_t i = 0; i < samples; ++i) dst[i] += src[i];
+}
+
+// `frames` frames of `width` channels: stereo's count of samples is known
+// even, which keeps its loop as tight as before surround buses.
+void add_frames(float* dst, const float* src, size_t frames, uint32_t width) noexcept {
+    if (width == 2) add(dst, src, frames * 2);
+    else add(dst, src, frames * width);
+}
+
+// Stereo frames onto the front pair (channels 0 and 1 of every layout) of
+// `width`-channel frames, the other channels silent.
+void onto_front_pair(float* dst, const float* stereo, size_t frames, uint32_t width) noexcept {
+    for (size_t i = 0; i < frames; ++i) {
+        float* f = dst + i * width;
+        f[0] = stereo[2 * i];
+        f[1] = stereo[2 * i + 1];
+        std::fill(f + 2, f + width, 0.0f);
+    }
+}
+
+// Every channel of `frames` frames times a gain per frame from `next()`.
+template <typename Next>
+void scale_frames(float* b, size_t frames, uint32_t width, Next&& next) noexcept {
+    if (width == 2) {  // the stereo buses: the compiler sees the pair
+        for (size_t i = 0; i < frames; ++i) {
+            const float g = next();
+            b[2 * i] *= g;
+            b[2 * i + 1] *= g;
+        }
+        return;
+    }
+    for (size_t i = 0; i < frames; ++i) {
+        const float g = next();
+        for (uint32_t c = 0; c < width; ++c) b[i * width + c] *= g;
+    }
 }
 }  // namespace
 
@@ -38,7 +75,11 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
       listener_gain_(config.output_gain, static_cast<uint32_t>(std::max(1.0, 0.02 * config.output.rate))),
       seek_fade_(1.0f, static_cast<uint32_t>(std::max(1.0, config.stop_fade_seconds * config.output.rate))) {
     listener_gain_request_.store(listener_gain_.target(), std::memory_order_relaxed);
-    const ProcessSpec spec{config_.output.rate, config_.max_block};
+    width_ = bus_channels(config_.output.channels);
+    const ProcessSpec spec{config_.output.rate, config_.max_block, width_};
+    if (plan && plan->channels != width_)
+        throw std::invalid_argument("a plan of " + std::to_string(plan->channels) + "-channel buses for a " +
+                                    std::to_string(config_.output.channels) + "-channel output");
     plan_ = (plan ? std::move(plan) : master_only_plan(config_.master_gain, config_.master_mute, spec)).release();
     length_ = scene_length(config_, voices);
     if (length_) published_length_.store(*length_);
@@ -54,11 +95,15 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
         open_ended_ = !endless;  // with a loop the scene never ends anyway
     }
     voices_.reserve(voices.size());
-    for (auto& v : voices) voices_.emplace_back(std::move(v));
+    for (auto& v : voices) check_fits(voices_.emplace_back(std::move(v)));
     next_id_ = voices_.size();
     extra_.reserve(kMaxAddedVoices);
-    voice_out_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
-    scratch_.assign(static_cast<size_t>(config_.max_block) * 2, 0.0f);
+    voice_out_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
+    scratch_.assign(static_cast<size_t>(config_.max_block) * kMaxSpeakers, 0.0f);  // a source's frames: up to 8 channels
+    if (width_ != 2) voice_wide_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
+    if (config_.lfe_gain && LfeSend::has_lfe(width_))
+        lfe_ = std::make_unique<LfeSend>(width_, config_.output.rate, *config_.lfe_gain, config_.lfe_cutoff_hz,
+                                         config_.max_block);
     // Effects with tails ring out after the sounds end, unless a duration says otherwise.
     tail_mode_ = plan_->has_tail && !config_.duration_frames && length_.has_value();
     end_ = tail_mode_ ? std::nullopt : length_;
@@ -79,7 +124,16 @@ Engine::~Engine() {
     delete plan_;
 }
 
+void Engine::check_fits(const Voice& v) const {
+    if (v.channels() != 2 && v.channels() != width_)
+        throw std::invalid_argument("a voice panned over " + std::to_string(v.channels()) + " speakers on " +
+                                    std::to_string(width_) + "-channel buses");
+}
+
 void Engine::replace_plan(std::unique_ptr<RenderPlan> plan, uint32_t crossfade_frames) {
+    if (plan->channels != width_)
+        throw std::invalid_argument("a plan of " + std::to_string(plan->channels) + "-channel buses replacing " +
+                                    std::to_string(width_) + "-channel ones");
     collect_retired();
     plan->crossfade_in = crossfade_frames;
     delete pending_.exchange(plan.release(), std::memory_order_acq_rel);  // a plan never adopted is simply dropped
@@ -200,8 +254,10 @@ bool Engine::queue_seek(uint64_t to, std::vector<VoiceSetup> voices) {
     // The voices go first, marked with the seek they belong to: the render
     // thread takes them in at once but keeps them silent until it lands.
     const uint64_t seek = seeks() + 1;
-    for (auto& setup : voices) {
-        owned_extra_.push_back(std::make_unique<Voice>(std::move(setup)));
+    std::vector<std::unique_ptr<Voice>> made;
+    for (auto& setup : voices) check_fits(*made.emplace_back(std::make_unique<Voice>(std::move(setup))));
+    for (auto& voice : made) {
+        owned_extra_.push_back(std::move(voice));
         added_.push(Extra{next_id_++, owned_extra_.back().get(), ++serial_, seek});  // fits: voice_room() looked
     }
     seek_in_flight_.store(true, std::memory_order_release);
@@ -229,7 +285,9 @@ bool Engine::pause_voice(size_t voice, bool paused, uint32_t frames) {
 
 std::optional<size_t> Engine::add_voice(VoiceSetup setup) {
     if (voice_room() == 0) return std::nullopt;
-    owned_extra_.push_back(std::make_unique<Voice>(std::move(setup)));
+    auto voice = std::make_unique<Voice>(std::move(setup));
+    check_fits(*voice);
+    owned_extra_.push_back(std::move(voice));
     const size_t id = next_id_++;
     added_.push(Extra{id, owned_extra_.back().get(), ++serial_});  // fits: voice_room() looked
     return id;
@@ -352,6 +410,7 @@ void Engine::land_seek() noexcept {
         if (p)
             for (auto& bus : p->buses)
                 for (auto& e : bus.effects) e.processor->reset();
+    if (lfe_) lfe_->reset();
     // Paused, the resume fades in; otherwise this fade does.
     if (pause_target_) seek_fade_.reset(1.0f);
     else seek_fade_.set_target(1.0f);
@@ -528,28 +587,37 @@ std::optional<size_t> Engine::tail_end(const float* out, size_t from, size_t fra
 }
 
 // One voice into its bus (and its sends) of `plan`. A voice without sends
-// mixes straight into its bus; one with sends renders once and is added to each.
+// that renders the bus format mixes straight into its bus; one with sends
+// renders once and is added to each. A stereo voice on surround buses plays
+// on the front pair.
 void Engine::render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept {
     RenderPlan::Bus& bus = plan.buses[plan.slot_of[v.setup().bus]];
-    const bool direct = v.setup().sends.empty() && bus.input_open;
+    const uint32_t channels = v.channels();
+    const bool direct = channels == width_ && v.setup().sends.empty() && bus.input_open;
     const VoiceSpan span = direct ? v.render(bus.buffer.data(), pos, frames, scratch_.data(), true)
                                   : v.render(voice_out_.data(), pos, frames, scratch_.data());
     // How far live streams have got: the scene's length once they have all ended.
     if (v.setup().ends_with_source && span.count) streams_end_ = std::max(streams_end_, pos + span.offset + span.count);
     if (direct) return;
     if (!span.count || !bus.input_open) return;  // not heard: another bus is soloed
-    const float* src = voice_out_.data() + span.offset * 2;
-    const size_t n = span.count * 2;
-    add(bus.buffer.data() + span.offset * 2, src, n);
+    const float* src = voice_out_.data() + span.offset * channels;
+    if (channels != width_) {
+        float* wide = voice_wide_.data() + span.offset * width_;
+        onto_front_pair(wide, src, span.count, width_);
+        src = wide;
+    }
+    const size_t at = span.offset * width_;
+    add_frames(bus.buffer.data() + at, src, span.count, width_);
     for (size_t i = 0; i < v.setup().sends.size(); ++i)
-        v.add_send(i, plan.buses[plan.slot_of[v.setup().sends[i].bus]].buffer.data() + span.offset * 2, src,
-                   pos + span.offset, span.count);
+        v.add_send(i, plan.buses[plan.slot_of[v.setup().sends[i].bus]].buffer.data() + at, src, pos + span.offset,
+                   span.count, width_);
 }
 
 // An effect over the block; an automated one in steps that end on multiples
 // of EffectAutomation::kStepFrames of scene time (the same frames whatever the
 // block size or --start-at), each gliding to the envelopes' values at its end.
-void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key) noexcept {
+void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key,
+                            uint32_t width) noexcept {
     if (!e.automation) {
         e.processor->process(audio, frames, key);
         return;
@@ -558,7 +626,7 @@ void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, siz
     for (size_t done = 0; done < frames;) {
         const auto n = static_cast<uint32_t>(std::min<uint64_t>(frames - done, step - (pos + done) % step));
         e.processor->automate(e.automation->at(pos + done + n), n);
-        e.processor->process(audio + 2 * done, n, key ? key + 2 * done : nullptr);
+        e.processor->process(audio + width * done, n, key ? key + width * done : nullptr);
         done += n;
     }
 }
@@ -566,38 +634,34 @@ void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, siz
 // Buses in render order: effects, volume, then into the parent and sends.
 // `pos` is the block's first scene frame (bus automation's time).
 void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexcept {
-    const size_t samples = frames * 2;
+    const uint32_t width = plan.channels;
+    const size_t samples = frames * width;
     for (size_t slot = 0; slot < plan.buses.size(); ++slot) {
         RenderPlan::Bus& bus = plan.buses[slot];
         float* b = bus.buffer.data();
         if (!bus.bypass_effects)
             for (auto& e : bus.effects)
-                if (e.enabled) process_effect(e, pos, b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr);
+                if (e.enabled)
+                    process_effect(e, pos, b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr, width);
         if (!bus.key_buffer.empty()) std::copy_n(b, samples, bus.key_buffer.begin());  // before the fader
         if (bus.volume_db_envelope) {
             float gains[EnvelopeCursor::kFillRun];
             for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
                 const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
                 bus.volume_db_envelope->fill_gains(gains, pos + base, n);
-                for (size_t i = base; i < base + n; ++i) {
-                    const float g = bus.gain.next() * gains[i - base];
-                    b[2 * i] *= g;
-                    b[2 * i + 1] *= g;
-                }
+                const float* g = gains;
+                scale_frames(b + base * width, n, width, [&] { return bus.gain.next() * *g++; });
             }
         } else if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
             // Unity gain multiplies by nothing, which keeps the identity render bit-exact.
-            for (size_t i = 0; i < frames; ++i) {
-                const float g = bus.gain.next();
-                b[2 * i] *= g;
-                b[2 * i + 1] *= g;
-            }
+            scale_frames(b, frames, width, [&] { return bus.gain.next(); });
         }
         if (slot == plan.output || !bus.output_open) continue;
-        if (bus.parent) add(plan.buses[*bus.parent].buffer.data(), b, samples);
+        if (bus.parent) add_frames(plan.buses[*bus.parent].buffer.data(), b, frames, width);
         for (auto& send : bus.sends) {
             auto& automation = send.volume_db_envelope;
-            mix_send(plan.buses[send.bus].buffer.data(), b, frames, send.gain, automation ? &*automation : nullptr, pos);
+            mix_send(plan.buses[send.bus].buffer.data(), b, frames, width, send.gain,
+                     automation ? &*automation : nullptr, pos);
         }
     }
 }
@@ -605,7 +669,7 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
 void Engine::render_block(float* out, size_t frames) noexcept {
     RenderPlan& plan = *plan_;
     const uint64_t pos = position_.load(std::memory_order_relaxed);
-    const size_t samples = frames * 2;
+    const size_t samples = frames * width_;
     for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
     for (Voice& v : voices_) render_voice(plan, v, pos, frames);
     const uint64_t clock = pos + clock_offset_.load(std::memory_order_relaxed);
@@ -629,16 +693,19 @@ void Engine::render_block(float* out, size_t frames) noexcept {
         const float total = static_cast<float>(crossfade_total_);
         for (size_t i = 0; i < frames; ++i) {
             const float x = crossfade_done_ < crossfade_total_ ? static_cast<float>(crossfade_done_++) / total : 1.0f;
-            m[2 * i] = m[2 * i] * x + old[2 * i] * (1.0f - x);
-            m[2 * i + 1] = m[2 * i + 1] * x + old[2 * i + 1] * (1.0f - x);
+            for (uint32_t c = 0; c < width_; ++c) {
+                const size_t k = i * width_ + c;
+                m[k] = m[k] * x + old[k] * (1.0f - x);
+            }
         }
         if (crossfade_done_ >= crossfade_total_ && retired_.push(fading_)) fading_ = nullptr;
     }
 
-    // Master → output, through the stop and pause fades and the listener's volume.
+    // Master → output, through the LFE send, the stop and pause fades and the listener's volume.
     float* m = plan.buses[plan.output].buffer.data();
+    if (lfe_) lfe_->process(m, frames);
     apply_output_gains(m, frames);
-    if (config_.output.channels == 2) {
+    if (config_.output.channels == width_) {
         std::copy_n(m, samples, out);
     } else {
         // A mono output averages the two sides (a centred mono sound stays unchanged).
@@ -665,11 +732,9 @@ void Engine::apply_output_gains(float* m, size_t frames) noexcept {
     const bool ramping = stop_fade_.ramping() || pause_fade_.ramping() || seek_fade_.ramping() || listener_gain_.ramping();
     const float steady = stop_fade_.value() * pause_fade_.value() * seek_fade_.value() * listener_gain_.value();
     if (!ramping && steady == 1.0f) return;  // unity multiplies by nothing: the identity render stays bit-exact
-    for (size_t i = 0; i < frames; ++i) {
-        const float g = ramping ? stop_fade_.next() * pause_fade_.next() * seek_fade_.next() * listener_gain_.next() : steady;
-        m[2 * i] *= g;
-        m[2 * i + 1] *= g;
-    }
+    scale_frames(m, frames, width_, [&] {
+        return ramping ? stop_fade_.next() * pause_fade_.next() * seek_fade_.next() * listener_gain_.next() : steady;
+    });
 }
 
 

@@ -15,6 +15,7 @@
 #include "core/audio_spec.hpp"
 #include "core/spsc_ring.hpp"
 #include "dsp/effect_params.hpp"
+#include "dsp/lfe_send.hpp"
 #include "mix/bus_tap.hpp"
 #include "dsp/ramp.hpp"
 #include "dsp/true_peak_limiter.hpp"
@@ -25,7 +26,7 @@
 namespace simvx {
 
 struct EngineConfig {
-    AudioSpec output;                          // channels 1 or 2
+    AudioSpec output;                          // channels 1, 2, 4, 6 or 8 (buses: bus_channels())
     uint32_t max_block = 1024;                 // internal block size (frames)
     std::optional<uint64_t> duration_frames;   // overrides the length rule
     uint64_t start_frame = 0;                  // scene time of the first rendered frame (--start-at)
@@ -39,6 +40,11 @@ struct EngineConfig {
     // the last come out after the scene's end, so the output keeps its length
     // and timing (mix/engine_limit.cpp).
     std::optional<TruePeakLimiter::Settings> output_limiter;
+    // A 5.1 or 7.1 output's LFE send (dsp/lfe_send.hpp): the full-range
+    // channels' sum, low-passed at lfe_cutoff_hz, into the LFE at this gain
+    // (linear; none: the LFE carries only what the buses put there).
+    std::optional<float> lfe_gain;
+    double lfe_cutoff_hz = 120.0;
     double stop_fade_seconds = 0.015;          // request_stop(): fade to silence, then end
     double tail_silence_seconds = 0.1;         // tails end after this long below -90 dBFS
     double tail_max_seconds = 60.0;
@@ -73,7 +79,8 @@ public:
     std::vector<std::string> source_errors() const;
     uint64_t underruns() const noexcept;
 
-    // Control thread: a new plan (same buses, in the same setup order) takes
+    // Control thread: a new plan (same buses, in the same setup order, of the
+    // same channels: std::invalid_argument otherwise) takes
     // over at the next block; the old one is freed by collect_retired(). With
     // `crossfade_frames`, the old plan keeps running beside the new one while
     // the output crossfades from it (effect state and tails do not cut off).
@@ -250,6 +257,8 @@ private:
         std::optional<EnvelopeCursor>* held = nullptr;
         uint64_t serial = 0;
     };
+    // Throws std::invalid_argument for a voice whose channels the buses cannot take.
+    void check_fits(const Voice& v) const;
     void report_applied(uint64_t serial, uint64_t frame) noexcept SIMVX_REALTIME;
     void apply_envelope_swaps(uint64_t pos) noexcept SIMVX_REALTIME;
     template <typename Edit>
@@ -261,7 +270,8 @@ private:
     Voice* voice_by_id(size_t id) noexcept SIMVX_REALTIME;
     void render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
     void process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
-    static void process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME;
+    static void process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key,
+                               uint32_t width) noexcept SIMVX_REALTIME;
     void adopt_pending_plan() noexcept SIMVX_REALTIME;
     void render_block(float* out, size_t frames) noexcept SIMVX_REALTIME;
     // The scene's frames; render() with an output limiter goes through render_limited (engine_limit.cpp).
@@ -320,7 +330,12 @@ private:
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
     std::vector<VoiceSource*> to_fill_;         // wait_for_sources(): the sources it fills
     SourceFiller filler_;                       // ... on two cores (declared after the voices: it goes first)
-    std::vector<float> voice_out_;              // one voice's block, stereo
+    std::vector<float> voice_out_;              // one voice's block (Voice::channels())
+    // Surround buses: a voice's stereo block on the front pair, the other
+    // speakers silent (the bus format, to add into a bus and its sends).
+    std::vector<float> voice_wide_;
+    uint32_t width_ = 2;                        // every bus's channels: bus_channels(output.channels)
+    std::unique_ptr<LfeSend> lfe_;              // after Master, before the output's fades
     std::vector<float> scratch_;                // one voice's source frames
     GainRamp stop_fade_;
     GainRamp pause_fade_;

@@ -23,6 +23,7 @@ public:
     OfflineStreamSource(std::unique_ptr<Decoder> decoder, std::string name, const StreamSetup& setup);
 
     uint32_t channels() const noexcept override { return channels_; }
+    uint32_t channel_mask() const noexcept override { return channels_ > 2 ? decoder_->info().channel_mask : 0; }
     size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
     const float* lend(size_t frames) noexcept SIMVX_REALTIME override;
     bool ready(size_t frames) const noexcept SIMVX_REALTIME override;

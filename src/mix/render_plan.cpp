@@ -82,6 +82,8 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
 
     auto plan = std::make_unique<RenderPlan>();
     plan->max_block = spec.max_block;
+    plan->channels = spec.channels;
+    const size_t block_samples = static_cast<size_t>(spec.max_block) * spec.channels;
     plan->slot_of.resize(setups.size());
     for (size_t pos = 0; pos < order.size(); ++pos) plan->slot_of[order[pos]] = pos;
     plan->buses.resize(setups.size());
@@ -101,7 +103,7 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
         for (auto& e : s.effects) {
             if (e.key) {
                 e.key = plan->slot_of[*e.key];
-                plan->buses[*e.key].key_buffer.assign(static_cast<size_t>(spec.max_block) * 2, 0.0f);
+                plan->buses[*e.key].key_buffer.assign(block_samples, 0.0f);
             }
             e.processor->prepare(spec);
             if (e.enabled && !s.bypass_effects && e.processor->tail_frames() > 0) {
@@ -110,7 +112,7 @@ std::unique_ptr<RenderPlan> compile_plan(std::vector<BusSetup> setups, const Pro
             }
             b.effects.push_back(std::move(e));
         }
-        b.buffer.assign(static_cast<size_t>(spec.max_block) * 2, 0.0f);
+        b.buffer.assign(block_samples, 0.0f);
     }
     apply_solo(setups, *plan);
     return plan;

@@ -54,7 +54,7 @@ public:
         std::optional<size_t> parent;  // plan slots, not setup indices
         std::vector<BusSetup::Send> sends;
         std::vector<BusSetup::Effect> effects;
-        std::vector<float> buffer;  // stereo interleaved, max_block frames
+        std::vector<float> buffer;  // `channels` interleaved, max_block frames
         // A sidechain key's signal: after the bus's effects, before its fader
         // and mute (a pre-fader key, as consoles tap it), so muting or
         // lowering the key bus, or soloing another, never takes the ducking
@@ -68,11 +68,18 @@ public:
     bool has_tail = false;           // an enabled effect rings after its input stops
     uint64_t tail_hint = 0;          // the longest tail the effects announce (frames)
     uint32_t max_block = 1024;
+    uint32_t channels = 2;           // of every bus (ProcessSpec::channels): bus_channels(output)
     // Set by Engine::replace_plan: the frames over which this plan takes over
     // from the playing one (0: at once). Inside the plan, so a plan is never
     // adopted with another's crossfade.
     uint32_t crossfade_in = 0;
 };
+
+// The channels every bus carries for an output of `output_channels`: stereo
+// for a mono or stereo output (a mono output is the buses' two sides
+// averaged, so a pan still means what it says), else the output's own
+// speakers (4, 6, 8: quad, 5.1, 7.1 in WAV order, core/speakers.hpp).
+constexpr uint32_t bus_channels(uint32_t output_channels) { return output_channels <= 2 ? 2 : output_channels; }
 
 // Sorts, checks and prepares. Throws InputError naming the buses of a cycle
 // ("bus cycle: A → B → A") or when there is not exactly one output bus.

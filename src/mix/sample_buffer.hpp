@@ -12,7 +12,8 @@ namespace simvx {
 
 struct SampleBuffer {
     uint32_t rate = 48000;
-    uint32_t channels = 2;       // 1 or 2: more are downmixed when loading
+    uint32_t channels = 2;       // decoded_channels(): 1 or 2, or the file's own for surround buses
+    uint32_t channel_mask = 0;   // their speakers (core/speakers.hpp) when more than 2; 0 = the usual layout
     SampleVector samples;        // interleaved, finite
     // Where it came from, for messages and --check.
     std::string path;

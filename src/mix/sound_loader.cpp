@@ -18,7 +18,7 @@ SharedBuffer load_sound(const std::string& path, uint32_t engine_rate) {
     return load_sound(open_decoder_file(path), path, engine_rate);
 }
 
-SharedBuffer load_sound(std::unique_ptr<Decoder> dec, const std::string& path, uint32_t engine_rate) {
+SharedBuffer load_sound(std::unique_ptr<Decoder> dec, const std::string& path, uint32_t engine_rate, bool keep_channels) {
     const DecoderInfo& info = dec->info();
     check_playable(path, info);
 
@@ -29,10 +29,11 @@ SharedBuffer load_sound(std::unique_ptr<Decoder> dec, const std::string& path, u
     buf->source_rate = info.spec.rate;
     buf->source_channels = info.spec.channels;
     const uint32_t in_ch = info.spec.channels;
+    if (decoded_channels(in_ch, keep_channels) > 2) buf->channel_mask = info.channel_mask;
     auto& s = buf->samples;
     uint64_t bad = 0;
 
-    if (in_ch <= 2 && info.spec.rate == engine_rate && info.frames && *info.frames < (uint64_t{1} << 31)) {
+    if (decoded_channels(in_ch, keep_channels) == in_ch && info.spec.rate == engine_rate && info.frames && *info.frames < (uint64_t{1} << 31)) {
         // The common case: decode straight into the buffer, no copies.
         buf->channels = in_ch;
         const bool may_be_non_finite = info.bits == 0;
@@ -51,7 +52,7 @@ SharedBuffer load_sound(std::unique_ptr<Decoder> dec, const std::string& path, u
         }
         s.resize(filled);
     } else {
-        DecodePipeline pipe(*dec, engine_rate);
+        DecodePipeline pipe(*dec, engine_rate, keep_channels);
         buf->channels = pipe.channels();
         while (pipe.step(s, kChunkFrames)) {
         }

@@ -17,7 +17,7 @@ uint64_t to_native(uint64_t engine_frames, uint32_t native_rate, uint32_t engine
 StreamReader::StreamReader(Decoder& decoder, const StreamSetup& setup)
     : decoder_(decoder),
       setup_(setup),
-      pipe_(decoder, setup.engine_rate),
+      pipe_(decoder, setup.engine_rate, setup.keep_channels),
       from_(to_native(setup.from, decoder.info().spec.rate, setup.engine_rate)),
       loop_start_(to_native(setup.loop_start, decoder.info().spec.rate, setup.engine_rate)),
       loop_end_(setup.loop_end ? to_native(setup.loop_end, decoder.info().spec.rate, setup.engine_rate) : 0) {}

@@ -19,6 +19,7 @@ struct StreamSetup {
     uint64_t loop_start = 0;    // engine frames
     uint64_t loop_end = 0;      // engine frames; 0 = end of file
     size_t ring_frames = 1 << 16;
+    bool keep_channels = false;  // decoded_channels(): a file's own channels for surround buses
 };
 
 class StreamReader {

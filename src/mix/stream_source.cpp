@@ -14,7 +14,7 @@ StreamSource::StreamSource(std::unique_ptr<Decoder> decoder, std::string name, c
     : decoder_(std::move(decoder)),
       name_(std::move(name)),
       setup_(setup),
-      channels_(decoder_->info().spec.channels == 1 ? 1 : 2),
+      channels_(decoded_channels(decoder_->info().spec.channels, setup.keep_channels)),
       ring_(setup.ring_frames * channels_) {
     thread_ = std::thread([this] { decode_loop(); });
 }

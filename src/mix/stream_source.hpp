@@ -30,6 +30,7 @@ public:
     ~StreamSource() override;
 
     uint32_t channels() const noexcept override { return channels_; }
+    uint32_t channel_mask() const noexcept override { return channels_ > 2 ? decoder_->info().channel_mask : 0; }
     size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
     // True when `frames` can be pulled without a gap (or the stream has ended).
     bool ready(size_t frames) const noexcept SIMVX_REALTIME override;

@@ -1,6 +1,7 @@
 #include "mix/voice.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "core/gain.hpp"
 #include "dsp/fast_math.hpp"
@@ -31,6 +32,18 @@ Voice::Voice(VoiceSetup setup)
     varispeed_ = setup_.varispeed;
     if (varispeed_) base_ratio_ = varispeed_->ratio();
     if (setup_.spatial && setup_.spatial->has_air_absorption()) air_.emplace();
+    if (setup_.spatial) channels_ = setup_.spatial->channels();
+    source_channels_ = setup_.source->channels();
+    if (source_channels_ > 2 && setup_.spatial) {
+        downmix_ = stereo_downmix(source_channels_, setup_.source->channel_mask());
+    } else if (source_channels_ > 2) {
+        channels_ = std::min(setup_.bus_channels, kMaxSpeakers);
+        const SpeakerMatrix m = speaker_matrix(source_channels_, setup_.source->channel_mask(), channels_);
+        for (uint32_t o = 0; o < channels_; ++o)
+            for (uint32_t i = 0; i < source_channels_; ++i)
+                if (m.at(o, i) != 0.0f) routes_[o][route_count_[o]++] = {i, m.at(o, i)};
+        routed_ = true;
+    }
     if (const HrtfSet* set = setup_.spatial ? setup_.spatial->hrtf() : nullptr) {
         hrir_.emplace(set->taps());
         hrir_from_.assign(2 * set->taps(), 0.0f);
@@ -69,9 +82,16 @@ float Voice::level_bound(uint64_t t0, size_t frames) noexcept {
     const uint64_t t1 = t0 + (frames ? frames - 1 : 0);
     float level = std::max(gain_.value(), gain_.target()) * std::max(pause_gain_.value(), pause_gain_.target());
     if (setup_.volume_db_envelope) level *= std::max(automated_gain(t0), automated_gain(t1));
-    if (setup_.spatial) {
+    if (setup_.spatial && channels_ > 2) {
+        float loudest = 0;
+        for (uint32_t c = 0; c < channels_; ++c)
+            loudest = std::max({loudest, speaker_gains_[c].value(), speaker_gains_[c].target()});
+        level *= loudest;
+    } else if (setup_.spatial) {
         level *= std::max({spatial_left_.value(), spatial_right_.value(), spatial_left_.target(), spatial_right_.target()});
         if (hrir_) level *= setup_.spatial->hrtf()->peak_gain();  // the ears' filters may amplify
+    } else if (routed_) {
+        // (no pan: the speakers' gains are at most 1)
     } else if (setup_.pan_envelope) {
         const StereoGain a = automated_pan(t0), b = automated_pan(t1);
         level *= std::max({a.left, a.right, b.left, b.right});
@@ -89,6 +109,7 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
         const SpatialState now = setup_.spatial->at(first);
         spatial_left_.reset(now.gain.left);
         spatial_right_.reset(now.gain.right);
+        for (uint32_t c = 0; c < channels_ && channels_ > 2; ++c) speaker_gains_[c].reset(now.speakers[c]);
         if (varispeed_) varispeed_->jump_to_ratio(base_ratio_ * now.doppler);
         if (air_) {
             *air_ = SmoothedBiquad(air_filter(now.air_cutoff_hz, setup_.spatial->rate()));
@@ -106,6 +127,10 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
     spatial_right_.set_ramp_frames(n);
     spatial_left_.set_target(end.gain.left);
     spatial_right_.set_target(end.gain.right);
+    for (uint32_t c = 0; c < channels_ && channels_ > 2; ++c) {
+        speaker_gains_[c].set_ramp_frames(n);
+        speaker_gains_[c].set_target(end.speakers[c]);
+    }
     if (varispeed_) varispeed_->set_ratio(base_ratio_ * end.doppler);
     if (air_) air_->glide_to(air_filter(end.air_cutoff_hz, setup_.spatial->rate()), frames);
     if (hrir_) aim_hrir(end.direction);
@@ -113,7 +138,9 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
 
 // A 3D voice: the source (through the air absorption low-pass and, with an
 // HRTF set, made mono and through the ears' filters, in chunks on the stack)
-// times the gains, the fades and the spatial gains.
+// times the gains, the fades and the spatial gains. Over surround speakers
+// the source is one point: a stereo file is heard as its mid, (L + R) / 2,
+// in every channel at that channel's gain.
 template <bool Add>
 void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept {
     constexpr size_t kChunk = 256;
@@ -121,8 +148,12 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
     float ears[2 * kChunk];
     for (size_t base = 0; base < frames; base += kChunk) {
         const size_t n = std::min(kChunk, frames - base);
-        const float* src = in + (mono ? base : 2 * base);
+        const float* src = in + base * source_channels_;
         bool stereo_in = !mono;
+        if (downmix_) {  // one point: its stereo downmix (then, as a stereo file, its mid or its sides)
+            apply_downmix(*downmix_, std::span<const float>(src, n * source_channels_), std::span<float>(filtered, 2 * n));
+            src = filtered;
+        }
         if (air_) {
             for (size_t i = 0; i < n; ++i) {
                 filtered[2 * i] = mono ? src[i] : src[2 * i];
@@ -141,9 +172,19 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
             src = ears;
             stereo_in = true;
         }
-        float* dst = out + 2 * base;
         float gains[kChunk];
         automated_gains(gains, t0 + base, n);
+        if (channels_ > 2) {
+            const uint32_t w = channels_;
+            float* dst = out + w * base;
+            for (size_t i = 0; i < n; ++i) {
+                const float g = gain_.next() * pause_gain_.next() * envelope(t0 + base + i) * gains[i];
+                const float m = (stereo_in ? 0.5f * (src[2 * i] + src[2 * i + 1]) : src[i]) * g;
+                for (uint32_t c = 0; c < w; ++c) put<Add>(dst[w * i + c], m * speaker_gains_[c].next());
+            }
+            continue;
+        }
+        float* dst = out + 2 * base;
         for (size_t i = 0; i < n; ++i) {
             const uint64_t t = t0 + base + i;
             const float g = gain_.next() * pause_gain_.next() * envelope(t) * gains[i];
@@ -151,6 +192,33 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
             const float r = stereo_in ? src[2 * i + 1] : src[i];
             put<Add>(dst[2 * i], l * g * spatial_left_.next());
             put<Add>(dst[2 * i + 1], r * g * spatial_right_.next());
+        }
+    }
+}
+
+template <bool Add>
+void Voice::render_speakers(const float* in, float* out, size_t frames, uint64_t t0, bool fading) noexcept {
+    const uint32_t w = channels_, c_in = source_channels_;
+    float gains[EnvelopeCursor::kFillRun];
+    for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
+        const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
+        automated_gains(gains, t0 + base, n);
+        const bool steady = !fading && !gain_.ramping();
+        const float still = gain_.value() * pause_gain_.value();
+        for (size_t i = base; i < base + n; ++i) {
+            const float g = (steady ? still : gain_.next() * pause_gain_.next() * envelope(t0 + i)) * gains[i - base];
+            const float* x = in + i * c_in;
+            float* y = out + i * w;
+            for (uint32_t o = 0; o < w; ++o) {
+                // A channel the speaker plays whole is copied times the gain (1: the same bits).
+                float v = 0.0f;
+                for (uint32_t r = 0; r < route_count_[o]; ++r) {
+                    const Route& route = routes_[o][r];
+                    const float term = route.gain == 1.0f ? x[route.from] : x[route.from] * route.gain;
+                    v = r == 0 ? term : v + term;
+                }
+                put<Add>(y[o], v * g);
+            }
         }
     }
 }
@@ -200,10 +268,10 @@ VoiceSpan Voice::render(float* out_block, uint64_t block_start, size_t frames, f
                : render_block<false>(out_block, block_start, frames, scratch);
 }
 
-void Voice::add_send(size_t i, float* dst, const float* out, uint64_t first, size_t frames) noexcept {
+void Voice::add_send(size_t i, float* dst, const float* out, uint64_t first, size_t frames, uint32_t channels) noexcept {
     VoiceSetup::Send& send = setup_.sends[i];
     auto& automation = send.volume_db_envelope;
-    mix_send(dst, out, frames, send.gain, automation ? &*automation : nullptr, first - setup_.start_frame);
+    mix_send(dst, out, frames, channels, send.gain, automation ? &*automation : nullptr, first - setup_.start_frame);
 }
 
 void Voice::ramp_gain(float gain, uint32_t frames) noexcept {
@@ -333,7 +401,7 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     const float* __restrict in = lent ? lent : scratch;
     if (got < want || (setup_.end_frame && first + got >= *setup_.end_frame)) state_ = State::stopped;
 
-    float* __restrict out = out_block + offset * 2;
+    float* __restrict out = out_block + offset * channels_;
     const uint64_t t0 = first - setup_.start_frame;
     const bool fading = t0 < setup_.fade_in_frames ||
                         (setup_.fade_out_frames && setup_.end_frame &&
@@ -343,6 +411,10 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
     const bool automated = setup_.volume_db_envelope || setup_.pan_envelope;
     if (setup_.spatial) {
         render_spatial<Add>(in, mono, out, got, t0);
+        return {offset, got};
+    }
+    if (routed_) {
+        render_speakers<Add>(in, out, got, t0, fading);
         return {offset, got};
     }
     if (automated) {

@@ -1,6 +1,7 @@
 // One playing sound: its place on the scene timeline, gain, fades and pan.
 // Pending → Playing → Stopped; the engine calls mix() on the render thread.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "core/realtime.hpp"
 #include "dsp/binaural_fir.hpp"
 #include "dsp/biquad.hpp"
+#include "dsp/downmix.hpp"
 #include "dsp/envelope.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
@@ -56,6 +58,10 @@ struct VoiceSetup {
     // stage's glide (as doppler is).
     std::optional<EnvelopeCursor> pitch_envelope;
     double unit_ratio = 1.0;  // input frames per engine frame at pitch 1
+    // The buses' channels (bus_channels()): a 2D sound whose source keeps
+    // more than two channels (surround buses) is mapped onto them by speaker
+    // (speaker_matrix), its pan left aside.
+    uint32_t bus_channels = 2;
     // Virtual below this level (linear; 0: never): a block in which the
     // voice would be quieter than this is not mixed, only read on (its
     // source, pitch and 3D state advance), so that it comes back where it
@@ -75,9 +81,9 @@ public:
     explicit Voice(VoiceSetup setup);
 
     // Renders this voice's part of the block [block_start, block_start + frames)
-    // into `out` (stereo interleaved, after gain, fades and pan), writing —
+    // into `out` (channels() interleaved, after gain, fades and pan), writing —
     // or with `add`, mixing into — only the frames it returns. `scratch`
-    // holds at least 2 × frames floats.
+    // holds at least the source's channels × frames floats.
     VoiceSpan render(float* out, uint64_t block_start, size_t frames, float* scratch, bool add = false) noexcept SIMVX_REALTIME;
 
     // Live edits (--watch), on the render thread: a new volume, ramped over
@@ -110,10 +116,15 @@ public:
     void shift_timeline(uint64_t frames) noexcept SIMVX_REALTIME;
 
     State state() const noexcept { return state_; }
+    // The channels render() writes: 2, or a surround layout's speakers for a
+    // 3D voice that pans over them (Spatializer::channels()) and for a 2D one
+    // whose source has more than two channels (VoiceSetup::bus_channels).
+    uint32_t channels() const noexcept { return channels_; }
     const VoiceSetup& setup() const noexcept { return setup_; }
-    // Adds the voice's rendered frames `out` (scene frames from `first`) into
-    // the bus buffer `dst` through send `i`: its gain, or its automation.
-    void add_send(size_t i, float* dst, const float* out, uint64_t first, size_t frames) noexcept SIMVX_REALTIME;
+    // Adds the voice's rendered frames `out` (scene frames from `first`, in
+    // the bus format: `channels` interleaved) into the bus buffer `dst`
+    // through send `i`: its gain, or its automation.
+    void add_send(size_t i, float* dst, const float* out, uint64_t first, size_t frames, uint32_t channels) noexcept SIMVX_REALTIME;
 
 private:
     template <bool Add>
@@ -131,6 +142,9 @@ private:
     void follow_pitch(uint64_t t0, size_t frames) noexcept SIMVX_REALTIME;
     template <bool Add>
     void render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept SIMVX_REALTIME;
+    // A 2D voice of more than two source channels, through routes_.
+    template <bool Add>
+    void render_speakers(const float* in, float* out, size_t frames, uint64_t t0, bool fading) noexcept SIMVX_REALTIME;
 
     VoiceSetup setup_;
     State state_ = State::pending;
@@ -144,6 +158,20 @@ private:
     // 3D sounds: the channel gains ramp to each block's end values; the
     // doppler shift glides the resampler's ratio (base × shift).
     GainRamp spatial_left_, spatial_right_;
+    std::array<GainRamp, kMaxSpeakers> speaker_gains_;  // surround: each channel's, instead
+    uint32_t channels_ = 2;
+    // A source of more than two channels: a 3D voice hears its stereo
+    // downmix; a 2D one maps them onto the speakers, each output channel
+    // the sum of its routes (source channel, gain).
+    uint32_t source_channels_ = 2;
+    std::optional<DownmixMatrix> downmix_;
+    struct Route {
+        uint32_t from;
+        float gain;
+    };
+    std::array<std::array<Route, kMaxSpeakers>, kMaxSpeakers> routes_{};
+    std::array<uint32_t, kMaxSpeakers> route_count_{};
+    bool routed_ = false;
     bool spatial_started_ = false;
     // Air absorption: a low-pass whose cutoff glides to each block's end value.
     std::optional<SmoothedBiquad> air_;

@@ -14,7 +14,9 @@ namespace simvx {
 class VoiceSource {
 public:
     virtual ~VoiceSource() = default;
-    virtual uint32_t channels() const noexcept = 0;  // 1 or 2
+    virtual uint32_t channels() const noexcept = 0;  // 1 or 2; up to 8 kept for surround buses
+    // Their speakers (core/speakers.hpp) when more than 2; 0 = the usual layout.
+    virtual uint32_t channel_mask() const noexcept { return 0; }
     // Writes up to `frames` interleaved frames; fewer means the source ended.
     // Called on the render thread: never allocates, locks, logs or blocks.
     virtual size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME = 0;
@@ -55,6 +57,7 @@ class BufferSource final : public VoiceSource {
 public:
     BufferSource(SharedBuffer buffer, uint64_t from, bool loop, uint64_t loop_start, uint64_t loop_end);
     uint32_t channels() const noexcept override { return buffer_->channels; }
+    uint32_t channel_mask() const noexcept override { return buffer_->channel_mask; }
     size_t pull(float* out, size_t frames) noexcept SIMVX_REALTIME override;
     const float* lend(size_t frames) noexcept SIMVX_REALTIME override;
 

@@ -39,6 +39,10 @@ struct EngineSettings {
     uint64_t seed = 0;              // every random choice of the scene's variations (--seed overrides)
     // Voices quieter than this (dB) are not mixed, only read on, until they are louder again; none: always mixed.
     std::optional<double> virtual_below_db;
+    // A 5.1 or 7.1 output's LFE send: the full-range channels' bass into the
+    // LFE at this level (dB; none: no send), low-passed at lfe_cutoff_hz.
+    std::optional<double> lfe_db;
+    double lfe_cutoff_hz = 120.0;
 };
 
 // The SOFA file `spatial = "hrtf"` reads: hrtf_file, or Debian's default set.

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/speakers.hpp"
 #include "scene/envelope_table.hpp"
 
 namespace fs = std::filesystem;
@@ -274,7 +275,14 @@ std::span<const Field<Draft>> root_fields() {
 std::span<const Field<EngineSettings>> engine_fields() {
     static const Field<EngineSettings> fields[] = {
         {"sample_rate", integer_field(&EngineSettings::sample_rate, 8000, 192000, "Hz")},
-        {"channels", integer_field(&EngineSettings::channels, 1, 2)},
+        {"channels",
+         [](Checker& c, const Item& it, EngineSettings& e) {
+             const auto n = read_integer(c, it, INT64_MIN, INT64_MAX, "");  // the layouts say which
+             if (n && (*n < 0 || !speaker::is_output_layout(static_cast<uint64_t>(*n))))
+                 c.error(it.node.source(), it.subject() + " must be " + speaker::kOutputLayouts + ", found " +
+                                               std::to_string(*n));
+             else if (n) e.channels = static_cast<uint32_t>(*n);
+         }},
         {"latency_ms", integer_field(&EngineSettings::latency_ms, 1, 2000, "ms")},
         {"duration", number_field(&EngineSettings::duration, Range{0, kMaxTimeSeconds, true, "s"})},
         {"pan_law", choice_field(&EngineSettings::pan_law, std::span<const Choice<PanLaw>>(kPanLawNames))},
@@ -291,6 +299,8 @@ std::span<const Field<EngineSettings>> engine_fields() {
          }},
         {"seed", integer_field(&EngineSettings::seed, 0, INT64_MAX)},
         {"virtual_below_db", number_field(&EngineSettings::virtual_below_db, Range{-200, 0, false, "dB"})},
+        {"lfe_db", number_field(&EngineSettings::lfe_db, Range{-96, 12, false, "dB"})},
+        {"lfe_cutoff_hz", number_field(&EngineSettings::lfe_cutoff_hz, Range{20, 500, false, "Hz"})},
         {"title", tag_field("TITLE")},
         {"artist", tag_field("ARTIST")},
         {"album", tag_field("ALBUM")},

@@ -16,7 +16,6 @@ namespace simvx::pulse {
 // Every libpulse function simvxplay calls, one list for the table and the loader.
 #define SIMVX_PULSE_FUNCTIONS(X)                                                                                     \
     X(pa_bytes_to_usec)                                                                                               \
-    X(pa_channel_map_init_auto)                                                                                       \
     X(pa_context_connect)                                                                                             \
     X(pa_context_disconnect)                                                                                          \
     X(pa_context_errno)                                                                                               \

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/thread_priority.hpp"
 #include "sink/pulse_api.hpp"
+#include "sink/pulse_channel_map.hpp"
 #include "sink/pulse_connection.hpp"
 #include "sink/pulse_devices.hpp"
 
@@ -91,8 +92,7 @@ void PulseSink::on_drained(pa_stream*, int, void* p) {
 
 bool PulseSink::create_stream(bool corked) {
     pa_sample_spec ss{PA_SAMPLE_FLOAT32LE, spec_.rate, static_cast<uint8_t>(spec_.channels)};
-    pa_channel_map map;
-    pulse::lib().pa_channel_map_init_auto(&map, spec_.channels, PA_CHANNEL_MAP_DEFAULT);
+    const pa_channel_map map = pulse_channel_map(spec_.channels);
     stream_ = pulse::lib().pa_stream_new(connection_->context(), "simvxplay", &ss, &map);
     if (!stream_) return false;
     pulse::lib().pa_stream_set_state_callback(stream_, on_stream_state, this);

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 #include "core/error.hpp"
+#include "core/speakers.hpp"
 #include "sink/quantize.hpp"
 #include "sink/riff_info.hpp"
 
@@ -13,8 +15,18 @@ namespace simvx {
 namespace {
 
 constexpr uint32_t kUnknown = 0xFFFFFFFFu;
-// RIFF header + [JUNK(28), later ds64] + fmt (18) + [fact (4)] + data header.
+// RIFF header + [JUNK(28), later ds64] + fmt (18, or 40) + [fact (4)] + data header.
 constexpr uint32_t kJunkBytes = 28;
+// WAVEFORMATEX (cbSize 0) for mono and stereo: every render of those stays
+// the bytes it was. More channels take WAVE_FORMAT_EXTENSIBLE, the only fmt
+// that says which speaker each channel is for (without it readers guess, and
+// ffmpeg guesses 5.1 as side channels).
+constexpr uint32_t kFmtBytes = 18, kExtensibleFmtBytes = 40;
+constexpr uint16_t kExtensibleTag = 0xFFFE;
+// KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT after their first two bytes, which
+// are the plain format tag (1 or 3).
+constexpr uint8_t kSubFormatTail[14] = {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80,
+                                        0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
 // The largest RIFF size field a plain RIFF file can state exactly.
 constexpr uint64_t kRiffLimit = 0xFFFFFFFFull;
 
@@ -61,7 +73,10 @@ void WavWriter::put(const void* data, size_t bytes) {
 void WavWriter::write_header(uint64_t frames, bool final) {
     const uint64_t data_bytes = frames == kUnknown ? kUnknown : frames * spec_.channels * bytes_per_sample_;
     const bool is_float = format_ == SampleFormat::f32;
-    const uint64_t header_bytes = 12 + (ds64_room_ ? 8 + kJunkBytes : 0) + (8 + 18) + (is_float ? 12 : 0) + info_.size() + 8;
+    const bool extensible = spec_.channels > 2;
+    const uint32_t fmt_bytes = extensible ? kExtensibleFmtBytes : kFmtBytes;
+    const uint64_t header_bytes =
+        12 + (ds64_room_ ? 8 + kJunkBytes : 0) + (8 + fmt_bytes) + (is_float ? 12 : 0) + info_.size() + 8;
     // An odd-sized data chunk is followed by a pad byte (finalize writes it).
     const uint64_t riff_bytes = frames == kUnknown ? kUnknown : header_bytes - 8 + data_bytes + (data_bytes & 1);
     // Past 4 GiB: RF64 when there is room for its ds64; otherwise (a length
@@ -86,15 +101,24 @@ void WavWriter::write_header(uint64_t frames, bool final) {
         le(h, kJunkBytes, 4);
         h.insert(h.end(), kJunkBytes, 0);
     }
+    const uint16_t format_tag = is_float ? 3 : 1;
     tag(h, "fmt ");
-    le(h, 18, 4);
-    le(h, is_float ? 3 : 1, 2);
+    le(h, fmt_bytes, 4);
+    le(h, extensible ? kExtensibleTag : format_tag, 2);
     le(h, spec_.channels, 2);
     le(h, spec_.rate, 4);
     le(h, uint64_t{spec_.rate} * spec_.channels * bytes_per_sample_, 4);
     le(h, spec_.channels * bytes_per_sample_, 2);
     le(h, bytes_per_sample_ * 8, 2);
-    le(h, 0, 2);  // cbSize
+    if (extensible) {
+        le(h, kExtensibleFmtBytes - kFmtBytes, 2);  // cbSize: 22
+        le(h, bytes_per_sample_ * 8, 2);             // valid bits: all of them
+        le(h, speaker::default_mask(spec_.channels), 4);
+        le(h, format_tag, 2);
+        h.insert(h.end(), std::begin(kSubFormatTail), std::end(kSubFormatTail));
+    } else {
+        le(h, 0, 2);  // cbSize
+    }
     if (is_float) {
         tag(h, "fact");
         le(h, 4, 4);

@@ -1,6 +1,7 @@
 // Writes a WAV stream: header, quantized samples, and on finalize() the real
-// sizes (RIFF, or RF64 past 4 GiB). Used by the file sink; knows nothing of
-// temporary files or threads.
+// sizes (RIFF, or RF64 past 4 GiB). More than two channels are written as
+// WAVE_FORMAT_EXTENSIBLE with the layout's speaker mask (core/speakers.hpp).
+// Used by the file sink; knows nothing of temporary files or threads.
 #pragma once
 #include <cstdint>
 #include <cstdio>

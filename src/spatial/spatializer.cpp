@@ -9,7 +9,9 @@ namespace simvx {
 Spatializer::Spatializer(SpatialSetup setup)
     : s_(std::move(setup)),
       source_(s_.source.path, s_.source.position, s_.source.velocity),
-      listener_(s_.listener.path, s_.listener.position, s_.listener.velocity) {}
+      listener_(s_.listener.path, s_.listener.position, s_.listener.velocity) {
+    if (s_.channels > 2) panner_.emplace(s_.channels);
+}
 
 bool Spatializer::has_doppler() const noexcept {
     return s_.doppler_factor > 0 && (source_.moves() || listener_.moves());
@@ -45,6 +47,10 @@ SpatialState Spatializer::at(uint64_t frame) const noexcept {
                        air_absorption_cutoff(s_.air_absorption, distance, d.min_distance, d.max_distance)};
     if (distance > 0)
         state.direction = normalized(Vec3{dot(rel, frame_axes.forward), -dot(rel, frame_axes.right), dot(rel, frame_axes.up)});
+    if (panner_) {
+        state.speakers = panner_->gains(state.direction);
+        for (float& s : state.speakers) s = static_cast<float>(s * gain);
+    }
     return state;
 }
 

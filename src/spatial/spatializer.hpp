@@ -6,11 +6,13 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "core/realtime.hpp"
 #include "dsp/pan.hpp"
 #include "spatial/hrtf_set.hpp"
 #include "spatial/model.hpp"
+#include "spatial/speaker_pan.hpp"
 
 namespace simvx {
 
@@ -26,6 +28,9 @@ struct SpatialSetup {
     // distance model's and the cone's alone, the same in both ears; the
     // direction picks the ears' filters from this set.
     std::shared_ptr<const HrtfSet> hrtf;
+    // The buses' channels: 4, 6 or 8 pan over the speakers (SpeakerPanner,
+    // in SpatialState::speakers) instead of the stereo pan law.
+    uint32_t channels = 2;
 };
 
 struct SpatialState {
@@ -35,6 +40,7 @@ struct SpatialState {
     // Where the source is in the listener's frame, in SOFA's axes (x ahead,
     // y left, z up), unit length; straight ahead when it is at the listener.
     Vec3 direction{1, 0, 0};
+    SpeakerGains speakers{};  // surround: distance × cone × the speakers' pan, per channel
 };
 
 class Spatializer {
@@ -48,6 +54,8 @@ public:
     bool has_air_absorption() const noexcept { return s_.air_absorption > 0; }
     uint32_t rate() const noexcept { return s_.rate; }
     const HrtfSet* hrtf() const noexcept { return s_.hrtf.get(); }
+    // The channels it pans over: 2, or the speakers of a surround layout.
+    uint32_t channels() const noexcept { return panner_ ? panner_->channels() : 2; }
 
     // Live control, on the render thread: the source (or the listener) is
     // here now, moving so, instead of where its path or its fixed position
@@ -59,6 +67,7 @@ public:
 private:
     SpatialSetup s_;
     Trajectory source_, listener_;
+    std::optional<SpeakerPanner> panner_;
 };
 
 }  // namespace simvx

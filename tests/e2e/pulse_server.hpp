@@ -9,6 +9,7 @@
 #include <cmath>
 #include <memory>
 #include <utility>
+#include <vector>
 #include <string>
 
 #include "support/audio.hpp"
@@ -27,9 +28,15 @@ public:
     ~PulseServer();
     static bool available();  // pulseaudio and pactl are installed
 
-    // Records the monitor while `play` runs, plus a moment before and after.
+    // Records the monitor of `sink` (`channels` of it, in that sink's
+    // `channel_map`, PulseAudio's names: empty for the default) while `play`
+    // runs, plus a moment before and after.
     template <typename F>
-    Pcm record_while(F&& play);
+    Pcm record_while(F&& play, const std::string& sink = kSink, uint32_t channels = 2, const std::string& channel_map = {});
+    // Another null sink, of `channels` in `channel_map` (PulseAudio's names,
+    // comma-separated), kept busy by a silent low-latency stream as the
+    // first. Gone when the daemon is restarted.
+    void add_sink(const std::string& name, uint32_t channels, const std::string& channel_map);
 
     void kill_daemon();
     // SIGSTOP / SIGCONT the daemon: a server that stops answering, then comes back.
@@ -41,13 +48,14 @@ public:
     std::string log() const;
 
 private:
-    void start_recorder(const std::string& path);
-    Pcm stop_recorder(const std::string& path);
-    static void wait_for_frames(const std::string& path, uintmax_t from, double seconds, double timeout_s);
+    void start_recorder(const std::string& path, const std::string& sink, uint32_t channels, const std::string& channel_map);
+    Pcm stop_recorder(const std::string& path, uint32_t channels);
+    static void wait_for_frames(const std::string& path, uintmax_t from, double seconds, double timeout_s, uint32_t channels);
+    void keep_busy(const std::string& sink, uint32_t channels, const std::string& channel_map);
 
     TempDir dir_;
     std::unique_ptr<Child> daemon_;
-    std::unique_ptr<Child> keepalive_;
+    std::vector<std::unique_ptr<Child>> keepalive_;
     std::unique_ptr<Child> recorder_;
 };
 
@@ -92,11 +100,11 @@ protected:
 };
 
 template <typename F>
-Pcm PulseServer::record_while(F&& play) {
+Pcm PulseServer::record_while(F&& play, const std::string& sink, uint32_t channels, const std::string& channel_map) {
     const std::string path = dir_ / "monitor.raw";
-    start_recorder(path);
+    start_recorder(path, sink, channels, channel_map);
     play();
-    return stop_recorder(path);
+    return stop_recorder(path, channels);
 }
 
 }  // namespace simvx::test

@@ -28,7 +28,7 @@ BusMeters::BusMeters(const RenderPlan& plan, const AudioSpec& output, Mode mode,
     for (size_t i = 0; i < by_index.size(); ++i) {
         if (i == output_index_) continue;
         row_of_bus_[i] = rows_.size();
-        add_row(by_index[i]->name, 2);
+        add_row(by_index[i]->name, plan.channels);
     }
     // Stereo rows with loudness two by two, in row order; the others alone.
     Channel* unpaired = nullptr;

@@ -6,7 +6,10 @@
 #include <map>
 #include <sstream>
 
+#include "core/number_format.hpp"
+#include "core/speakers.hpp"
 #include "core/time_format.hpp"
+#include "dsp/lfe_send.hpp"
 #include "spatial/model.hpp"
 
 namespace simvx {
@@ -53,9 +56,13 @@ std::string describe_scene(const Scene& scene, const PreparedScene& p) {
     std::ostringstream o;
     const double rate = scene.engine.sample_rate;
     o << (scene.path.empty() ? std::string("command line") : scene.path) << ": OK\n";
-    o << "engine: " << scene.engine.sample_rate << " Hz, " << scene.engine.channels << " channel"
-      << (scene.engine.channels == 1 ? "" : "s") << ", pan law "
-      << name_of(std::span<const Named<PanLaw>>(kPanLawNames), scene.engine.pan_law) << ", resampler "
+    const uint32_t channels = scene.engine.channels;
+    o << "engine: " << scene.engine.sample_rate << " Hz, " << channels << " channel" << (channels == 1 ? "" : "s");
+    if (channels > 2) o << " (" << speaker::layout_name(channels) << ", 3D sounds panned over the speakers)";
+    if (scene.engine.lfe_db && LfeSend::has_lfe(channels))
+        o << ", LFE send " << format_number(*scene.engine.lfe_db) << " dB, low-passed at " << format_number(scene.engine.lfe_cutoff_hz)
+          << " Hz";
+    o << ", pan law " << name_of(std::span<const Named<PanLaw>>(kPanLawNames), scene.engine.pan_law) << ", resampler "
       << name_of(std::span<const Named<Interpolator>>(kInterpolatorNames), scene.engine.interpolator);
     if (std::any_of(scene.sounds.begin(), scene.sounds.end(), [](const SoundDesc& s) { return s.drawn; }))
         o << ", seed " << scene.engine.seed;

@@ -1,7 +1,10 @@
 // Feed-forward soft-knee compressor (Giannoulis, Massberg & Reiss, JAES 2012):
-// stereo-linked instantaneous peak → static curve → log-domain detector (see
+// linked instantaneous peak → static curve → log-domain detector (see
 // dsp/dynamics.hpp) → gain, with makeup. An optional sidechain (`key`) drives
-// the detector instead of the input.
+// the detector instead of the input. Linked over every channel of the bus:
+// the peak is the frame's largest magnitude on any channel (of the key, if
+// any) and one gain applies to all of them, so a surround image does not
+// move; a signal on FL/FR alone is compressed exactly as on a stereo bus.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -46,6 +49,7 @@ public:
 
     void prepare(const ProcessSpec& spec) override {
         rate_ = spec.sample_rate;
+        channels_ = checked_channels(spec);
         makeup_.set_ramp_frames(rate_ / 50);  // 20 ms
         detector_.set_times(attack_ms_, release_ms_, rate_);
         reset();
@@ -64,6 +68,7 @@ public:
     // per frame: vectorized), the detector's recursion (serial, double), the
     // gain (vectorized). Without reduction the gain is exactly the makeup.
     void process(float* audio, size_t frames, const float* key) noexcept SIMVX_REALTIME override {
+        if (channels_ != 2) return process_any(audio, frames, key);
         const float* detect = key ? key : audio;
         const float start = curve_.knee_start_linear(), below_start = 0.5f * start;
         float reduction[kChunk];
@@ -73,15 +78,7 @@ public:
             const float* k = detect + 2 * at;
             for (size_t i = 0; i < n; ++i) {
                 const float peak = std::max(std::fabs(k[2 * i]), std::fabs(k[2 * i + 1]));
-                // At or below the knee's start no reduction: such peaks (and NaN,
-                // which fails the comparison) read as 6 dB below the start.
-                // (Clamped to a runtime value, not a constant: GCC would fold the
-                // constant's logarithm on that path, and a computation on one
-                // path only is control flow the vectorizer refuses.)
-                const float p = peak > start ? peak : below_start;
-                float level_db = kDbPerOctave * fast_log2(p);
-                level_db = level_db < 200.0f ? level_db : 200.0f;  // peaks above 1e10 (∞) as 1e10
-                reduction[i] = curve_.reduction_db(level_db);
+                reduction[i] = reduction_of(peak, start, below_start);
             }
             detector_.process(reduction, n);
             if (makeup_.ramping()) {
@@ -103,6 +100,49 @@ public:
     }
 
 private:
+    // process() for any channel count: the frame's peak over its channels (a
+    // lone channel's magnitude; with the others silent, the stereo peak of
+    // two), then the same reduction, detector and gain as stereo, the gain on
+    // every channel. Out of line, so the stereo loops compile as before.
+    [[gnu::noinline]] void process_any(float* audio, size_t frames, const float* key) noexcept {
+        const size_t channels = channels_;
+        const float* detect = key ? key : audio;
+        const float start = curve_.knee_start_linear(), below_start = 0.5f * start;
+        float reduction[kChunk];
+        for (size_t at = 0; at < frames; at += kChunk) {
+            const size_t n = std::min(kChunk, frames - at);
+            float* x = audio + channels * at;
+            const float* k = detect + channels * at;
+            for (size_t i = 0; i < n; ++i) {
+                const float* frame = k + channels * i;
+                float peak = std::fabs(frame[0]);
+                for (size_t c = 1; c < channels; ++c) peak = std::max(peak, std::fabs(frame[c]));
+                reduction[i] = reduction_of(peak, start, below_start);
+            }
+            detector_.process(reduction, n);
+            const bool ramping = makeup_.ramping();
+            const float makeup = makeup_.value();
+            for (size_t i = 0; i < n; ++i) {
+                const float gain = (ramping ? makeup_.next() : makeup) * gain_of(reduction[i]);
+                for (size_t c = 0; c < channels; ++c) x[channels * i + c] *= gain;
+            }
+        }
+        detector_.sanitize();
+    }
+
+    // The instantaneous reduction (dB) for a frame's peak magnitude. At or
+    // below the knee's start no reduction: such peaks (and NaN, which fails
+    // the comparison) read as 6 dB below the start. (Clamped to a runtime
+    // value, not a constant: GCC would fold the constant's logarithm on that
+    // path, and a computation on one path only is control flow the vectorizer
+    // refuses.)
+    float reduction_of(float peak, float start, float below_start) const noexcept {
+        const float p = peak > start ? peak : below_start;
+        float level_db = kDbPerOctave * fast_log2(p);
+        level_db = level_db < 200.0f ? level_db : 200.0f;  // peaks above 1e10 (∞) as 1e10
+        return curve_.reduction_db(level_db);
+    }
+
     void set(const Params& p) noexcept {
         curve_.set(p.threshold_db, p.ratio, p.knee_db);
         attack_ms_ = p.attack_ms;
@@ -127,6 +167,7 @@ private:
     GainRamp makeup_;
     double attack_ms_ = 5, release_ms_ = 100;
     uint32_t rate_ = 48000;
+    size_t channels_ = 2;
 };
 
 std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Compressor>(params_of(config)); }

@@ -1,7 +1,13 @@
-// `delay`: a stereo feedback delay. Echo k of an impulse comes k × time later
-// at wet × feedback^(k-1). The line is sized for the longest time (10 s) in
+// `delay`: a feedback delay. Echo k of an impulse comes k × time later at
+// wet × feedback^(k-1). The line is sized for the longest time (10 s) in
 // prepare(), so a time change never allocates: it crossfades from the old
 // read position to the new one.
+//
+// Channels: every channel echoes on itself, with the same time, feedback and
+// gains; none feeds another. The stereo delay has no ping-pong or cross-feed,
+// so that is also the natural surround form: on a 5.1 or 7.1 bus each speaker
+// (the centre and LFE included) repeats its own signal, and channel k is
+// bit-identical to the stereo delay's output for that signal.
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -52,8 +58,9 @@ public:
 
     void prepare(const ProcessSpec& spec) override {
         rate_ = spec.sample_rate;
+        channels_ = checked_channels(spec);
         size_ = static_cast<size_t>(std::lround(kMaxTime * rate_)) + 1;
-        line_.assign(2 * size_, 0.0f);
+        line_.assign(channels_ * size_, 0.0f);
         write_ = 0;
         const uint32_t ramp = std::max<uint32_t>(1, static_cast<uint32_t>(std::lround(0.02 * rate_)));
         for (GainRamp* g : {&feedback_, &wet_, &dry_}) {
@@ -71,6 +78,7 @@ public:
     }
 
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
+        if (channels_ != 2) return process_any(audio, frames);
         for (size_t i = 0; i < frames; ++i) {
             if (next_ == cur_ && target_ != cur_) next_ = target_, fade_pos_ = 0;  // start a crossfade
             float tl, tr;
@@ -119,6 +127,35 @@ public:
     }
 
 private:
+    // process() for any channel count: the stereo loop's steps and arithmetic,
+    // per channel. Out of line, so the stereo loop compiles as before.
+    [[gnu::noinline]] void process_any(float* audio, size_t frames) noexcept {
+        const size_t n = channels_;
+        for (size_t i = 0; i < frames; ++i) {
+            if (next_ == cur_ && target_ != cur_) next_ = target_, fade_pos_ = 0;  // start a crossfade
+            const float* taps = frame_at(cur_);
+            const float* fading = next_ != cur_ ? frame_at(next_) : nullptr;
+            const float a = static_cast<float>(fade_pos_) / static_cast<float>(fade_len_);
+            if (fading && ++fade_pos_ == fade_len_) cur_ = next_;
+            const float fb = feedback_.next(), wet = wet_.next(), dry = dry_.next();
+            float* x = audio + n * i;
+            float* in = line_.data() + n * write_;  // never one of the taps: delays are 1 .. size_ - 1
+            for (size_t c = 0; c < n; ++c) {
+                float t = taps[c];
+                if (fading) t += a * (fading[c] - t);
+                in[c] = sanitize(x[c] + fb * t);
+                x[c] *= dry;
+                if (wet != 0.0f) x[c] += wet * t;  // wet 0 leaves dry × input untouched (bit-exact identity)
+            }
+            if (++write_ == size_) write_ = 0;
+        }
+    }
+    // The line's frame `delay` frames before the write position.
+    const float* frame_at(size_t delay) const noexcept {
+        const size_t at = write_ >= delay ? write_ - delay : write_ + size_ - delay;
+        return line_.data() + channels_ * at;
+    }
+
     void set(const Params& p) noexcept {
         time_ = p.time;
         feedback_.set_target(p.feedback);
@@ -135,8 +172,8 @@ private:
         r = line_[2 * at + 1];
     }
 
-    std::vector<float> line_;  // interleaved stereo ring of size_ frames
-    size_t size_ = 2, write_ = 0;
+    std::vector<float> line_;  // interleaved ring of size_ frames
+    size_t channels_ = 2, size_ = 2, write_ = 0;
     size_t cur_ = 1, next_ = 1, target_ = 1;  // read delays in frames: current, fading to, wanted
     uint32_t fade_pos_ = 0, fade_len_ = 1;
     uint32_t rate_ = 48000;

@@ -2,6 +2,7 @@
 // series. Bands at 0 dB are skipped. Live changes glide (20 ms); a band that
 // changes type glides through 0 dB, and a band that disappears glides to 0 dB.
 // Automated bands (freq, q, gain_db envelopes) glide from step to step.
+// Every channel of the bus is equalized alike, each on its own.
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -58,7 +59,11 @@ public:
     }
 
     void prepare(const ProcessSpec& spec) override {
-        for (SmoothedBiquad& b : bands_) b.prepare(spec.sample_rate);
+        const uint32_t channels = checked_channels(spec);
+        for (SmoothedBiquad& b : bands_) {
+            b.set_channels(channels);
+            b.prepare(spec.sample_rate);
+        }
     }
     void reset() noexcept override {
         for (SmoothedBiquad& b : bands_) b.reset();

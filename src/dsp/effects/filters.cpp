@@ -1,5 +1,6 @@
 // `lowpass`, `highpass`, `bandpass` (constant 0 dB peak gain) and `notch`:
-// one RBJ biquad each, gliding to new cutoff/Q values over 20 ms.
+// one RBJ biquad each, gliding to new cutoff/Q values over 20 ms. Every
+// channel of the bus is filtered alike, each on its own.
 #include "dsp/biquad.hpp"
 #include "dsp/effects/effects.hpp"
 
@@ -30,7 +31,10 @@ class Filter final : public Processor {
 public:
     Filter(FilterShape shape, const EffectConfig& c) : biquad_(params_of(shape, c)) {}
 
-    void prepare(const ProcessSpec& spec) override { biquad_.prepare(spec.sample_rate); }
+    void prepare(const ProcessSpec& spec) override {
+        biquad_.set_channels(checked_channels(spec));
+        biquad_.prepare(spec.sample_rate);
+    }
     void reset() noexcept override { biquad_.reset(); }
     void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (FilterParams p; params.get(p)) biquad_.set_target(p);

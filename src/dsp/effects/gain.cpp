@@ -1,5 +1,6 @@
 // `gain`: a volume in dB, ramped over 20 ms on every change (automation:
-// from step to step). At 0 dB the audio passes untouched (bit-exact).
+// from step to step). At 0 dB the audio passes untouched (bit-exact). Every
+// channel of the bus gets the same gain.
 #include <cmath>
 
 #include "dsp/effects/effects.hpp"
@@ -27,6 +28,7 @@ public:
     void prepare(const ProcessSpec& spec) override {
         ramp_.set_ramp_frames(static_cast<uint32_t>(std::lround(0.02 * spec.sample_rate)));
         ramp_.reset(ramp_.target());
+        channels_ = checked_channels(spec);
     }
     void reset() noexcept override {}
     void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
@@ -46,10 +48,12 @@ public:
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         if (!ramp_.ramping()) {
             const float g = ramp_.value();
+            const size_t samples = channels_ * frames;
             if (g != 1.0f)
-                for (size_t i = 0; i < 2 * frames; ++i) audio[i] *= g;
+                for (size_t i = 0; i < samples; ++i) audio[i] *= g;
             return;
         }
+        if (channels_ != 2) return ramp_any(audio, frames);
         for (size_t i = 0; i < frames; ++i) {
             const float g = ramp_.next();
             audio[2 * i] *= g;
@@ -58,7 +62,17 @@ public:
     }
 
 private:
+    // The ramp above for any channel count: one gain per frame, on every channel.
+    // Out of line: inlined, it would change the stereo loops' register allocation.
+    [[gnu::noinline]] void ramp_any(float* audio, size_t frames) noexcept {
+        for (size_t i = 0; i < frames; ++i) {
+            const float g = ramp_.next();
+            for (size_t c = 0; c < channels_; ++c) audio[channels_ * i + c] *= g;
+        }
+    }
+
     GainRamp ramp_;
+    size_t channels_ = 2;
 };
 
 }  // namespace

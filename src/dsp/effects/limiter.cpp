@@ -1,6 +1,9 @@
 // Look-ahead peak limiter: the output never exceeds the ceiling. The static
 // curve is the compressor's with an infinite ratio and no knee, so each frame
-// needs the gain r[n] = min(1, ceiling / max(|L|, |R|)). The audio is delayed
+// needs the gain r[n] = min(1, ceiling / max(|L|, |R|)). Linked over every
+// channel of the bus: the peak is the frame's largest magnitude on any
+// channel and one gain applies to all, so a surround image does not move (a
+// signal on FL/FR alone is limited exactly as on a stereo bus). The audio is delayed
 // by L frames (the look-ahead) and the gain applied to frame n − L is
 //   m[k] = min(r[k − L .. k])                      running minimum (L + 1 frames)
 //   h[k] = min(m[k], α·h[k − 1] + (1 − α)·m[k])    falls at once, releases exponentially
@@ -67,8 +70,9 @@ public:
 
     void prepare(const ProcessSpec& spec) override {
         rate_ = spec.sample_rate;
+        channels_ = checked_channels(spec);
         const size_t max_frames = std::max<size_t>(1, lookahead_frames(kMaxLookaheadMs, rate_));
-        delay_.assign(2 * max_frames, 0.0f);
+        delay_.assign(channels_ * max_frames, 0.0f);
         box_.assign(max_frames + 1, 1.0);
         min_value_.assign(max_frames + 1, 1.0);
         min_index_.assign(max_frames + 1, 0);
@@ -110,11 +114,24 @@ public:
     }
 
     void process(float* audio, size_t frames, const float* /*key*/) noexcept SIMVX_REALTIME override {
+        if (channels_ == 2) run<2>(audio, frames);
+        else run<0>(audio, frames);
+    }
+
+    uint64_t tail_frames() const noexcept override { return lookahead_; }
+
+private:
+    // The limiter over Channels interleaved channels (0: channels_, known at
+    // run time; stereo's count is a constant, so its loops unroll).
+    template <size_t Channels>
+    void run(float* audio, size_t frames) noexcept {
+        const size_t channels = Channels ? Channels : channels_;
         const size_t window = lookahead_ + 1;
         const size_t capacity = min_value_.size();
         for (size_t i = 0; i < frames; ++i, ++frame_) {
-            float* x = audio + 2 * i;
-            const float peak = std::max(std::fabs(x[0]), std::fabs(x[1]));
+            float* x = audio + channels * i;
+            float peak = std::fabs(x[0]);
+            for (size_t c = 1; c < channels; ++c) peak = std::max(peak, std::fabs(x[c]));
             const double required = peak > target_ ? target_ / peak : 1.0;  // NaN: 1
 
             // Running minimum of `required` over the window (monotonic queue).
@@ -141,8 +158,8 @@ public:
             }
             const double gain = sum_ / static_cast<double>(window);
 
-            float* delayed = delay_.data() + 2 * delay_pos_;
-            for (int c = 0; c < 2; ++c) {
+            float* delayed = delay_.data() + channels * delay_pos_;
+            for (size_t c = 0; c < channels; ++c) {
                 float y = static_cast<float>(delayed[c] * gain);
                 delayed[c] = x[c];
                 if (std::fabs(y) > clamp_at_) y = std::copysign(clamp_at_, y);  // safety net
@@ -158,16 +175,14 @@ public:
         }
     }
 
-    uint64_t tail_frames() const noexcept override { return lookahead_; }
-
-private:
     float ceiling_ = 0.0f, clamp_at_ = 0.0f;
     double target_ = 0.0;  // ceiling with the rounding margin
     double release_ms_ = 50, lookahead_ms_ = 5, release_ = 0.0;
     uint32_t rate_ = 48000;
     size_t lookahead_ = 1, clamp_hold_ = 0;
+    size_t channels_ = 2;
 
-    std::vector<float> delay_;  // stereo frames, lookahead_ of them in use
+    std::vector<float> delay_;  // interleaved frames, lookahead_ of them in use
     size_t delay_pos_ = 0;
     std::vector<double> box_;  // h over the last window
     size_t box_pos_ = 0;

@@ -5,6 +5,7 @@
 // scale is held there, so |y| ≤ output_gain always. The curve's slope at full
 // scale, drive·(1 − tanh²(drive))/tanh(drive), is already small (0.15 at
 // drive 2), so the hold adds only a mild corner. Drive and output gain ramp.
+// Every channel of the bus is shaped alike, each on its own.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -39,6 +40,7 @@ public:
     void prepare(const ProcessSpec& spec) override {
         drive_.set_ramp_frames(spec.sample_rate / 50);  // 20 ms
         gain_.set_ramp_frames(spec.sample_rate / 50);
+        channels_ = checked_channels(spec);
         reset();
     }
 
@@ -54,9 +56,11 @@ public:
     void process(float* audio, size_t frames, const float* /*key*/) noexcept SIMVX_REALTIME override {
         if (!drive_.ramping() && !gain_.ramping()) {
             const float drive = drive_.value(), gain = gain_.value(), scale = gain / std::tanh(drive);
-            for (size_t i = 0; i < 2 * frames; ++i) audio[i] = shape(audio[i], drive, scale, gain);
+            const size_t samples = channels_ * frames;
+            for (size_t i = 0; i < samples; ++i) audio[i] = shape(audio[i], drive, scale, gain);
             return;
         }
+        if (channels_ != 2) return ramp_any(audio, frames);
         for (size_t i = 0; i < 2 * frames; i += 2) {
             const float drive = drive_.next(), gain = gain_.next(), scale = gain / std::tanh(drive);
             audio[i] = shape(audio[i], drive, scale, gain);
@@ -65,6 +69,18 @@ public:
     }
 
 private:
+    // The ramping loop above for any channel count: the frame's drive and gain on
+    // every channel. Out of line: inlined, it would change the stereo loops'
+    // register allocation (an extra spill per sample).
+    [[gnu::noinline]] void ramp_any(float* audio, size_t frames) noexcept {
+        for (size_t i = 0; i < frames; ++i) {
+            const float drive = drive_.next(), gain = gain_.next(), scale = gain / std::tanh(drive);
+            for (size_t c = 0; c < channels_; ++c) {
+                float& x = audio[channels_ * i + c];
+                x = shape(x, drive, scale, gain);
+            }
+        }
+    }
     void set(const Params& p) noexcept {
         drive_.set_target(p.drive);
         gain_.set_target(p.output_gain);
@@ -76,6 +92,7 @@ private:
     }
 
     GainRamp drive_, gain_;
+    size_t channels_ = 2;
 };
 
 std::unique_ptr<Processor> make(const EffectConfig& config) { return std::make_unique<Softclip>(params_of(config)); }

@@ -1,12 +1,24 @@
 #include "sink/encode/flac_encoder.hpp"
 
+#include <cstdio>
 #include <string>
 
 #include "core/error.hpp"
+#include "core/speakers.hpp"
 #include "sink/encode/flac_tags_patch.hpp"
 #include "sink/quantize.hpp"
 
 namespace simvx {
+namespace {
+
+// WAVEFORMATEXTENSIBLE_CHANNEL_MASK=0x003F, spelled as flac writes it.
+Tag channel_mask_tag(uint32_t channels) {
+    char mask[16];
+    std::snprintf(mask, sizeof mask, "0x%04X", speaker::default_mask(channels));
+    return {"WAVEFORMATEXTENSIBLE_CHANNEL_MASK", mask};
+}
+
+}  // namespace
 
 FlacEncoder::FlacEncoder(const WriterTarget& target, const Encoding& encoding)
     : out_(target), format_(encoding.format), channels_(target.spec.channels) {
@@ -29,9 +41,14 @@ void FlacEncoder::start(const WriterTarget& target, const Encoding& encoding) {
     // A pipe's STREAMINFO cannot be corrected at the end: it keeps "unknown"
     // rather than a length an interrupted render would not reach.
     if (target.seekable && target.expected_frames) FLAC__stream_encoder_set_total_samples_estimate(encoder_, *target.expected_frames);
-    if (!encoding.tags.empty()) {
+    // Surround says its layout as the flac tool does: FLAC's own order for 4
+    // to 8 channels is WAV's, but its "back/surround" pair is read as side
+    // channels without the mask (ffmpeg calls a 6-channel FLAC 5.1(side)).
+    Tags tags = encoding.tags;
+    if (channels_ > 2) tags.push_back(channel_mask_tag(channels_));
+    if (!tags.empty()) {
         comments_ = FLAC__metadata_object_new(FLAC__METADATA_TYPE_VORBIS_COMMENT);
-        for (const auto& t : encoding.tags) {
+        for (const auto& t : tags) {
             FLAC__StreamMetadata_VorbisComment_Entry entry;
             if (!comments_ ||
                 !FLAC__metadata_object_vorbiscomment_entry_from_name_value_pair(&entry, t.key.c_str(), t.value.c_str()) ||

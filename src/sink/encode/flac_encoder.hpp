@@ -1,7 +1,8 @@
 // FLAC through libFLAC's stream encoder: s16 or s24 samples, quantized as the
 // WAV writer does, so `flac -d` gives back the WAV render bit for bit. On a
 // regular file the STREAMINFO (length, MD5) is rewritten at the end; on a
-// pipe it says "length unknown".
+// pipe it says "length unknown". Surround (WAV order is FLAC's order for up
+// to 8 channels) also gets the WAVEFORMATEXTENSIBLE_CHANNEL_MASK tag.
 #pragma once
 #include <FLAC/metadata.h>
 #include <FLAC/stream_encoder.h>

@@ -3,6 +3,7 @@
 // frame after it is rewritten at the end with the length, encoder delay and
 // padding, so gapless decoders (mpg123, ffmpeg, ours) return exactly the
 // render's length. A pipe gets no info frame (it could not be completed).
+// Mono or stereo only: MP3 has no surround layouts (the constructor refuses more).
 #pragma once
 #include <lame/lame.h>
 

@@ -26,7 +26,7 @@ struct CommentsDeleter {
 }  // namespace
 
 OpusEncoder::OpusEncoder(const WriterTarget& target, const Encoding& encoding)
-    : out_(target), channels_(target.spec.channels) {
+    : out_(target), channels_(target.spec.channels), order_(vorbis_order(channels_)) {
     std::unique_ptr<OggOpusComments, CommentsDeleter> comments(ope_comments_create());
     if (!comments) throw OutputError(target.name + ": cannot start the Opus encoder (out of memory)");
     for (const auto& t : encoding.tags)
@@ -34,9 +34,11 @@ OpusEncoder::OpusEncoder(const WriterTarget& target, const Encoding& encoding)
             throw OutputError(target.name + ": cannot write the tag " + t.key);
     static const OpusEncCallbacks callbacks = {on_write, on_close};
     int error = OPE_OK;
-    // Mapping family 0 (mono or stereo): what --channels allows.
+    // Mapping family 0 for mono and stereo (the bytes they always had);
+    // family 1, Vorbis's channel order and layouts, for up to 8 channels.
+    const int family = channels_ > 2 ? 1 : 0;
     encoder_ = ope_encoder_create_callbacks(&callbacks, &out_, comments.get(), static_cast<opus_int32>(target.spec.rate),
-                                            static_cast<int>(channels_), 0, &error);
+                                            static_cast<int>(channels_), family, &error);
     if (!encoder_)
         throw OutputError(target.name + ": the Opus encoder refused the format (" + std::to_string(target.spec.rate) +
                           " Hz, " + std::to_string(channels_) + " channels): " + ope_strerror(error));
@@ -65,6 +67,10 @@ void OpusEncoder::fail(const char* doing, int error) {
 void OpusEncoder::write(std::span<const float> samples) {
     const int frames = static_cast<int>(samples.size() / channels_);
     if (frames == 0) return;
+    if (!order_.identity) {
+        to_vorbis_order(order_, samples, reordered_);
+        samples = reordered_;
+    }
     if (const int error = ope_encoder_write_float(encoder_, samples.data(), frames); error != OPE_OK)
         fail("while encoding", error);
     out_.check();

@@ -1,11 +1,16 @@
 // Ogg Opus through libopusenc: any input rate (resampled to 48 kHz inside,
 // the input rate kept in the header), the pre-skip and the end trim set so
-// that decoders return exactly the render's length.
+// that decoders return exactly the render's length. More than two channels
+// use mapping family 1, whose input is in Vorbis's order: the WAV-order
+// frames are reordered first (sink/encode/vorbis_channel_order.hpp).
 #pragma once
 #include <opus/opusenc.h>
 
+#include <vector>
+
 #include "sink/audio_writer.hpp"
 #include "sink/encode/byte_out.hpp"
+#include "sink/encode/vorbis_channel_order.hpp"
 #include "sink/encoding.hpp"
 
 namespace simvx {
@@ -24,7 +29,9 @@ private:
 
     ByteOut out_;
     uint32_t channels_;
+    VorbisOrder order_;
     OggOpusEnc* encoder_ = nullptr;
+    std::vector<float> reordered_;  // one block in Vorbis order
 };
 
 }  // namespace simvx

@@ -16,7 +16,7 @@ namespace simvx {
 constexpr int kSerial = 0x53564F56;  // "SVOV"
 
 VorbisEncoder::VorbisEncoder(const WriterTarget& target, const Encoding& encoding)
-    : out_(target), channels_(target.spec.channels) {
+    : out_(target), channels_(target.spec.channels), order_(vorbis_order(channels_)) {
     vorbis_info_init(&info_);
     const long rate = target.spec.rate;
     const int ret = encoding.bitrate_kbps
@@ -95,8 +95,11 @@ void VorbisEncoder::write(std::span<const float> samples) {
     const size_t frames = samples.size() / channels_;
     if (frames == 0) return;
     float** planes = vorbis_analysis_buffer(&dsp_, static_cast<int>(frames));
-    for (uint32_t c = 0; c < channels_; ++c)
-        for (size_t i = 0; i < frames; ++i) planes[c][i] = samples[i * channels_ + c];
+    // Vorbis position c takes the WAV channel that belongs there.
+    for (uint32_t c = 0; c < channels_; ++c) {
+        const uint32_t from = order_.source[c];
+        for (size_t i = 0; i < frames; ++i) planes[c][i] = samples[i * channels_ + from];
+    }
     vorbis_analysis_wrote(&dsp_, static_cast<int>(frames));
     encode_blocks();
     put_pages(false);

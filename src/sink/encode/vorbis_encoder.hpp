@@ -1,12 +1,15 @@
 // Ogg Vorbis through libvorbisenc and libogg: VBR at a quality (oggenc's -q),
 // or an average bit rate. The last page's granule position is the number of
-// frames given, so decoders return exactly the render's length.
+// frames given, so decoders return exactly the render's length. Surround
+// frames arrive in WAV order and are encoded in Vorbis's
+// (sink/encode/vorbis_channel_order.hpp).
 #pragma once
 #include <ogg/ogg.h>
 #include <vorbis/codec.h>
 
 #include "sink/audio_writer.hpp"
 #include "sink/encode/byte_out.hpp"
+#include "sink/encode/vorbis_channel_order.hpp"
 #include "sink/encoding.hpp"
 
 namespace simvx {
@@ -28,6 +31,7 @@ private:
 
     ByteOut out_;
     uint32_t channels_;
+    VorbisOrder order_;
     vorbis_info info_{};
     vorbis_comment comment_{};
     vorbis_dsp_state dsp_{};

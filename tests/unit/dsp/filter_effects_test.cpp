@@ -14,6 +14,7 @@
 #endif
 
 #include "dsp/effects/effects.hpp"
+#include "support/effect_configs.hpp"
 #include "support/audio.hpp"
 #include "support/process.hpp"
 #include "support/tempdir.hpp"
@@ -25,9 +26,7 @@ constexpr uint32_t kRate = 48000;
 constexpr size_t kBlock = 512;
 
 EffectConfig config(const EffectType& t, std::initializer_list<std::pair<std::string_view, double>> values) {
-    EffectConfig c = default_config(t);
-    for (auto [k, v] : values) c.set(t.params, k, v);
-    return c;
+    return test::effect_config(t, values);
 }
 
 EffectConfig eq_config(std::vector<EqBand> bands) {

@@ -148,7 +148,11 @@ TEST(KWeighting, ChannelWeightsFollowBs1770) {
     for (uint32_t c = 0; c < 6; ++c) EXPECT_EQ(bs1770_channel_weight(c, 6), six[c]) << c;
     EXPECT_EQ(bs1770_channel_weight(2, 4), 1.41);  // L R Ls Rs
     EXPECT_EQ(bs1770_channel_weight(3, 5), 1.41);  // L R C Ls Rs
-    EXPECT_EQ(bs1770_channel_weight(6, 8), 0.0);
+    // 7.1: both surround pairs weigh 1.41 (ffmpeg's ebur128 reads a -20 dBFS
+    // 1 kHz tone on the side-left channel as -21.5 LUFS, on the left as -23.0).
+    const double eight[] = {1, 1, 1, 0, 1.41, 1.41, 1.41, 1.41};  // L R C LFE Lb Rb Ls Rs
+    for (uint32_t c = 0; c < 8; ++c) EXPECT_EQ(bs1770_channel_weight(c, 8), eight[c]) << c;
+    EXPECT_EQ(bs1770_channel_weight(8, 10), 0.0);
 
     // Measured: the same tone in each channel of 5.1 alone.
     const size_t frames = 48000;

@@ -238,8 +238,10 @@ INSTANTIATE_TEST_SUITE_P(
         RangeCase{"[[sound]]", "pan = -2", "4:7: 'pan' in [[sound]] must be between -1 and 1, found -2"},
         RangeCase{"[engine]", "sample_rate = 4000", "4:15: 'sample_rate' in [engine] must be an integer between 8000 and 192000 Hz, found 4000"},
         RangeCase{"[engine]", "sample_rate = 200000", "4:15: 'sample_rate' in [engine] must be an integer between 8000 and 192000 Hz, found 200000"},
-        RangeCase{"[engine]", "channels = 3", "4:12: 'channels' in [engine] must be 1 or 2, found 3"},
-        RangeCase{"[engine]", "channels = 0", "4:12: 'channels' in [engine] must be 1 or 2, found 0"},
+        RangeCase{"[engine]", "channels = 3",
+                  "4:12: 'channels' in [engine] must be 1 (mono), 2 (stereo), 4 (quad), 6 (5.1) or 8 (7.1), found 3"},
+        RangeCase{"[engine]", "channels = 0",
+                  "4:12: 'channels' in [engine] must be 1 (mono), 2 (stereo), 4 (quad), 6 (5.1) or 8 (7.1), found 0"},
         RangeCase{"[engine]", "latency_ms = 0", "4:14: 'latency_ms' in [engine] must be an integer between 1 and 2000 ms, found 0"},
         RangeCase{"[engine]", "latency_ms = 2001", "4:14: 'latency_ms' in [engine] must be an integer between 1 and 2000 ms, found 2001"},
         RangeCase{"[engine]", "duration = 0", "4:12: 'duration' in [engine] must be greater than 0 and at most 86400 s, found 0"},
@@ -280,9 +282,8 @@ TEST_F(SceneLoader, UnknownKeyWithoutCloseNameListsTheAllowedKeys) {
               "stream, sends, [sound.spatial]");
     EXPECT_EQ(error("version = 1\n[engine]\ngain = 1\n"),
               "3:1: unknown key 'gain' in [engine]; allowed keys: sample_rate, channels, latency_ms, duration, pan_law, resampler, "
-              "speed_of_sound, doppler_factor, air_absorption, spatial, hrtf_file, seed, virtual_below_db, title, artist, album, "
-              "comment, date, "
-              "genre");
+              "speed_of_sound, doppler_factor, air_absorption, spatial, hrtf_file, seed, virtual_below_db, lfe_db, lfe_cutoff_hz, "
+              "title, artist, album, comment, date, genre");
 }
 
 TEST_F(SceneLoader, EngineTagsBecomeTheRendersTags) {

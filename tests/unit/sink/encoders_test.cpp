@@ -11,6 +11,7 @@
 #include "support/audio.hpp"
 #include "support/process.hpp"
 #include "support/tempdir.hpp"
+#include "sink_files.hpp"
 
 namespace simvx {
 namespace {
@@ -21,20 +22,7 @@ const AudioSpec kSpec{44100, 2};
 std::string encode(const std::string& path, const Encoding& e, std::optional<uint64_t> expected = std::nullopt) {
     const test::Pcm tone = test::interleave({test::sine(440, kSpec.rate, kSpec.rate), test::sine(440, kSpec.rate, kSpec.rate)},
                                             kSpec.rate);
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    {
-        auto w = make_writer(WriterTarget{file, path, true, kSpec, expected}, e);
-        // In uneven blocks, as the pull thread may deliver them.
-        size_t at = 0;
-        for (size_t block : {1000u, 4096u, 17u, 50000u}) {
-            const size_t n = std::min(block * 2, tone.samples.size() - at);
-            w->write(std::span<const float>(tone.samples).subspan(at, n));
-            at += n;
-        }
-        w->write(std::span<const float>(tone.samples).subspan(at));
-        w->finalize();
-    }
-    std::fclose(file);
+    sink_test::write_file(path, e, tone, expected);
     return test::read_file(path);
 }
 
