@@ -5,7 +5,9 @@
 // exist are refused with the place and the choices.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <numbers>
 
 #include "cli_support.hpp"
@@ -279,6 +281,35 @@ TEST_F(SurroundCli, BusesAndSendsCarryEverySpeakerThroughTheGraph) {
     // SR: the automated volume, halfway along its ramp in dB.
     EXPECT_NEAR(20 * std::log10(p.samples[f * 8 + 7] / 0.5), -6.0206 * 2400.0 / 4800.0, 0.01);
     for (uint32_t c : {0u, 1u, 2u, 3u, 5u, 6u}) EXPECT_EQ(p.samples[f * 8 + c], 0.0f) << c;
+}
+
+// The shipped example (examples/surround.toml) with the demo assets: the
+// engine goes round the listener, so the backs are loud when it is behind
+// and quiet when it is ahead, the centre the other way round; the LFE holds
+// only bass.
+TEST_F(SurroundCli, TheShippedExampleGoesRoundTheListener) {
+    namespace fs = std::filesystem;
+    fs::create_directories(dir / "examples");
+    sh(std::string(SIMVX_SOURCE_DIR) + "/scripts/make-demo-assets " + (dir / "examples/assets") + " >/dev/null");
+    fs::copy_file(std::string(SIMVX_SOURCE_DIR) + "/examples/surround.toml", dir / "examples/surround.toml");
+    const Pcm p = render_f32(dir / "examples/surround.toml", at("s.wav"));
+    ASSERT_EQ(p.channels, 6u);
+    auto level = [&](uint32_t c, double from_s) {
+        const auto x = p.channel(c);
+        return rms_db(std::span<const float>(x.data() + static_cast<size_t>(from_s * 48000), 19200));  // 0.4 s
+    };
+    // Ahead (0.3 s) and behind (2.8 s): the engine alone differs.
+    EXPECT_GT(level(4, 2.8) - level(4, 0.3), 12.0);
+    EXPECT_GT(level(5, 2.8) - level(5, 0.3), 12.0);
+    EXPECT_GT(level(2, 0.3) - level(2, 2.8), 12.0);
+    // The LFE: the send's bass alone (nothing above 1 kHz within 60 dB of its peak).
+    const auto lfe = p.channel(3);
+    const Spectrum sp = spectrum(std::span<const float>(lfe.data() + 48000, 96000), 48000);
+    const size_t cut = static_cast<size_t>(1000 / sp.bin_hz);
+    const double low = *std::max_element(sp.mag_db.begin(), sp.mag_db.begin() + static_cast<std::ptrdiff_t>(cut));
+    const double high = *std::max_element(sp.mag_db.begin() + static_cast<std::ptrdiff_t>(cut), sp.mag_db.end());
+    EXPECT_GT(low - high, 60.0) << "low " << low << " dB, high " << high << " dB";
+    EXPECT_GT(low, -50.0);
 }
 
 TEST_F(SurroundCli, LayoutsThatDoNotExistAreRefusedWithTheChoices) {
