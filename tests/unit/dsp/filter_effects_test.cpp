@@ -25,9 +25,7 @@ namespace {
 constexpr uint32_t kRate = 48000;
 constexpr size_t kBlock = 512;
 
-EffectConfig config(const EffectType& t, std::initializer_list<std::pair<std::string_view, double>> values) {
-    return test::effect_config(t, values);
-}
+using test::effect_config;
 
 EffectConfig eq_config(std::vector<EqBand> bands) {
     EffectConfig c = default_config(effects::eq());
@@ -100,12 +98,12 @@ TEST(FilterEffects, ParamSpecsFollowTheContract) {
 
 TEST(FilterEffects, CheckRejectsFrequenciesAtOrAboveNyquist) {
     const EffectType& lp = effects::lowpass();
-    EXPECT_EQ(lp.check(config(lp, {{"cutoff_hz", 30000}}), 48000),
+    EXPECT_EQ(lp.check(effect_config(lp, {{"cutoff_hz", 30000}}), 48000),
               "cutoff_hz 30000 Hz is above the Nyquist frequency (24000 Hz) at 48000 Hz");
-    EXPECT_EQ(lp.check(config(lp, {{"cutoff_hz", 22050}}), 44100),
+    EXPECT_EQ(lp.check(effect_config(lp, {{"cutoff_hz", 22050}}), 44100),
               "cutoff_hz 22050 Hz is at the Nyquist frequency (22050 Hz) at 44100 Hz");
-    EXPECT_EQ(lp.check(config(lp, {{"cutoff_hz", 23999}}), 48000), "");
-    EXPECT_EQ(effects::notch().check(config(effects::notch(), {{"cutoff_hz", 5000}}), 8000),
+    EXPECT_EQ(lp.check(effect_config(lp, {{"cutoff_hz", 23999}}), 48000), "");
+    EXPECT_EQ(effects::notch().check(effect_config(effects::notch(), {{"cutoff_hz", 5000}}), 8000),
               "cutoff_hz 5000 Hz is above the Nyquist frequency (4000 Hz) at 8000 Hz");
 
     const EffectType& eq = effects::eq();
@@ -126,7 +124,7 @@ TEST(FilterEffects, UnityGainIsBitExact) {
 
 TEST(FilterEffects, GainAppliesItsVolume) {
     const std::vector<float> x = noise(4096, 2, 0.5f);
-    const std::vector<float> y = run(effects::gain(), config(effects::gain(), {{"volume_db", -6}}), x);
+    const std::vector<float> y = run(effects::gain(), effect_config(effects::gain(), {{"volume_db", -6}}), x);
     for (size_t i = 0; i < x.size(); ++i) ASSERT_FLOAT_EQ(y[i], x[i] * static_cast<float>(std::pow(10.0, -6.0 / 20)));
 }
 
@@ -148,13 +146,13 @@ TEST(FilterEffects, MatchSoxBiquads) {
     // shelves (gain first, then frequency; a `q` width is the cookbook's Q).
     const std::vector<SoxCase> cases = {
         {"lowpass 1000 q0.707", &lp, default_config(lp), {"lowpass", "1000", "0.707q"}},
-        {"lowpass 150 q4", &lp, config(lp, {{"cutoff_hz", 150}, {"q", 4}}), {"lowpass", "150", "4q"}},
+        {"lowpass 150 q4", &lp, effect_config(lp, {{"cutoff_hz", 150}, {"q", 4}}), {"lowpass", "150", "4q"}},
         {"highpass 1000 q0.707", &hp, default_config(hp), {"highpass", "1000", "0.707q"}},
-        {"highpass 6000 q2", &hp, config(hp, {{"cutoff_hz", 6000}, {"q", 2}}), {"highpass", "6000", "2q"}},
+        {"highpass 6000 q2", &hp, effect_config(hp, {{"cutoff_hz", 6000}, {"q", 2}}), {"highpass", "6000", "2q"}},
         {"bandpass 1000 q0.707", &bp, default_config(bp), {"bandpass", "1000", "0.707q"}},
-        {"bandpass 300 q8", &bp, config(bp, {{"cutoff_hz", 300}, {"q", 8}}), {"bandpass", "300", "8q"}},
+        {"bandpass 300 q8", &bp, effect_config(bp, {{"cutoff_hz", 300}, {"q", 8}}), {"bandpass", "300", "8q"}},
         {"notch 1000 q1", &no, default_config(no), {"bandreject", "1000", "1q"}},
-        {"notch 7000 q5", &no, config(no, {{"cutoff_hz", 7000}, {"q", 5}}), {"bandreject", "7000", "5q"}},
+        {"notch 7000 q5", &no, effect_config(no, {{"cutoff_hz", 7000}, {"q", 5}}), {"bandreject", "7000", "5q"}},
         {"peaking 1000 q1 +6", &effects::eq(), eq_config({{T::peaking, 1000, 1, 6}}), {"equalizer", "1000", "1q", "6"}},
         {"peaking 250 q3 -10", &effects::eq(), eq_config({{T::peaking, 250, 3, -10}}), {"equalizer", "250", "3q", "-10"}},
         {"lowshelf 200 q0.707 +6", &effects::eq(), eq_config({{T::lowshelf, 200, 0.707, 6}}), {"bass", "6", "200", "0.707q"}},
@@ -200,10 +198,10 @@ TEST(FilterEffects, CutoffChangeGlidesWithoutClicks) {
     const double slope = test::max_step(std::vector<float>(x.begin(), x.end()));
     for (const auto& [from, to] : {std::pair{500.0, 5000.0}, std::pair{5000.0, 500.0}, std::pair{200.0, 15000.0}}) {
         const EffectType& lp = effects::lowpass();
-        auto p = lp.make(config(lp, {{"cutoff_hz", from}}));
+        auto p = lp.make(effect_config(lp, {{"cutoff_hz", from}}));
         p->prepare({.sample_rate = kRate, .max_block = kBlock});
         std::vector<float> y = x;
-        const EffectConfig target = config(lp, {{"cutoff_hz", to}});
+        const EffectConfig target = effect_config(lp, {{"cutoff_hz", to}});
         for (size_t i = 0; i < kRate; i += kBlock) {
             if (i == 24064) p->update(effect_params(target));  // mid-sine, a block boundary
             p->process(y.data() + 2 * i, std::min<size_t>(kBlock, kRate - i), nullptr);
@@ -229,7 +227,7 @@ TEST(FilterEffects, GainChangeRamps) {
     const std::vector<float> x = stereo_sine(1000, kRate / 2, 0.5);
     const double slope = test::max_step(x);
     const EffectType& g = effects::gain();
-    auto p = g.make(config(g, {{"volume_db", -20}}));
+    auto p = g.make(effect_config(g, {{"volume_db", -20}}));
     p->prepare({.sample_rate = kRate, .max_block = kBlock});
     std::vector<float> y = x;
     const EffectConfig unity = default_config(g);
@@ -325,10 +323,10 @@ TEST(FilterEffects, SilenceAfterNoiseHasNoSubnormals) {
 #endif
     using T = EqBand::Type;
     const std::vector<std::pair<const EffectType*, EffectConfig>> effects_under_test = {
-        {&effects::lowpass(), config(effects::lowpass(), {{"cutoff_hz", 40}, {"q", 2}})},
-        {&effects::lowpass(), config(effects::lowpass(), {{"cutoff_hz", 20000}, {"q", 0.5}})},
-        {&effects::highpass(), config(effects::highpass(), {{"cutoff_hz", 15000}, {"q", 0.3}})},
-        {&effects::bandpass(), config(effects::bandpass(), {{"cutoff_hz", 100}, {"q", 20}})},
+        {&effects::lowpass(), effect_config(effects::lowpass(), {{"cutoff_hz", 40}, {"q", 2}})},
+        {&effects::lowpass(), effect_config(effects::lowpass(), {{"cutoff_hz", 20000}, {"q", 0.5}})},
+        {&effects::highpass(), effect_config(effects::highpass(), {{"cutoff_hz", 15000}, {"q", 0.3}})},
+        {&effects::bandpass(), effect_config(effects::bandpass(), {{"cutoff_hz", 100}, {"q", 20}})},
         {&effects::notch(), default_config(effects::notch())},
         {&effects::eq(), eq_config({{T::lowshelf, 60, 0.707, 9}, {T::peaking, 3000, 4, -9}, {T::highshelf, 12000, 0.707, 6}})},
     };

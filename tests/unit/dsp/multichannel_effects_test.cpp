@@ -24,9 +24,7 @@ namespace {
 constexpr uint32_t kRate = 48000;
 constexpr uint32_t kMaxBlock = 512;
 
-EffectConfig config(const EffectType& t, std::initializer_list<std::pair<std::string_view, double>> values) {
-    return test::effect_config(t, values);
-}
+using test::effect_config;
 
 std::unique_ptr<Processor> make(const EffectType& t, const EffectConfig& c, uint32_t channels) {
     auto p = t.make(c);
@@ -122,16 +120,16 @@ std::vector<PerChannelCase> per_channel_cases() {
     std::vector<PerChannelCase> cases;
     {
         const EffectType& t = effects::gain();
-        cases.push_back({"gain", effects::gain, config(t, {{"volume_db", -6}}),
-                         {{.at = 3000, .params = t.to_params(config(t, {{"volume_db", 3}}))},
-                          {.at = 9000, .params = t.to_params(config(t, {{"volume_db", -20}})), .automate_frames = 32}}});
+        cases.push_back({"gain", effects::gain, effect_config(t, {{"volume_db", -6}}),
+                         {{.at = 3000, .params = t.to_params(effect_config(t, {{"volume_db", 3}}))},
+                          {.at = 9000, .params = t.to_params(effect_config(t, {{"volume_db", -20}})), .automate_frames = 32}}});
     }
     for (auto type : {effects::lowpass, effects::highpass, effects::bandpass, effects::notch}) {
         const EffectType& t = type();
-        cases.push_back({t.name.data(), type, config(t, {{"cutoff_hz", 800}, {"q", 2}}),
-                         {{.at = 2500, .params = t.to_params(config(t, {{"cutoff_hz", 5000}, {"q", 0.7}}))},
-                          {.at = 8000, .params = t.to_params(config(t, {{"cutoff_hz", 300}})), .automate_frames = 32},
-                          {.at = 8032, .params = t.to_params(config(t, {{"cutoff_hz", 250}})), .automate_frames = 32}}});
+        cases.push_back({t.name.data(), type, effect_config(t, {{"cutoff_hz", 800}, {"q", 2}}),
+                         {{.at = 2500, .params = t.to_params(effect_config(t, {{"cutoff_hz", 5000}, {"q", 0.7}}))},
+                          {.at = 8000, .params = t.to_params(effect_config(t, {{"cutoff_hz", 300}})), .automate_frames = 32},
+                          {.at = 8032, .params = t.to_params(effect_config(t, {{"cutoff_hz", 250}})), .automate_frames = 32}}});
     }
     {
         const EffectType& t = effects::eq();
@@ -144,14 +142,14 @@ std::vector<PerChannelCase> per_channel_cases() {
     }
     {
         const EffectType& t = effects::softclip();
-        cases.push_back({"softclip", effects::softclip, config(t, {{"drive", 3}}),
-                         {{.at = 5000, .params = t.to_params(config(t, {{"drive", 6}, {"output_gain", 0.8}}))}}});
+        cases.push_back({"softclip", effects::softclip, effect_config(t, {{"drive", 3}}),
+                         {{.at = 5000, .params = t.to_params(effect_config(t, {{"drive", 6}, {"output_gain", 0.8}}))}}});
     }
     {
         const EffectType& t = effects::delay();
         cases.push_back({"delay", effects::delay,
-                         config(t, {{"time_seconds", 0.01}, {"feedback", 0.6}, {"wet", 0.7}, {"dry", 0.8}}),
-                         {{.at = 6000, .params = t.to_params(config(t, {{"time_seconds", 0.017}, {"feedback", 0.3}}))}}});
+                         effect_config(t, {{"time_seconds", 0.01}, {"feedback", 0.6}, {"wet", 0.7}, {"dry", 0.8}}),
+                         {{.at = 6000, .params = t.to_params(effect_config(t, {{"time_seconds", 0.017}, {"feedback", 0.3}}))}}});
     }
     return cases;
 }
@@ -231,8 +229,8 @@ struct DynamicsCase {
 };
 
 std::vector<DynamicsCase> dynamics_cases() {
-    return {{effects::compressor, config(effects::compressor(), {{"threshold_db", -24}, {"ratio", 4}, {"attack_ms", 2}}), 0},
-            {effects::limiter, config(effects::limiter(), {{"ceiling_db", -12}, {"lookahead_ms", 5}}), 240}};
+    return {{effects::compressor, effect_config(effects::compressor(), {{"threshold_db", -24}, {"ratio", 4}, {"attack_ms", 2}}), 0},
+            {effects::limiter, effect_config(effects::limiter(), {{"ceiling_db", -12}, {"lookahead_ms", 5}}), 240}};
 }
 
 // A loud tone on FC of a 5.1 bus, quiet tones elsewhere: every channel is
@@ -320,7 +318,7 @@ TEST(MultichannelEffects, DynamicsOnTheFrontPairAloneMatchStereoBitForBit) {
 // --- reverb: a tank per speaker pair, the LFE dry ------------------------------
 
 EffectConfig reverb_config(double dry = 0.0) {
-    return config(effects::reverb(), {{"room_size", 0.7}, {"damping", 0.4}, {"wet", 1.0}, {"dry", dry}});
+    return effect_config(effects::reverb(), {{"room_size", 0.7}, {"damping", 0.4}, {"wet", 1.0}, {"dry", dry}});
 }
 
 // Reverberation time from the Schroeder energy decay curve: -5 to -35 dB, doubled.
@@ -410,7 +408,7 @@ TEST(MultichannelEffects, SurroundReverbKeepsTheLfeDryAndTheFrontPairStereo) {
     const EffectConfig c = reverb_config(0.7);
     auto p = make(effects::reverb(), c, kChannels);
     const std::vector<Change> changes = {
-        {.at = 20000, .params = effects::reverb().to_params(config(effects::reverb(), {{"wet", 0.4}, {"width", 0.5}}))}};
+        {.at = 20000, .params = effects::reverb().to_params(effect_config(effects::reverb(), {{"wet", 0.4}, {"width", 0.5}}))}};
     run(*p, bus, kChannels, changes);
 
     const std::vector<float> lfe_in = channel(in, kChannels, 3), lfe_out = channel(bus, kChannels, 3);
