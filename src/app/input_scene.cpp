@@ -28,12 +28,12 @@ Scene scene_from_files(const Options& o) {
     // downmixed), and the user is told once.
     uint32_t rate = 0, channels = 1;
     // A file's own layout where the output can have it (quad, 5.1, 7.1 are
-    // played as such: its channels kept, each to its speaker), else stereo;
-    // an MP3 render holds two channels at most.
-    const bool stereo_at_most = parse_codec(o.render_codec) == Codec::mp3;
+    // played as such: its channels kept, each to its speaker), else stereo,
+    // as for a render whose codec holds no more (MP3).
+    const uint32_t codec_channels = max_channels(parse_codec(o.render_codec).value_or(Codec::wav));
     auto own_layout = [&](uint32_t file_channels) -> uint32_t {
         if (file_channels <= 2) return file_channels;
-        return speaker::is_output_layout(file_channels) && !stereo_at_most ? file_channels : 2;
+        return speaker::is_output_layout(file_channels) && file_channels <= codec_channels ? file_channels : 2;
     };
     std::vector<std::string> layouts;
     std::vector<GainTags> gains;

@@ -91,9 +91,9 @@ void load_buffers(std::map<std::string, OpenedFile>& files, uint32_t rate, bool 
         if (!f.error.empty()) continue;
         auto need = [&](bool native) {
             SharedBuffer& slot = native ? f.native : f.buffer;
-            if (decoded) slot = decoded->find(path, native ? f.info.spec.rate : rate);
-            // (At the file's own rate both are cached under one key: the layout tells them apart.)
-            if (slot && slot->channels != decoded_channels(f.info.spec.channels, keep_channels && !native)) slot = nullptr;
+            if (decoded)
+                slot = decoded->find(path, native ? f.info.spec.rate : rate,
+                                     decoded_channels(f.info.spec.channels, keep_channels && !native));
             if (!slot) todo.push_back({&path, &f, native});
         };
         if (f.needs_memory) need(false);
@@ -348,8 +348,8 @@ void add_streams(const Scene& scene, PreparedScene& p, Problems& problems) {
 
 }  // namespace
 
-SharedBuffer DecodedSounds::find(const std::string& path, uint32_t rate) const {
-    const auto it = buffers_.find({path, rate});
+SharedBuffer DecodedSounds::find(const std::string& path, uint32_t rate, uint32_t channels) const {
+    const auto it = buffers_.find({path, rate, channels});
     if (it == buffers_.end()) return nullptr;
     ++reused_;
     return it->second;
@@ -366,7 +366,7 @@ float bus_fader_gain(const BusDesc& b) {
 }
 
 void DecodedSounds::keep(const std::string& path, uint32_t rate, SharedBuffer buffer) {
-    buffers_[{path, rate}] = std::move(buffer);
+    buffers_[{path, rate, buffer->channels}] = std::move(buffer);
 }
 
 PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedSounds* decoded, bool with_plan) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "decode/decoder.hpp"
@@ -61,8 +62,10 @@ enum class StreamDecoding { own_threads, render_thread, none };
 // re-read if they change meanwhile).
 class DecodedSounds {
 public:
-    SharedBuffer find(const std::string& path, uint32_t rate) const;
-    void keep(const std::string& path, uint32_t rate, SharedBuffer buffer);
+    // A file decoded at `rate` into `channels` (decoded_channels(): a surround
+    // mix keeps a file's own, a pitched sound takes it downmixed).
+    SharedBuffer find(const std::string& path, uint32_t rate, uint32_t channels) const;
+    void keep(const std::string& path, uint32_t rate, SharedBuffer buffer);  // under the buffer's own channels
     size_t reused() const { return reused_; }  // how many finds hit
     // What opening the file said of it: a sound played again from memory
     // needs no second look at its file (live control's one-shots).
@@ -70,7 +73,7 @@ public:
     void keep_info(const std::string& path, const DecoderInfo& info) { infos_[path] = info; }
 
 private:
-    std::map<std::pair<std::string, uint32_t>, SharedBuffer> buffers_;
+    std::map<std::tuple<std::string, uint32_t, uint32_t>, SharedBuffer> buffers_;  // path, rate, channels
     std::map<std::string, DecoderInfo, std::less<>> infos_;
     mutable size_t reused_ = 0;
 };

@@ -1,7 +1,10 @@
 // WAVE_FORMAT_EXTENSIBLE speaker bits: decoders report a file's layout with
 // these and deliver channels in this (WAV/SMPTE) order whatever the codec's
-// own order; the downmix reads them. A core value type: both layers use it.
+// own order; the downmix, the buses, the panner and the sinks read them. A
+// core value type: every layer uses it.
 #pragma once
+#include <array>
+#include <bit>
 #include <cstdint>
 
 namespace simvx::speaker {
@@ -23,6 +26,36 @@ constexpr uint32_t default_mask(uint32_t channels) {
         case 8: return FL | FR | FC | LFE | BL | BR | SL | SR;
         default: return 0;
     }
+}
+
+// The most channels anything plays, mixes or writes (7.1).
+inline constexpr uint32_t kMaxChannels = 8;
+
+// In a layout `mask`, the channel of speaker `bit` (WAV order: one channel
+// per bit, lowest first), and the speaker of `channel` (0 past the bits).
+constexpr uint32_t channel_of(uint32_t mask, uint32_t bit) { return static_cast<uint32_t>(std::popcount(mask & (bit - 1))); }
+constexpr uint32_t speaker_of(uint32_t mask, uint32_t channel) {
+    for (uint32_t c = 0; mask; ++c, mask &= mask - 1)
+        if (c == channel) return mask & (~mask + 1);
+    return 0;
+}
+
+// Vorbis I's channel order (specification 4.3.9; Ogg Opus's mapping family 1
+// too) for the usual layout of `channels`: the WAV-order channel at Vorbis
+// position k. Beyond 8 channels the order is the application's: k itself.
+constexpr uint32_t wav_channel_at_vorbis(uint32_t channels, uint32_t k) {
+    constexpr std::array<std::array<uint32_t, 8>, 8> kVorbisSpeakers = {{
+        {FC},
+        {FL, FR},
+        {FL, FC, FR},
+        {FL, FR, BL, BR},
+        {FL, FC, FR, BL, BR},
+        {FL, FC, FR, BL, BR, LFE},
+        {FL, FC, FR, SL, SR, BC, LFE},
+        {FL, FC, FR, SL, SR, BL, BR, LFE},
+    }};
+    if (channels == 0 || channels > kMaxChannels) return k;
+    return channel_of(default_mask(channels), kVorbisSpeakers[channels - 1][k]);
 }
 
 // The output layouts: mono, stereo, quad, 5.1 and 7.1 (default_mask's

@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/speakers.hpp"
 #include "decode/ffmpeg_api.hpp"
 #include "decode/formats.hpp"
 #include "decode/library_io.hpp"
@@ -25,7 +26,6 @@
 namespace simvx::formats {
 namespace {
 
-constexpr uint32_t kMaxChannels = 8;
 constexpr uint32_t kMaxRate = 768000;
 constexpr size_t kIoBufferBytes = 64 * 1024;
 // Damaged packets in a row after which a stream is given up as broken.
@@ -326,9 +326,9 @@ private:
     void adopt_format() {
         const int channels = frame_->ch_layout.nb_channels;
         const int rate = frame_->sample_rate;
-        if (channels <= 0 || static_cast<uint32_t>(channels) > kMaxChannels)
+        if (channels <= 0 || static_cast<uint32_t>(channels) > speaker::kMaxChannels)
             throw DecodeError(src_->name() + ": " + container_.name + " file has " + std::to_string(channels) +
-                              " channels; simvxplay plays at most " + std::to_string(kMaxChannels));
+                              " channels; simvxplay plays at most " + std::to_string(speaker::kMaxChannels));
         if (rate <= 0 || static_cast<uint32_t>(rate) > kMaxRate)
             throw DecodeError(src_->name() + ": " + container_.name + " sample rate " + std::to_string(rate) +
                               " Hz is out of range (1.." + std::to_string(kMaxRate) + ")");

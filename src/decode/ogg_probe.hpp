@@ -60,25 +60,14 @@ struct ChannelLayout {
 };
 
 // The Vorbis I order (spec section 4.3.9, also Opus channel mapping families 0
-// and 1) reordered to WAV/SMPTE order. Beyond 8 channels the order is the
-// application's: kept as is, mask 0.
+// and 1) reordered to WAV/SMPTE order (speaker::wav_channel_at_vorbis, the
+// one table of it, which the encoders read the other way). Beyond 8 channels
+// the order is the application's: kept as is.
 inline ChannelLayout vorbis_channel_layout(uint32_t channels) {
-    // Index = channels; each row lists, for WAV output order, the Vorbis channel.
-    //   3: L C R                    -> L R C
-    //   5: L C R BL BR              -> L R C BL BR
-    //   6: L C R BL BR LFE          -> L R C LFE BL BR
-    //   7: L C R SL SR BC LFE       -> L R C LFE BC SL SR
-    //   8: L C R SL SR BL BR LFE    -> L R C LFE BL BR SL SR
-    static constexpr uint8_t kFrom[9][8] = {
-        {}, {0}, {0, 1}, {0, 2, 1}, {0, 1, 2, 3}, {0, 2, 1, 3, 4}, {0, 2, 1, 5, 3, 4},
-        {0, 2, 1, 6, 5, 3, 4}, {0, 2, 1, 7, 5, 6, 3, 4},
-    };
     ChannelLayout layout;
     layout.from.resize(channels);
-    for (uint32_t c = 0; c < channels; ++c) {
-        layout.from[c] = channels <= 8 ? kFrom[channels][c] : c;
-        if (layout.from[c] != c) layout.identity = false;
-    }
+    for (uint32_t k = 0; k < channels; ++k) layout.from[speaker::wav_channel_at_vorbis(channels, k)] = k;
+    for (uint32_t c = 0; c < channels; ++c) layout.identity = layout.identity && layout.from[c] == c;
     layout.mask = speaker::default_mask(channels);
     return layout;
 }

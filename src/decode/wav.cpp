@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/speakers.hpp"
 #include "decode/formats.hpp"
 
 namespace simvx::formats {
@@ -23,7 +24,6 @@ namespace {
 constexpr uint16_t kTagPcm = 0x0001;
 constexpr uint16_t kTagFloat = 0x0003;
 constexpr uint16_t kTagExtensible = 0xFFFE;
-constexpr uint32_t kMaxChannels = 8;
 constexpr uint32_t kMaxRate = 768000;
 constexpr uint32_t kSizeUnknown = 0xFFFFFFFF;  // "until the end" / "see ds64"
 constexpr size_t kBlockBytes = 64 * 1024;      // raw bytes read per step
@@ -166,9 +166,9 @@ SampleFormat parse_fmt(std::span<const uint8_t> b, Endian e, const std::string& 
     if (tag != kTagPcm && tag != kTagFloat) unsupported_tag(name, tag, extensible);
     f.is_float = tag == kTagFloat;
     if (f.channels == 0) throw DecodeError(name + ": WAV fmt chunk says 0 channels");
-    if (f.channels > kMaxChannels)
+    if (f.channels > speaker::kMaxChannels)
         throw DecodeError(name + ": WAV file has " + std::to_string(f.channels) + " channels; simvxplay plays at most " +
-                          std::to_string(kMaxChannels));
+                          std::to_string(speaker::kMaxChannels));
     if (f.rate == 0 || f.rate > kMaxRate)
         throw DecodeError(name + ": WAV sample rate " + std::to_string(f.rate) + " Hz is out of range (1.." +
                           std::to_string(kMaxRate) + ")");

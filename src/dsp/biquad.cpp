@@ -92,7 +92,7 @@ std::string nyquist_problem(std::string_view key, double hz, uint32_t sample_rat
 }
 
 void Biquad::set_channels(uint32_t channels) noexcept {
-    channels_ = std::clamp<uint32_t>(channels, 1, kMaxChannels);
+    channels_ = std::clamp<uint32_t>(channels, 1, speaker::kMaxChannels);
     reset();
 }
 
@@ -129,7 +129,7 @@ template <bool Glide>
 void Biquad::run_any(float* audio, size_t frames, const BiquadCoeffs& step) noexcept {
     const uint32_t n = channels_;
     double b0 = c_.b0, b1 = c_.b1, b2 = c_.b2, a1 = c_.a1, a2 = c_.a2;
-    double s1[kMaxChannels], s2[kMaxChannels];
+    double s1[speaker::kMaxChannels], s2[speaker::kMaxChannels];
     std::copy_n(s1_, n, s1);
     std::copy_n(s2_, n, s2);
     for (size_t i = 0; i < frames; ++i) {

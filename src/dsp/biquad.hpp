@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/speakers.hpp"
+
 namespace simvx {
 
 enum class FilterShape {
@@ -61,9 +63,7 @@ std::string nyquist_problem(std::string_view key, double hz, uint32_t sample_rat
 // decays into silence never produce subnormal numbers, even without FTZ.
 class Biquad {
 public:
-    static constexpr uint32_t kMaxChannels = 8;
-
-    // 1..kMaxChannels (clamped); clears the state.
+    // 1..speaker::kMaxChannels (clamped); clears the state.
     void set_channels(uint32_t channels) noexcept;
     uint32_t channels() const noexcept { return channels_; }
     void set(const BiquadCoeffs& c) noexcept { c_ = c; }
@@ -72,7 +72,7 @@ public:
     void reset() noexcept {
         if (channels_ == 2) s1_[0] = s1_[1] = s2_[0] = s2_[1] = 0;
         else
-            for (uint32_t c = 0; c < kMaxChannels; ++c) s1_[c] = s2_[c] = 0;
+            for (uint32_t c = 0; c < speaker::kMaxChannels; ++c) s1_[c] = s2_[c] = 0;
     }
     // Every state value below `eps`: nothing left ringing.
     bool quiet(double eps) const noexcept {
@@ -98,11 +98,8 @@ private:
 
     BiquadCoeffs c_;
     uint32_t channels_ = 2;
-    double s1_[kMaxChannels] = {}, s2_[kMaxChannels] = {};
+    double s1_[speaker::kMaxChannels] = {}, s2_[speaker::kMaxChannels] = {};
 };
-
-// The name the stereo callers know it by: a Biquad left at two channels.
-using StereoBiquad = Biquad;
 
 // A Biquad whose parameters move to their targets over `ramp_seconds`:
 // frequency and Q geometrically, gain in dB linearly. The coefficients are

@@ -12,12 +12,8 @@ const float kMinus3Db = static_cast<float>(1.0 / std::sqrt(2.0));
 
 std::vector<uint32_t> channel_speakers(uint32_t channels, uint32_t mask) {
     if (mask == 0) mask = speaker::default_mask(channels);
-    std::vector<uint32_t> out(channels, 0);
-    uint32_t bits = mask;
-    for (uint32_t c = 0; c < channels && bits; ++c) {
-        out[c] = bits & (~bits + 1);  // the lowest bit left
-        bits &= bits - 1;
-    }
+    std::vector<uint32_t> out(channels);
+    for (uint32_t c = 0; c < channels; ++c) out[c] = speaker::speaker_of(mask, c);
     return out;
 }
 

@@ -48,7 +48,7 @@ BiquadCoeffs highpass(double sample_rate) {
 template <size_t Lanes>
 [[gnu::always_inline]] inline void filter_lanes(const KWeighting& k, KWeightedEnergy::State* const* st, const float* const* x, size_t stride,
                   size_t frames) noexcept {
-    using V = typename DoubleLanes<Lanes>::type;
+    using V = DoubleLanes<Lanes>;
     const BiquadCoeffs &p = k.shelf, &h = k.highpass;  // h.b0, b1, b2 = 1, -2, 1
     V x1, x2, y1, y2, z1, z2, acc;
     for (size_t l = 0; l < Lanes; ++l) {

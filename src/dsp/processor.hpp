@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/realtime.hpp"
+#include "core/speakers.hpp"
 #include "dsp/effect_params.hpp"
 
 namespace simvx {
@@ -21,14 +22,10 @@ struct ProcessSpec {
     uint32_t channels = 2;
 };
 
-// The most channels a bus carries (7.1), so effects can size per-channel
-// state in fixed arrays.
-inline constexpr uint32_t kMaxBusChannels = 8;
-
 // spec.channels, checked (prepare() is off the audio thread and may throw):
-// every effect supports 1 to kMaxBusChannels.
+// every effect supports 1 to speaker::kMaxChannels.
 inline uint32_t checked_channels(const ProcessSpec& spec) {
-    if (spec.channels < 1 || spec.channels > kMaxBusChannels)
+    if (spec.channels < 1 || spec.channels > speaker::kMaxChannels)
         throw std::invalid_argument("a bus effect takes 1 to 8 channels, not " + std::to_string(spec.channels));
     return spec.channels;
 }

@@ -30,7 +30,7 @@ Double2 widen_low(Float4 v) noexcept {
 // reference: a 32-byte vector by value would change the ABI without AVX).
 template <typename V>
 [[gnu::always_inline]] inline void magnitude(const V& v, V& out) noexcept {
-    using I = typename IntLanes<V>::type;
+    using I = IntLanes<V>;
     out = __builtin_bit_cast(V, __builtin_bit_cast(I, v) & (I{} + 0x7fffffff));
 }
 

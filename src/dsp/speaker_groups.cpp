@@ -1,7 +1,5 @@
 #include "dsp/speaker_groups.hpp"
 
-#include <bit>
-
 #include "core/speakers.hpp"
 
 namespace simvx {
@@ -9,10 +7,7 @@ namespace simvx {
 SpeakerGroups speaker_groups(uint32_t channels) noexcept {
     SpeakerGroups g;
     const uint32_t mask = speaker::default_mask(channels);
-    // Channel k carries the k-th speaker bit of the mask, lowest first.
-    const auto index_of = [mask](uint32_t speaker_bit) {
-        return static_cast<uint32_t>(std::popcount(mask & (speaker_bit - 1)));
-    };
+    const auto index_of = [mask](uint32_t speaker_bit) { return speaker::channel_of(mask, speaker_bit); };
     constexpr uint32_t kPairs[][2] = {{speaker::FL, speaker::FR},
                                       {speaker::BL, speaker::BR},
                                       {speaker::FLC, speaker::FRC},

@@ -21,7 +21,7 @@ template <class V>
 template <size_t Lanes>
 [[gnu::always_inline]] inline size_t convolve_blocks(const float* __restrict x, const float* __restrict h,
                                                      uint32_t taps, float* __restrict g, size_t points) noexcept {
-    using V = typename FloatLanes<Lanes>::type;
+    using V = FloatLanes<Lanes>;
     static_assert(sizeof(V) == Lanes * sizeof(float));
     constexpr size_t kStep = 4 * Lanes;
     size_t i = 0;

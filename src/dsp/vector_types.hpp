@@ -1,7 +1,6 @@
 // The GCC vector types the dsp kernels are written in (true-peak
-// convolution and meter, sample levels, K-weighting): one name per width, and
-// the integer vector of each float width. Named one by one: GCC drops
-// vector_size from an alias template that depends on its parameter. Wider
+// convolution and meter, sample levels, K-weighting): one name per width, the
+// vector of any width, and the integer vector of a float one's width. Wider
 // than 16 bytes only inside functions compiled for AVX (or AVX-512); passed
 // by reference elsewhere, since by value they would change the ABI.
 #pragma once
@@ -10,53 +9,28 @@
 
 namespace simvx {
 
-using Float4 = float __attribute__((vector_size(4 * sizeof(float))));
-using Float8 = float __attribute__((vector_size(8 * sizeof(float))));
-using Float16 = float __attribute__((vector_size(16 * sizeof(float))));
-using Int4 = int32_t __attribute__((vector_size(4 * sizeof(int32_t))));
-using Int8 = int32_t __attribute__((vector_size(8 * sizeof(int32_t))));
-using Double1 = double __attribute__((vector_size(sizeof(double))));
-using Double2 = double __attribute__((vector_size(2 * sizeof(double))));
-using Double4 = double __attribute__((vector_size(4 * sizeof(double))));
+// `Lanes` lanes of T. A typedef in a class template: GCC drops vector_size
+// from an alias template that depends on its parameter, but keeps it here.
+template <typename T, size_t Lanes>
+struct VectorOf {
+    typedef T type __attribute__((vector_size(Lanes * sizeof(T))));
+};
 
-// The float or double vector of `Lanes` lanes, and the integer vector of a float one's width.
 template <size_t Lanes>
-struct FloatLanes;
-template <>
-struct FloatLanes<4> {
-    using type = Float4;
-};
-template <>
-struct FloatLanes<8> {
-    using type = Float8;
-};
-template <>
-struct FloatLanes<16> {
-    using type = Float16;
-};
+using FloatLanes = typename VectorOf<float, Lanes>::type;
 template <size_t Lanes>
-struct DoubleLanes;
-template <>
-struct DoubleLanes<1> {
-    using type = Double1;
-};
-template <>
-struct DoubleLanes<2> {
-    using type = Double2;
-};
-template <>
-struct DoubleLanes<4> {
-    using type = Double4;
-};
+using DoubleLanes = typename VectorOf<double, Lanes>::type;
+// The int32 vector of a float vector V's lanes (what its comparisons give).
 template <typename V>
-struct IntLanes;
-template <>
-struct IntLanes<Float4> {
-    using type = Int4;
-};
-template <>
-struct IntLanes<Float8> {
-    using type = Int8;
-};
+using IntLanes = typename VectorOf<int32_t, sizeof(V) / sizeof(float)>::type;
+
+using Float4 = FloatLanes<4>;
+using Float8 = FloatLanes<8>;
+using Float16 = FloatLanes<16>;
+using Int4 = IntLanes<Float4>;
+using Int8 = IntLanes<Float8>;
+using Double1 = DoubleLanes<1>;
+using Double2 = DoubleLanes<2>;
+using Double4 = DoubleLanes<4>;
 
 }  // namespace simvx

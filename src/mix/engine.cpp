@@ -10,6 +10,8 @@
 
 #include "core/denormal_guard.hpp"
 #include "core/gain.hpp"
+#include "core/speakers.hpp"
+#include "dsp/frame_gain.hpp"
 #include "mix/send_mix.hpp"
 
 namespace simvx {
@@ -39,22 +41,6 @@ void onto_front_pair(float* dst, const float* stereo, size_t frames, uint32_t wi
     }
 }
 
-// Every channel of `frames` frames times a gain per frame from `next()`.
-template <typename Next>
-void scale_frames(float* b, size_t frames, uint32_t width, Next&& next) noexcept {
-    if (width == 2) {  // the stereo buses: the compiler sees the pair
-        for (size_t i = 0; i < frames; ++i) {
-            const float g = next();
-            b[2 * i] *= g;
-            b[2 * i + 1] *= g;
-        }
-        return;
-    }
-    for (size_t i = 0; i < frames; ++i) {
-        const float g = next();
-        for (uint32_t c = 0; c < width; ++c) b[i * width + c] *= g;
-    }
-}
 }  // namespace
 
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices) {
@@ -99,7 +85,7 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     next_id_ = voices_.size();
     extra_.reserve(kMaxAddedVoices);
     voice_out_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
-    scratch_.assign(static_cast<size_t>(config_.max_block) * kMaxSpeakers, 0.0f);  // a source's frames: up to 8 channels
+    scratch_.assign(static_cast<size_t>(config_.max_block) * speaker::kMaxChannels, 0.0f);  // a source's frames: up to 8 channels
     if (width_ != 2) voice_wide_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
     if (config_.lfe_gain && LfeSend::has_lfe(width_))
         lfe_ = std::make_unique<LfeSend>(width_, config_.output.rate, *config_.lfe_gain, config_.lfe_cutoff_hz,

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/speakers.hpp"
 #include "decode/registry.hpp"
 #include "mix/decode_pipeline.hpp"
 
@@ -65,8 +66,9 @@ SharedBuffer load_sound(std::unique_ptr<Decoder> dec, const std::string& path, u
 }
 
 void check_playable(const std::string& path, const DecoderInfo& info) {
-    if (info.spec.channels < 1 || info.spec.channels > 8)
-        throw InputError(path + ": " + std::to_string(info.spec.channels) + " channels; simvxplay plays 1 to 8");
+    if (info.spec.channels < 1 || info.spec.channels > speaker::kMaxChannels)
+        throw InputError(path + ": " + std::to_string(info.spec.channels) + " channels; simvxplay plays 1 to " +
+                         std::to_string(speaker::kMaxChannels));
     if (info.spec.rate < 1000 || info.spec.rate > 768000)
         throw InputError(path + ": sample rate " + std::to_string(info.spec.rate) + " Hz is out of range");
 }

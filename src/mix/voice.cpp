@@ -37,7 +37,7 @@ Voice::Voice(VoiceSetup setup)
     if (source_channels_ > 2 && setup_.spatial) {
         downmix_ = stereo_downmix(source_channels_, setup_.source->channel_mask());
     } else if (source_channels_ > 2) {
-        channels_ = std::min(setup_.bus_channels, kMaxSpeakers);
+        channels_ = std::min(setup_.bus_channels, speaker::kMaxChannels);
         const SpeakerMatrix m = speaker_matrix(source_channels_, setup_.source->channel_mask(), channels_);
         for (uint32_t o = 0; o < channels_; ++o)
             for (uint32_t i = 0; i < source_channels_; ++i)

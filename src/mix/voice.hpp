@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/realtime.hpp"
+#include "core/speakers.hpp"
 #include "dsp/binaural_fir.hpp"
 #include "dsp/biquad.hpp"
 #include "dsp/downmix.hpp"
@@ -158,7 +159,7 @@ private:
     // 3D sounds: the channel gains ramp to each block's end values; the
     // doppler shift glides the resampler's ratio (base × shift).
     GainRamp spatial_left_, spatial_right_;
-    std::array<GainRamp, kMaxSpeakers> speaker_gains_;  // surround: each channel's, instead
+    std::array<GainRamp, speaker::kMaxChannels> speaker_gains_;  // surround: each channel's, instead
     uint32_t channels_ = 2;
     // A source of more than two channels: a 3D voice hears its stereo
     // downmix; a 2D one maps them onto the speakers, each output channel
@@ -169,8 +170,8 @@ private:
         uint32_t from;
         float gain;
     };
-    std::array<std::array<Route, kMaxSpeakers>, kMaxSpeakers> routes_{};
-    std::array<uint32_t, kMaxSpeakers> route_count_{};
+    std::array<std::array<Route, speaker::kMaxChannels>, speaker::kMaxChannels> routes_{};
+    std::array<uint32_t, speaker::kMaxChannels> route_count_{};
     bool routed_ = false;
     bool spatial_started_ = false;
     // Air absorption: a low-pass whose cutoff glides to each block's end value.

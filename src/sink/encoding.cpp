@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/number_format.hpp"
+#include "core/speakers.hpp"
 
 namespace simvx {
 namespace {
@@ -18,6 +19,7 @@ struct CodecRow {
     bool lossy;
     std::optional<CodecKnob> quality;
     std::optional<CodecKnob> bitrate;
+    uint32_t max_channels = speaker::kMaxChannels;
 };
 
 const std::vector<CodecRow>& rows() {
@@ -32,7 +34,7 @@ const std::vector<CodecRow>& rows() {
          CodecKnob{32, 500, 0, "a Vorbis average bit rate in kbit/s"}},
         // lame -V 2, its "standard" preset (about 190 kbit/s).
         {Codec::mp3, "mp3", "MP3", {".mp3"}, true, CodecKnob{0, 9, 2, "an MP3 VBR quality (lame -V)"},
-         CodecKnob{8, 320, 0, "an MP3 bit rate in kbit/s"}},
+         CodecKnob{8, 320, 0, "an MP3 bit rate in kbit/s"}, 2},  // MP3 has no surround layouts
     };
     return r;
 }
@@ -70,6 +72,7 @@ std::vector<std::string> codec_names() {
 const char* known_extensions() { return ".wav, .flac, .opus, .ogg/.oga, .mp3"; }
 
 bool is_lossy(Codec c) { return row(c).lossy; }
+uint32_t max_channels(Codec c) { return row(c).max_channels; }
 
 std::optional<CodecKnob> quality_knob(Codec c) { return row(c).quality; }
 std::optional<CodecKnob> bitrate_knob(Codec c) { return row(c).bitrate; }

@@ -33,6 +33,7 @@ const char* codec_name(Codec c);
 std::vector<std::string> codec_names();
 const char* known_extensions();  // ".wav, .flac, .opus, .ogg/.oga, .mp3"
 bool is_lossy(Codec c);
+uint32_t max_channels(Codec c);  // 2 for MP3; 8 (7.1) for the others
 
 // What --quality / --bitrate mean for a codec, for checks and messages.
 struct CodecKnob {

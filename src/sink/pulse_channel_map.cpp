@@ -1,7 +1,5 @@
 #include "sink/pulse_channel_map.hpp"
 
-#include <bit>
-
 #include "core/speakers.hpp"
 
 namespace simvx {
@@ -31,17 +29,11 @@ pa_channel_map pulse_channel_map(uint32_t channels) {
         map.map[0] = PA_CHANNEL_POSITION_MONO;
         return map;
     }
-    uint32_t mask = speaker::default_mask(channels);
+    const uint32_t mask = speaker::default_mask(channels);
     int aux = 0;
     for (uint32_t c = 0; c < channels && c < PA_CHANNELS_MAX; ++c) {
-        if (mask) {
-            // The lowest bit left: WAV channels come in the order of their bits.
-            const uint32_t bit = uint32_t{1} << std::countr_zero(mask);
-            mask &= ~bit;
-            map.map[c] = pulse_position(bit);
-        } else {
-            map.map[c] = static_cast<pa_channel_position_t>(PA_CHANNEL_POSITION_AUX0 + aux++);
-        }
+        const uint32_t bit = speaker::speaker_of(mask, c);
+        map.map[c] = bit ? pulse_position(bit) : static_cast<pa_channel_position_t>(PA_CHANNEL_POSITION_AUX0 + aux++);
     }
     return map;
 }

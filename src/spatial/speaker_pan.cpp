@@ -33,13 +33,12 @@ double azimuth_of(uint32_t bit, uint32_t channels) {
 
 }  // namespace
 
-std::array<double, kMaxSpeakers> speaker_azimuths(uint32_t channels) {
-    std::array<double, kMaxSpeakers> out;
+std::array<double, speaker::kMaxChannels> speaker_azimuths(uint32_t channels) {
+    std::array<double, speaker::kMaxChannels> out;
     out.fill(std::numeric_limits<double>::quiet_NaN());
     const uint32_t mask = speaker::default_mask(channels);
-    uint32_t c = 0;
-    for (uint32_t bit = 1; bit && c < kMaxSpeakers; bit <<= 1)
-        if (mask & bit) out[c++] = azimuth_of(bit, channels);
+    for (uint32_t c = 0; c < channels && c < speaker::kMaxChannels; ++c)
+        if (const uint32_t bit = speaker::speaker_of(mask, c)) out[c] = azimuth_of(bit, channels);
     return out;
 }
 

@@ -11,18 +11,18 @@
 #include <array>
 #include <cstdint>
 
+#include "core/speakers.hpp"
 #include "spatial/vec3.hpp"
 
 namespace simvx {
 
-inline constexpr uint32_t kMaxSpeakers = 8;
-using SpeakerGains = std::array<float, kMaxSpeakers>;
+using SpeakerGains = std::array<float, speaker::kMaxChannels>;
 
 // The azimuth (degrees, clockwise from straight ahead: right is positive) of
 // each channel of an output layout (core/speakers.hpp's default_mask order),
 // as ITU-R BS.775 and BS.2051 place them: quad ±45°, ±135°; 5.1 0°, ±30°,
 // ±110°; 7.1 0°, ±30°, ±90°, ±150°. The LFE channel's entry is NaN.
-std::array<double, kMaxSpeakers> speaker_azimuths(uint32_t channels);
+std::array<double, speaker::kMaxChannels> speaker_azimuths(uint32_t channels);
 
 class SpeakerPanner {
 public:
@@ -41,10 +41,10 @@ private:
         double inverse[2][2];   // the inverse of the matrix of their unit vectors
     };
     uint32_t channels_;
-    std::array<Pair, kMaxSpeakers> pairs_{};
+    std::array<Pair, speaker::kMaxChannels> pairs_{};
     uint32_t pair_count_ = 0;
     uint32_t speakers_ = 0;  // channels with a direction
-    std::array<bool, kMaxSpeakers> directional_{};  // all but the LFE
+    std::array<bool, speaker::kMaxChannels> directional_{};  // all but the LFE
 };
 
 }  // namespace simvx

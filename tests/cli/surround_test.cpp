@@ -156,7 +156,10 @@ TEST_F(SurroundCli, TheLfeSendIsTheMainsBassThroughALinkwitzRileyLowPass) {
     const Pcm higher = render("[engine]\nchannels = 6\nlfe_db = 0\nlfe_cutoff_hz = 240\n" + sounds);
     EXPECT_NEAR(tone_db(higher, 1, 3), sine_db + 2 * 10 * std::log10(1 / (1 + std::pow(0.5, 4))), 0.05);
     const Pcm quad = render("[engine]\nchannels = 6\nlfe_db = 0\n" + sounds, {"--channels", "4"});
-    EXPECT_EQ(quad.channels, 4u);
+    const Pcm quad_dry = render("[engine]\nchannels = 6\n" + sounds, {"--channels", "4"});
+    ASSERT_EQ(quad.channels, 4u);
+    EXPECT_TRUE(quad.samples == quad_dry.samples) << "an output without an LFE takes no send";
+    EXPECT_GT(rms_db(quad.channel(0)), sine_db - 10);  // (the mains are there)
 }
 
 TEST_F(SurroundCli, BusEffectsRunOnEverySpeakerAndLeaveTheLfeDry) {

@@ -13,6 +13,7 @@
 #include "dsp/dynamics.hpp"
 #include "dsp/effects/effects.hpp"
 #include "dsp/fast_math.hpp"
+#include "dsp/frame_gain.hpp"
 #include "dsp/ramp.hpp"
 
 namespace simvx::effects {
@@ -122,10 +123,9 @@ private:
             detector_.process(reduction, n);
             const bool ramping = makeup_.ramping();
             const float makeup = makeup_.value();
-            for (size_t i = 0; i < n; ++i) {
-                const float gain = (ramping ? makeup_.next() : makeup) * gain_of(reduction[i]);
-                for (size_t c = 0; c < channels; ++c) x[channels * i + c] *= gain;
-            }
+            const float* r = reduction;
+            scale_frames(x, n, static_cast<uint32_t>(channels),
+                         [&] { return (ramping ? makeup_.next() : makeup) * gain_of(*r++); });
         }
         detector_.sanitize();
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "dsp/effects/effects.hpp"
+#include "dsp/frame_gain.hpp"
 #include "dsp/ramp.hpp"
 
 namespace simvx::effects {
@@ -48,31 +49,17 @@ public:
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         if (!ramp_.ramping()) {
             const float g = ramp_.value();
-            const size_t samples = channels_ * frames;
+            const size_t samples = size_t{channels_} * frames;
             if (g != 1.0f)
                 for (size_t i = 0; i < samples; ++i) audio[i] *= g;
             return;
         }
-        if (channels_ != 2) return ramp_any(audio, frames);
-        for (size_t i = 0; i < frames; ++i) {
-            const float g = ramp_.next();
-            audio[2 * i] *= g;
-            audio[2 * i + 1] *= g;
-        }
+        scale_frames(audio, frames, channels_, [&] { return ramp_.next(); });
     }
 
 private:
-    // The ramp above for any channel count: one gain per frame, on every channel.
-    // Out of line: inlined, it would change the stereo loops' register allocation.
-    [[gnu::noinline]] void ramp_any(float* audio, size_t frames) noexcept {
-        for (size_t i = 0; i < frames; ++i) {
-            const float g = ramp_.next();
-            for (size_t c = 0; c < channels_; ++c) audio[channels_ * i + c] *= g;
-        }
-    }
-
     GainRamp ramp_;
-    size_t channels_ = 2;
+    uint32_t channels_ = 2;
 };
 
 }  // namespace

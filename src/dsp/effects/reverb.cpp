@@ -99,23 +99,25 @@ public:
                 mix_steady(audio, n);
             else
                 for (size_t i = 0; i < n; ++i) {
-                    const float wet = wet_.next(), dry = dry_.next(), width = width_.next();
-                    float& l = audio[2 * i];
-                    float& r = audio[2 * i + 1];
-                    l *= dry;
-                    r *= dry;
-                    if (wet != 0.0f) {  // wet 0 leaves dry × input untouched (bit-exact identity)
-                        // Mid/side, so width 0 gives the same value on both sides.
-                        const float wl = scratch_[2 * i], wr = scratch_[2 * i + 1];
-                        const float half = 0.5f * width;  // halves first: no overflow near full float range
-                        const float mid = 0.5f * wl + 0.5f * wr, side = half * wl - half * wr;
-                        l += wet * (mid + side);
-                        r += wet * (mid - side);
-                    }
+                    const float wet = wet_.next(), dry = dry_.next(), half = 0.5f * width_.next();
+                    mix_pair(audio[2 * i], audio[2 * i + 1], scratch_[2 * i], scratch_[2 * i + 1], wet, dry, half);
                 }
             audio += 2 * n;
             frames -= n;
         }
+    }
+
+    // A pair's output: dry × input plus the tank's pair through mid/side (width
+    // 0 gives both sides the same value; `half` is half the width, halved
+    // first: no overflow near full float range). Wet 0 leaves dry × input
+    // untouched (bit-exact identity).
+    static void mix_pair(float& l, float& r, float wl, float wr, float wet, float dry, float half) noexcept {
+        l *= dry;
+        r *= dry;
+        if (wet == 0.0f) return;
+        const float mid = 0.5f * wl + 0.5f * wr, side = half * wl - half * wr;
+        l += wet * (mid + side);
+        r += wet * (mid - side);
     }
 
     // The mixing above with wet, dry and width steady for the whole block (the
@@ -173,19 +175,9 @@ private:
                     w[2 * i + 1] = audio[channels * i + right];
                 }
                 tanks_[g].process(w, w, n);
-                // The stereo mix: mid/side, so width 0 gives the pair the same value.
-                for (size_t i = 0; i < n; ++i) {
-                    float& l = audio[channels * i + left];
-                    float& r = audio[channels * i + right];
-                    l *= dry[i];
-                    r *= dry[i];
-                    if (wet[i] != 0.0f) {  // wet 0 leaves dry × input untouched (bit-exact identity)
-                        const float wl = w[2 * i], wr = w[2 * i + 1];
-                        const float mid = 0.5f * wl + 0.5f * wr, side = half[i] * wl - half[i] * wr;
-                        l += wet[i] * (mid + side);
-                        r += wet[i] * (mid - side);
-                    }
-                }
+                for (size_t i = 0; i < n; ++i)
+                    mix_pair(audio[channels * i + left], audio[channels * i + right], w[2 * i], w[2 * i + 1], wet[i], dry[i],
+                             half[i]);
             }
             for (uint32_t g = 0; g < groups_.lone_count; ++g) {
                 const uint32_t c = groups_.lone[g];

@@ -67,7 +67,7 @@ void add_id3_tag(lame_t lame, const Tag& t) {
 Mp3Encoder::Mp3Encoder(const WriterTarget& target, const Encoding& encoding)
     : out_(target), channels_(target.spec.channels) {
     // Refused before lame starts, so nothing (not even the ID3 tag) is written.
-    if (channels_ > 2)
+    if (channels_ > max_channels(Codec::mp3))
         throw OutputError(target.name + ": MP3 holds at most 2 channels, and this render has " +
                           std::to_string(channels_) + ": use WAV, FLAC, Ogg Vorbis or Opus for surround");
     lame_ = lame_init();

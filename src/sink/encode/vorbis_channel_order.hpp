@@ -1,8 +1,8 @@
 // Vorbis's channel order (Vorbis I specification, section 4.3.9), which Ogg
 // Opus's mapping family 1 shares: not WAV's. 5.1 is FL FC FR BL BR LFE where
-// WAV has FL FR FC LFE BL BR; 7.1 is FL FC FR SL SR BL BR LFE. The one place
-// the permutation is written: the Vorbis and Opus encoders both take their
-// input in this order (decoders put it back in WAV order).
+// WAV has FL FR FC LFE BL BR; 7.1 is FL FC FR SL SR BL BR LFE. The Vorbis
+// and Opus encoders both take their input in this order, from the table the
+// decoders read the other way (speaker::wav_channel_at_vorbis).
 #pragma once
 #include <cstdint>
 #include <span>

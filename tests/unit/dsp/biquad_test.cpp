@@ -116,7 +116,7 @@ TEST(Biquad, MeasuredMagnitudeMatchesTheCookbookResponse) {
     const size_t settle = 24000, window = 24000, frames = settle + window;
     double worst_overall = 0;
     for (const Case& c : kCases) {
-        StereoBiquad bq;
+        Biquad bq;
         bq.set(design_biquad(c.p, kRate));
         double worst = 0;
         for (double f : log_frequencies(20, 0.45 * kRate, 48)) {
@@ -158,7 +158,7 @@ std::vector<float> noise(size_t frames, uint32_t seed, float amplitude) {
 TEST(Biquad, NonFiniteInputDoesNotLatch) {
     for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
         for (const Case& c : kCases) {
-            StereoBiquad bq;
+            Biquad bq;
             bq.set(design_biquad(c.p, kRate));
             std::vector<float> x = noise(4096, 7, 0.5f);
             x[2 * 1500] = bad;
@@ -191,7 +191,7 @@ private:
 TEST(Biquad, SilenceAfterNoiseHasNoSubnormals) {
     NoFlushToZero guard;
     for (const Case& c : kCases) {
-        StereoBiquad bq;
+        Biquad bq;
         bq.set(design_biquad(c.p, kRate));
         std::vector<float> x = noise(48000, 3, 0.5f);
         bq.process(x.data(), 48000);

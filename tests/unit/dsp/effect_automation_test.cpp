@@ -51,7 +51,7 @@ double residual_db(const std::vector<float>& y, const std::vector<float>& ref) {
 // The filter designed for the envelope's value at every frame.
 std::vector<float> per_sample_reference(std::vector<float> x) {
     const Envelope e = sweep();
-    StereoBiquad b;
+    Biquad b;
     for (size_t i = 0; i < kFrames; ++i) {
         b.set(design_biquad({.freq = e.value_at(static_cast<double>(i) / kRate)}, kRate));
         b.process(x.data() + 2 * i, 1);
@@ -79,7 +79,7 @@ std::vector<float> automated(std::vector<float> x, size_t block) {
 // Coefficients designed every kStep frames and held: the zipper the glide removes.
 std::vector<float> stepped(std::vector<float> x) {
     const Envelope e = sweep();
-    StereoBiquad b;
+    Biquad b;
     for (size_t pos = 0; pos < kFrames; pos += kStep) {
         b.set(design_biquad({.freq = e.value_at(static_cast<double>(pos) / kRate)}, kRate));
         b.process(x.data() + 2 * pos, std::min<size_t>(kStep, kFrames - pos));

@@ -45,7 +45,7 @@ TEST(SpeakerPan, ASourceAtASpeakersAngleIsInThatSpeakerAlone) {
             if (std::isnan(azimuths[c])) continue;
             const SpeakerGains g = panner.gains(toward(azimuths[c]));
             EXPECT_NEAR(g[c], 1.0, 1e-6) << channels << " channels, speaker " << c;
-            for (uint32_t o = 0; o < kMaxSpeakers; ++o) {
+            for (uint32_t o = 0; o < speaker::kMaxChannels; ++o) {
                 if (o == c) continue;
                 EXPECT_LT(std::fabs(g[o]), std::pow(10.0, -60.0 / 20)) << channels << ": " << c << " leaks into " << o;
             }
@@ -61,7 +61,7 @@ TEST(SpeakerPan, PowerIsConstantAllRoundAndAboveAndGainsMoveSmoothly) {
             for (double az = -180; az <= 180; az += 0.5) {
                 const SpeakerGains g = panner.gains(toward(az, elevation));
                 EXPECT_NEAR(10 * std::log10(power(g)), 0.0, 1e-4) << channels << " channels at " << az << "/" << elevation;
-                for (uint32_t c = 0; c < kMaxSpeakers; ++c) {
+                for (uint32_t c = 0; c < speaker::kMaxChannels; ++c) {
                     EXPECT_GE(g[c], 0.0f);
                     // Half a degree moves no gain by more than a few hundredths.
                     EXPECT_LT(std::fabs(g[c] - last[c]), 0.03) << channels << " channels, " << c << " at " << az;
