@@ -112,13 +112,19 @@ class SmoothedBiquad {
 public:
     static constexpr size_t kSubBlock = 32;
 
-    explicit SmoothedBiquad(const FilterParams& p = {}) noexcept : cur_(p), target_(p), next_(p) {}
+    explicit SmoothedBiquad(const FilterParams& p = {}) noexcept : cur_(p), target_(p), next_(p), asked_(p) {}
 
     // Sets the rate (off the audio thread) and jumps to the target.
     void prepare(double sample_rate, double ramp_seconds = 0.02) noexcept;
     // The new target; glides there once prepared, else jumps.
     void set_target(const FilterParams& p) noexcept;
-    // The same, reached in `frames` instead of the ramp (automation's steps).
+    // The same, reached in `frames` instead of the ramp (automation's steps),
+    // where the target has moved far enough to matter: a moving target close
+    // to where the filter stands (biquad.cpp's hold: a small fraction of the
+    // frequency and Q, a few thousandths of a dB of gain) is held, no redesign
+    // and no glide, until it moves past that or stops moving (a held envelope
+    // is then reached exactly). A slow sweep redesigns every few steps instead
+    // of every step, lagging its envelope by at most that much.
     void glide_to(const FilterParams& p, size_t frames) noexcept;
     // Interleaved channels of process()'s audio: 2 unless set (1..8).
     void set_channels(uint32_t channels) noexcept { biquad_.set_channels(channels); }
@@ -137,6 +143,7 @@ private:
     Biquad biquad_;
     FilterParams cur_, target_;  // target_ is where the running glide ends
     FilterParams next_;          // the final target (differs from target_ during a shape change)
+    FilterParams asked_;         // glide_to()'s last target
     double rate_ = 0;
     size_t ramp_frames_ = 1, remaining_ = 0;
     BiquadAngle angle_;
