@@ -3,8 +3,6 @@
 // nesting bounded, "cmd" and "id"), and every object is also read as the keys
 // of a sound (play and load hand them to the scene loader, through TOML
 // built from the JSON). A RequestError is the expected answer to a bad line.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,12 +17,8 @@
 namespace {
 
 const std::string& folder() {
-    static const std::string path = [] {
-        char dir[] = "/tmp/simvx-fuzz-control-XXXXXX";
-        std::string d = ::mkdtemp(dir) ? dir : "/tmp";
-        write_tiny_wav(d + "/a.wav");
-        return d;
-    }();
+    static const TinyWavFolder made("control", {"a.wav"});
+    static const std::string path = made.dir();
     return path;
 }
 

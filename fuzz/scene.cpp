@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 #include "core/error.hpp"
 #include "quiet_log.hpp"
@@ -21,13 +20,8 @@
 namespace {
 
 const std::string& scene_path() {
-    static const std::string path = [] {
-        char dir[] = "/tmp/simvx-fuzz-scene-XXXXXX";
-        std::string d = ::mkdtemp(dir) ? dir : "/tmp";
-        write_tiny_wav(d + "/a.wav");
-        write_tiny_wav(d + "/b.wav");
-        return d + "/scene.toml";
-    }();
+    static const TinyWavFolder folder("scene", {"a.wav", "b.wav"});
+    static const std::string path = folder.dir() + "/scene.toml";
     return path;
 }
 

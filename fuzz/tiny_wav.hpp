@@ -1,7 +1,12 @@
 // Shared by the fuzz targets that name sound files: a tiny valid WAV, so
-// that inputs naming it get past "no such file" into the rest of the checks.
+// that inputs naming it get past "no such file" into the rest of the checks,
+// in a temporary folder that goes when the fuzzer exits.
 #pragma once
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <initializer_list>
 #include <string>
 
 namespace {
@@ -16,5 +21,29 @@ void write_tiny_wav(const std::string& path) {
         std::fclose(f);
     }
 }
+
+// A folder /tmp/simvx-fuzz-NAME-XXXXXX holding tiny WAVs of these names,
+// removed at exit (a function-local static's destructor), so fuzz runs
+// leave nothing behind in /tmp but after a crash.
+class TinyWavFolder {
+public:
+    TinyWavFolder(const std::string& name, std::initializer_list<const char*> wavs) {
+        std::string pattern = "/tmp/simvx-fuzz-" + name + "-XXXXXX";
+        if (::mkdtemp(pattern.data())) path_ = pattern;
+        for (const char* wav : wavs) write_tiny_wav(dir() + "/" + wav);
+    }
+    ~TinyWavFolder() {
+        std::error_code ec;
+        if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+    }
+    TinyWavFolder(const TinyWavFolder&) = delete;
+    TinyWavFolder& operator=(const TinyWavFolder&) = delete;
+
+    // The folder ("/tmp" when it could not be made: the inputs then fail on "no such file").
+    std::string dir() const { return path_.empty() ? "/tmp" : path_; }
+
+private:
+    std::string path_;
+};
 
 }  // namespace
