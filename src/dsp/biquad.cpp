@@ -20,20 +20,11 @@ bool same(const FilterParams& a, const FilterParams& b) {
     return a.shape == b.shape && a.freq == b.freq && a.q == b.q && a.gain_db == b.gain_db;
 }
 
-// SmoothedBiquad::glide_to's hold: how far a moving target may run ahead of
-// the filter before it glides there. 3e-4 of a frequency is half a cent, a
-// tenth of the smallest pitch step an ear tells apart; 0.003 dB is further
-// still below the smallest audible gain step. Held, a filter stays within
-// that of its envelope: a slow sweep differs from per-sample coefficients by
-// -79 dB (tests/unit/dsp/effect_automation_test.cpp), and one that moves more
-// than that per step (200 Hz to 8 kHz in 4 s) never holds.
-constexpr double kHoldRatio = 3e-4;
-constexpr double kHoldDb = 3e-3;
-
+// Within SmoothedBiquad's hold.
 bool near(const FilterParams& a, const FilterParams& b) {
-    const auto ratio_near = [](double x, double y) { return std::fabs(x - y) <= kHoldRatio * std::fabs(y); };
+    const auto ratio_near = [](double x, double y) { return std::fabs(x - y) <= SmoothedBiquad::kHoldRatio * std::fabs(y); };
     return a.shape == b.shape && ratio_near(a.freq, b.freq) && ratio_near(a.q, b.q) &&
-           std::fabs(a.gain_db - b.gain_db) <= kHoldDb;
+           std::fabs(a.gain_db - b.gain_db) <= SmoothedBiquad::kHoldDb;
 }
 
 }  // namespace
@@ -200,10 +191,15 @@ void SmoothedBiquad::set_target(const FilterParams& p) noexcept {
     if (remaining_ == 0) biquad_.set(design_biquad(cur_, rate_, angle_));
 }
 
-void SmoothedBiquad::glide_to(const FilterParams& p, size_t frames) noexcept {
+void SmoothedBiquad::follow(const FilterParams& p, size_t frames) noexcept {
     const bool moving = !same(p, asked_);
     asked_ = p;
-    if (rate_ != 0 && remaining_ == 0 && next_.shape == cur_.shape && (moving ? near(p, cur_) : same(p, cur_))) return;
+    if (moving && rate_ != 0 && remaining_ == 0 && next_.shape == cur_.shape && near(p, cur_)) return;
+    glide_to(p, frames);
+}
+
+void SmoothedBiquad::glide_to(const FilterParams& p, size_t frames) noexcept {
+    if (rate_ != 0 && remaining_ == 0 && next_.shape == cur_.shape && same(p, cur_)) return;
     const size_t usual = ramp_frames_;
     ramp_frames_ = std::max<size_t>(1, frames);
     set_target(p);

@@ -118,14 +118,25 @@ public:
     void prepare(double sample_rate, double ramp_seconds = 0.02) noexcept;
     // The new target; glides there once prepared, else jumps.
     void set_target(const FilterParams& p) noexcept;
-    // The same, reached in `frames` instead of the ramp (automation's steps),
-    // where the target has moved far enough to matter: a moving target close
-    // to where the filter stands (biquad.cpp's hold: a small fraction of the
-    // frequency and Q, a few thousandths of a dB of gain) is held, no redesign
-    // and no glide, until it moves past that or stops moving (a held envelope
-    // is then reached exactly). A slow sweep redesigns every few steps instead
-    // of every step, lagging its envelope by at most that much.
+    // The same, reached in `frames` instead of the ramp (automation's steps;
+    // EffectAutomation holds their values). Where the filter already stands,
+    // nothing to do: no redesign.
     void glide_to(const FilterParams& p, size_t frames) noexcept;
+    // glide_to() a target that moves as it pleases (the air absorption's
+    // cutoff, from the source's distance): one within the hold of where the
+    // filter stands is held, no redesign and no glide, until it moves past
+    // that or stops moving (it is then reached exactly). A slow move
+    // redesigns every few steps instead of every step, lagging by at most
+    // the hold.
+    void follow(const FilterParams& p, size_t frames) noexcept;
+    // The hold: 3e-4 of a frequency or Q is half a cent, a tenth of the
+    // smallest pitch step an ear tells apart; 0.003 dB of gain is further
+    // still below the smallest audible level step. A slow sweep held so
+    // differs from per-sample coefficients by -79 dB, and one that moves
+    // more than that per step (200 Hz to 8 kHz in 4 s) never holds
+    // (tests/unit/dsp/effect_automation_test.cpp).
+    static constexpr double kHoldRatio = 3e-4;
+    static constexpr double kHoldDb = 3e-3;
     // Interleaved channels of process()'s audio: 2 unless set (1..8).
     void set_channels(uint32_t channels) noexcept { biquad_.set_channels(channels); }
     void reset() noexcept { biquad_.reset(); }
@@ -143,7 +154,7 @@ private:
     Biquad biquad_;
     FilterParams cur_, target_;  // target_ is where the running glide ends
     FilterParams next_;          // the final target (differs from target_ during a shape change)
-    FilterParams asked_;         // glide_to()'s last target
+    FilterParams asked_;         // follow()'s last target
     double rate_ = 0;
     size_t ramp_frames_ = 1, remaining_ = 0;
     BiquadAngle angle_;

@@ -1,5 +1,10 @@
 #include "dsp/effect_automation.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/biquad.hpp"
+
 namespace simvx {
 
 double& slot_value(EffectConfig& config, const ParamSlot& slot) noexcept {
@@ -28,15 +33,72 @@ std::string_view slot_unit(const EffectType& type, const ParamSlot& slot) {
     return "";
 }
 
+namespace {
+
+// How a parameter holds, where its effect's biquads do: frequencies and Qs by
+// ratio, gains in dB; any other parameter is read at every step.
+EffectAutomation::Hold hold_of(const EffectType& type, const ParamSlot& slot) {
+    using Hold = EffectAutomation::Hold;
+    if (!type.automation_holds) return Hold::none;
+    switch (slot.band) {
+        case ParamSlot::Band::freq:
+        case ParamSlot::Band::q: return Hold::ratio;
+        case ParamSlot::Band::gain_db: return Hold::db;
+        case ParamSlot::Band::none: break;
+    }
+    const ParamSpec& spec = type.params[slot.index];
+    if (spec.unit == "Hz" || spec.key == "q") return Hold::ratio;
+    if (spec.unit == "dB") return Hold::db;
+    return Hold::none;
+}
+
+}  // namespace
+
 EffectAutomation::EffectAutomation(const EffectType& type, EffectConfig config,
                                    const std::vector<ParamEnvelope>& envelopes, double sample_rate)
     : to_params_(type.to_params), config_(std::move(config)) {
     cursors_.reserve(envelopes.size());
-    for (const ParamEnvelope& e : envelopes) cursors_.emplace_back(e.slot, EnvelopeCursor(e.envelope, sample_rate));
+    for (const ParamEnvelope& e : envelopes) {
+        // Bands past the 31st share a bit: they only glide together more often.
+        const uint32_t group = e.slot.band == ParamSlot::Band::none ? 1u << 31 : 1u << std::min<size_t>(e.slot.index, 30);
+        cursors_.push_back({e.slot, EnvelopeCursor(e.envelope, sample_rate), hold_of(type, e.slot), group, NAN});
+    }
+}
+
+bool EffectAutomation::read(Cursor& c, uint64_t frame, bool fresh) noexcept {
+    const double v = c.envelope.at(frame);
+    if (c.hold == Hold::none) {
+        slot_value(config_, c.slot) = c.given = v;
+        c.given_at = frame;
+        c.due = frame + 1;
+        return true;
+    }
+    const auto room = [&] { return c.hold == Hold::db ? SmoothedBiquad::kHoldDb : SmoothedBiquad::kHoldRatio * std::fabs(c.given); };
+    // Past the hold (or the first read: NaN), or holding still elsewhere
+    // (the envelope stopped): give the value, exactly.
+    const bool give = fresh || !(std::fabs(v - c.given) <= room()) || (c.envelope.holding() && v != c.given);
+    if (give) {
+        slot_value(config_, c.slot) = c.given = v;
+        c.given_at = frame;
+    }
+    // Until the value may pass the hold (a hair less, for the rounding of the
+    // envelope's own arithmetic); a moving value whose hold is used up is read
+    // at the next step.
+    const double left = 0.999 * room() - std::fabs(v - c.given);
+    c.due = frame + 1 + (left > 0 ? c.envelope.frames_within(v, left) : 0);
+    return give;
 }
 
 EffectParams EffectAutomation::at(uint64_t frame) noexcept {
-    for (auto& c : cursors_) slot_value(config_, c.first) = c.second.at(frame);
+    uint32_t gliding = 0;  // the biquads given a new value: they glide anyway
+    for (Cursor& c : cursors_)
+        if (frame >= c.due && read(c, frame, false)) gliding |= c.group;
+    next_due_ = UINT64_MAX;
+    for (Cursor& c : cursors_) {
+        // The same biquad's other parameters go along, fresh: one glide, not one each.
+        if (c.hold != Hold::none && (gliding & c.group) && c.given_at != frame) read(c, frame, true);
+        next_due_ = std::min(next_due_, c.due);
+    }
     return to_params_(config_);
 }
 

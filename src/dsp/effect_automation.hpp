@@ -4,7 +4,11 @@
 // asks every kStepFrames frames of scene time, and the effect glides from one
 // step's values to the next (a filter's coefficients interpolated per sample),
 // so a sweep has no zipper noise (tests/unit/dsp/effect_automation_test.cpp
-// measures it against per-sample coefficients).
+// measures it against per-sample coefficients). A filter's or an eq's
+// frequencies, Qs and gains hold while their envelopes stay within
+// SmoothedBiquad's hold of the value last given, and are read again only
+// when their segment's rate says they may have moved past it (due()): a slow
+// sweep costs a step now and then, not every 32 frames.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -50,14 +54,36 @@ public:
     EffectAutomation(const EffectType& type, EffectConfig config, const std::vector<ParamEnvelope>& envelopes,
                      double sample_rate);
 
-    // The parameters at scene frame `frame`. Allocates nothing: the values are
-    // written into the config's own slots and converted by the type's to_params.
+    // The parameters at scene frame `frame`, each held or its envelope's
+    // value. Allocates nothing: the values are written into the config's own
+    // slots and converted by the type's to_params.
     EffectParams at(uint64_t frame) noexcept SIMVX_REALTIME;
+    // Whether at(frame) may answer anything new: some envelope may have moved
+    // past its hold by then (always, for a parameter without one).
+    bool due(uint64_t frame) const noexcept { return frame >= next_due_; }
+
+    // How a parameter holds: by a ratio of its value (frequencies, Qs), in
+    // dB (gains), or not at all (read at every step).
+    enum class Hold : uint8_t { none, ratio, db };
 
 private:
+    struct Cursor {
+        ParamSlot slot;
+        EnvelopeCursor envelope;
+        Hold hold;
+        uint32_t group;    // a bit of its biquad's: an eq band's, or the filter's
+        double given;      // the value last written into the config (NaN: none yet)
+        uint64_t given_at = UINT64_MAX;  // the frame it was read at
+        uint64_t due = 0;  // the first frame its envelope must be read at again
+    };
+    // Reads the envelope at `frame`, gives its value where it passed the hold
+    // (or always, `fresh`), and sets when to read it again. Whether it gave one.
+    bool read(Cursor& c, uint64_t frame, bool fresh) noexcept SIMVX_REALTIME;
+
     EffectParams (*to_params_)(const EffectConfig&);
     EffectConfig config_;
-    std::vector<std::pair<ParamSlot, EnvelopeCursor>> cursors_;
+    std::vector<Cursor> cursors_;
+    uint64_t next_due_ = 0;
 };
 
 // `config` with every automated parameter at its value at `seconds` (an effect built to start there).

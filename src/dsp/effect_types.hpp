@@ -18,6 +18,10 @@ struct EffectType {
     std::span<const ParamSpec> params;
     bool has_bands = false;      // eq: `bands = [...]`
     bool has_sidechain = false;  // compressor: `sidechain = "Bus"`
+    // Its biquads hold within SmoothedBiquad's hold (the filters, the eq): its
+    // automated frequencies, Qs and gains are then read only when their
+    // envelopes may have moved past it (EffectAutomation::due()).
+    bool automation_holds = false;
     // Checks that need the engine rate (a cutoff above Nyquist); returns the
     // problem in one sentence, or an empty string.
     std::string (*check)(const EffectConfig& config, uint32_t sample_rate) = nullptr;

@@ -123,6 +123,22 @@ public:
     // How many frames the per-sample callers fill at a time (their stack arrays).
     static constexpr size_t kFillRun = 256;
 
+    // After at(frame): how many frames after `frame` surely keep the value
+    // within `delta` of at()'s answer, from the followed segment's rate (to
+    // its end at most); 0 where no segment is followed (a target curve, a
+    // point's frame). Effect automation's holds read an envelope only then.
+    uint64_t frames_within(double value, double delta) const noexcept SIMVX_REALTIME {
+        if (!line_left_) return 0;
+        const double rate = std::fabs(line_step_);  // per frame: of the value, or of its logarithm
+        if (rate == 0) return line_left_;
+        // |v·e^(s·k) − v| ≤ delta for k ≤ log1p(delta/|v|)/|s|, whichever the sign of s.
+        const double k = line_exponential_ ? std::log1p(delta / std::fabs(value)) / rate : delta / rate;
+        return k >= static_cast<double>(line_left_) ? line_left_ : static_cast<uint64_t>(k);
+    }
+    // After at(frame): the value holds still there (a step, or before the
+    // first point or after the last), for frames_within() frames.
+    bool holding() const noexcept { return line_left_ && line_step_ == 0; }
+
     const Envelope& envelope() const noexcept { return envelope_; }
 
 private:

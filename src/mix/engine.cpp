@@ -601,7 +601,8 @@ void Engine::render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frame
 
 // An effect over the block; an automated one in steps that end on multiples
 // of EffectAutomation::kStepFrames of scene time (the same frames whatever the
-// block size or --start-at), each gliding to the envelopes' values at its end.
+// block size or --start-at), each gliding to the envelopes' values at its end
+// where they may have moved past their hold (EffectAutomation::due()).
 void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key,
                             uint32_t width) noexcept {
     if (!e.automation) {
@@ -611,7 +612,7 @@ void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, siz
     constexpr uint32_t step = EffectAutomation::kStepFrames;
     for (size_t done = 0; done < frames;) {
         const auto n = static_cast<uint32_t>(std::min<uint64_t>(frames - done, step - (pos + done) % step));
-        e.processor->automate(e.automation->at(pos + done + n), n);
+        if (e.automation->due(pos + done + n)) e.processor->automate(e.automation->at(pos + done + n), n);
         e.processor->process(audio + width * done, n, key ? key + width * done : nullptr);
         done += n;
     }

@@ -132,7 +132,7 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
         speaker_gains_[c].set_target(end.speakers[c]);
     }
     if (varispeed_) varispeed_->set_ratio(base_ratio_ * end.doppler);
-    if (air_) air_->glide_to(air_filter(end.air_cutoff_hz, setup_.spatial->rate()), frames);
+    if (air_) air_->follow(air_filter(end.air_cutoff_hz, setup_.spatial->rate()), frames);
     if (hrir_) aim_hrir(end.direction);
 }
 

@@ -107,6 +107,7 @@ const EffectType& eq() {
     static const EffectType type{
         .name = "eq",
         .has_bands = true,
+        .automation_holds = true,
         .check = check,
         .make = [](const EffectConfig& c) -> std::unique_ptr<Processor> { return std::make_unique<Eq>(c); },
         .to_params = [](const EffectConfig& c) { return EffectParams::of(params_of(c)); },

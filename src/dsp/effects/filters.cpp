@@ -61,25 +61,25 @@ EffectParams to_params(const EffectConfig& c) {
 }  // namespace
 
 const EffectType& lowpass() {
-    static const EffectType type{.name = "lowpass", .params = kParams, .check = check, .make = make<FilterShape::lowpass>,
+    static const EffectType type{.name = "lowpass", .params = kParams, .automation_holds = true, .check = check, .make = make<FilterShape::lowpass>,
                                  .to_params = to_params<FilterShape::lowpass>};
     return type;
 }
 
 const EffectType& highpass() {
-    static const EffectType type{.name = "highpass", .params = kParams, .check = check, .make = make<FilterShape::highpass>,
+    static const EffectType type{.name = "highpass", .params = kParams, .automation_holds = true, .check = check, .make = make<FilterShape::highpass>,
                                  .to_params = to_params<FilterShape::highpass>};
     return type;
 }
 
 const EffectType& bandpass() {
-    static const EffectType type{.name = "bandpass", .params = kParams, .check = check, .make = make<FilterShape::bandpass>,
+    static const EffectType type{.name = "bandpass", .params = kParams, .automation_holds = true, .check = check, .make = make<FilterShape::bandpass>,
                                  .to_params = to_params<FilterShape::bandpass>};
     return type;
 }
 
 const EffectType& notch() {
-    static const EffectType type{.name = "notch", .params = kNotchParams, .check = check, .make = make<FilterShape::notch>,
+    static const EffectType type{.name = "notch", .params = kNotchParams, .automation_holds = true, .check = check, .make = make<FilterShape::notch>,
                                  .to_params = to_params<FilterShape::notch>};
     return type;
 }
