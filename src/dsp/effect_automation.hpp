@@ -73,7 +73,7 @@ private:
         Hold hold;
         uint32_t group;    // a bit of its biquad's: an eq band's, or the filter's
         double given;      // the value last written into the config (NaN: none yet)
-        uint64_t given_at = UINT64_MAX;  // the frame it was read at
+        uint64_t given_at = UINT64_MAX;  // the frame `given` was taken at
         uint64_t due = 0;  // the first frame its envelope must be read at again
     };
     // Reads the envelope at `frame`, gives its value where it passed the hold

@@ -18,9 +18,9 @@ struct EffectType {
     std::span<const ParamSpec> params;
     bool has_bands = false;      // eq: `bands = [...]`
     bool has_sidechain = false;  // compressor: `sidechain = "Bus"`
-    // Its biquads hold within SmoothedBiquad's hold (the filters, the eq): its
-    // automated frequencies, Qs and gains are then read only when their
-    // envelopes may have moved past it (EffectAutomation::due()).
+    // Its automated frequencies, Qs and gains are a biquad's (the filters, the
+    // eq): they hold within SmoothedBiquad's hold, their envelopes read only
+    // when they may have moved past it (EffectAutomation::due()).
     bool automation_holds = false;
     // Checks that need the engine rate (a cutoff above Nyquist); returns the
     // problem in one sentence, or an empty string.
