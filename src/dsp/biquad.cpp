@@ -22,7 +22,7 @@ bool same(const FilterParams& a, const FilterParams& b) {
 
 // Within SmoothedBiquad's hold.
 bool near(const FilterParams& a, const FilterParams& b) {
-    const auto ratio_near = [](double x, double y) { return std::fabs(x - y) <= SmoothedBiquad::kHoldRatio * std::fabs(y); };
+    const auto ratio_near = [](double x, double y) { return std::fabs(x - y) <= SmoothedBiquad::ratio_room(y); };
     return a.shape == b.shape && ratio_near(a.freq, b.freq) && ratio_near(a.q, b.q) &&
            std::fabs(a.gain_db - b.gain_db) <= SmoothedBiquad::kHoldDb;
 }

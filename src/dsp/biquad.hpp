@@ -137,6 +137,8 @@ public:
     // (tests/unit/dsp/effect_automation_test.cpp).
     static constexpr double kHoldRatio = 3e-4;
     static constexpr double kHoldDb = 3e-3;
+    // How far a frequency or Q may stray from `value` and still be held.
+    static double ratio_room(double value) noexcept { return kHoldRatio * std::fabs(value); }
     // Interleaved channels of process()'s audio: 2 unless set (1..8).
     void set_channels(uint32_t channels) noexcept { biquad_.set_channels(channels); }
     void reset() noexcept { biquad_.reset(); }

@@ -73,7 +73,7 @@ bool EffectAutomation::read(Cursor& c, uint64_t frame, bool fresh) noexcept {
         c.due = frame + 1;
         return true;
     }
-    const auto room = [&] { return c.hold == Hold::db ? SmoothedBiquad::kHoldDb : SmoothedBiquad::kHoldRatio * std::fabs(c.given); };
+    const auto room = [&] { return c.hold == Hold::db ? SmoothedBiquad::kHoldDb : SmoothedBiquad::ratio_room(c.given); };
     // Past the hold (or the first read: NaN), or holding still elsewhere
     // (the envelope stopped): give the value, exactly.
     const bool give = fresh || !(std::fabs(v - c.given) <= room()) || (c.envelope.holding() && v != c.given);

@@ -4,6 +4,9 @@
 #include "dsp/vector_types.hpp"
 
 #include <cmath>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 #include <numbers>
 
 namespace simvx {
@@ -45,7 +48,7 @@ BiquadCoeffs highpass(double sample_rate) {
 // exactly the scalar filter's arithmetic, in its order.
 
 // Inlined into each caller, so a caller compiled for AVX runs it in AVX.
-template <size_t Lanes>
+template <size_t Lanes, bool StereoPairs = false>
 [[gnu::always_inline]] inline void filter_lanes(const KWeighting& k, KWeightedEnergy::State* const* st, const float* const* x, size_t stride,
                   size_t frames) noexcept {
     using V = DoubleLanes<Lanes>;
@@ -57,7 +60,17 @@ template <size_t Lanes>
     }
     for (size_t f = 0; f < frames; ++f) {
         V x0;
-        for (size_t l = 0; l < Lanes; ++l) x0[l] = x[l][f * stride];
+        if constexpr (StereoPairs) {
+            // Two stereo frames: each one's two samples lie side by side, and
+            // load as one 64-bit piece.
+            static_assert(Lanes == 4);
+            const float *a = x[0] + f * 2, *b = x[2] + f * 2;
+            const __m128 in = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(a)),
+                                           reinterpret_cast<const __m64*>(b));
+            x0 = __builtin_convertvector(static_cast<FloatLanes<4>>(in), V);
+        } else {
+            for (size_t l = 0; l < Lanes; ++l) x0[l] = x[l][f * stride];
+        }
         const V y0 = (p.b0 * x0 + p.b1 * x1 + p.b2 * x2 - p.a2 * y2) - p.a1 * y1;
         // The highpass's numerator is 1, -2, 1 (highpass() above): multiplying
         // by those is exact, so leaving them out changes no bit and frees
@@ -74,7 +87,7 @@ template <size_t Lanes>
 #if defined(__x86_64__) || defined(__i386__)
 [[gnu::target("avx")]] void filter_four_avx(const KWeighting& k, KWeightedEnergy::State* const* st,
                                             const float* const* x, size_t stride, size_t frames) noexcept {
-    filter_lanes<4>(k, st, x, stride, frames);
+    filter_lanes<4, true>(k, st, x, stride, frames);
 }
 #endif
 
