@@ -22,9 +22,10 @@ bool same(const FilterParams& a, const FilterParams& b) {
 
 // Within SmoothedBiquad's hold.
 bool near(const FilterParams& a, const FilterParams& b) {
-    const auto ratio_near = [](double x, double y) { return std::fabs(x - y) <= SmoothedBiquad::ratio_room(y); };
-    return a.shape == b.shape && ratio_near(a.freq, b.freq) && ratio_near(a.q, b.q) &&
-           std::fabs(a.gain_db - b.gain_db) <= SmoothedBiquad::kHoldDb;
+    using Held = SmoothedBiquad::Held;
+    const auto within = [](Held what, double x, double y) { return std::fabs(x - y) <= SmoothedBiquad::hold_room(what, y); };
+    return a.shape == b.shape && within(Held::freq, a.freq, b.freq) && within(Held::q, a.q, b.q) &&
+           within(Held::gain_db, a.gain_db, b.gain_db);
 }
 
 }  // namespace

@@ -129,16 +129,28 @@ public:
     // redesigns every few steps instead of every step, lagging by at most
     // the hold.
     void follow(const FilterParams& p, size_t frames) noexcept;
-    // The hold: 3e-4 of a frequency or Q is half a cent, a tenth of the
-    // smallest pitch step an ear tells apart; 0.003 dB of gain is further
-    // still below the smallest audible level step. A slow sweep held so
-    // differs from per-sample coefficients by -79 dB, and one that moves
-    // more than that per step (200 Hz to 8 kHz in 4 s) never holds
-    // (tests/unit/dsp/effect_automation_test.cpp).
-    static constexpr double kHoldRatio = 3e-4;
-    static constexpr double kHoldDb = 3e-3;
-    // How far a frequency or Q may stray from `value` and still be held.
-    static double ratio_room(double value) noexcept { return kHoldRatio * std::fabs(value); }
+    // The hold: a target is held while the filter it asks for would answer
+    // within about 0.01 dB of the one in use, twenty times below the
+    // smallest level step an ear tells apart:
+    // - a frequency within 6e-4 (a cent): a 12 dB/octave skirt moves 0.0104 dB;
+    // - a Q within 1.1e-3: a resonance's peak moves 0.0095 dB;
+    // - a gain within 0.01 dB.
+    // A slow sweep held so differs from per-sample coefficients by -70 dB,
+    // and one that moves more than that per step (200 Hz to 8 kHz in 4 s)
+    // never holds (tests/unit/dsp/effect_automation_test.cpp).
+    enum class Held : uint8_t { freq, q, gain_db };
+    static constexpr double kHoldFreq = 6e-4;
+    static constexpr double kHoldQ = 1.1e-3;
+    static constexpr double kHoldDb = 0.01;
+    // How far a parameter may stray from `value` and still be held.
+    static double hold_room(Held what, double value) noexcept {
+        switch (what) {
+            case Held::freq: return kHoldFreq * std::fabs(value);
+            case Held::q: return kHoldQ * std::fabs(value);
+            case Held::gain_db: break;
+        }
+        return kHoldDb;
+    }
     // Interleaved channels of process()'s audio: 2 unless set (1..8).
     void set_channels(uint32_t channels) noexcept { biquad_.set_channels(channels); }
     void reset() noexcept { biquad_.reset(); }

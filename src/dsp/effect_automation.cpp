@@ -35,21 +35,22 @@ std::string_view slot_unit(const EffectType& type, const ParamSlot& slot) {
 
 namespace {
 
-// How a parameter holds, where its effect's biquads do: frequencies and Qs by
-// ratio, gains in dB; any other parameter is read at every step.
-EffectAutomation::Hold hold_of(const EffectType& type, const ParamSlot& slot) {
-    using Hold = EffectAutomation::Hold;
-    if (!type.automation_holds) return Hold::none;
+// How a parameter holds, where its effect's biquads do (frequencies, Qs and
+// gains, SmoothedBiquad::hold_room); any other parameter is read at every step.
+std::optional<SmoothedBiquad::Held> hold_of(const EffectType& type, const ParamSlot& slot) {
+    using Hold = SmoothedBiquad::Held;
+    if (!type.automation_holds) return std::nullopt;
     switch (slot.band) {
-        case ParamSlot::Band::freq:
-        case ParamSlot::Band::q: return Hold::ratio;
-        case ParamSlot::Band::gain_db: return Hold::db;
+        case ParamSlot::Band::freq: return Hold::freq;
+        case ParamSlot::Band::q: return Hold::q;
+        case ParamSlot::Band::gain_db: return Hold::gain_db;
         case ParamSlot::Band::none: break;
     }
     const ParamSpec& spec = type.params[slot.index];
-    if (spec.unit == "Hz" || spec.key == "q") return Hold::ratio;
-    if (spec.unit == "dB") return Hold::db;
-    return Hold::none;
+    if (spec.unit == "Hz") return Hold::freq;
+    if (spec.key == "q") return Hold::q;
+    if (spec.unit == "dB") return Hold::gain_db;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -67,13 +68,13 @@ EffectAutomation::EffectAutomation(const EffectType& type, EffectConfig config,
 
 bool EffectAutomation::read(Cursor& c, uint64_t frame, bool fresh) noexcept {
     const double v = c.envelope.at(frame);
-    if (c.hold == Hold::none) {
+    if (!c.hold) {
         slot_value(config_, c.slot) = c.given = v;
         c.given_at = frame;
         c.due = frame + 1;
         return true;
     }
-    const auto room = [&] { return c.hold == Hold::db ? SmoothedBiquad::kHoldDb : SmoothedBiquad::ratio_room(c.given); };
+    const auto room = [&] { return SmoothedBiquad::hold_room(*c.hold, c.given); };
     // Past the hold (or the first read: NaN), or holding still elsewhere
     // (the envelope stopped): give the value, exactly.
     const bool give = fresh || !(std::fabs(v - c.given) <= room()) || (c.envelope.holding() && v != c.given);
@@ -91,14 +92,20 @@ bool EffectAutomation::read(Cursor& c, uint64_t frame, bool fresh) noexcept {
 
 EffectParams EffectAutomation::at(uint64_t frame) noexcept {
     uint32_t gliding = 0;  // the biquads given a new value: they glide anyway
-    for (Cursor& c : cursors_)
-        if (frame >= c.due && read(c, frame, false)) gliding |= c.group;
-    next_due_ = UINT64_MAX;
+    uint64_t next = UINT64_MAX;
     for (Cursor& c : cursors_) {
-        // The same biquad's other parameters go along, fresh: one glide, not one each.
-        if (c.hold != Hold::none && (gliding & c.group) && c.given_at != frame) read(c, frame, true);
-        next_due_ = std::min(next_due_, c.due);
+        if (frame >= c.due && read(c, frame, false)) gliding |= c.group;
+        next = std::min(next, c.due);
     }
+    if (gliding) {
+        next = UINT64_MAX;
+        for (Cursor& c : cursors_) {
+            // The same biquad's other parameters go along, fresh: one glide, not one each.
+            if (c.hold && (gliding & c.group) && c.given_at != frame) read(c, frame, true);
+            next = std::min(next, c.due);
+        }
+    }
+    next_due_ = next;
     return to_params_(config_);
 }
 

@@ -11,11 +11,13 @@
 // sweep costs a step now and then, not every 32 frames.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "dsp/biquad.hpp"
 #include "dsp/effect_types.hpp"
 #include "dsp/envelope.hpp"
 
@@ -61,16 +63,16 @@ public:
     // Whether at(frame) may answer anything new: some envelope may have moved
     // past its hold by then (always, for a parameter without one).
     bool due(uint64_t frame) const noexcept { return frame >= next_due_; }
+    // The first frame due() is true at (UINT64_MAX: none while the envelopes hold).
+    uint64_t next_due() const noexcept { return next_due_; }
 
-    // How a parameter holds: by a ratio of its value (frequencies, Qs), in
-    // dB (gains), or not at all (read at every step).
-    enum class Hold : uint8_t { none, ratio, db };
 
 private:
     struct Cursor {
         ParamSlot slot;
         EnvelopeCursor envelope;
-        Hold hold;
+        // What its biquad holds it as (SmoothedBiquad::hold_room); none: read at every step.
+        std::optional<SmoothedBiquad::Held> hold;
         uint32_t group;    // a bit of its biquad's: an eq band's, or the filter's
         double given;      // the value last written into the config (NaN: none yet)
         uint64_t given_at = UINT64_MAX;  // the frame `given` was taken at

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/cpu_features.hpp"
 #include "core/number_format.hpp"
 
 namespace simvx {
@@ -177,6 +178,33 @@ double EnvelopeCursor::at_afresh(uint64_t frame) noexcept {
     return value;
 }
 
+namespace {
+
+// The values of `run` frames along a segment, frame k0 of it first: the
+// loops a fill spends its time in, compiled twice (SIMVX_CPU_CLONES). Each
+// value from its own frame's index, so how a segment is cut into runs
+// changes no bit.
+template <typename T>
+[[gnu::always_inline]] inline void line_values(T* to, int32_t run, double start, double step, double k0, bool exponential) noexcept {
+    if (exponential) {
+        for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start * std::exp(step * (k0 + static_cast<double>(j))));
+    } else {
+        for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start + step * (k0 + static_cast<double>(j)));
+    }
+}
+SIMVX_CPU_CLONES void line(float* to, int32_t run, double start, double step, double k0, bool exponential) noexcept {
+    line_values(to, run, start, step, k0, exponential);
+}
+SIMVX_CPU_CLONES void line(double* to, int32_t run, double start, double step, double k0, bool exponential) noexcept {
+    line_values(to, run, start, step, k0, exponential);
+}
+
+SIMVX_CPU_CLONES void db_to_gains(float* values, size_t count) noexcept {
+    for (size_t i = 0; i < count; ++i) values[i] = fast_db_to_gain(values[i]);
+}
+
+}  // namespace
+
 // Frame by frame through at() where it has no segment to follow (a target
 // curve, a point's frame); else the frames surely on the followed segment in
 // one loop, each from at()'s formula with the same k (exact in double), so
@@ -189,14 +217,7 @@ void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count) noexcept 
         if (!line_left_ || line_frame_ != first + i - 1) continue;
         // An int32 counter, whose conversion vectorizes (a longer run continues in the next round).
         const int32_t run = static_cast<int32_t>(std::min<uint64_t>({line_left_, count - i, uint64_t{INT32_MAX}}));
-        const double next_k = static_cast<double>(line_frame_ + 1 - line_first_);
-        const double start = line_start_, step = line_step_;
-        T* to = out + i;
-        if (line_exponential_) {
-            for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start * std::exp(step * (next_k + static_cast<double>(j))));
-        } else {
-            for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start + step * (next_k + static_cast<double>(j)));
-        }
+        line(out + i, run, line_start_, line_step_, static_cast<double>(line_frame_ + 1 - line_first_), line_exponential_);
         line_left_ -= static_cast<uint64_t>(run);
         line_frame_ += static_cast<uint64_t>(run);
         i += static_cast<size_t>(run);
@@ -208,7 +229,7 @@ void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept { 
 
 void EnvelopeCursor::fill_gains(float* out, uint64_t first, size_t count) noexcept {
     fill_values(out, first, count);
-    for (size_t i = 0; i < count; ++i) out[i] = fast_db_to_gain(out[i]);
+    db_to_gains(out, count);
 }
 
 }  // namespace simvx

@@ -24,4 +24,17 @@ inline void scale_frames(float* audio, size_t frames, uint32_t channels, Next&& 
     }
 }
 
+// Every channel of `frames` frames times that frame's gain in `gains`.
+inline void scale_frames_by(float* __restrict audio, size_t frames, uint32_t channels, const float* __restrict gains) noexcept {
+    if (channels == 2) {
+        for (size_t i = 0; i < frames; ++i) {
+            audio[2 * i] *= gains[i];
+            audio[2 * i + 1] *= gains[i];
+        }
+        return;
+    }
+    for (size_t i = 0; i < frames; ++i)
+        for (uint32_t c = 0; c < channels; ++c) audio[i * channels + c] *= gains[i];
+}
+
 }  // namespace simvx

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 
 #include "core/named.hpp"
@@ -26,5 +27,10 @@ inline StereoGain pan_gains(PanLaw law, double pan) {
     const double a = (pan + 1.0) * std::numbers::pi / 4.0;
     return {static_cast<float>(std::cos(a)), static_cast<float>(std::sin(a))};
 }
+
+// The gains of `n` pan positions (an envelope's run), the same bits as
+// pan_gains of each: the law chosen once, and the balance law's loop
+// vectorized (pan.cpp).
+void pan_gains(PanLaw law, const double* pans, float* left, float* right, size_t n) noexcept;
 
 }  // namespace simvx

@@ -6,7 +6,9 @@
 // non-finite gain (a NaN from a bad control value) is stopped: it becomes
 // silence instead of NaN or full-scale DC at the output.
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace simvx {
@@ -41,6 +43,27 @@ public:
         if (--remaining_ == 0) value_ = target_;
         else value_ += step_;
         return value_;
+    }
+    // The gains of the next `n` frames, as n calls of next() give them (the
+    // ramp's one chain of additions, without its branches in the caller's
+    // loop, which then vectorizes over the array).
+    void fill(float* out, size_t n) noexcept {
+        float v = value_;  // in registers: `out` could alias the members
+        const float step = step_;
+        uint32_t left = remaining_;
+        size_t i = 0;
+        if (left > 1) {  // the steps before the last, which lands on the target
+            const size_t steps = std::min<size_t>(n, left - 1);
+            for (; i < steps; ++i) out[i] = v += step;
+            left -= static_cast<uint32_t>(steps);
+        }
+        if (i < n && left == 1) {
+            left = 0;
+            out[i++] = v = target_;
+        }
+        for (; i < n; ++i) out[i] = v;
+        value_ = v;
+        remaining_ = left;
     }
 
 private:

@@ -9,6 +9,7 @@
 #include <numbers>
 #include <utility>
 
+#include "core/cpu_features.hpp"
 #include "dsp/kaiser.hpp"
 
 namespace simvx {
@@ -278,15 +279,8 @@ template <Interpolator Kind, bool Stereo>
 }
 
 // Output frames until `frames` are done, the history needs a refill, or the
-// read position passes the end of the input. Compiled twice: for AVX2+FMA
-// machines and for the x86-64 baseline, chosen at load time. Not under
-// ThreadSanitizer: the loader runs the clone resolver before TSan's runtime
-// is up, and the instrumented resolver crashes the program at start.
-#if defined(__SANITIZE_THREAD__)
-#define SIMVX_CPU_CLONES
-#else
-#define SIMVX_CPU_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
+// read position passes the end of the input. Compiled twice, for AVX2+FMA
+// machines and for the x86-64 baseline (SIMVX_CPU_CLONES).
 SIMVX_CPU_CLONES
 size_t run(Cursor& c, Interpolator kind, bool stereo, float* out, size_t frames) {
     switch (kind) {

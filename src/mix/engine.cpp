@@ -610,9 +610,18 @@ void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, siz
         return;
     }
     constexpr uint32_t step = EffectAutomation::kStepFrames;
+    const uint64_t end = pos + frames;
     for (size_t done = 0; done < frames;) {
-        const auto n = static_cast<uint32_t>(std::min<uint64_t>(frames - done, step - (pos + done) % step));
-        if (e.automation->due(pos + done + n)) e.processor->automate(e.automation->at(pos + done + n), n);
+        const uint64_t at = pos + done;
+        // To the step's end (or the block's); steps before the first due one
+        // take nothing new, and go as one piece (which changes no bit).
+        uint64_t to = at + (step - at % step);
+        const uint64_t due_at = e.automation->next_due();
+        const uint64_t due_end = (due_at + step - 1) / step * step;  // the due step's end
+        if (due_at > end) to = end;
+        else if (due_end >= step) to = std::max(to, due_end - step);
+        const auto n = static_cast<uint32_t>(std::min(to, end) - at);
+        if (e.automation->due(at + n)) e.processor->automate(e.automation->at(at + n), n);
         e.processor->process(audio + width * done, n, key ? key + width * done : nullptr);
         done += n;
     }
@@ -636,8 +645,10 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
             for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
                 const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
                 bus.volume_db_envelope->fill_gains(gains, pos + base, n);
-                const float* g = gains;
-                scale_frames(b + base * width, n, width, [&] { return bus.gain.next() * *g++; });
+                float fader[EnvelopeCursor::kFillRun];
+                bus.gain.fill(fader, n);
+                for (size_t i = 0; i < n; ++i) gains[i] = fader[i] * gains[i];
+                scale_frames_by(b + base * width, n, width, gains);
             }
         } else if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
             // Unity gain multiplies by nothing, which keeps the identity render bit-exact.

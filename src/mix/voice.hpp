@@ -143,6 +143,9 @@ private:
     void follow_pitch(uint64_t t0, size_t frames) noexcept SIMVX_REALTIME;
     template <bool Add>
     void render_spatial(const float* in, bool mono, float* out, size_t frames, uint64_t t0) noexcept SIMVX_REALTIME;
+    // A run of a 2D voice that follows a volume or pan envelope.
+    template <bool Add>
+    void render_automated_run(const float* in, bool mono, float* out, size_t n, uint64_t t, bool fading) noexcept SIMVX_REALTIME;
     // A 2D voice of more than two source channels, through routes_.
     template <bool Add>
     void render_speakers(const float* in, float* out, size_t frames, uint64_t t0, bool fading) noexcept SIMVX_REALTIME;

@@ -106,6 +106,33 @@ TEST_F(AutomationCli, BusVolumeCountsFromTheScenesStart) {
     EXPECT_LT(worst_db_error(p, from, to, 0.0, [](double t) { return t < 1 ? -30 + 20 * t : -10.0; }), 0.01);
 }
 
+// The gain effect takes its envelope every 32 frames of scene time and
+// moves in a line to each value: from the first frame, the level is the
+// envelope's within a hundredth of a dB (a line between values 32 frames
+// apart strays by less than 1e-5 dB on this ramp), and exactly its value at
+// each step's end. The scene starts at 0.3 s into the render (--start-at),
+// so its steps do not fall on the render's blocks.
+TEST_F(AutomationCli, AGainEffectFollowsItsEnvelopeFromTheFirstFrame) {
+    const std::string bus =
+        "[[bus]]\nname = \"Fx\"\n[[bus.effect]]\ntype = \"gain\"\n"
+        "volume_db = { points = [[0, -30], [1, -6], [1.5, -20]] }\n";
+    const auto formula = [](double t) { return t < 1 ? -30 + 24 * t : t < 1.5 ? -6 - 14 * (t - 1) / 0.5 : -20.0; };
+    for (const std::string start : {"0", "0.3"}) {
+        const Pcm p = render(scene("bus = \"Fx\"", 0.0, bus), {"--start-at", start});
+        const double origin = -std::stod(start);
+        EXPECT_LT(worst_db_error(p, 0, p.frames(), origin, formula), 0.01) << "from " << start << " s";
+        double worst = 0;  // at each step's end, the level the envelope gives there
+        for (size_t f = 0; f < p.frames(); ++f) {
+            const double t = static_cast<double>(f) / kRate - origin;
+            const size_t scene_frame = f + static_cast<size_t>(-origin * kRate);
+            if (scene_frame % 32 == 31)  // the frame before a step's end
+                worst = std::max(worst, std::fabs(20 * std::log10(std::fabs(p.samples[2 * f]) / kDc) -
+                                                  formula(t + 1.0 / kRate)));
+        }
+        EXPECT_LT(worst, 1e-4) << "from " << start << " s";
+    }
+}
+
 // Send levels follow envelopes: a sound's from its own start, a bus's from
 // the scene's. Each dry path goes to a muted bus, so what reaches Master is
 // the send alone.

@@ -110,7 +110,7 @@ TEST(EffectAutomation, TheOutputDoesNotDependOnTheBlockSize) {
 
 // A slow sweep's cutoff holds between reads of its envelope (due() says
 // when it may have moved past the hold), so the filter lags the envelope by
-// at most that, half a cent, and gets its last value exactly once it stops.
+// at most that, about a cent, and gets its last value exactly once it stops.
 TEST(EffectAutomation, ASlowSweepHoldsWithinHalfACentAndLandsExactly) {
     const Envelope e = slow_sweep();
     const EffectType& type = effects::lowpass();
@@ -129,7 +129,7 @@ TEST(EffectAutomation, ASlowSweepHoldsWithinHalfACentAndLandsExactly) {
     }
     std::printf("%zu reads and %zu changes in %zu steps; the cutoff within %.2f cents of its envelope\n", reads, changes,
                 steps, worst / std::log(2.0) * 1200);
-    EXPECT_LE(worst, std::log1p(SmoothedBiquad::kHoldRatio));
+    EXPECT_LE(worst, std::log1p(SmoothedBiquad::kHoldFreq));
     EXPECT_LT(reads, steps / 2);
     EXPECT_EQ(given.freq, 1200.0);
     EXPECT_EQ(given.freq, e.value_at(1.0));
@@ -139,7 +139,7 @@ TEST(EffectAutomation, ASlowSweepHoldsWithinHalfACentAndLandsExactly) {
 // current values: a slow cutoff beside a fast Q is given exactly at every step.
 TEST(EffectAutomation, AGlidingFilterTakesAllItsCurrentValues) {
     const EffectType& type = effects::lowpass();
-    const Envelope cutoff({{0, 1000}, {1.0, 1010}}, false), q({{0, 0.7}, {0.5, 2.0}}, false);
+    const Envelope cutoff({{0, 1000}, {1.0, 1010}}, false), q({{0, 0.7}, {0.5, 7.0, EnvelopeCurve::exponential}}, false);
     EffectAutomation automation(type, default_config(type), {{{0}, cutoff}, {{1}, q}}, kRate);
     for (uint64_t end = kStep; end <= kRate / 2; end += kStep) {
         ASSERT_TRUE(automation.due(end)) << end;
@@ -164,7 +164,7 @@ TEST(EffectAutomation, AGainIsReadAtEveryStep) {
 
 // The air absorption's cutoff, from a source's distance, moves as it
 // pleases: SmoothedBiquad::follow() holds it the same way.
-TEST(EffectAutomation, AFollowedCutoffHoldsWithinHalfACentAndLandsExactly) {
+TEST(EffectAutomation, AFollowedCutoffHoldsWithinACentAndLandsExactly) {
     const Envelope e = slow_sweep();
     SmoothedBiquad b({.freq = e.value_at(0)});
     b.prepare(kRate);
@@ -181,18 +181,20 @@ TEST(EffectAutomation, AFollowedCutoffHoldsWithinHalfACentAndLandsExactly) {
     }
     std::printf("%zu glides in %zu steps; the filter within %.2f cents of its target\n", glides, steps,
                 worst / std::log(2.0) * 1200);
-    EXPECT_LE(worst, std::log1p(SmoothedBiquad::kHoldRatio) * 1.000001);
+    EXPECT_LE(worst, std::log1p(SmoothedBiquad::kHoldFreq) * 1.000001);
     EXPECT_LT(glides, steps / 2);
     EXPECT_EQ(b.current().freq, 1200.0);
 }
 
 // What that lag costs: the slow sweep against a filter designed anew on every
-// sample differs by -79 dB, less than the fast sweep's glide does (-72 dB).
+// sample differs by -70 dB, about what the fast sweep's glide does (-72 dB),
+// and well under the -59 dB of an error as large as the hold allows (the
+// response off by 0.01 dB everywhere).
 TEST(EffectAutomation, ASlowSweepStaysCloseToPerSampleCoefficients) {
     const std::vector<float> x = noise();
     const double ours = residual_db(automated(x, 1024, slow_sweep()), per_sample_reference(x, slow_sweep()));
     std::printf("slow sweep: residual against per-sample coefficients %.1f dB\n", ours);
-    EXPECT_LT(ours, -75.0);
+    EXPECT_LT(ours, -65.0);
 }
 
 TEST(EffectAutomation, ParamsAtAFrameHoldTheEnvelopesValues) {

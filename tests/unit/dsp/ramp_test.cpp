@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace simvx {
 namespace {
@@ -18,6 +20,28 @@ TEST(GainRamp, MovesLinearlyAndArrivesExactly) {
     EXPECT_FLOAT_EQ(g.next(), 0.75f);
     EXPECT_EQ(g.next(), 1.0f);
     EXPECT_FALSE(g.ramping());
+}
+
+// fill() is n calls of next(), to the bit, however the frames are cut:
+// across a ramp's end, from a standing start, and while still.
+TEST(GainRamp, FillGivesWhatNextGives) {
+    for (size_t piece : {1, 3, 7, 100, 1000}) {
+        GainRamp a(0.3f, 37), b(0.3f, 37);
+        std::vector<float> want, got;
+        for (int round = 0; round < 3; ++round) {
+            a.set_target(round == 1 ? 0.3f : 0.9f - 0.2f * static_cast<float>(round));
+            b.set_target(a.target());
+            for (int i = 0; i < 60; ++i) want.push_back(a.next());
+            for (size_t done = 0; done < 60; done += piece) {
+                const size_t n = std::min<size_t>(piece, 60 - done);
+                got.resize(got.size() + n);
+                b.fill(got.data() + got.size() - n, n);
+            }
+            EXPECT_EQ(a.ramping(), b.ramping());
+            EXPECT_EQ(a.value(), b.value());
+        }
+        EXPECT_EQ(got, want) << "pieces of " << piece;
+    }
 }
 
 TEST(GainRamp, NonFiniteGainsBecomeSilence) {
