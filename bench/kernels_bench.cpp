@@ -140,6 +140,21 @@ void BM_Envelope(benchmark::State& state) {
 }
 BENCHMARK(BM_Envelope)->ArgName("step,linear,exponential,target")->DenseRange(0, 3);
 
+// The same line as gains (fill_gains: the dB of each frame, then fast_db_to_gain),
+// what an automated volume or send costs per frame, in runs of 256 as the mix asks.
+void BM_EnvelopeGains(benchmark::State& state) {
+    simvx::EnvelopeCursor cursor(simvx::Envelope({{0, -40}, {0.5, -6}, {1, -40}}, true), 48000);
+    std::vector<float> out(256);
+    uint64_t frame = 0;
+    for (auto _ : state) {
+        cursor.fill_gains(out.data(), frame, out.size());
+        frame += out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(out.size()));
+}
+BENCHMARK(BM_EnvelopeGains);
+
 // One second of stereo noise at 48 kHz per iteration, metered in 4096-frame blocks.
 std::vector<float> noise_second() {
     std::mt19937 rng(1);
