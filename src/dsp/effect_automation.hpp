@@ -66,7 +66,6 @@ public:
     // The first frame due() is true at (UINT64_MAX: none while the envelopes hold).
     uint64_t next_due() const noexcept { return next_due_; }
 
-
 private:
     struct Cursor {
         ParamSlot slot;

@@ -192,14 +192,14 @@ template <typename T>
         for (int32_t j = 0; j < run; ++j) to[j] = static_cast<T>(start + step * (k0 + static_cast<double>(j)));
     }
 }
-SIMVX_CPU_CLONES void line(float* to, int32_t run, double start, double step, double k0, bool exponential) noexcept {
+SIMVX_CPU_CLONES void line(float* to, int32_t run, double start, double step, double k0, bool exponential) noexcept SIMVX_REALTIME {
     line_values(to, run, start, step, k0, exponential);
 }
-SIMVX_CPU_CLONES void line(double* to, int32_t run, double start, double step, double k0, bool exponential) noexcept {
+SIMVX_CPU_CLONES void line(double* to, int32_t run, double start, double step, double k0, bool exponential) noexcept SIMVX_REALTIME {
     line_values(to, run, start, step, k0, exponential);
 }
 
-SIMVX_CPU_CLONES void db_to_gains(float* values, size_t count) noexcept {
+SIMVX_CPU_CLONES void db_to_gains(float* values, size_t count) noexcept SIMVX_REALTIME {
     for (size_t i = 0; i < count; ++i) values[i] = fast_db_to_gain(values[i]);
 }
 

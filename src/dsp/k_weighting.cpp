@@ -4,10 +4,10 @@
 #include "dsp/vector_types.hpp"
 
 #include <cmath>
+#include <numbers>
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 #endif
-#include <numbers>
 
 namespace simvx {
 namespace {
@@ -61,6 +61,7 @@ template <size_t Lanes, bool StereoPairs = false>
     for (size_t f = 0; f < frames; ++f) {
         V x0;
         if constexpr (StereoPairs) {
+#if defined(__x86_64__) || defined(__i386__)  // the AVX caller's only: x86's
             // Two stereo frames: each one's two samples lie side by side, and
             // load as one 64-bit piece.
             static_assert(Lanes == 4);
@@ -68,6 +69,7 @@ template <size_t Lanes, bool StereoPairs = false>
             const __m128 in = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(a)),
                                            reinterpret_cast<const __m64*>(b));
             x0 = __builtin_convertvector(static_cast<FloatLanes<4>>(in), V);
+#endif
         } else {
             for (size_t l = 0; l < Lanes; ++l) x0[l] = x[l][f * stride];
         }

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "core/named.hpp"
+#include "core/realtime.hpp"
 
 namespace simvx {
 
@@ -31,6 +32,6 @@ inline StereoGain pan_gains(PanLaw law, double pan) {
 // The gains of `n` pan positions (an envelope's run), the same bits as
 // pan_gains of each: the law chosen once, and the balance law's loop
 // vectorized (pan.cpp).
-void pan_gains(PanLaw law, const double* pans, float* left, float* right, size_t n) noexcept;
+void pan_gains(PanLaw law, const double* pans, float* left, float* right, size_t n) noexcept SIMVX_REALTIME;
 
 }  // namespace simvx

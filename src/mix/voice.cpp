@@ -45,11 +45,11 @@ template <bool Add>
     }
 }
 SIMVX_CPU_CLONES void mix_run_into(const float* in, bool mono, float* out, const float* gains, const float* left,
-                                   const float* right, size_t n) noexcept {
+                                   const float* right, size_t n) noexcept SIMVX_REALTIME {
     mix_run<true>(in, mono, out, gains, left, right, n);
 }
 SIMVX_CPU_CLONES void mix_run_over(const float* in, bool mono, float* out, const float* gains, const float* left,
-                                   const float* right, size_t n) noexcept {
+                                   const float* right, size_t n) noexcept SIMVX_REALTIME {
     mix_run<false>(in, mono, out, gains, left, right, n);
 }
 
