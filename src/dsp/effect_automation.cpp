@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <span>
 
 #include "dsp/biquad.hpp"
 
@@ -58,11 +60,19 @@ std::optional<SmoothedBiquad::Held> hold_of(const EffectType& type, const ParamS
 EffectAutomation::EffectAutomation(const EffectType& type, EffectConfig config,
                                    const std::vector<ParamEnvelope>& envelopes, double sample_rate)
     : to_params_(type.to_params), config_(std::move(config)) {
-    cursors_.reserve(envelopes.size());
-    for (const ParamEnvelope& e : envelopes) {
-        // Bands past the 31st share a bit: they only glide together more often.
-        const uint32_t group = e.slot.band == ParamSlot::Band::none ? 1u << 31 : 1u << std::min<size_t>(e.slot.index, 30);
-        cursors_.push_back({e.slot, EnvelopeCursor(e.envelope, sample_rate), hold_of(type, e.slot), group, NAN});
+    // An eq band's parameters by band; the effect's own, one group after them.
+    const auto group_of = [](const ParamSlot& s) { return s.band == ParamSlot::Band::none ? SIZE_MAX : s.index; };
+    std::vector<const ParamEnvelope*> order;
+    for (const ParamEnvelope& e : envelopes) order.push_back(&e);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const ParamEnvelope* a, const ParamEnvelope* b) { return group_of(a->slot) < group_of(b->slot); });
+    cursors_.reserve(order.size());
+    for (const ParamEnvelope* e : order) {
+        if (cursors_.empty() || group_of(cursors_.back().slot) != group_of(e->slot))
+            groups_.push_back({cursors_.size(), cursors_.size() + 1});
+        else
+            ++groups_.back().end;
+        cursors_.push_back({e->slot, EnvelopeCursor(e->envelope, sample_rate), hold_of(type, e->slot), NAN});
     }
 }
 
@@ -91,19 +101,21 @@ bool EffectAutomation::read(Cursor& c, uint64_t frame, bool fresh) noexcept {
 }
 
 EffectParams EffectAutomation::at(uint64_t frame) noexcept {
-    uint32_t gliding = 0;  // the biquads given a new value: they glide anyway
     uint64_t next = UINT64_MAX;
-    for (Cursor& c : cursors_) {
-        if (frame >= c.due && read(c, frame, false)) gliding |= c.group;
-        next = std::min(next, c.due);
-    }
-    if (gliding) {
-        next = UINT64_MAX;
-        for (Cursor& c : cursors_) {
-            // The same biquad's other parameters go along, fresh: one glide, not one each.
-            if (c.hold && (gliding & c.group) && c.given_at != frame) read(c, frame, true);
-            next = std::min(next, c.due);
+    for (Group& g : groups_) {
+        if (frame >= g.due) {
+            const std::span<Cursor> cursors(cursors_.data() + g.begin, g.end - g.begin);
+            bool gliding = false;  // the biquad given a new value: it glides anyway
+            for (Cursor& c : cursors)
+                if (frame >= c.due && read(c, frame, false)) gliding = true;
+            g.due = UINT64_MAX;
+            for (Cursor& c : cursors) {
+                // Its other parameters go along, fresh: one glide, not one each.
+                if (gliding && c.hold && c.given_at != frame) read(c, frame, true);
+                g.due = std::min(g.due, c.due);
+            }
         }
+        next = std::min(next, g.due);
     }
     next_due_ = next;
     return to_params_(config_);

@@ -72,7 +72,6 @@ private:
         EnvelopeCursor envelope;
         // What its biquad holds it as (SmoothedBiquad::hold_room); none: read at every step.
         std::optional<SmoothedBiquad::Held> hold;
-        uint32_t group;    // a bit of its biquad's: an eq band's, or the filter's
         double given;      // the value last written into the config (NaN: none yet)
         uint64_t given_at = UINT64_MAX;  // the frame `given` was taken at
         uint64_t due = 0;  // the first frame its envelope must be read at again
@@ -81,9 +80,20 @@ private:
     // (or always, `fresh`), and sets when to read it again. Whether it gave one.
     bool read(Cursor& c, uint64_t frame, bool fresh) noexcept SIMVX_REALTIME;
 
+    // The cursors of one biquad (an eq band's, or the filter's: the
+    // effect's own parameters), side by side in cursors_: when one of them
+    // gives a new value, the others go along, fresh (one glide, not one
+    // each). `due`: the earliest of theirs, so a step visits only the groups
+    // that have something due.
+    struct Group {
+        size_t begin, end;
+        uint64_t due = 0;
+    };
+
     EffectParams (*to_params_)(const EffectConfig&);
     EffectConfig config_;
-    std::vector<Cursor> cursors_;
+    std::vector<Cursor> cursors_;  // group by group
+    std::vector<Group> groups_;
     uint64_t next_due_ = 0;
 };
 

@@ -111,7 +111,7 @@ TEST(EffectAutomation, TheOutputDoesNotDependOnTheBlockSize) {
 // A slow sweep's cutoff holds between reads of its envelope (due() says
 // when it may have moved past the hold), so the filter lags the envelope by
 // at most that, about a cent, and gets its last value exactly once it stops.
-TEST(EffectAutomation, ASlowSweepHoldsWithinHalfACentAndLandsExactly) {
+TEST(EffectAutomation, ASlowSweepHoldsWithinACentAndLandsExactly) {
     const Envelope e = slow_sweep();
     const EffectType& type = effects::lowpass();
     EffectAutomation automation(type, default_config(type), {{{0}, e}}, kRate);
