@@ -3,8 +3,8 @@
 // channel of the bus gets the same gain.
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 
+#include "core/gain.hpp"
 #include "dsp/effects/effects.hpp"
 #include "dsp/frame_gain.hpp"
 #include "dsp/ramp.hpp"
@@ -20,11 +20,7 @@ struct Params {
     float linear = 1.0f;
 };
 
-// By exp, not pow: automation asks at every step of every automated gain,
-// and glibc's pow costs several times what exp does (0 dB is still exactly 1).
-Params params_of(const EffectConfig& c) {
-    return {static_cast<float>(std::exp(c.value(kParams, "volume_db") * (std::numbers::ln10 / 20.0)))};
-}
+Params params_of(const EffectConfig& c) { return {db_to_gain(c.value(kParams, "volume_db"))}; }
 
 class Gain final : public Processor {
 public:
