@@ -83,6 +83,14 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     voices_.reserve(voices.size());
     for (auto& v : voices) check_fits(voices_.emplace_back(std::move(v)));
     next_id_ = voices_.size();
+    std::vector<uint64_t> starts;
+    starts.reserve(voices_.size());
+    for (size_t i = 0; i < voices_.size(); ++i) {
+        starts.push_back(voices_[i].setup().start_frame);
+        if (voices_[i].setup().ends_with_source) stream_voices_.push_back(static_cast<uint32_t>(i));
+    }
+    playing_ = VoiceWindow(starts);
+    filling_ = VoiceWindow(starts);
     extra_.reserve(kMaxAddedVoices);
     voice_out_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
     scratch_.assign(static_cast<size_t>(config_.max_block) * speaker::kMaxChannels, 0.0f);  // a source's frames: up to 8 channels
@@ -94,6 +102,7 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     tail_mode_ = plan_->has_tail && !config_.duration_frames && length_.has_value();
     end_ = tail_mode_ ? std::nullopt : length_;
     position_.store(config_.start_frame);
+    reached_.store(config_.start_frame);
     if (end_ && *end_ <= config_.start_frame) finished_.store(true);
     if (config_.output_limiter) {
         limiter_ = std::make_unique<TruePeakLimiter>(config_.output.channels, config_.output.rate, *config_.output_limiter);
@@ -417,10 +426,21 @@ bool Engine::wait_for_sources(size_t frames, double timeout_s) {
     auto needed = [&](const Voice& v, uint64_t until) {
         return v.state() != Voice::State::stopped && v.setup().start_frame < until + ahead;
     };
+    // The scene's voices that may need filling: started by the farther of
+    // the two horizons below, not stopped. The stopped ones go, with their
+    // sources' errors.
+    filling_.admit(pos + 2 * frames + ahead);
+    filling_.drop_if([&](uint32_t i) {
+        const Voice& v = voices_[i];
+        if (v.state() != Voice::State::stopped) return false;
+        if (auto e = v.setup().source->error(); !e.empty()) finished_errors_.push_back(std::move(e));
+        return true;
+    });
     auto fillable = [&](uint64_t until) {
         to_fill_.clear();
-        for (const Voice& v : voices_)
-            if (needed(v, until) && v.setup().source->fillable()) to_fill_.push_back(v.setup().source.get());
+        for (const uint32_t i : filling_.voices())
+            if (needed(voices_[i], until) && voices_[i].setup().source->fillable())
+                to_fill_.push_back(voices_[i].setup().source.get());
         for (const auto& v : owned_extra_)
             if (needed(*v, until) && v->setup().source->fillable()) to_fill_.push_back(v->setup().source.get());
         return std::span<VoiceSource* const>(to_fill_);
@@ -437,8 +457,8 @@ bool Engine::wait_for_sources(size_t frames, double timeout_s) {
         }
         return true;
     };
-    for (const Voice& v : voices_)
-        if (!wait(v)) return false;
+    for (const uint32_t i : filling_.voices())
+        if (!wait(voices_[i])) return false;
     for (const auto& v : owned_extra_)
         if (!wait(*v)) return false;
     // The next `frames` decode on the other core while the caller renders these.
@@ -447,9 +467,14 @@ bool Engine::wait_for_sources(size_t frames, double timeout_s) {
 }
 
 std::vector<std::string> Engine::source_errors() const {
-    std::vector<std::string> errors;
-    for (const Voice& v : voices_)
+    std::vector<std::string> errors = finished_errors_;
+    auto check = [&](const Voice& v) {
         if (auto e = v.setup().source->error(); !e.empty()) errors.push_back(std::move(e));
+    };
+    for (const uint32_t i : filling_.voices()) check(voices_[i]);
+    // Voices that have started since wait_for_sources() last looked (a live
+    // mix calls it before it starts only).
+    filling_.for_each_unadmitted_before(reached_.load(std::memory_order_relaxed), [&](uint32_t i) { check(voices_[i]); });
     for (const auto& v : owned_extra_)
         if (auto e = v->setup().source->error(); !e.empty()) errors.push_back(std::move(e));
     errors.insert(errors.end(), freed_errors_.begin(), freed_errors_.end());
@@ -521,6 +546,7 @@ size_t Engine::render_scene(std::span<float> out) noexcept {
         deliver_block(block, n);  // the buses still hold this block
         done += n;
         position_.store(pos + n, std::memory_order_relaxed);
+        if (pos + n > reached_.load(std::memory_order_relaxed)) reached_.store(pos + n, std::memory_order_relaxed);
         if (n) held_.store(0, std::memory_order_relaxed);
         if (ended) finished_.store(true, std::memory_order_release);
         else if (seeking_ && !seek_fade_.ramping()) land_seek();
@@ -532,8 +558,8 @@ size_t Engine::render_scene(std::span<float> out) noexcept {
 // streams' end and the other sounds'. The block just rendered may reach past
 // it (a stream ended inside it): those frames are not part of the output.
 void Engine::on_streams_ended(uint64_t block_start, size_t& frames, bool& ended) noexcept {
-    for (const Voice& v : voices_)
-        if (v.setup().ends_with_source && v.state() != Voice::State::stopped) return;
+    for (const uint32_t i : stream_voices_)
+        if (voices_[i].state() != Voice::State::stopped) return;
     open_ended_ = false;
     length_ = std::max(known_end_, streams_end_);
     published_length_.store(*length_, std::memory_order_release);
@@ -669,7 +695,9 @@ void Engine::render_block(float* out, size_t frames) noexcept {
     const uint64_t pos = position_.load(std::memory_order_relaxed);
     const size_t samples = frames * width_;
     for (auto& bus : plan.buses) std::fill_n(bus.buffer.begin(), samples, 0.0f);
-    for (Voice& v : voices_) render_voice(plan, v, pos, frames);
+    playing_.admit(pos + frames);
+    for (const uint32_t i : playing_.voices()) render_voice(plan, voices_[i], pos, frames);
+    playing_.drop_if([&](uint32_t i) { return voices_[i].state() == Voice::State::stopped; });
     const uint64_t clock = pos + clock_offset_.load(std::memory_order_relaxed);
     for (const Extra& e : extra_)
         if (renders_now(e)) render_voice(plan, *e.voice, e.seek ? pos : clock, frames);

@@ -22,6 +22,7 @@
 #include "mix/render_plan.hpp"
 #include "mix/source_filler.hpp"
 #include "mix/voice.hpp"
+#include "mix/voice_window.hpp"
 
 namespace simvx {
 
@@ -76,6 +77,7 @@ public:
     // timeout, or at once when a stop has been requested.
     bool wait_for_sources(size_t frames, double timeout_s = 1e9);
     // Decode errors that ended streamed sources early, and the gaps live playback filled with silence.
+    // On wait_for_sources()' thread, or once it is no longer called.
     std::vector<std::string> source_errors() const;
     uint64_t underruns() const noexcept;
 
@@ -328,6 +330,12 @@ private:
     std::vector<std::string> freed_errors_;     // control thread: source errors of freed voices
     std::atomic<uint64_t> freed_underruns_{0};  // ... and their underruns
     SpscRing<RenderPlan*> retired_{16};         // render thread → control thread, to free
+    // The scene's voices in play (mix/voice_window.hpp): the ones the render
+    // thread's blocks visit, and the ones wait_for_sources() fills (its thread's).
+    VoiceWindow playing_, filling_;
+    std::vector<std::string> finished_errors_;  // wait_for_sources(): source errors of voices filling_ let go
+    std::atomic<uint64_t> reached_{0};          // render thread: the farthest scene frame rendered
+    std::vector<uint32_t> stream_voices_;       // the voices that end with their source
     std::vector<VoiceSource*> to_fill_;         // wait_for_sources(): the sources it fills
     SourceFiller filler_;                       // ... on two cores (declared after the voices: it goes first)
     std::vector<float> voice_out_;              // one voice's block (Voice::channels())
