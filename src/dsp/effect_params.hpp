@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <cstring>
+#include <new>
 #include <type_traits>
 
 namespace simvx {
@@ -34,6 +35,14 @@ public:
         if (tag_ != &kTag<P>) return false;
         std::memcpy(&out, bytes_, sizeof(P));
         return true;
+    }
+
+    // The struct where it lies when it holds a P (else nullptr): for a large
+    // one read every few frames (an eq's automated bands), without a copy.
+    template <typename P>
+    const P* view() const noexcept {
+        if (tag_ != &kTag<P>) return nullptr;
+        return std::launder(reinterpret_cast<const P*>(bytes_));  // of(): memcpy made a P there
     }
 
     bool empty() const noexcept { return tag_ == nullptr; }

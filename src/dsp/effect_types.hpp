@@ -18,9 +18,11 @@ struct EffectType {
     std::span<const ParamSpec> params;
     bool has_bands = false;      // eq: `bands = [...]`
     bool has_sidechain = false;  // compressor: `sidechain = "Bus"`
-    // Its automated frequencies, Qs and gains are a biquad's (the filters, the
-    // eq): they hold within SmoothedBiquad's hold, their envelopes read only
-    // when they may have moved past it (EffectAutomation::due()).
+    // Its automated frequencies, Qs and dB levels hold within SmoothedBiquad's
+    // hold, their envelopes read only when they may have moved past it
+    // (EffectAutomation::due()): a biquad's (the filters, the eq), and a
+    // compressor's threshold, knee and makeup, whose curve then moves no
+    // more than 0.01 dB either.
     bool automation_holds = false;
     // Checks that need the engine rate (a cutoff above Nyquist); returns the
     // problem in one sentence, or an empty string.

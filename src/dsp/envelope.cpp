@@ -208,28 +208,48 @@ SIMVX_CPU_CLONES void db_to_gains(float* values, size_t count) noexcept SIMVX_RE
 // Frame by frame through at() where it has no segment to follow (a target
 // curve, a point's frame); else the frames surely on the followed segment in
 // one loop, each from at()'s formula with the same k (exact in double), so
-// the same bits.
-template <typename T>
-void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count) noexcept {
+// the same bits. A run that holds still (a step; before the first point or
+// after the last) is one value, computed once by the same formula. Each
+// piece goes to `piece(values, count, held)` as it is filled.
+template <typename T, typename Piece>
+void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count, Piece piece) noexcept {
     for (size_t i = 0; i < count;) {
         out[i] = static_cast<T>(at(first + i));
+        piece(out + i, 1, false);
         ++i;
         if (!line_left_ || line_frame_ != first + i - 1) continue;
         // An int32 counter, whose conversion vectorizes (a longer run continues in the next round).
         const int32_t run = static_cast<int32_t>(std::min<uint64_t>({line_left_, count - i, uint64_t{INT32_MAX}}));
-        line(out + i, run, line_start_, line_step_, static_cast<double>(line_frame_ + 1 - line_first_), line_exponential_);
+        const double k0 = static_cast<double>(line_frame_ + 1 - line_first_);
+        const bool held = holding();
+        if (held) {
+            T value;
+            line(&value, 1, line_start_, line_step_, k0, line_exponential_);
+            std::fill_n(out + i, run, value);
+        } else {
+            line(out + i, run, line_start_, line_step_, k0, line_exponential_);
+        }
+        piece(out + i, static_cast<size_t>(run), held);
         line_left_ -= static_cast<uint64_t>(run);
         line_frame_ += static_cast<uint64_t>(run);
         i += static_cast<size_t>(run);
     }
 }
 
-void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count); }
-void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count); }
+void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept {
+    fill_values(out, first, count, [](float*, size_t, bool) {});
+}
+void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept {
+    fill_values(out, first, count, [](double*, size_t, bool) {});
+}
 
+// A held run's gain is converted once.
 void EnvelopeCursor::fill_gains(float* out, uint64_t first, size_t count) noexcept {
-    fill_values(out, first, count);
-    db_to_gains(out, count);
+    fill_values(out, first, count, [](float* values, size_t n, bool held) {
+        if (held) std::fill_n(values, n, fast_db_to_gain(values[0]));
+        else if (n == 1) values[0] = fast_db_to_gain(values[0]);
+        else db_to_gains(values, n);
+    });
 }
 
 }  // namespace simvx

@@ -144,8 +144,8 @@ public:
 private:
     // The value at `frame` from the envelope itself, and the segment it starts following.
     double at_afresh(uint64_t frame) noexcept SIMVX_REALTIME;
-    template <typename T>
-    void fill_values(T* out, uint64_t first, size_t count) noexcept SIMVX_REALTIME;
+    template <typename T, typename Piece>
+    void fill_values(T* out, uint64_t first, size_t count, Piece piece) noexcept SIMVX_REALTIME;
 
     static constexpr uint64_t kForever = uint64_t{1} << 62;  // frames a held value surely lasts: for good
     Envelope envelope_;

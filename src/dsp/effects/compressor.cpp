@@ -143,12 +143,22 @@ private:
         return curve_.reduction_db(level_db);
     }
 
+    // Automation sets every parameter when any moves: the curve (a pow), the
+    // detector's coefficients (two exps) and the makeup's ramp change only
+    // when theirs do.
     void set(const Params& p) noexcept {
-        curve_.set(p.threshold_db, p.ratio, p.knee_db);
-        attack_ms_ = p.attack_ms;
-        release_ms_ = p.release_ms;
-        detector_.set_times(attack_ms_, release_ms_, rate_);
-        makeup_.set_target(p.makeup);
+        if (p.threshold_db != threshold_db_ || p.ratio != ratio_ || p.knee_db != knee_db_) {
+            threshold_db_ = p.threshold_db;
+            ratio_ = p.ratio;
+            knee_db_ = p.knee_db;
+            curve_.set(threshold_db_, ratio_, knee_db_);
+        }
+        if (p.attack_ms != attack_ms_ || p.release_ms != release_ms_) {
+            attack_ms_ = p.attack_ms;
+            release_ms_ = p.release_ms;
+            detector_.set_times(attack_ms_, release_ms_, rate_);
+        }
+        if (p.makeup != makeup_.target()) makeup_.set_target(p.makeup);  // (a ramp under way goes on)
     }
 
     static constexpr size_t kChunk = 256;              // frames per pass (1 KiB of stack)
@@ -165,7 +175,8 @@ private:
     dynamics::SoftKnee curve_;
     dynamics::GainDetector detector_;
     GainRamp makeup_;
-    double attack_ms_ = 5, release_ms_ = 100;
+    double threshold_db_ = NAN, ratio_ = NAN, knee_db_ = NAN;  // the curve's (NaN: none yet)
+    double attack_ms_ = NAN, release_ms_ = NAN;                  // the detector's
     uint32_t rate_ = 48000;
     size_t channels_ = 2;
 };
@@ -176,8 +187,8 @@ EffectParams to_params(const EffectConfig& config) { return EffectParams::of(par
 }  // namespace
 
 const EffectType& compressor() {
-    static const EffectType type{.name = "compressor", .params = kParams, .has_sidechain = true, .make = make,
-                                 .to_params = to_params};
+    static const EffectType type{.name = "compressor", .params = kParams, .has_sidechain = true,
+                                 .automation_holds = true, .make = make, .to_params = to_params};
     return type;
 }
 

@@ -74,9 +74,9 @@ public:
     // Automated bands glide to their next step's values in exactly `frames`
     // (their coefficients interpolated per sample, as the filters'), not over the 20 ms of an update.
     void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME override {
-        Params p;
-        if (!params.get(p)) return;
-        for (size_t i = 0; i < std::min(p.count, bands_.size()); ++i) bands_[i].glide_to(filter_of(p.bands[i]), frames);
+        const Params* p = params.view<Params>();
+        if (!p) return;
+        for (size_t i = 0; i < std::min(p->count, bands_.size()); ++i) bands_[i].glide_to(filter_of(p->bands[i]), frames);
     }
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         for (SmoothedBiquad& b : bands_) {

@@ -197,6 +197,59 @@ TEST(EffectAutomation, ASlowSweepStaysCloseToPerSampleCoefficients) {
     EXPECT_LT(ours, -65.0);
 }
 
+// A compressor's threshold holds within 0.01 dB, as a filter's gain does
+// (its curve then moves no more than that), and is read only when it may have
+// moved past it. What comes out follows the envelope: a steady -6 dBFS signal
+// (ratio 4, no knee, an instant attack and a 1 ms release) comes out at the
+// static curve's level for the envelope's threshold on every frame once the
+// detector has settled: within 0.05 dB under a threshold rising 30 dB in a
+// second (read at every step; the release lags it by about 0.02 dB), within
+// 0.01 dB under one rising 2 dB in a second (read every few steps).
+struct CompressorRun {
+    size_t reads = 0, steps = 0;
+    double worst_db = 0;  // the output level against the static curve's
+};
+CompressorRun compress_under(const Envelope& threshold) {
+    const EffectType& type = effects::compressor();
+    EffectConfig config = default_config(type);
+    config.set(type.params, "ratio", 4.0);
+    config.set(type.params, "knee_db", 0.0);
+    config.set(type.params, "attack_ms", 0.01);
+    config.set(type.params, "release_ms", 1.0);
+    const std::vector<ParamEnvelope> envelopes{{{EffectConfig::param_index(type.params, "threshold_db")}, threshold}};
+    auto fx = type.make(config_at(config, envelopes, 0.0));
+    fx->prepare({.sample_rate = kRate, .max_block = 1024});
+    EffectAutomation automation(type, config, envelopes, kRate);
+    const float in = 0.5f;
+    const double in_db = 20 * std::log10(in);
+    std::vector<float> block(2 * kStep);
+    CompressorRun r;
+    for (size_t pos = 0; pos < kFrames; pos += kStep, ++r.steps) {
+        if (automation.due(pos + kStep)) {
+            ++r.reads;
+            fx->automate(automation.at(pos + kStep), kStep);
+        }
+        std::fill(block.begin(), block.end(), in);
+        fx->process(block.data(), kStep, nullptr);
+        for (size_t i = 0; i < kStep && pos + i >= kRate / 100; ++i) {
+            const double over = std::max(0.0, in_db - threshold.value_at(static_cast<double>(pos + i + 1) / kRate));
+            const double got = 20 * std::log10(static_cast<double>(block[2 * i]));
+            r.worst_db = std::max(r.worst_db, std::fabs(got - (in_db - over * (1 - 1 / 4.0))));
+        }
+    }
+    return r;
+}
+
+TEST(EffectAutomation, ACompressorsThresholdHoldsWithinAHundredthOfADecibelAndItsLevelFollows) {
+    const CompressorRun fast = compress_under(Envelope({{0, -40}, {1.0, -10}}, false));
+    const CompressorRun slow = compress_under(Envelope({{0, -30}, {1.0, -28}}, false));
+    std::printf("fast: %zu reads in %zu steps, level within %.4f dB; slow: %zu reads, within %.4f dB\n", fast.reads,
+                fast.steps, fast.worst_db, slow.reads, slow.worst_db);
+    EXPECT_LT(fast.worst_db, 0.05);
+    EXPECT_LT(slow.worst_db, 0.01);
+    EXPECT_LT(slow.reads, slow.steps / 4);
+}
+
 TEST(EffectAutomation, ParamsAtAFrameHoldTheEnvelopesValues) {
     const EffectType& type = effects::lowpass();
     EffectConfig config = default_config(type);
