@@ -475,8 +475,7 @@ std::vector<std::string> Engine::source_errors() const {
     // Voices that have started since wait_for_sources() last looked (a live
     // mix calls it before it starts only).
     filling_.for_each_unadmitted_before(reached_.load(std::memory_order_relaxed), [&](uint32_t i) { check(voices_[i]); });
-    for (const auto& v : owned_extra_)
-        if (auto e = v->setup().source->error(); !e.empty()) errors.push_back(std::move(e));
+    for (const auto& v : owned_extra_) check(*v);
     errors.insert(errors.end(), freed_errors_.begin(), freed_errors_.end());
     return errors;
 }
