@@ -236,12 +236,9 @@ void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count, Piece pie
     }
 }
 
-void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept {
-    fill_values(out, first, count, [](float*, size_t, bool) {});
-}
-void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept {
-    fill_values(out, first, count, [](double*, size_t, bool) {});
-}
+constexpr auto kValuesOnly = [](auto*, size_t, bool) {};
+void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count, kValuesOnly); }
+void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count, kValuesOnly); }
 
 // A held run's gain is converted once.
 void EnvelopeCursor::fill_gains(float* out, uint64_t first, size_t count) noexcept {

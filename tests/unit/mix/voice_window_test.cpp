@@ -96,8 +96,8 @@ TEST(VoiceWindow, TheEngineHearsThousandsOfVoicesInTurnAndAsksEachSourceFewTimes
         VoiceSetup v;
         v.start_frame = i * kLength;
         v.end_frame = v.start_frame + kLength;
-        const size_t frames = i + 1 == kVoices ? kLength / 2 : kLength;  // the last ends early
-        v.source = std::make_unique<FailingSource>(i + 1 == kVoices ? frames : kScene, asked);
+        const bool last = i + 1 == kVoices;  // its source ends halfway, with an error
+        v.source = std::make_unique<FailingSource>(last ? kLength / 2 : kScene, asked);
         voices.push_back(std::move(v));
     }
     Engine e(EngineConfig{.output = {fixtures::kRate, 1}}, std::move(voices), nullptr);
