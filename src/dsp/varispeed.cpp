@@ -327,7 +327,6 @@ Varispeed::Varispeed(Interpolator kind, uint32_t channels, double initial_ratio,
     }
     capacity_ = left_ + right_ + std::max(kChunk, static_cast<size_t>(std::ceil(max_ratio_)) * 4);
     hist_.assign(capacity_ * channels_, 0.0f);
-    scratch_.assign(capacity_ * channels_, 0.0f);
     ipos_ = avail_ = left_;  // silence before the first frame
 }
 
@@ -348,21 +347,31 @@ void Varispeed::refill(Pull pull, void* context) noexcept {
         ipos_ -= drop;
         if (ended_) end_index_ = end_index_ > drop ? end_index_ - drop : 0;
     }
-    size_t room = capacity_ - avail_;
+    const size_t room = capacity_ - avail_;
     if (!ended_ && room) {
-        const size_t got = pull(context, scratch_.data(), room);
+        // The input arrives interleaved; the history is planar. A mono pull
+        // lands where it belongs. A stereo one lands in the right channel's
+        // free room, half as many frames as there is room for, and is spread
+        // from there in place (frame i moves down to index i, from 2i and
+        // 2i + 1: never over a sample still to be read), so no voice carries
+        // a buffer for the pull: with thousands of voices scheduled, that
+        // buffer was half their memory.
         float* h0 = hist_.data() + avail_;
+        const size_t want = channels_ == 1 ? room : room / 2;
+        size_t got = 0;
         if (channels_ == 1) {
-            std::memcpy(h0, scratch_.data(), got * sizeof(float));
-        } else {
+            got = pull(context, h0, want);
+        } else if (want > 0) {
             float* h1 = h0 + capacity_;
+            got = pull(context, h1, want);
             for (size_t i = 0; i < got; ++i) {
-                h0[i] = scratch_[2 * i];
-                h1[i] = scratch_[2 * i + 1];
+                const float left = h1[2 * i], right = h1[2 * i + 1];
+                h0[i] = left;
+                h1[i] = right;
             }
         }
         avail_ += got;
-        if (got < room) {
+        if (got < want) {
             ended_ = true;
             end_index_ = avail_;
         }

@@ -66,7 +66,6 @@ private:
     size_t left_, right_;       // history kept before / needed after the read position
     size_t capacity_;           // frames of history per channel
     std::vector<float> hist_;   // planar: channel c at hist_[c * capacity_]
-    std::vector<float> scratch_;  // interleaved input as pulled
     size_t avail_ = 0;          // valid frames in the history (zeros after the end)
     size_t ipos_ = 0;           // history index of the frame at or before the read position
     uint32_t frac_ = 0;         // read position - ipos_, in units of 2^-32

@@ -59,18 +59,19 @@ Voice::Voice(VoiceSetup setup)
     : setup_(std::move(setup)), gain_(setup_.gain), pan_left_(setup_.pan.left), pan_right_(setup_.pan.right) {
     varispeed_ = setup_.varispeed;
     if (varispeed_) base_ratio_ = varispeed_->ratio();
-    if (setup_.spatial && setup_.spatial->has_air_absorption()) air_.emplace();
+    if (setup_.spatial && setup_.spatial->has_air_absorption()) air_ = std::make_unique<SmoothedBiquad>();
     if (setup_.spatial) channels_ = setup_.spatial->channels();
+    if (setup_.spatial && channels_ > 2) speaker_gains_ = std::make_unique<std::array<GainRamp, speaker::kMaxChannels>>();
     source_channels_ = setup_.source->channels();
     if (source_channels_ > 2 && setup_.spatial) {
         downmix_ = stereo_downmix(source_channels_, setup_.source->channel_mask());
     } else if (source_channels_ > 2) {
         channels_ = std::min(setup_.bus_channels, speaker::kMaxChannels);
         const SpeakerMatrix m = speaker_matrix(source_channels_, setup_.source->channel_mask(), channels_);
+        routes_ = std::make_unique<SpeakerRoutes>();
         for (uint32_t o = 0; o < channels_; ++o)
             for (uint32_t i = 0; i < source_channels_; ++i)
-                if (m.at(o, i) != 0.0f) routes_[o][route_count_[o]++] = {i, m.at(o, i)};
-        routed_ = true;
+                if (m.at(o, i) != 0.0f) routes_->routes[o][routes_->count[o]++] = {i, m.at(o, i)};
     }
     if (const HrtfSet* set = setup_.spatial ? setup_.spatial->hrtf() : nullptr) {
         hrir_.emplace(set->taps());
@@ -113,12 +114,12 @@ float Voice::level_bound(uint64_t t0, size_t frames) noexcept {
     if (setup_.spatial && channels_ > 2) {
         float loudest = 0;
         for (uint32_t c = 0; c < channels_; ++c)
-            loudest = std::max({loudest, speaker_gains_[c].value(), speaker_gains_[c].target()});
+            loudest = std::max({loudest, (*speaker_gains_)[c].value(), (*speaker_gains_)[c].target()});
         level *= loudest;
     } else if (setup_.spatial) {
         level *= std::max({spatial_left_.value(), spatial_right_.value(), spatial_left_.target(), spatial_right_.target()});
         if (hrir_) level *= setup_.spatial->hrtf()->peak_gain();  // the ears' filters may amplify
-    } else if (routed_) {
+    } else if (routes_) {
         // (no pan: the speakers' gains are at most 1)
     } else if (setup_.pan_envelope) {
         const StereoGain a = automated_pan(t0), b = automated_pan(t1);
@@ -137,7 +138,7 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
         const SpatialState now = setup_.spatial->at(first);
         spatial_left_.reset(now.gain.left);
         spatial_right_.reset(now.gain.right);
-        for (uint32_t c = 0; c < channels_ && channels_ > 2; ++c) speaker_gains_[c].reset(now.speakers[c]);
+        for (uint32_t c = 0; c < channels_ && channels_ > 2; ++c) (*speaker_gains_)[c].reset(now.speakers[c]);
         if (varispeed_) varispeed_->jump_to_ratio(base_ratio_ * now.doppler);
         if (air_) {
             *air_ = SmoothedBiquad(air_filter(now.air_cutoff_hz, setup_.spatial->rate()));
@@ -156,8 +157,8 @@ void Voice::update_spatial(uint64_t first, size_t frames) noexcept {
     spatial_left_.set_target(end.gain.left);
     spatial_right_.set_target(end.gain.right);
     for (uint32_t c = 0; c < channels_ && channels_ > 2; ++c) {
-        speaker_gains_[c].set_ramp_frames(n);
-        speaker_gains_[c].set_target(end.speakers[c]);
+        (*speaker_gains_)[c].set_ramp_frames(n);
+        (*speaker_gains_)[c].set_target(end.speakers[c]);
     }
     if (varispeed_) varispeed_->set_ratio(base_ratio_ * end.doppler);
     if (air_) air_->follow(air_filter(end.air_cutoff_hz, setup_.spatial->rate()), frames);
@@ -208,7 +209,7 @@ void Voice::render_spatial(const float* in, bool mono, float* out, size_t frames
             for (size_t i = 0; i < n; ++i) {
                 const float g = gain_.next() * pause_gain_.next() * envelope(t0 + base + i) * gains[i];
                 const float m = (stereo_in ? 0.5f * (src[2 * i] + src[2 * i + 1]) : src[i]) * g;
-                for (uint32_t c = 0; c < w; ++c) put<Add>(dst[w * i + c], m * speaker_gains_[c].next());
+                for (uint32_t c = 0; c < w; ++c) put<Add>(dst[w * i + c], m * (*speaker_gains_)[c].next());
             }
             continue;
         }
@@ -279,8 +280,8 @@ void Voice::render_speakers(const float* in, float* out, size_t frames, uint64_t
             for (uint32_t o = 0; o < w; ++o) {
                 // A channel the speaker plays whole is copied times the gain (1: the same bits).
                 float v = 0.0f;
-                for (uint32_t r = 0; r < route_count_[o]; ++r) {
-                    const Route& route = routes_[o][r];
+                for (uint32_t r = 0; r < routes_->count[o]; ++r) {
+                    const Route& route = routes_->routes[o][r];
                     const float term = route.gain == 1.0f ? x[route.from] : x[route.from] * route.gain;
                     v = r == 0 ? term : v + term;
                 }
@@ -480,7 +481,7 @@ VoiceSpan Voice::render_block(float* out_block, uint64_t block_start, size_t fra
         render_spatial<Add>(in, mono, out, got, t0);
         return {offset, got};
     }
-    if (routed_) {
+    if (routes_) {
         render_speakers<Add>(in, out, got, t0, fading);
         return {offset, got};
     }

@@ -162,7 +162,9 @@ private:
     // 3D sounds: the channel gains ramp to each block's end values; the
     // doppler shift glides the resampler's ratio (base × shift).
     GainRamp spatial_left_, spatial_right_;
-    std::array<GainRamp, speaker::kMaxChannels> speaker_gains_;  // surround: each channel's, instead
+    // Surround: each channel's, instead (held apart, like routes_ and air_
+    // below: a scene can schedule thousands of voices, and most need none).
+    std::unique_ptr<std::array<GainRamp, speaker::kMaxChannels>> speaker_gains_;
     uint32_t channels_ = 2;
     // A source of more than two channels: a 3D voice hears its stereo
     // downmix; a 2D one maps them onto the speakers, each output channel
@@ -173,12 +175,14 @@ private:
         uint32_t from;
         float gain;
     };
-    std::array<std::array<Route, speaker::kMaxChannels>, speaker::kMaxChannels> routes_{};
-    std::array<uint32_t, speaker::kMaxChannels> route_count_{};
-    bool routed_ = false;
+    struct SpeakerRoutes {
+        std::array<std::array<Route, speaker::kMaxChannels>, speaker::kMaxChannels> routes{};
+        std::array<uint32_t, speaker::kMaxChannels> count{};
+    };
+    std::unique_ptr<SpeakerRoutes> routes_;  // null: not mapped by speaker
     bool spatial_started_ = false;
     // Air absorption: a low-pass whose cutoff glides to each block's end value.
-    std::optional<SmoothedBiquad> air_;
+    std::unique_ptr<SmoothedBiquad> air_;
     // Binaural rendering (an HRTF set): the source, made mono, through the
     // ears' filters for its direction at the block's start (hrir_from_) and
     // end (hrir_to_), crossfaded across the block; both taps() left then right.
