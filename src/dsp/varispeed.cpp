@@ -24,7 +24,7 @@ constexpr int kOctaves = 6;       // up to Varispeed::kMaxRatio
 constexpr int kBands = kOctaveBands + (kOctaves - 1) * kHigherBands;
 static_assert(1 << kOctaves == static_cast<int>(Varispeed::kMaxRatio));
 constexpr double kBeta = 10.06;   // Kaiser beta for about 100 dB of stopband
-constexpr size_t kChunk = 512;    // input frames pulled per refill
+constexpr size_t kChunk = 256;    // input frames pulled per refill
 
 
 // The windowed sinc at u input frames from the read position (support [-kHalf, kHalf]).

@@ -217,6 +217,38 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
     }
 }
 
+// A repeating sound holds a voice for each trigger, built before the render
+// starts: what one costs decides how long an ambience can run. Pitched
+// triggers (each with its pitch stage), 500 against 10,500: the 10,000 more
+// cost under 6 KB each. Every burst plays: the level is the bursts' duty cycle.
+TEST_F(Faults, EachScheduledTriggerCostsAFewKilobytes) {
+    // 20 ms of a 1 kHz sine at -6 dBFS, every 50 ms.
+    sh("sox -n -r 8000 -c 1 -b 16 " + at("burst.wav") + " synth 0.02 sine 1000 vol 0.5");
+    auto scene = [&](int count) {
+        const std::string path = at("ticks" + std::to_string(count) + ".toml");
+        write_file(path, "version = 1\n[engine]\nsample_rate = 8000\nchannels = 1\nseed = 5\nduration = " +
+                             std::to_string(count / 20) + "\n[[sound]]\nname = \"tick\"\nfile = \"burst.wav\"\n"
+                             "repeat = { every = 0.05, count = " + std::to_string(count) + " }\n"
+                             "pitch = { random = [0.995, 1.005] }\n");
+        return path;
+    };
+    RunResult r;
+    const double few_mb = peak_rss_mb({scene(500), "--render", at("few.wav"), "--render-format", "f32"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const double many_mb = peak_rss_mb({scene(10500), "--render", at("many.wav"), "--render-format", "f32"}, &r);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Pcm out = sox_read(at("many.wav"));
+    ASSERT_EQ(out.samples.size(), 8000u * 525);
+    // A sine of amplitude 0.5 for 0.4 of the time (the pitch moves each burst's length by 0.5% at most).
+    EXPECT_NEAR(rms_db(out.samples), 20 * std::log10(0.5 / std::sqrt(2.0) * std::sqrt(0.4)), 0.03);
+    const double per_trigger_kb = (many_mb - few_mb) * 1024 / 10000;
+    std::cout << "10,000 pitched triggers: " << per_trigger_kb << " kB each (peak RSS " << few_mb << " MB for 500, "
+              << many_mb << " MB for 10,500)\n";
+    if (kMeasuresMemory) {
+        EXPECT_LT(per_trigger_kb, 6.0);
+    }
+}
+
 }  // namespace
 }  // namespace simvx::test
 
