@@ -352,10 +352,10 @@ void Varispeed::refill(Pull pull, void* context) noexcept {
         // The input arrives interleaved; the history is planar. A mono pull
         // lands where it belongs. A stereo one lands in the right channel's
         // free room, half as many frames as there is room for, and is spread
-        // from there in place (frame i moves down to index i, from 2i and
-        // 2i + 1: never over a sample still to be read), so no voice carries
-        // a buffer for the pull: with thousands of voices scheduled, that
-        // buffer was half their memory.
+        // from there in place, a stack's worth at a time (frames i.. move
+        // down to index i from 2i: never over a sample still to be read), so
+        // no voice carries a buffer for the pull: with thousands of voices
+        // scheduled, that buffer was half their memory.
         float* h0 = hist_.data() + avail_;
         const size_t want = channels_ == 1 ? room : room / 2;
         size_t got = 0;
@@ -364,10 +364,15 @@ void Varispeed::refill(Pull pull, void* context) noexcept {
         } else if (want > 0) {
             float* h1 = h0 + capacity_;
             got = pull(context, h1, want);
-            for (size_t i = 0; i < got; ++i) {
-                const float left = h1[2 * i], right = h1[2 * i + 1];
-                h0[i] = left;
-                h1[i] = right;
+            constexpr size_t kSpread = 64;
+            float pairs[2 * kSpread];
+            for (size_t base = 0; base < got; base += kSpread) {
+                const size_t n = std::min(kSpread, got - base);
+                std::memcpy(pairs, h1 + 2 * base, 2 * n * sizeof(float));
+                for (size_t i = 0; i < n; ++i) {
+                    h0[base + i] = pairs[2 * i];
+                    h1[base + i] = pairs[2 * i + 1];
+                }
             }
         }
         avail_ += got;
