@@ -426,6 +426,11 @@ PreparedScene prepare_scene(const Scene& scene, StreamDecoding streams, DecodedS
     // Each sound's timing, for max_voices; and which voice it built (none: over before --start-at, or a problem).
     std::vector<LimitedVoice> limited;
     std::vector<std::optional<size_t>> built;
+    // Room for every voice at once: a scene of many triggers would otherwise
+    // hold up to twice their setups while the vector grows.
+    limited.reserve(scene.sounds.size());
+    built.reserve(scene.sounds.size());
+    p.voices.reserve(scene.sounds.size() + scene.streams.size());
     for (size_t i = 0; i < scene.sounds.size(); ++i) {
         const SoundDesc& s = scene.sounds[i];
         OpenedFile& f = files.at(s.file);

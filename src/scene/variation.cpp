@@ -1,6 +1,7 @@
 #include "scene/variation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 
@@ -94,8 +95,32 @@ SoundDesc one_trigger(const SoundDesc& sound, uint64_t seed, uint64_t n) {
     return trigger(sound, d, files);
 }
 
+namespace {
+
+// About how many sounds the expansion gives: a vector grown one trigger at
+// a time would hold up to three times their memory while it moves them
+// (old room and new), and keep up to twice as long as the scene plays.
+size_t expected_sounds(const Scene& scene) {
+    double n = 0;
+    for (const SoundDesc& s : scene.sounds) {
+        const std::optional<RepeatDesc>& r = s.variation.repeat;
+        const std::optional<double> end = s.stop ? s.stop : scene.engine.duration;
+        double k = 1;
+        if (r && r->count) k = static_cast<double>(*r->count);
+        else if (r && end && r->every > 0) k = std::max(0.0, (*end - s.start) / r->every) + 1;
+        // Jitter moves the count of an open-ended repeat by about its square root.
+        n += std::min(k + 2 * std::sqrt(k), static_cast<double>(kMaxTriggers) + 1);
+    }
+    // A guess, bounded: a scene whose repeats would run past the limit fails
+    // as it expands, not here, and room for more grows as it is needed.
+    return static_cast<size_t>(std::min(n, 4.0 * static_cast<double>(kMaxTriggers))) + 16;
+}
+
+}  // namespace
+
 void expand_variations(Scene& scene) {
     std::vector<SoundDesc> out;
+    out.reserve(expected_sounds(scene));
     std::vector<SceneDiagnostic> problems;
     std::map<std::string, size_t> names;
     scene.unpicked_files.clear();
