@@ -106,10 +106,13 @@ size_t expected_sounds(const Scene& scene) {
         const std::optional<RepeatDesc>& r = s.variation.repeat;
         const std::optional<double> end = s.stop ? s.stop : scene.engine.duration;
         double k = 1;
-        if (r && r->count) k = static_cast<double>(*r->count);
-        else if (r && end && r->every > 0) k = std::max(0.0, (*end - s.start) / r->every) + 1;
-        // Jitter moves the count of an open-ended repeat by about its square root.
-        n += std::min(k + 2 * std::sqrt(k), static_cast<double>(kMaxTriggers) + 1);
+        if (r) {
+            // Until the end, if there is one (jitter moves that count by about its square root).
+            k = end && r->every > 0 ? std::max(0.0, (*end - s.start) / r->every) + 1 : HUGE_VAL;
+            k += 2 * std::sqrt(k);
+            if (r->count) k = std::min(k, static_cast<double>(*r->count));
+        }
+        n += std::min(k, static_cast<double>(kMaxTriggers) + 1);
     }
     // A guess, bounded: a scene whose repeats would run past the limit fails
     // as it expands, not here, and room for more grows as it is needed.
