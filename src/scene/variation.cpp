@@ -97,9 +97,9 @@ SoundDesc one_trigger(const SoundDesc& sound, uint64_t seed, uint64_t n) {
 
 namespace {
 
-// About how many sounds the expansion gives: a vector grown one trigger at
-// a time would hold up to three times their memory while it moves them
-// (old room and new), and keep up to twice as long as the scene plays.
+// About how many sounds the expansion gives. A vector grown one trigger at
+// a time holds up to three times their memory while it moves them (the old
+// room and the new), and keeps up to twice it for as long as the scene plays.
 size_t expected_sounds(const Scene& scene) {
     double n = 0;
     for (const SoundDesc& s : scene.sounds) {

@@ -220,7 +220,7 @@ TEST_F(Faults, LargeScenesAndLongRendersStayInBoundedMemory) {
 // A repeating sound holds a voice for each trigger, built before the render
 // starts: what one costs decides how long an ambience can run. Pitched
 // triggers (each with its pitch stage), 500 against 10,500: the 10,000 more
-// cost under 6 KB each. Every burst plays: the level is the bursts' duty cycle.
+// cost under 6 kB each. Every burst plays: the level is the bursts' duty cycle.
 TEST_F(Faults, EachScheduledTriggerCostsAFewKilobytes) {
     // 20 ms of a 1 kHz sine at -6 dBFS, every 50 ms.
     sh("sox -n -r 8000 -c 1 -b 16 " + at("burst.wav") + " synth 0.02 sine 1000 vol 0.5");
