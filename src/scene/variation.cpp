@@ -97,6 +97,11 @@ SoundDesc one_trigger(const SoundDesc& sound, uint64_t seed, uint64_t n) {
 
 namespace {
 
+// Where a repeat without a count stops triggering: the sound's stop, else the scene's end.
+std::optional<double> repeat_end(const SoundDesc& s, const Scene& scene) {
+    return s.stop ? s.stop : scene.engine.duration;
+}
+
 // About how many sounds the expansion gives. A vector grown one trigger at
 // a time holds up to three times their memory while it moves them (the old
 // room and the new), and keeps up to twice it for as long as the scene plays.
@@ -104,7 +109,7 @@ size_t expected_sounds(const Scene& scene) {
     double n = 0;
     for (const SoundDesc& s : scene.sounds) {
         const std::optional<RepeatDesc>& r = s.variation.repeat;
-        const std::optional<double> end = s.stop ? s.stop : scene.engine.duration;
+        const std::optional<double> end = repeat_end(s, scene);
         double k = 1;
         if (r) {
             // Until the end, if there is one (jitter moves that count by about its square root).
@@ -145,7 +150,7 @@ void expand_variations(Scene& scene) {
             add(trigger(s, d, files));
         } else {
             const RepeatDesc& r = *v.repeat;
-            const std::optional<double> end = s.stop ? s.stop : scene.engine.duration;
+            const std::optional<double> end = repeat_end(s, scene);
             if (!r.count && !end) {
                 problems.push_back({r.where, "'repeat' in [[sound]] without 'count' repeats until the sound's 'stop' or "
                                              "the scene's duration: give one of them"});
