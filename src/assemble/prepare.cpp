@@ -275,8 +275,12 @@ std::unique_ptr<RenderPlan> build_plan(const Scene& scene, Problems& problems) {
             const EffectType* type = find_effect_type(e.config.type);
             // Automated: built with its values where the render starts, then moved along by the engine.
             const double start = static_cast<double>(scene.skip);
-            BusSetup::Effect fx{type->make(config_at(e.config, e.envelopes, start)), e.config.enabled, std::nullopt, std::nullopt};
-            if (!e.envelopes.empty()) fx.automation.emplace(*type, e.config, e.envelopes, rate);
+            BusSetup::Effect fx{type->make(config_at(e.config, e.envelopes, start)), e.config.enabled, std::nullopt,
+                                std::nullopt, std::nullopt};
+            if (type->volume_param && e.envelopes.size() == 1 && e.envelopes[0].slot == ParamSlot{*type->volume_param})
+                fx.volume_db_envelope.emplace(e.envelopes[0].envelope, rate);
+            else if (!e.envelopes.empty())
+                fx.automation.emplace(*type, e.config, e.envelopes, rate);
             if (!e.config.sidechain.empty()) fx.key = bus_index(scene, e.config.sidechain);
             s.effects.push_back(std::move(fx));
         }

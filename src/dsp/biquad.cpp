@@ -12,14 +12,6 @@ namespace {
 // state within two samples, so a decay into silence never reaches subnormals.
 constexpr double kFlush = 1e-30;
 
-bool is_gain_shape(FilterShape s) {
-    return s == FilterShape::peaking || s == FilterShape::lowshelf || s == FilterShape::highshelf;
-}
-
-bool same(const FilterParams& a, const FilterParams& b) {
-    return a.shape == b.shape && a.freq == b.freq && a.q == b.q && a.gain_db == b.gain_db;
-}
-
 // Within SmoothedBiquad's hold.
 bool near(const FilterParams& a, const FilterParams& b) {
     using Held = SmoothedBiquad::Held;
@@ -193,14 +185,14 @@ void SmoothedBiquad::set_target(const FilterParams& p) noexcept {
 }
 
 void SmoothedBiquad::follow(const FilterParams& p, size_t frames) noexcept {
-    const bool moving = !same(p, asked_);
+    const bool moving = p != asked_;
     asked_ = p;
     if (moving && rate_ != 0 && remaining_ == 0 && next_.shape == cur_.shape && near(p, cur_)) return;
     glide_to(p, frames);
 }
 
 void SmoothedBiquad::glide_to(const FilterParams& p, size_t frames) noexcept {
-    if (rate_ != 0 && remaining_ == 0 && next_.shape == cur_.shape && same(p, cur_)) return;
+    if (!takes(p)) return;
     const size_t usual = ramp_frames_;
     ramp_frames_ = std::max<size_t>(1, frames);
     set_target(p);
@@ -220,7 +212,7 @@ void SmoothedBiquad::retarget() noexcept {
         target_ = cur_;
         target_.gain_db = 0;
     }
-    remaining_ = same(cur_, target_) ? 0 : ramp_frames_;
+    remaining_ = cur_ == target_ ? 0 : ramp_frames_;
 }
 
 // Moves the parameters `frames` further along the glide; returns the
@@ -256,8 +248,7 @@ void SmoothedBiquad::process(float* audio, size_t frames) noexcept {
 }
 
 bool SmoothedBiquad::flat() const noexcept {
-    return is_gain_shape(cur_.shape) && cur_.gain_db == 0 && remaining_ == 0 && next_.shape == cur_.shape &&
-           biquad_.quiet(1e-7);
+    return at_zero_db() && remaining_ == 0 && next_.shape == cur_.shape && biquad_.quiet(1e-7);
 }
 
 }  // namespace simvx

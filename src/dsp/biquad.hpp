@@ -7,10 +7,13 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/speakers.hpp"
+#include "dsp/automation_step.hpp"
 
 namespace simvx {
 
@@ -29,7 +32,14 @@ struct FilterParams {
     double freq = 1000.0;   // Hz: cutoff, centre or shelf midpoint
     double q = 0.707;
     double gain_db = 0.0;   // peaking and shelves only
+
+    bool operator==(const FilterParams&) const = default;
 };
+
+// Peaking and shelves: the shapes with a gain, flat at 0 dB.
+inline bool is_gain_shape(FilterShape s) noexcept {
+    return s == FilterShape::peaking || s == FilterShape::lowshelf || s == FilterShape::highshelf;
+}
 
 // Normalized coefficients (a0 = 1): H(z) = (b0 + b1 z⁻¹ + b2 z⁻²) / (1 + a1 z⁻¹ + a2 z⁻²).
 struct BiquadCoeffs {
@@ -156,12 +166,26 @@ public:
     void reset() noexcept { biquad_.reset(); }
     void process(float* audio, size_t frames) noexcept;
 
+    // A block of automation steps, as glide_to() and process() (or, with
+    // `skip_flat`, a reset() where flat(), as an eq skips a band) would go
+    // through them step by step, to the bit: `values(params)` gives this
+    // filter's values from a step's (none: nothing for it). Steps that
+    // change nothing and start no glide run as one piece.
+    template <typename Values>
+    void process_steps(float* audio, std::span<const AutomationStep> steps, bool skip_flat, Values values) noexcept;
+
     // At 0 dB with nothing to glide or ring out (state below -140 dBFS): a
     // peaking or shelf band that passes audio unchanged and can be skipped.
     bool flat() const noexcept;
     const FilterParams& current() const noexcept { return cur_; }
 
 private:
+    // Whether glide_to(p) would do anything: not where the filter already stands.
+    bool takes(const FilterParams& p) const noexcept {
+        return !(rate_ != 0 && remaining_ == 0 && next_.shape == cur_.shape && p == cur_);
+    }
+    // flat() but for the state: a band at 0 dB (a flat() check cannot pass without it).
+    bool at_zero_db() const noexcept { return is_gain_shape(cur_.shape) && cur_.gain_db == 0; }
     void retarget() noexcept;
     BiquadCoeffs advance(size_t frames) noexcept;
 
@@ -173,5 +197,37 @@ private:
     size_t ramp_frames_ = 1, remaining_ = 0;
     BiquadAngle angle_;
 };
+
+template <typename Values>
+void SmoothedBiquad::process_steps(float* audio, std::span<const AutomationStep> steps, bool skip_flat,
+                                   Values values) noexcept {
+    const size_t channels = biquad_.channels();
+    // A run of steps taking nothing new, not yet processed: one call for all
+    // of them (a plain biquad's frames come out the same however they are cut).
+    size_t from = 0, held = 0;
+    const auto flush = [&] {
+        if (held) biquad_.process(audio + channels * from, held);
+        held = 0;
+    };
+    for (const AutomationStep& s : steps) {
+        if (s.params) {
+            const std::optional<FilterParams> p = values(*s.params);
+            if (p && takes(*p)) {
+                flush();
+                glide_to(*p, s.frames);
+            }
+        }
+        if (remaining_ == 0 && !(skip_flat && at_zero_db())) {
+            if (held && from + held != s.offset) flush();
+            if (!held) from = s.offset;
+            held += s.frames;
+            continue;
+        }
+        flush();
+        if (skip_flat && flat()) reset();
+        else process(audio + channels * s.offset, s.frames);
+    }
+    flush();
+}
 
 }  // namespace simvx

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@ struct EffectType {
     // compressor's threshold, knee and makeup, whose curve then moves no
     // more than 0.01 dB either.
     bool automation_holds = false;
+    // The parameter (a level in dB) an effect of this type is nothing but a
+    // gain of: automated, its envelope is applied on every sample in place of
+    // the effect, as a bus's volume is (the `gain` effect). None: automation
+    // goes to the effect every few frames (EffectAutomation).
+    std::optional<size_t> volume_param;
     // Checks that need the engine rate (a cutoff above Nyquist); returns the
     // problem in one sentence, or an empty string.
     std::string (*check)(const EffectConfig& config, uint32_t sample_rate) = nullptr;

@@ -132,6 +132,7 @@ EnvelopeCursor::EnvelopeCursor(Envelope envelope, double sample_rate)
 // A frame the segment being followed does not reach (at() has the others).
 double EnvelopeCursor::at_afresh(uint64_t frame) noexcept {
     line_left_ = 0;
+    line_frame_ = kNoFrame;
     const auto& pts = envelope_.points_;
     const double t = envelope_.wrap(static_cast<double>(frame) / rate_);
     if (pts.size() < 2 || t < pts.front().time || t >= pts.back().time) {
@@ -203,50 +204,103 @@ SIMVX_CPU_CLONES void db_to_gains(float* values, size_t count) noexcept SIMVX_RE
     for (size_t i = 0; i < count; ++i) values[i] = fast_db_to_gain(values[i]);
 }
 
+SIMVX_CPU_CLONES void scaled(float* __restrict out, const float* __restrict by, float base, size_t count) noexcept SIMVX_REALTIME {
+    for (size_t i = 0; i < count; ++i) out[i] = base * by[i];
+}
+
 }  // namespace
 
-// Frame by frame through at() where it has no segment to follow (a target
-// curve, a point's frame); else the frames surely on the followed segment in
-// one loop, each from at()'s formula with the same k (exact in double), so
-// the same bits. A run that holds still (a step; before the first point or
-// after the last) is one value, computed once by the same formula. Each
-// piece goes to `piece(values, count, held)` as it is filled.
-template <typename T, typename Piece>
-void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count, Piece piece) noexcept {
+// Where at() follows a segment (a step, a line or an exponential ramp), the
+// frame it answered and those after it surely on the segment go as one run,
+// each from its own frame's index on the line (exact in double), so how a
+// segment is cut into runs changes no bit; a run that holds still (a step;
+// before the first point or after the last) is one value, computed once by
+// the same formula. Elsewhere (a target curve, a point's frame), frame by
+// frame through at().
+template <typename T, typename Fill>
+void EnvelopeCursor::fill_values(T* out, uint64_t first, size_t count, Fill fill) noexcept {
     for (size_t i = 0; i < count;) {
-        out[i] = static_cast<T>(at(first + i));
-        piece(out + i, 1, false);
-        ++i;
-        if (!line_left_ || line_frame_ != first + i - 1) continue;
-        // An int32 counter, whose conversion vectorizes (a longer run continues in the next round).
-        const int32_t run = static_cast<int32_t>(std::min<uint64_t>({line_left_, count - i, uint64_t{INT32_MAX}}));
-        const double k0 = static_cast<double>(line_frame_ + 1 - line_first_);
-        const bool held = holding();
-        if (held) {
-            T value;
-            line(&value, 1, line_start_, line_step_, k0, line_exponential_);
-            std::fill_n(out + i, run, value);
-        } else {
-            line(out + i, run, line_start_, line_step_, k0, line_exponential_);
+        const uint64_t frame = first + i;
+        const double value = at(frame);
+        if (line_frame_ != frame) {
+            out[i] = static_cast<T>(value);
+            fill.value(out + i);
+            ++i;
+            continue;
         }
-        piece(out + i, static_cast<size_t>(run), held);
-        line_left_ -= static_cast<uint64_t>(run);
-        line_frame_ += static_cast<uint64_t>(run);
+        // An int32 count, whose conversion vectorizes (a longer run continues in the next round).
+        const auto more = std::min<uint64_t>({line_left_, count - i - 1, uint64_t{INT32_MAX} - 1});
+        const auto run = static_cast<int32_t>(more + 1);
+        fill.line(out + i, run, frame - line_first_);
+        line_left_ -= more;
+        line_frame_ += more;
         i += static_cast<size_t>(run);
     }
 }
 
-constexpr auto kValuesOnly = [](auto*, size_t, bool) {};
-void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count, kValuesOnly); }
-void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept { fill_values(out, first, count, kValuesOnly); }
+namespace {
 
-// A held run's gain is converted once.
+// The values themselves (fill()).
+template <typename T>
+struct Values {
+    const double &start, &step;
+    const bool& exponential;
+    void value(T*) const noexcept {}
+    void line(T* out, int32_t run, uint64_t k0) const noexcept {
+        if (step == 0) std::fill_n(out, run, static_cast<T>(start));
+        else simvx::line(out, run, start, step, static_cast<double>(k0), exponential);
+    }
+};
+
+}  // namespace
+
+void EnvelopeCursor::fill(float* out, uint64_t first, size_t count) noexcept {
+    fill_values(out, first, count, Values<float>{line_start_, line_step_, line_exponential_});
+}
+void EnvelopeCursor::fill(double* out, uint64_t first, size_t count) noexcept {
+    fill_values(out, first, count, Values<double>{line_start_, line_step_, line_exponential_});
+}
+
+void EnvelopeCursor::line_gains(float* out, uint64_t k0, size_t run) noexcept {
+    if (line_step_ != gain_steps_for_) {
+        for (uint64_t j = 0; j < kGainGroup; ++j)
+            gain_steps_[j] = fast_db_to_gain(static_cast<float>(line_step_ * static_cast<double>(j)));
+        gain_steps_for_ = line_step_;
+    }
+    // Groups on the envelope's own frames (the line's first frame counts from its origin).
+    uint64_t frame = line_first_ + k0;
+    const uint64_t end = frame + run;
+    while (frame < end) {
+        const uint64_t group = frame / kGainGroup * kGainGroup;
+        const uint64_t from = std::max(group, line_first_);
+        const size_t n = static_cast<size_t>(std::min(end, group + kGainGroup) - frame);
+        const double db = line_start_ + line_step_ * static_cast<double>(from - line_first_);
+        scaled(out, gain_steps_ + (frame - from), fast_db_to_gain(static_cast<float>(db)), n);
+        out += n;
+        frame += n;
+    }
+}
+
+// A held run's gain is converted once; a linear one's a group at a time
+// (line_gains); an exponential one's (a curve no volume is likely to take)
+// frame by frame.
 void EnvelopeCursor::fill_gains(float* out, uint64_t first, size_t count) noexcept {
-    fill_values(out, first, count, [](float* values, size_t n, bool held) {
-        if (held) std::fill_n(values, n, fast_db_to_gain(values[0]));
-        else if (n == 1) values[0] = fast_db_to_gain(values[0]);
-        else db_to_gains(values, n);
-    });
+    struct Gains {
+        EnvelopeCursor& c;
+        void value(float* out) const noexcept { *out = fast_db_to_gain(*out); }
+        void line(float* out, int32_t run, uint64_t k0) const noexcept {
+            const auto n = static_cast<size_t>(run);
+            if (c.line_step_ == 0) {
+                std::fill_n(out, n, fast_db_to_gain(static_cast<float>(c.line_start_)));
+            } else if (c.line_exponential_) {
+                simvx::line(out, run, c.line_start_, c.line_step_, static_cast<double>(k0), true);
+                db_to_gains(out, n);
+            } else {
+                c.line_gains(out, k0, n);
+            }
+        }
+    };
+    fill_values(out, first, count, Gains{*this});
 }
 
 }  // namespace simvx

@@ -144,8 +144,18 @@ public:
 private:
     // The value at `frame` from the envelope itself, and the segment it starts following.
     double at_afresh(uint64_t frame) noexcept SIMVX_REALTIME;
-    template <typename T, typename Piece>
-    void fill_values(T* out, uint64_t first, size_t count, Piece piece) noexcept SIMVX_REALTIME;
+    // Frame by frame where no segment is followed, else a run at a time
+    // (Fill: value(out) converts a value in place, line(out, run, k0) fills
+    // a run from the line's frame k0).
+    template <typename T, typename Fill>
+    void fill_values(T* out, uint64_t first, size_t count, Fill fill) noexcept SIMVX_REALTIME;
+    // fill_gains() along a linear segment (a volume's line in dB): the gain
+    // of each frame is that of its group's first frame (kGainGroup frames of
+    // the envelope's time, or the line's first) times the line's gain step to
+    // it, made once a segment: a multiply a frame, not an exponential, and
+    // the same bits however the frames are cut into runs.
+    static constexpr uint64_t kGainGroup = 32;
+    void line_gains(float* out, uint64_t k0, size_t run) noexcept SIMVX_REALTIME;
 
     static constexpr uint64_t kForever = uint64_t{1} << 62;  // frames a held value surely lasts: for good
     Envelope envelope_;
@@ -154,9 +164,14 @@ private:
     // The segment being followed: its first frame and value, the increment
     // per frame (of the logarithm, on an exponential ramp), the last frame
     // given, and how many more are surely on it.
-    uint64_t line_first_ = 0, line_frame_ = 0, line_left_ = 0;
+    // line_frame_ is kNoFrame where the last frame asked for is on no segment.
+    static constexpr uint64_t kNoFrame = UINT64_MAX;
+    uint64_t line_first_ = 0, line_frame_ = kNoFrame, line_left_ = 0;
     double line_start_ = 0.0, line_step_ = 0.0;
     bool line_exponential_ = false;
+    // line_gains(): 10^(step·j/20) for j < kGainGroup, of the step they were made for.
+    float gain_steps_[kGainGroup] = {};
+    double gain_steps_for_ = 0.0;
 };
 
 }  // namespace simvx

@@ -4,11 +4,13 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 
 #include "core/realtime.hpp"
 #include "core/speakers.hpp"
+#include "dsp/automation_step.hpp"
 #include "dsp/effect_params.hpp"
 
 namespace simvx {
@@ -61,6 +63,20 @@ public:
     virtual void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME {
         (void)frames;
         update(params);
+    }
+
+    // A block of `channels` interleaved channels (and its key) under
+    // automation, cut into contiguous steps: each step's values taken as
+    // automate() takes them, then its frames processed. An effect made of
+    // parts in series (an eq's bands) may instead run each part through the
+    // whole block, with the same arithmetic (the same bits), in longer runs.
+    virtual void process_steps(float* audio, const float* key, uint32_t channels,
+                               std::span<const AutomationStep> steps) noexcept SIMVX_REALTIME {
+        for (const AutomationStep& s : steps) {
+            if (s.params) automate(*s.params, s.frames);
+            const size_t at = size_t{channels} * s.offset;
+            process(audio + at, s.frames, key ? key + at : nullptr);
+        }
     }
 
     // How many frames of output can follow the end of the input (delay and

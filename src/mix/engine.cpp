@@ -41,6 +41,24 @@ void onto_front_pair(float* dst, const float* stereo, size_t frames, uint32_t wi
     }
 }
 
+// Each frame times a volume_db envelope's gain at its scene frame (from
+// `first`), and times `fader`'s ramp where there is one (a bus's volume and
+// mute), a run at a time.
+void scale_by_envelope(float* audio, size_t frames, uint32_t width, EnvelopeCursor& envelope, uint64_t first,
+                       GainRamp* fader) noexcept {
+    float gains[EnvelopeCursor::kFillRun];
+    for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
+        const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
+        envelope.fill_gains(gains, first + base, n);
+        if (fader) {
+            float ramp[EnvelopeCursor::kFillRun];
+            fader->fill(ramp, n);
+            for (size_t i = 0; i < n; ++i) gains[i] = ramp[i] * gains[i];
+        }
+        scale_frames_by(audio + base * width, n, width, gains);
+    }
+}
+
 }  // namespace
 
 std::optional<uint64_t> scene_length(const EngineConfig& config, const std::vector<VoiceSetup>& voices) {
@@ -94,6 +112,9 @@ Engine::Engine(EngineConfig config, std::vector<VoiceSetup> voices, std::unique_
     extra_.reserve(kMaxAddedVoices);
     voice_out_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
     scratch_.assign(static_cast<size_t>(config_.max_block) * speaker::kMaxChannels, 0.0f);  // a source's frames: up to 8 channels
+    // A block's steps: one per kStepFrames of it, and one more where it starts off the grid.
+    steps_.resize(config_.max_block / EffectAutomation::kStepFrames + 2);
+    step_params_.resize(steps_.size());
     if (width_ != 2) voice_wide_.assign(static_cast<size_t>(config_.max_block) * width_, 0.0f);
     if (config_.lfe_gain && LfeSend::has_lfe(width_))
         lfe_ = std::make_unique<LfeSend>(width_, config_.output.rate, *config_.lfe_gain, config_.lfe_cutoff_hz,
@@ -624,18 +645,26 @@ void Engine::render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frame
                    span.count, width_);
 }
 
-// An effect over the block; an automated one in steps that end on multiples
-// of EffectAutomation::kStepFrames of scene time (the same frames whatever the
-// block size or --start-at), each gliding to the envelopes' values at its end
-// where they may have moved past their hold (EffectAutomation::due()).
+// An effect over the block. An automated gain effect (EffectType::volume_param)
+// is its envelope's gain on every sample. Another automated one gets the
+// block in steps that end on multiples of EffectAutomation::kStepFrames of
+// scene time (the same frames whatever the block size or --start-at), each
+// gliding to the envelopes' values at its end where they may have moved past
+// their hold (EffectAutomation::due()); all the block's steps at once
+// (Processor::process_steps).
 void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key,
                             uint32_t width) noexcept {
+    if (e.volume_db_envelope) {
+        scale_by_envelope(audio, frames, width, *e.volume_db_envelope, pos, nullptr);
+        return;
+    }
     if (!e.automation) {
         e.processor->process(audio, frames, key);
         return;
     }
     constexpr uint32_t step = EffectAutomation::kStepFrames;
     const uint64_t end = pos + frames;
+    size_t count = 0;
     for (size_t done = 0; done < frames;) {
         const uint64_t at = pos + done;
         // To the step's end (or the block's); steps before the first due one
@@ -646,9 +675,21 @@ void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, siz
         if (due_at > end) to = end;
         else if (due_end >= step) to = std::max(to, due_end - step);
         const auto n = static_cast<uint32_t>(std::min(to, end) - at);
-        if (e.automation->due(at + n)) e.processor->automate(e.automation->at(at + n), n);
-        e.processor->process(audio + width * done, n, key ? key + width * done : nullptr);
+        AutomationStep& s = steps_[count];
+        s = {static_cast<uint32_t>(done), n, nullptr};
+        if (e.automation->due(at + n)) {
+            step_params_[count] = e.automation->at(at + n);
+            s.params = &step_params_[count];
+        }
         done += n;
+        if (++count == steps_.size() || done == frames) {  // (a block longer than max_block: in parts)
+            const uint32_t base = steps_[0].offset;
+            const size_t first = size_t{base} * width;
+            for (size_t i = 0; i < count; ++i) steps_[i].offset -= base;
+            e.processor->process_steps(audio + first, key ? key + first : nullptr, width,
+                                       std::span<const AutomationStep>(steps_.data(), count));
+            count = 0;
+        }
     }
 }
 
@@ -666,15 +707,7 @@ void Engine::process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexce
                     process_effect(e, pos, b, frames, e.key ? plan.buses[*e.key].key_buffer.data() : nullptr, width);
         if (!bus.key_buffer.empty()) std::copy_n(b, samples, bus.key_buffer.begin());  // before the fader
         if (bus.volume_db_envelope) {
-            float gains[EnvelopeCursor::kFillRun];
-            for (size_t base = 0; base < frames; base += EnvelopeCursor::kFillRun) {
-                const size_t n = std::min(EnvelopeCursor::kFillRun, frames - base);
-                bus.volume_db_envelope->fill_gains(gains, pos + base, n);
-                float fader[EnvelopeCursor::kFillRun];
-                bus.gain.fill(fader, n);
-                for (size_t i = 0; i < n; ++i) gains[i] = fader[i] * gains[i];
-                scale_frames_by(b + base * width, n, width, gains);
-            }
+            scale_by_envelope(b, frames, width, *bus.volume_db_envelope, pos, &bus.gain);
         } else if (bus.gain.ramping() || bus.gain.value() != 1.0f) {
             // Unity gain multiplies by nothing, which keeps the identity render bit-exact.
             scale_frames(b, frames, width, [&] { return bus.gain.next(); });

@@ -272,8 +272,8 @@ private:
     Voice* voice_by_id(size_t id) noexcept SIMVX_REALTIME;
     void render_voice(RenderPlan& plan, Voice& v, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
     void process_buses(RenderPlan& plan, uint64_t pos, size_t frames) noexcept SIMVX_REALTIME;
-    static void process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key,
-                               uint32_t width) noexcept SIMVX_REALTIME;
+    void process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, size_t frames, const float* key,
+                        uint32_t width) noexcept SIMVX_REALTIME;
     void adopt_pending_plan() noexcept SIMVX_REALTIME;
     void render_block(float* out, size_t frames) noexcept SIMVX_REALTIME;
     // The scene's frames; render() with an output limiter goes through render_limited (engine_limit.cpp).
@@ -345,6 +345,9 @@ private:
     uint32_t width_ = 2;                        // every bus's channels: bus_channels(output.channels)
     std::unique_ptr<LfeSend> lfe_;              // after Master, before the output's fades
     std::vector<float> scratch_;                // one voice's source frames
+    // An automated effect's block: its steps, and the values each due one takes (process_effect).
+    std::vector<AutomationStep> steps_;
+    std::vector<EffectParams> step_params_;
     GainRamp stop_fade_;
     GainRamp pause_fade_;
     GainRamp listener_gain_;

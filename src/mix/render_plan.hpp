@@ -37,6 +37,9 @@ struct BusSetup {
         bool enabled = true;
         std::optional<size_t> key;  // sidechain: the bus whose signal (after its effects, before its fader) drives the detector
         std::optional<EffectAutomation> automation;  // automated parameters, from the scene's start
+        // Its type's volume_param automated (the `gain` effect): applied on
+        // every sample in place of the processor, from the scene's start.
+        std::optional<EnvelopeCursor> volume_db_envelope;
     };
     std::vector<Effect> effects;
 };

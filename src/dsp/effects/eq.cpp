@@ -5,6 +5,8 @@
 // Every channel of the bus is equalized alike, each on its own.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "dsp/biquad.hpp"
@@ -83,6 +85,18 @@ public:
             if (b.flat()) b.reset();  // skipped: drop the last -140 dB of ringing so a later glide starts clean
             else b.process(audio, frames);
         }
+    }
+    // Band after band through the whole block, each in runs as long as its
+    // values hold (automate() and process() step by step, to the bit: each
+    // band sees the same frames from the band before).
+    void process_steps(float* audio, const float*, uint32_t,
+                       std::span<const AutomationStep> steps) noexcept SIMVX_REALTIME override {
+        for (size_t i = 0; i < bands_.size(); ++i)
+            bands_[i].process_steps(audio, steps, true, [i](const EffectParams& e) -> std::optional<FilterParams> {
+                const Params* p = e.view<Params>();
+                if (!p || i >= p->count) return std::nullopt;
+                return filter_of(p->bands[i]);
+            });
     }
 
 private:

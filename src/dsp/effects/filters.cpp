@@ -1,6 +1,9 @@
 // `lowpass`, `highpass`, `bandpass` (constant 0 dB peak gain) and `notch`:
 // one RBJ biquad each, gliding to new cutoff/Q values over 20 ms. Every
 // channel of the bus is filtered alike, each on its own.
+#include <optional>
+#include <span>
+
 #include "dsp/biquad.hpp"
 #include "dsp/effects/effects.hpp"
 
@@ -43,6 +46,14 @@ public:
         if (FilterParams p; params.get(p)) biquad_.glide_to(p, frames);
     }
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override { biquad_.process(audio, frames); }
+    // The steps that change nothing run as one piece (the same bits).
+    void process_steps(float* audio, const float*, uint32_t,
+                       std::span<const AutomationStep> steps) noexcept SIMVX_REALTIME override {
+        biquad_.process_steps(audio, steps, false, [](const EffectParams& e) -> std::optional<FilterParams> {
+            if (FilterParams p; e.get(p)) return p;
+            return std::nullopt;
+        });
+    }
 
 private:
     SmoothedBiquad biquad_;

@@ -1,6 +1,7 @@
-// `gain`: a volume in dB, ramped over 20 ms on every change (automation:
-// from step to step). At 0 dB the audio passes untouched (bit-exact). Every
-// channel of the bus gets the same gain.
+// `gain`: a volume in dB, ramped over 20 ms on every change. At 0 dB the
+// audio passes untouched (bit-exact). Every channel of the bus gets the same
+// gain. Automated, the engine applies the envelope on every sample in its
+// place (EffectType::volume_param).
 #include <algorithm>
 #include <cmath>
 
@@ -35,17 +36,6 @@ public:
     void update(const EffectParams& params) noexcept SIMVX_REALTIME override {
         if (Params p; params.get(p)) ramp_.set_target(p.linear);
     }
-    // Automation: reach each step's gain in exactly `frames` (a line through
-    // the envelope's values every 32 frames), not over the 20 ms of an update.
-    void automate(const EffectParams& params, uint32_t frames) noexcept SIMVX_REALTIME override {
-        Params p;
-        if (!params.get(p)) return;
-        const uint32_t usual = ramp_.ramp_frames();
-        ramp_.set_ramp_frames(frames);
-        ramp_.set_target(p.linear);
-        ramp_.set_ramp_frames(usual);
-    }
-
     void process(float* audio, size_t frames, const float*) noexcept SIMVX_REALTIME override {
         if (!ramp_.ramping()) {
             const float g = ramp_.value();
@@ -74,6 +64,7 @@ const EffectType& gain() {
     static const EffectType type{
         .name = "gain",
         .params = kParams,
+        .volume_param = 0,
         .make = [](const EffectConfig& c) -> std::unique_ptr<Processor> { return std::make_unique<Gain>(params_of(c)); },
         .to_params = [](const EffectConfig& c) { return EffectParams::of(params_of(c)); },
     };

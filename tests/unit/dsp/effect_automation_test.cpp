@@ -151,11 +151,11 @@ TEST(EffectAutomation, AGlidingFilterTakesAllItsCurrentValues) {
     }
 }
 
-// A parameter of an effect whose biquads do not hold (the gain's volume) is read at every step.
-TEST(EffectAutomation, AGainIsReadAtEveryStep) {
-    const EffectType& type = effects::gain();
+// A parameter without a hold (a reverb's room size) is read at every step, however slowly it moves.
+TEST(EffectAutomation, AParameterWithoutAHoldIsReadAtEveryStep) {
+    const EffectType& type = effects::reverb();
     EffectAutomation automation(type, default_config(type),
-                                {{{0}, Envelope({{0, -6}, {0.75, -5.9}}, false)}}, kRate);
+                                {{{0}, Envelope({{0, 0.5}, {0.75, 0.51}}, false)}}, kRate);
     for (uint64_t end = kStep; end <= kFrames; end += kStep) {
         ASSERT_TRUE(automation.due(end)) << end;
         automation.at(end);
@@ -248,6 +248,61 @@ TEST(EffectAutomation, ACompressorsThresholdHoldsWithinAHundredthOfADecibelAndIt
     EXPECT_LT(fast.worst_db, 0.05);
     EXPECT_LT(slow.worst_db, 0.01);
     EXPECT_LT(slow.reads, slow.steps / 4);
+}
+
+// An automated effect's block in steps (Processor::process_steps), as the
+// engine cuts it: the lowpass and the eq run each biquad through the whole
+// block, in runs as long as its values hold; the same bits as taking each
+// step's values and processing its frames in turn (Processor's own
+// process_steps). The eq's bands sweep fast and slow, hold, and cross and
+// stop at 0 dB (where a band is skipped); blocks fall off the step grid.
+std::vector<float> in_steps(const EffectType& type, const EffectConfig& config,
+                            const std::vector<ParamEnvelope>& envelopes, bool band_after_band) {
+    std::vector<float> x = noise();
+    auto fx = type.make(config_at(config, envelopes, 0.0));
+    fx->prepare({.sample_rate = kRate, .max_block = 1024});
+    EffectAutomation automation(type, config, envelopes, kRate);
+    std::vector<EffectParams> params(1000 / kStep + 2);
+    for (size_t pos = 0; pos < kFrames;) {
+        const size_t block = std::min<size_t>(1000, kFrames - pos);
+        std::vector<AutomationStep> steps;
+        for (size_t done = 0; done < block;) {
+            const size_t n = std::min<size_t>(block - done, kStep - (pos + done) % kStep);
+            AutomationStep& step = steps.emplace_back(AutomationStep{static_cast<uint32_t>(done), static_cast<uint32_t>(n)});
+            if (automation.due(pos + done + n)) {
+                params[steps.size() - 1] = automation.at(pos + done + n);
+                step.params = &params[steps.size() - 1];
+            }
+            done += n;
+        }
+        float* audio = x.data() + 2 * pos;
+        if (band_after_band) fx->process_steps(audio, nullptr, 2, steps);
+        else fx->Processor::process_steps(audio, nullptr, 2, steps);
+        pos += block;
+    }
+    return x;
+}
+
+TEST(EffectAutomation, AFilterAndAnEqTakeABlockOfStepsToTheBit) {
+    const EffectType& lowpass = effects::lowpass();
+    const std::vector<ParamEnvelope> cutoff{{{0}, sweep()}};
+    EXPECT_EQ(in_steps(lowpass, default_config(lowpass), cutoff, true),
+              in_steps(lowpass, default_config(lowpass), cutoff, false));
+
+    const EffectType& eq = effects::eq();
+    EffectConfig config = default_config(eq);
+    config.bands = {{.freq = 200, .q = 1, .gain_db = 4}, {.freq = 1000, .q = 2, .gain_db = -3},
+                    {.freq = 3000, .q = 0.7, .gain_db = 0}, {.freq = 8000, .q = 1, .gain_db = 6}};
+    using B = ParamSlot::Band;
+    const std::vector<ParamEnvelope> bands{
+        {{0, B::freq}, sweep()},
+        {{1, B::gain_db}, Envelope({{0, -6}, {0.3, 0}, {0.6, 0, EnvelopeCurve::step}, {0.9, 5}}, false)},
+        {{2, B::gain_db}, Envelope({{0, 0}, {0.5, 0}, {0.7, -4}}, false)},
+        {{3, B::q}, Envelope({{0, 1}, {1, 1.05}}, false)},
+    };
+    const std::vector<float> ours = in_steps(eq, config, bands, true);
+    EXPECT_EQ(ours, in_steps(eq, config, bands, false));
+    EXPECT_NE(ours, noise());  // (it did filter)
 }
 
 TEST(EffectAutomation, ParamsAtAFrameHoldTheEnvelopesValues) {
