@@ -17,18 +17,20 @@ median() {
 
 # paired RUNS FN_A FN_B: runs the shell functions FN_A and FN_B in turn, RUNS
 # times each, so that the machine's speed drifting (a shared VM's) touches
-# both alike. Prints A's median wall time, B's, and the median of the
+# both alike; every other pair runs B first, so a drift within a pair
+# favours neither. Prints A's median wall time, B's, and the median of the
 # ratios B/A over the pairs, in seconds: "a b ratio".
 paired() {
   local runs=$1 a=$2 b=$3 lines=()
-  for _ in $(seq "$runs"); do
-    local s m e
+  for i in $(seq "$runs"); do
+    local s m e ta tb
     s=$(date +%s%N)
-    "$a" >/dev/null 2>&1
+    if (( i % 2 )); then "$a" >/dev/null 2>&1; else "$b" >/dev/null 2>&1; fi
     m=$(date +%s%N)
-    "$b" >/dev/null 2>&1
+    if (( i % 2 )); then "$b" >/dev/null 2>&1; else "$a" >/dev/null 2>&1; fi
     e=$(date +%s%N)
-    lines+=("$(( m - s )) $(( e - m ))")
+    if (( i % 2 )); then ta=$(( m - s )) tb=$(( e - m )); else tb=$(( m - s )) ta=$(( e - m )); fi
+    lines+=("$ta $tb")
   done
   printf '%s\n' "${lines[@]}" | awk '
     function med(v, n,   i, j, t) {
