@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -169,9 +170,9 @@ private:
     uint64_t line_first_ = 0, line_frame_ = kNoFrame, line_left_ = 0;
     double line_start_ = 0.0, line_step_ = 0.0;
     bool line_exponential_ = false;
-    // line_gains(): 10^(step·j/20) for j < kGainGroup, of the step they were made for.
+    // line_gains(): 10^(step·j/20) for j < kGainGroup, of the step they were made for (NaN: none yet).
     float gain_steps_[kGainGroup] = {};
-    double gain_steps_for_ = 0.0;
+    double gain_steps_for_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 }  // namespace simvx

@@ -682,12 +682,9 @@ void Engine::process_effect(BusSetup::Effect& e, uint64_t pos, float* audio, siz
             s.params = &step_params_[count];
         }
         done += n;
-        if (++count == steps_.size() || done == frames) {  // (a block longer than max_block: in parts)
-            const uint32_t base = steps_[0].offset;
-            const size_t first = size_t{base} * width;
-            for (size_t i = 0; i < count; ++i) steps_[i].offset -= base;
-            e.processor->process_steps(audio + first, key ? key + first : nullptr, width,
-                                       std::span<const AutomationStep>(steps_.data(), count));
+        // (Offsets count from the block's start, so a block longer than max_block goes in parts.)
+        if (++count == steps_.size() || done == frames) {
+            e.processor->process_steps(audio, key, width, std::span<const AutomationStep>(steps_.data(), count));
             count = 0;
         }
     }
